@@ -1,0 +1,18 @@
+// verpmail-admin entry point: option errors are usage errors (64), not Poco's 78.
+#include "AdminApp.h"
+
+#include <Poco/AutoPtr.h>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    Poco::AutoPtr<verpmail::AdminApp> app(new verpmail::AdminApp);
+    try {
+        app->init(argc, argv);
+    } catch (const Poco::Exception& e) {
+        std::cerr << "verpmail-admin: " << e.displayText() << " (see --help)\n";
+        return verpmail::toInt(verpmail::ExitStatus::Usage);
+    }
+    return app->run();
+}

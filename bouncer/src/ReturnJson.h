@@ -1,0 +1,15 @@
+// ReturnJson: the one-line JSON form of a parsed return (`verpmail-bouncer --parse`).
+//
+//   {"file":"x.eml","kind":"bounce","recipients":[{"address":"a@b.org","action":"failed",
+//    "status":"5.1.1","class":"hard","reason":"userunknown","diagnostic":"..."}]}
+#pragma once
+
+#include "verpmail/bounce/ParsedReturn.h"
+
+#include <string>
+
+namespace verpmail {
+
+std::string returnToJson(const std::string& file, const ParsedReturn& parsed);
+
+} // namespace verpmail

@@ -1,0 +1,59 @@
+// ClassifierRules: the data behind BounceClassifier, kept as plain tables so a new
+// provider's wording is one line, not new code.
+//
+// Tables, consulted in this order by classify():
+//  0. decisive status codes (5.2.3, 5.7.26, ...) that no wording overrides;
+//  1. diagnostic phrases (lower-case substrings of the error text) -> reason;
+//     first match wins, so specific phrases come before general ones;
+//  2. enhanced status codes -> reason (exact "5.1.1", or a "5.4." class prefix);
+//  3. SMTP reply codes -> reason (weakest evidence).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace verpmail::bounce {
+
+struct PhraseRule
+{
+    std::string_view phrase;   ///< lower-case substring of the diagnostic text; one '*' may stand for one word
+    std::string_view reason;
+};
+
+struct CodeRule
+{
+    std::string_view code;     ///< "5.1.1", or a prefix ending in '.' ("5.4."), or a reply code "550"
+    std::string_view reason;
+};
+
+/// A reason found for an error given at a particular SMTP stage means something
+/// else: "user unknown" after DATA is a content filter, after MAIL FROM it is the
+/// sender that was refused.
+struct StageRule
+{
+    std::string_view command;      ///< "MAIL", "RCPT", "DATA" (see findSmtpCommand)
+    std::string_view fromReason;   ///< reason found by the other tables
+    std::string_view toReason;
+};
+
+/// Services whose refusals carry no code and no translatable phrase (Google Groups
+/// answers in the poster's language): the recipient's domain names the reason.
+struct DomainRule
+{
+    std::string_view domainSuffix;   ///< lower-case, matched at the end of the address
+    std::string_view reason;
+};
+
+const std::vector<PhraseRule>& phraseRules();
+const std::vector<DomainRule>& domainRules();
+const std::vector<StageRule>& stageRules();
+const std::vector<CodeRule>& statusRules();
+/// Status codes so specific that they win over any phrase (checked first).
+const std::vector<CodeRule>& decisiveStatusRules();
+const std::vector<CodeRule>& replyCodeRules();
+
+/// Reasons whose class is Hard (the address is dead), and Block (sender or content refused).
+const std::vector<std::string_view>& hardReasons();
+const std::vector<std::string_view>& blockReasons();
+
+} // namespace verpmail::bounce

@@ -1,0 +1,44 @@
+// MimeReader: flattens a (possibly broken) MIME message into its parts.
+//
+//   MimeMessage m = readMime(normalisedText, limits);
+//   for (const MimePart& p : m.parts) if (p.contentType.type == "message/delivery-status") ...
+//
+// Multipart bodies are split here by hand (Poco::Net::MultipartReader throws on a
+// missing closing boundary, which returned mail often has); transfer decoding uses
+// Poco::Base64Decoder / Poco::Net::QuotedPrintableDecoder and falls back to a lenient
+// decoder when Poco rejects the data. Depth and part count follow ParseLimits;
+// nothing throws on bad input. Input must have LF line ends (normaliseLineEnds).
+#pragma once
+
+#include "verpmail/bounce/HeaderBlock.h"
+#include "verpmail/bounce/ParsedReturn.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verpmail::bounce {
+
+struct MimePart
+{
+    HeaderBlock headers;
+    ContentType contentType;   ///< type "" means text/plain by default
+    std::string body;          ///< transfer-decoded, LF line ends; for multiparts the preamble
+    int depth = 0;             ///< 0 for the top-level entity
+    bool multipart = false;
+};
+
+struct MimeMessage
+{
+    HeaderBlock headers;           ///< top-level header
+    std::string rawBody;           ///< top-level body, transfer-decoded when not multipart
+    std::vector<MimePart> parts;   ///< every entity in document order, parts[0] is the top level
+    std::string problem;           ///< a limit that was hit, or ""
+};
+
+MimeMessage readMime(std::string_view text, const ParseLimits& limits);
+
+/// Decodes a Content-Transfer-Encoding (base64, quoted-printable; others unchanged).
+std::string decodeTransferEncoding(std::string_view body, std::string_view encoding);
+
+} // namespace verpmail::bounce

@@ -1,0 +1,47 @@
+// NonStandardFormats: reads bounces that are not RFC 3464 DSNs: the plain-text
+// reports of qmail, Exim, old Sendmail, Exchange, Gmail, Yahoo, Courier, Lotus
+// Notes, mail appliances and the like.
+//
+// There is no parser per MTA. The formats share a shape: some prose, the failed
+// address(es) each followed by the remote server's answer, then a marker line and a
+// copy of the original message. So the rules are data: a table of marker lines that
+// start the returned copy, a table of subjects/senders that mark a bounce, and one
+// scanner that splits the text before the marker at the failed addresses.
+#pragma once
+
+#include "verpmail/bounce/HeaderBlock.h"
+#include "verpmail/bounce/ParsedReturn.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verpmail::bounce {
+
+/// Offset of the first line of an inline-quoted original message in text (after a
+/// known marker line, or the first header-looking block after prose), or npos.
+/// *contentStart receives where the quoted message itself starts (after the marker).
+std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart = nullptr);
+
+/// True when the top-level header says "this is a bounce" (null sender, MAILER-DAEMON,
+/// a delivery-failure subject in one of several languages, X-Failed-Recipients, ...).
+bool looksLikeBounceHeader(const HeaderBlock& headers);
+
+/// Splits the human-readable error text at the failed addresses. Addresses in
+/// `exclude` (the bounce's own From/To, the original sender) and daemon addresses are
+/// not recipients. Results carry address, status, reply code and diagnostic; reason
+/// and class are left for the classifier. At most limits.maxRecipients results.
+std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
+                                           const ParseLimits& limits);
+
+/// True when prose reads like a delivery failure report ("could not be delivered", ...).
+bool looksLikeBounceText(std::string_view text);
+
+/// True when a report's prose says delivery is still being tried (a warning, not a failure).
+bool isDelayNotice(std::string_view text);
+
+/// Fills status and reply code from the diagnostic text when they are empty.
+void fillCodesFromText(RecipientResult& result);
+
+} // namespace verpmail::bounce

@@ -1,0 +1,67 @@
+// TextScan: small, allocation-bounded helpers for reading the text of returned mail.
+//
+// Every bounce format ends up as lines of text with an address and an error line
+// somewhere in them; these helpers find those pieces without regular expressions
+// (std::regex is slow and can recurse deeply on long untrusted lines).
+// Nothing here throws on any input.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verpmail::bounce {
+
+std::string toLower(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+bool istartsWith(std::string_view text, std::string_view prefix);
+/// Case-insensitive find; npos when absent.
+std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
+inline bool icontains(std::string_view haystack, std::string_view needle)
+{
+    return ifind(haystack, needle) != std::string_view::npos;
+}
+std::string_view trim(std::string_view text);
+
+/// Returns text with CRLF and bare CR turned into LF, cut at maxBytes.
+std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes);
+
+/// Splits LF-terminated text into lines (without the LF).
+std::vector<std::string_view> splitLines(std::string_view text);
+
+/// Collapses runs of white space into one space and trims; cut at maxBytes.
+std::string collapseSpace(std::string_view text, std::size_t maxBytes = 1000);
+
+struct FoundAddress
+{
+    std::string address;   ///< normalised (see normaliseAddress)
+    std::size_t pos = 0;   ///< offset of the first character in the scanned text
+};
+
+/// Every plausible addr-spec (local@domain.tld) in text, in order, at most maxCount.
+std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount = 200);
+
+/// The first plausible address in text, normalised, or "".
+std::string firstAddress(std::string_view text);
+
+/// Strips an address type ("rfc822;", "utf-8;"), angle brackets, quotes and white
+/// space; lower-cases the domain. Returns "" when no '@' is left.
+std::string normaliseAddress(std::string_view raw);
+
+/// The first enhanced status code "c.s.d" (c in 2, 4, 5) in text, or "".
+std::string findStatusCode(std::string_view text);
+
+/// The first SMTP reply code (2xx, 4xx, 5xx followed by space, '-' or end) in text, or "".
+std::string findReplyCode(std::string_view text);
+
+/// Removes the reply/status codes that start every line of a multi-line SMTP reply
+/// ("550-5.7.1 a 550-5.7.1 b" -> "550-5.7.1 a b") from collapsed text, so
+/// phrases split over lines can be found again.
+std::string dropContinuationCodes(std::string_view collapsed);
+
+/// The SMTP command an error text says it answered ("in reply to RCPT TO command",
+/// "after end of data", ...): "MAIL", "RCPT", "DATA", "CONN", "HELO", or "".
+std::string findSmtpCommand(std::string_view text);
+
+} // namespace verpmail::bounce

@@ -1,0 +1,58 @@
+// ConfigKeys: every configuration key verpmail reads, with its default, in one place.
+//
+// Keys are dotted and lower-camel, grouped by owner. The properties file is found
+// through --config FILE, else $VERPMAIL_CONFIG, else /etc/verpmail/verpmail.properties;
+// --define key=value overrides any key. Secrets never live here: database
+// credentials are in a 0600 MySQL option file (mysql.optionFile) and the VERP key in
+// a 0600 key file (verp.keyFile).
+#pragma once
+
+namespace verpmail::keys {
+
+struct Key
+{
+    const char* name;
+    const char* defaultValue;  ///< nullptr: required, no default
+    const char* help;
+};
+
+// clang-format off
+inline constexpr Key kMysqlOptionFile   {"mysql.optionFile",    "/etc/verpmail/my.cnf", "MySQL option file (mode 0600) with host, port/socket, user, password, database"};
+inline constexpr Key kMysqlOptionGroup  {"mysql.optionGroup",   "verpmail",             "group read from mysql.optionFile"};
+inline constexpr Key kMysqlConnectTimeout{"mysql.connectTimeout","5",                   "seconds to wait for a connection"};
+inline constexpr Key kMysqlReadTimeout  {"mysql.readTimeout",   "10",                   "seconds to wait for a server reply"};
+inline constexpr Key kMysqlWriteTimeout {"mysql.writeTimeout",  "10",                   "seconds to wait for a write to the server"};
+
+inline constexpr Key kVerpMode          {"verp.mode",           "token",                "token (keyed hash, unforgeable) or plain (readable user=domain)"};
+inline constexpr Key kVerpPrefix        {"verp.prefix",         "sentto",               "local part prefix before the '-'"};
+inline constexpr Key kVerpDomain        {"verp.domain",         nullptr,                "bounce domain routed to the verpmail pipe transport"};
+inline constexpr Key kVerpKeyFile       {"verp.keyFile",        "/etc/verpmail/verp.key","secret key for token mode (mode 0600, >= 16 bytes)"};
+
+inline constexpr Key kSmtpServer        {"smtp.server",         "127.0.0.1:25",         "host:port of the Postfix smtpd that takes the list mail"};
+inline constexpr Key kSmtpHelo          {"smtp.helo",           "",                     "EHLO name (default: the host name)"};
+inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "100",                  "messages submitted per SMTP session"};
+inline constexpr Key kSmtpTimeout       {"smtp.timeout",        "60",                   "seconds to wait for any SMTP reply"};
+
+inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",                     "https unsubscribe URL; {list}, {address} and {token} are replaced"};
+inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",                "mailto unsubscribe address; {list}, {address} and {token} are replaced"};
+inline constexpr Key kSendListIdDomain  {"send.listIdDomain",   "",                     "domain part of List-Id (default: verp.domain)"};
+
+inline constexpr Key kPolicyHardThreshold{"policy.hard.threshold","1",                  "hard bounces that suppress an address"};
+inline constexpr Key kPolicySoftThreshold{"policy.soft.threshold","3",                  "soft bounces within policy.soft.windowDays that suppress"};
+inline constexpr Key kPolicySoftWindowDays{"policy.soft.windowDays","30",               "window for soft bounces, in days"};
+inline constexpr Key kPolicyComplaintThreshold{"policy.complaint.threshold","1",        "complaints that suppress an address"};
+
+inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "input read from stdin at most; the rest is drained and ignored"};
+inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
+// clang-format on
+
+inline constexpr const Key* kAll[] = {
+    &kMysqlOptionFile, &kMysqlOptionGroup, &kMysqlConnectTimeout, &kMysqlReadTimeout, &kMysqlWriteTimeout,
+    &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile,
+    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout,
+    &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain,
+    &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
+    &kBouncerMaxMessageBytes, &kBouncerTimeLimit,
+};
+
+} // namespace verpmail::keys

@@ -1,0 +1,52 @@
+// Settings: the typed, validated view of the configuration.
+//
+// Built from a Poco configuration (the properties file plus --define overrides plus
+// the defaults in ConfigKeys.h). Every value is checked once, at start-up, and a bad
+// one is a ConfigError naming the key, so no program discovers a typo halfway
+// through a run.
+#pragma once
+
+#include "verpmail/db/MysqlConnection.h"
+#include "verpmail/policy/Policy.h"
+#include "verpmail/verp/VerpCodec.h"
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <string>
+
+namespace verpmail {
+
+struct SmtpSettings
+{
+    std::string server = "127.0.0.1:25";
+    std::string helo;
+    unsigned batchSize = 100;
+    unsigned timeoutSeconds = 60;
+};
+
+struct SendSettings
+{
+    std::string unsubscribeUrl;
+    std::string unsubscribeMailto;
+    std::string listIdDomain;
+};
+
+struct BouncerSettings
+{
+    std::size_t maxMessageBytes = 10 * 1024 * 1024;
+    unsigned timeLimitSeconds = 60;
+};
+
+/// Reads an integer key; @throws ConfigError when it is not a number in [min, max].
+long configInteger(const Poco::Util::AbstractConfiguration& config, const char* key, long min, long max);
+
+MysqlOptions mysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config);
+SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config);
+SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config);
+PolicySettings policySettingsFrom(const Poco::Util::AbstractConfiguration& config);
+BouncerSettings bouncerSettingsFrom(const Poco::Util::AbstractConfiguration& config);
+
+/// Reads verp.* and, in token mode, the key file. @throws ConfigError.
+VerpSettings verpSettingsFrom(const Poco::Util::AbstractConfiguration& config);
+
+} // namespace verpmail

@@ -1,0 +1,42 @@
+// MysqlError: a failure reported by libmariadb, carrying what an operator needs
+// (error number, SQLSTATE, the statement) and the one question callers ask:
+// could the same work succeed if tried again later?
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace verpmail {
+
+class MysqlError : public std::runtime_error
+{
+public:
+    MysqlError(unsigned errorNumber, std::string sqlState, const std::string& message, std::string sql = {});
+
+    unsigned errorNumber() const { return _errorNumber; }
+    const std::string& sqlState() const { return _sqlState; }
+    const std::string& sql() const { return _sql; }
+
+    /// True for failures of the environment that go away by themselves: the server
+    /// is unreachable, gone, timed out, overloaded, or a lock/deadlock aborted the
+    /// transaction. The bouncer exits 75 on these so Postfix retries.
+    bool isTransient() const;
+
+    /// True when the error is a duplicate key on an INSERT (ER_DUP_ENTRY).
+    bool isDuplicateKey() const { return _errorNumber == 1062; }
+
+private:
+    unsigned _errorNumber;
+    std::string _sqlState;
+    std::string _sql;
+};
+
+/// The configuration cannot work (a missing option file, a bad value). Operators fix
+/// these; the bouncer still exits 75 so no return is lost while they do.
+class ConfigError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+} // namespace verpmail

@@ -1,0 +1,62 @@
+// TrackerStore: reads of EmailAddressTracker and the bounce history behind it.
+//
+// One prepared statement per question; no policy here. The same soft-bounce window
+// query is used by `explain`, `report` and (streamed, for a whole list) the sender,
+// so all three always agree.
+#pragma once
+
+#include "verpmail/policy/Policy.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace verpmail {
+
+class MysqlConnection;
+
+struct TrackerRow
+{
+    std::string emailAddress;
+    std::string encodedFrom;
+    bool ignoreBounces = false;
+    std::int64_t msgCount = 0;
+    std::optional<std::string> firstEmail, lastEmail, firstBounce, lastBounce, lastBounce2, lastBounce3;
+    std::int64_t bounceCount = 0, hardBounceCount = 0, softBounceCount = 0, blockCount = 0, complaintCount = 0,
+                 autoReplyCount = 0;
+    std::optional<std::string> countsResetAt, suppressedAt, suppressedReason;
+};
+
+struct BounceLogRow
+{
+    std::string bouncedAt, bounceType, reason, status, diagnostic, campaign;
+};
+
+/// SQL fragment: soft bounces of `t` (EmailAddressTracker alias) inside the window
+/// starting at the first '?' (a UTC datetime string), counted from the last reset.
+extern const char* const kSoftInWindowSql;
+
+class TrackerStore
+{
+public:
+    explicit TrackerStore(MysqlConnection& db) : _db(db) {}
+
+    /// Looks up the address behind a VERP local part (case-insensitive).
+    std::optional<std::string> emailForEncodedFrom(const std::string& localPart);
+
+    std::optional<TrackerRow> find(const std::string& email);
+
+    /// The counts the policy reads for one address, counted from its last reset.
+    AddressHistory history(const TrackerRow& row, const PolicySettings& policy);
+
+    /// Most recent bounce_logs rows of an address, newest first.
+    std::vector<BounceLogRow> recentReturns(const std::string& email, unsigned limit);
+
+private:
+    MysqlConnection& _db;
+};
+
+/// "YYYY-MM-DD hh:mm:ss" for now minus the given days, in UTC.
+std::string utcDaysAgo(unsigned days);
+
+} // namespace verpmail

@@ -1,0 +1,17 @@
+// Hmac: HMAC-SHA256 (RFC 2104) over Poco's SHA2Engine.
+//
+// Poco 1.11's HMACEngine template cannot take SHA2Engine (it lacks the BLOCK_SIZE
+// constant the template needs), so the two-pass construction is written out here.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace verpmail {
+
+using Sha256Digest = std::array<unsigned char, 32>;
+
+Sha256Digest hmacSha256(std::string_view key, std::string_view message);
+Sha256Digest sha256(std::string_view message);
+
+} // namespace verpmail

@@ -1,0 +1,52 @@
+// Json: a small writer for the JSON the programs print (--json, --parse, reports).
+//
+//   JsonWriter j;
+//   j.beginObject().key("campaign").value("c1").key("accepted").value(3).endObject();
+//   std::cout << j.str() << '\n';
+//
+// Strings from untrusted sources are written as valid JSON whatever their bytes:
+// control characters are escaped and invalid UTF-8 becomes U+FFFD, so one bad
+// diagnostic cannot break a consumer's parser. Output is compact, keys in the order
+// written.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace verpmail {
+
+class JsonWriter
+{
+public:
+    JsonWriter& beginObject();
+    JsonWriter& endObject();
+    JsonWriter& beginArray();
+    JsonWriter& endArray();
+    JsonWriter& key(std::string_view name);
+    JsonWriter& value(std::string_view text);
+    JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+    JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
+    JsonWriter& value(std::int64_t number);
+    JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
+    JsonWriter& value(unsigned number) { return value(static_cast<std::int64_t>(number)); }
+    JsonWriter& value(std::uint64_t number) { return value(static_cast<std::int64_t>(number)); }
+    JsonWriter& value(double number);
+    JsonWriter& value(bool flag);
+    JsonWriter& null();
+
+    const std::string& str() const { return _out; }
+
+private:
+    void separate();
+
+    std::string _out;
+    std::vector<bool> _first;  // per open container: no element written yet
+    bool _afterKey = false;
+};
+
+/// Appends text to out as a quoted JSON string.
+void appendJsonString(std::string& out, std::string_view text);
+
+} // namespace verpmail

@@ -1,0 +1,18 @@
+// Printable: makes untrusted text safe to log.
+//
+// Text from a returned message, an SMTP reply or a command line may hold control
+// characters, escape sequences, invalid UTF-8 or megabytes of junk. Everything that
+// is logged passes through printable() first, as Postfix does with printable().
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace verpmail {
+
+/// Returns text with every byte outside printable ASCII replaced by '?', and cut to
+/// at most maxLength bytes (a cut is marked with "..."). Valid UTF-8 is not kept:
+/// logs stay plain ASCII whatever the input was.
+std::string printable(std::string_view text, std::size_t maxLength = 200);
+
+} // namespace verpmail

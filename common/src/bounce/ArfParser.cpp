@@ -1,0 +1,46 @@
+// ArfParser: see the header. The feedback-report body is a header block; only the
+// fields that identify whom and what the complaint is about are kept.
+#include "verpmail/bounce/ArfParser.h"
+
+#include "verpmail/bounce/HeaderBlock.h"
+#include "verpmail/bounce/TextScan.h"
+
+#include <algorithm>
+
+namespace verpmail::bounce {
+
+FeedbackReport parseFeedbackReport(std::string_view text, const ParseLimits& limits)
+{
+    FeedbackReport report;
+    // Some reporters put a blank line between groups of fields; read all groups.
+    std::size_t pos = 0;
+    for (int group = 0; group < 8 && pos < text.size(); ++group)
+    {
+        std::size_t bodyAt = 0;
+        const HeaderBlock fields = HeaderBlock::parse(text.substr(pos), limits.maxHeaderBytes, &bodyAt, 200);
+        if (bodyAt == 0)
+            break;
+        pos += bodyAt;
+        for (const auto& field : fields.fields())
+        {
+            if (iequals(field.name, "Feedback-Type") && report.feedbackType.empty())
+                report.feedbackType = toLower(trim(field.value));
+            else if (iequals(field.name, "Original-Rcpt-To") || iequals(field.name, "Removal-Recipient"))
+            {
+                const std::string address = normaliseAddress(field.value);
+                if (!address.empty() && report.recipients.size() < limits.maxRecipients &&
+                    std::find(report.recipients.begin(), report.recipients.end(), address) == report.recipients.end())
+                    report.recipients.push_back(address);
+            }
+            else if (iequals(field.name, "Original-Mail-From") && report.originalMailFrom.empty())
+                report.originalMailFrom = normaliseAddress(field.value);
+            else if (iequals(field.name, "Original-Envelope-Id") && report.originalEnvelopeId.empty())
+                report.originalEnvelopeId = std::string(trim(field.value));
+            else if (iequals(field.name, "User-Agent") && report.userAgent.empty())
+                report.userAgent = field.value;
+        }
+    }
+    return report;
+}
+
+} // namespace verpmail::bounce

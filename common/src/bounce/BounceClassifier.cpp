@@ -1,0 +1,168 @@
+// BounceClassifier: applies the ClassifierRules tables. The diagnostic text is the
+// strongest evidence (a "550 5.1.1 ... mailbox full" is a full mailbox), then the
+// enhanced status code, then the bare reply code.
+#include "verpmail/bounce/BounceClassifier.h"
+
+#include "verpmail/bounce/ClassifierRules.h"
+#include "verpmail/bounce/TextScan.h"
+
+#include <algorithm>
+
+namespace verpmail {
+
+namespace {
+
+using bounce::CodeRule;
+
+bool isNonFailureAction(std::string_view action)
+{
+    return action == "delivered" || action == "relayed" || action == "expanded";
+}
+
+std::string_view lookupCode(const std::vector<CodeRule>& rules, std::string_view code)
+{
+    if (code.empty())
+        return {};
+    for (const auto& rule : rules)
+    {
+        const bool prefix = !rule.code.empty() && rule.code.back() == '.';
+        if (prefix ? code.substr(0, rule.code.size()) == rule.code : code == rule.code)
+            return rule.reason;
+    }
+    return {};
+}
+
+// Matches a phrase whose (single) '*' stands for exactly one word ("host * not found").
+bool matchesPhrase(std::string_view text, std::string_view phrase)
+{
+    const std::size_t star = phrase.find('*');
+    if (star == std::string_view::npos)
+        return text.find(phrase) != std::string_view::npos;
+    const std::string_view head = phrase.substr(0, star);
+    const std::string_view tail = phrase.substr(star + 1);
+    for (std::size_t at = text.find(head); at != std::string_view::npos; at = text.find(head, at + 1))
+    {
+        std::size_t cursor = at + head.size();
+        const std::size_t wordStart = cursor;
+        while (cursor < text.size() && text[cursor] != ' ')
+            ++cursor;
+        if (cursor > wordStart && text.compare(cursor, tail.size(), tail) == 0)
+            return true;
+    }
+    return false;
+}
+
+std::string_view lookupPhrase(std::string_view diagnostic)
+{
+    if (diagnostic.empty())
+        return {};
+    const std::string text = bounce::toLower(bounce::collapseSpace(diagnostic, 4000));
+    for (const auto& rule : bounce::phraseRules())
+        if (matchesPhrase(text, rule.phrase))
+            return rule.reason;
+    return {};
+}
+
+bool contains(const std::vector<std::string_view>& list, std::string_view value)
+{
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+} // namespace
+
+BounceClass classOfReason(std::string_view reason, std::string_view status)
+{
+    if (reason == "feedback")
+        return BounceClass::Complaint;
+    if (reason == "vacation")
+        return BounceClass::AutoReply;
+    if (reason == "delivered" || reason.empty())
+        return BounceClass::None;
+    if (contains(bounce::hardReasons(), reason))
+    {
+        // A 4xx "does not accept mail" is a temporary refusal, not a dead address.
+        if (reason == "notaccept" && !status.empty() && status[0] == '4')
+            return BounceClass::Soft;
+        return BounceClass::Hard;
+    }
+    if (contains(bounce::blockReasons(), reason))
+        return BounceClass::Block;
+    return BounceClass::Soft;
+}
+
+Classification classify(ReturnKind kind, const RecipientResult& result)
+{
+    Classification out;
+    if (kind == ReturnKind::Complaint)
+    {
+        out.reason = "feedback";
+        out.bounceClass = BounceClass::Complaint;
+        return out;
+    }
+    if (kind == ReturnKind::AutoReply)
+    {
+        out.reason = "vacation";
+        out.bounceClass = BounceClass::AutoReply;
+        return out;
+    }
+    if (isNonFailureAction(result.action) || (result.action.empty() && !result.status.empty() && result.status[0] == '2'))
+    {
+        out.reason = "delivered";
+        out.bounceClass = BounceClass::None;
+        return out;
+    }
+
+    std::string_view reason = lookupCode(bounce::decisiveStatusRules(), result.status);
+    if (reason.empty())
+        reason = lookupPhrase(result.diagnostic);
+    // x.0.0 says nothing specific; other codes beat a weak phrase-less guess.
+    if (reason.empty())
+        reason = lookupCode(bounce::statusRules(), result.status);
+    if (reason.empty())
+        reason = lookupCode(bounce::replyCodeRules(), result.replyCode);
+    if (reason.empty())
+    {
+        const std::string address = bounce::toLower(result.address);
+        for (const auto& rule : bounce::domainRules())
+            if (address.size() >= rule.domainSuffix.size() &&
+                address.compare(address.size() - rule.domainSuffix.size(), rule.domainSuffix.size(), rule.domainSuffix) == 0)
+            {
+                reason = rule.reason;
+                break;
+            }
+    }
+    if (reason.empty())
+    {
+        if (result.action == "delayed" || (!result.status.empty() && result.status[0] == '4'))
+            reason = "expired";
+        else
+            reason = "undefined";
+    }
+    // A local delivery agent (procmail, a pipe) failed, whatever it printed.
+    // Only a full mailbox is told apart: it says nothing about the program.
+    if (result.diagnosticType == "x-unix" && reason != "mailboxfull")
+        reason = "mailererror";
+    // A temporary error that the queue gave up on (or is still retrying) means the
+    // message expired, unless the connection was merely lost; a temporary DNS
+    // failure says nothing about the domain.
+    const bool temporary = result.action == "delayed" || (!result.status.empty() && result.status[0] == '4');
+    if (temporary && (reason == "undefined" || (reason == "networkerror" &&
+                                                 !bounce::icontains(result.diagnostic, "lost connection"))))
+        reason = "expired";
+    if (temporary && reason == "hostunknown")
+        reason = "networkerror";
+    const std::string command =
+        result.smtpCommand.empty() ? bounce::findSmtpCommand(result.diagnostic) : result.smtpCommand;
+    for (const auto& rule : bounce::stageRules())
+        if (rule.fromReason == reason && rule.command == command)
+        {
+            reason = rule.toReason;
+            break;
+        }
+    out.reason = std::string(reason);
+    // Delayed is a progress report: nothing has failed yet, whatever the text says.
+    out.bounceClass = result.action == "delayed" ? BounceClass::None : classOfReason(reason, result.status);
+    return out;
+}
+
+} // namespace verpmail

@@ -1,0 +1,392 @@
+// BounceParser: the order of questions asked of a returned message.
+//
+//  1. MIME structure (MimeReader), bounded by ParseLimits.
+//  2. A message/feedback-report part: a complaint (ArfParser).
+//  3. A delivery-status part (or DSN fields pasted into text): a bounce, one
+//     result per recipient group (DeliveryStatusParser); empty diagnostics are
+//     completed from the human-readable text.
+//  4. Otherwise a bounce-looking header or text: the non-standard scanner.
+//  5. Otherwise an auto-reply (AutoReplyDetector), else Other.
+// Every result then goes through classify(). The returned original (attached or
+// quoted inline) gives the VERP candidates, campaign and Message-ID.
+#include "verpmail/bounce/BounceParser.h"
+
+#include "verpmail/bounce/ArfParser.h"
+#include "verpmail/bounce/AutoReplyDetector.h"
+#include "verpmail/bounce/BounceClassifier.h"
+#include "verpmail/bounce/DeliveryStatusParser.h"
+#include "verpmail/bounce/HeaderBlock.h"
+#include "verpmail/bounce/MimeReader.h"
+#include "verpmail/bounce/NonStandardFormats.h"
+#include "verpmail/bounce/TextScan.h"
+
+#include <algorithm>
+
+namespace verpmail {
+
+namespace {
+
+using namespace verpmail::bounce;
+
+bool isDeliveryStatusType(std::string_view type)
+{
+    return type == "message/delivery-status" || type == "message/global-delivery-status";
+}
+
+bool isOriginalType(std::string_view type)
+{
+    return type == "message/rfc822" || type == "message/global" || type == "text/rfc822-headers" ||
+           type == "message/rfc822-headers" || type == "text/rfc822-header" || type == "message/global-headers" ||
+           type == "message/partial";
+}
+
+bool isTextType(std::string_view type)
+{
+    return type.empty() || type == "text/plain";
+}
+
+void addUnique(std::vector<std::string>& list, const std::string& value)
+{
+    if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end())
+        list.push_back(value);
+}
+
+std::vector<std::string> addressesIn(std::string_view headerValue)
+{
+    std::vector<std::string> out;
+    for (auto& found : findAddresses(headerValue, 50))
+        addUnique(out, toLower(found.address));
+    return out;
+}
+
+// What the message is made of, found in one pass over the parts.
+struct Anatomy
+{
+    const MimePart* deliveryStatus = nullptr;
+    const MimePart* feedbackReport = nullptr;
+    const MimePart* original = nullptr;
+    std::string humanText;     ///< text/plain parts before the original, joined
+    std::string originalText;  ///< the returned original (or its headers)
+};
+
+Anatomy dissect(const MimeMessage& mime)
+{
+    Anatomy a;
+    bool multipart = !mime.parts.empty() && mime.parts.front().multipart;
+    for (const MimePart& part : mime.parts)
+    {
+        const std::string& type = part.contentType.type;
+        if (part.multipart)
+            continue;
+        if (isDeliveryStatusType(type) && !a.deliveryStatus)
+            a.deliveryStatus = &part;
+        else if (type == "message/feedback-report" && !a.feedbackReport)
+            a.feedbackReport = &part;
+        else if (isOriginalType(type) && !a.original)
+            a.original = &part;
+        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && a.humanText.empty())))
+        {
+            if (a.humanText.size() < 256 * 1024)
+            {
+                a.humanText += part.body;
+                a.humanText += '\n';
+            }
+        }
+    }
+    if (!multipart)
+        a.humanText = mime.rawBody;
+    if (a.original)
+        a.originalText = a.original->body;
+    // A quoted original inside the text: cut the text there, keep the copy.
+    std::size_t contentStart = std::string::npos;
+    const std::size_t cut = findOriginalStart(a.humanText, &contentStart);
+    if (cut != std::string::npos)
+    {
+        if (a.originalText.empty() && contentStart != std::string::npos)
+        {
+            // Skip blank lines between the marker and the copied header.
+            std::string_view rest = std::string_view(a.humanText).substr(contentStart);
+            while (!rest.empty() && (rest.front() == '\n' || rest.front() == ' ' || rest.front() == '\t'))
+                rest.remove_prefix(1);
+            a.originalText = std::string(rest);
+        }
+        a.humanText.resize(cut);
+    }
+    return a;
+}
+
+void readOriginal(const Anatomy& a, const ParseLimits& limits, ParsedReturn& r, std::vector<std::string>& originalTo)
+{
+    if (a.originalText.empty())
+        return;
+    const HeaderBlock original = HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
+    addUnique(r.verpCandidates, normaliseAddress(original.get("X-Verpmail-Envelope")));
+    addUnique(r.verpCandidates, normaliseAddress(original.get("Return-Path")));
+    for (const char* name : {"From", "Sender"})
+        for (auto& address : addressesIn(original.get(name)))
+            addUnique(r.verpCandidates, address);
+    r.campaign = std::string(trim(original.get("X-Verpmail-Campaign")).substr(0, 200));
+    r.originalMessageId = std::string(trim(original.get("Message-ID")).substr(0, 998));
+    originalTo = addressesIn(original.get("To"));
+}
+
+// The addresses a text scan must not mistake for failed recipients.
+std::vector<std::string> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
+{
+    std::vector<std::string> out;
+    for (const char* name : {"From", "To", "Return-Path", "Reply-To", "Sender"})
+        for (auto& address : addressesIn(headers.get(name)))
+            addUnique(out, address);
+    for (const auto& candidate : r.verpCandidates)
+        addUnique(out, toLower(candidate));
+    return out;
+}
+
+void classifyAll(ParsedReturn& r)
+{
+    for (auto& result : r.recipients)
+    {
+        const Classification c = classify(r.kind, result);
+        result.reason = c.reason;
+        result.bounceClass = c.bounceClass;
+    }
+}
+
+bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::vector<std::string>& originalTo,
+                        ParsedReturn& r)
+{
+    if (!a.feedbackReport)
+        return false;
+    const FeedbackReport report = parseFeedbackReport(a.feedbackReport->body, limits);
+    r.kind = ReturnKind::Complaint;
+    r.feedbackType = report.feedbackType;
+    if (r.envelopeId.empty())
+        r.envelopeId = report.originalEnvelopeId;
+    // The envelope sender of the reported message is our VERP address: try it first.
+    if (!report.originalMailFrom.empty())
+        r.verpCandidates.insert(r.verpCandidates.begin(), report.originalMailFrom);
+    std::vector<std::string> recipients = report.recipients;
+    if (recipients.empty())
+        recipients = originalTo;
+    if (recipients.empty())
+        recipients.emplace_back();   // redacted: the VERP candidates identify the member
+    for (const auto& address : recipients)
+    {
+        if (r.recipients.size() >= limits.maxRecipients)
+            break;
+        RecipientResult result;
+        result.address = address;
+        result.diagnostic = collapseSpace(a.humanText, 1000);
+        r.recipients.push_back(std::move(result));
+    }
+    return true;
+}
+
+// The text-scan result that describes `address`, or the only one there is.
+const RecipientResult* matchingScan(const std::vector<RecipientResult>& scanned, const std::string& address,
+                                    std::size_t dsnCount)
+{
+    for (const auto& s : scanned)
+        if (iequals(s.address, address))
+            return &s;
+    if (dsnCount == 1 && scanned.size() == 1)
+        return &scanned.front();
+    return nullptr;
+}
+
+bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits, ParsedReturn& r)
+{
+    std::string_view dsnText;
+    if (a.deliveryStatus)
+        dsnText = a.deliveryStatus->body;
+    else
+    {
+        // DSN fields pasted into a text part (some gateways flatten the report).
+        for (const MimePart& part : mime.parts)
+            if (!part.multipart && isTextType(part.contentType.type) && looksLikeDeliveryStatus(part.body))
+            {
+                dsnText = part.body;
+                break;
+            }
+    }
+    if (dsnText.empty())
+        return false;
+    const DeliveryStatus ds = parseDeliveryStatus(dsnText, limits);
+    if (ds.recipients.empty())
+        return false;
+    r.kind = ReturnKind::Bounce;
+    r.envelopeId = ds.originalEnvelopeId;
+    const std::vector<RecipientResult> scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+    for (const auto& d : ds.recipients)
+    {
+        RecipientResult result;
+        result.address = d.finalRecipient;
+        // "@relay:user@host" source routes and dot-less hosts are internal rewrites;
+        // the original recipient is then the address the sender used.
+        const std::size_t at = result.address.rfind('@');
+        if (!d.originalRecipient.empty() &&
+            (result.address.empty() || result.address[0] == '@' || result.address.find(':') != std::string::npos ||
+             at == std::string::npos || result.address.find('.', at) == std::string::npos))
+            result.address = d.originalRecipient;
+        result.action = d.action;
+        result.status = d.status;
+        result.diagnostic = d.diagnosticCode;
+        result.diagnosticType = d.diagnosticType;
+        result.remoteMta = d.remoteMta;
+        const RecipientResult* textual = matchingScan(scanned, result.address, ds.recipients.size());
+        if (result.diagnostic.empty() && textual)
+            result.diagnostic = textual->diagnostic;
+        // The DSN rarely says which command failed; the prose often does.
+        result.smtpCommand = findSmtpCommand(result.diagnostic);
+        if (result.smtpCommand.empty() && textual)
+            result.smtpCommand = findSmtpCommand(textual->diagnostic);
+        if (result.address.empty())
+            if (const RecipientResult* s = matchingScan(scanned, result.address, ds.recipients.size()))
+                result.address = s->address;
+        result.replyCode = findReplyCode(result.diagnostic);
+        if (result.status.empty())
+            result.status = findStatusCode(result.diagnostic);
+        r.recipients.push_back(std::move(result));
+    }
+    return true;
+}
+
+bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits,
+                    const std::vector<std::string>& originalTo, ParsedReturn& r)
+{
+    const bool bounceHeader = looksLikeBounceHeader(mime.headers);
+    std::vector<RecipientResult> scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+    // Exim names the failed addresses in a header of its own. The body wins where
+    // the two disagree (a rewritten address), but the header filters out addresses
+    // the prose mentions for other reasons ("generated from ...").
+    const std::vector<std::string> failed = addressesIn(mime.headers.get("X-Failed-Recipients"));
+    if (!failed.empty())
+    {
+        std::vector<RecipientResult> ordered;
+        for (const auto& address : failed)
+            for (const auto& s : scanned)
+                if (iequals(s.address, address) && ordered.size() < limits.maxRecipients)
+                    ordered.push_back(s);
+        if (ordered.empty() && scanned.empty())
+            for (const auto& address : failed)
+            {
+                if (ordered.size() >= limits.maxRecipients)
+                    break;
+                RecipientResult result;
+                result.address = address;
+                result.diagnostic = collapseSpace(a.humanText, 1000);
+                fillCodesFromText(result);
+                ordered.push_back(std::move(result));
+            }
+        if (!ordered.empty())
+            scanned = std::move(ordered);
+    }
+    if (!bounceHeader && scanned.empty())
+        return false;
+    if (!bounceHeader)
+    {
+        // Without a bounce-like header, want failure prose or an SMTP code in the
+        // text before believing it.
+        const bool coded = !findStatusCode(a.humanText).empty() || !findReplyCode(a.humanText).empty();
+        if (!coded && !looksLikeBounceText(a.humanText))
+            return false;
+    }
+    if (scanned.empty())
+    {
+        // A bounce that names no address: the returned original's To: is the best guess.
+        RecipientResult result;
+        result.diagnostic = collapseSpace(a.humanText, 1000);
+        fillCodesFromText(result);
+        if (originalTo.size() == 1)
+            result.address = originalTo.front();
+        scanned.push_back(std::move(result));
+    }
+    const std::string whole = collapseSpace(a.humanText, 1000);
+    const bool delayed = isDelayNotice(a.humanText) || isDelayNotice(r.subject);
+    for (auto& s : scanned)
+    {
+        // A bare address line says nothing; the whole report then is the diagnostic.
+        if (s.status.empty() && s.replyCode.empty() && scanned.size() == 1 && s.diagnostic.size() < s.address.size() + 12)
+        {
+            s.diagnostic = whole;
+            fillCodesFromText(s);
+        }
+        if (delayed)
+            s.action = "delayed";
+    }
+    r.kind = ReturnKind::Bounce;
+    r.recipients = std::move(scanned);
+    return true;
+}
+
+ParsedReturn parseNormalised(const std::string& text, const ParseLimits& limits)
+{
+    ParsedReturn r;
+    const MimeMessage mime = readMime(text, limits);
+    r.problem = mime.problem;
+    if (mime.headers.empty())
+    {
+        r.problem = r.problem.empty() ? "no header" : r.problem;
+        return r;
+    }
+    r.subject = collapseSpace(decodeEncodedWords(mime.headers.get("Subject")), 200);
+
+    const Anatomy a = dissect(mime);
+    std::vector<std::string> originalTo;
+    readOriginal(a, limits, r, originalTo);
+
+    if (readFeedbackReport(a, limits, originalTo, r) || readDeliveryStatus(a, mime, limits, r))
+    {
+        classifyAll(r);
+        return r;
+    }
+    // Exim and others mark their bounces "Auto-Submitted: auto-replied" too.
+    const bool autoReply = isAutoReply(mime.headers) && !looksLikeBounceHeader(mime.headers);
+    if (!autoReply && readTextBounce(a, mime, limits, originalTo, r))
+    {
+        classifyAll(r);
+        return r;
+    }
+    if (autoReply)
+    {
+        r.kind = ReturnKind::AutoReply;
+        RecipientResult result;
+        const auto from = addressesIn(mime.headers.get("From"));
+        if (!from.empty())
+            result.address = from.front();
+        result.diagnostic = collapseSpace(a.humanText, 1000);
+        r.recipients.push_back(std::move(result));
+        classifyAll(r);
+    }
+    return r;
+}
+
+} // namespace
+
+ParsedReturn parseReturn(std::string_view message, const ParseLimits& limits)
+{
+    std::string problem;
+    if (message.size() > limits.maxBytes)
+        problem = "input larger than maxBytes, tail ignored";
+    try
+    {
+        const std::string text = normaliseLineEnds(message, limits.maxBytes);
+        ParsedReturn r = parseNormalised(text, limits);
+        if (!problem.empty())
+            r.problem = problem;
+        return r;
+    }
+    catch (const std::bad_alloc&)
+    {
+        throw;
+    }
+    catch (...)
+    {
+        // A bug in a heuristic must not lose the message: report it as unparsed.
+        ParsedReturn r;
+        r.problem = "internal parser error";
+        return r;
+    }
+}
+
+} // namespace verpmail

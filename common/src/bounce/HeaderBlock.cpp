@@ -1,0 +1,252 @@
+// HeaderBlock: see the header for why this is not Poco::Net::MessageHeader.
+#include "verpmail/bounce/HeaderBlock.h"
+
+#include "verpmail/bounce/TextScan.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/NameValueCollection.h>
+
+#include <sstream>
+
+namespace verpmail::bounce {
+
+namespace {
+
+bool isFieldNameChar(char c)
+{
+    // RFC 5322 ftext: printable US-ASCII except ':'.
+    return c > 32 && c < 127 && c != ':';
+}
+
+} // namespace
+
+HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes, std::size_t* bodyOffset,
+                               std::size_t maxFields)
+{
+    HeaderBlock block;
+    std::size_t pos = 0;
+    bool inField = false;
+    while (pos < text.size())
+    {
+        std::size_t end = text.find('\n', pos);
+        const std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        if (trim(line).empty())
+        {
+            // The empty line ends the header section. A line of only blanks counts too:
+            // some MTAs write one, and treating it as folding would swallow the body.
+            pos = next;
+            break;
+        }
+        if ((line[0] == ' ' || line[0] == '\t'))
+        {
+            if (inField && !block._fields.empty())
+            {
+                std::string& value = block._fields.back().value;
+                const std::string_view more = trim(line);
+                if (value.size() < maxFieldBytes)
+                {
+                    if (!value.empty())
+                        value.push_back(' ');
+                    value.append(more.substr(0, maxFieldBytes - std::min(maxFieldBytes, value.size())));
+                }
+            }
+            pos = next;
+            continue;
+        }
+        std::size_t colon = 0;
+        while (colon < line.size() && isFieldNameChar(line[colon]))
+            ++colon;
+        // "Name :" (blanks before the colon) is obsolete syntax but still seen.
+        std::size_t afterName = colon;
+        while (afterName < line.size() && (line[afterName] == ' ' || line[afterName] == '\t'))
+            ++afterName;
+        if (colon == 0 || afterName >= line.size() || line[afterName] != ':')
+        {
+            // Not a field. Before the first field this is junk such as an mbox "From "
+            // line: skip it. After fields it is the start of a body without the empty line.
+            if (block._fields.empty())
+            {
+                pos = next;
+                inField = false;
+                continue;
+            }
+            break;
+        }
+        if (block._fields.size() >= maxFields)
+        {
+            inField = false;
+            pos = next;
+            continue;
+        }
+        HeaderField field;
+        field.name = std::string(line.substr(0, colon));
+        field.value = std::string(trim(line.substr(afterName + 1)).substr(0, maxFieldBytes));
+        block._fields.push_back(std::move(field));
+        inField = true;
+        pos = next;
+    }
+    if (bodyOffset)
+        *bodyOffset = std::min(pos, text.size());
+    return block;
+}
+
+std::string HeaderBlock::get(std::string_view name) const
+{
+    for (const auto& field : _fields)
+        if (iequals(field.name, name))
+            return field.value;
+    return {};
+}
+
+std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
+{
+    std::vector<std::string> values;
+    for (const auto& field : _fields)
+        if (iequals(field.name, name))
+            values.push_back(field.value);
+    return values;
+}
+
+bool HeaderBlock::has(std::string_view name) const
+{
+    for (const auto& field : _fields)
+        if (iequals(field.name, name))
+            return true;
+    return false;
+}
+
+namespace {
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+std::string decodeQWord(std::string_view text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i)
+    {
+        const char c = text[i];
+        if (c == '_')
+            out.push_back(' ');
+        else if (c == '=' && i + 2 < text.size() + 0 && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)
+        {
+            out.push_back(static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2])));
+            i += 2;
+        }
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
+bool decodeBWord(std::string_view text, std::string& out)
+{
+    try
+    {
+        std::istringstream in{std::string(text)};
+        Poco::Base64Decoder decoder(in);
+        std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+        out = std::move(decoded);
+        return true;
+    }
+    catch (...)
+    {
+        return false;
+    }
+}
+
+} // namespace
+
+std::string decodeEncodedWords(std::string_view text)
+{
+    std::string out;
+    std::size_t pos = 0;
+    bool lastWasWord = false;
+    while (pos < text.size())
+    {
+        const std::size_t start = text.find("=?", pos);
+        if (start == std::string_view::npos)
+        {
+            out.append(text.substr(pos));
+            break;
+        }
+        const std::size_t q1 = text.find('?', start + 2);
+        const std::size_t q2 = q1 == std::string_view::npos ? q1 : text.find('?', q1 + 1);
+        const std::size_t close = q2 == std::string_view::npos ? q2 : text.find("?=", q2 + 1);
+        if (close == std::string_view::npos || q2 != q1 + 2)
+        {
+            out.append(text.substr(pos));
+            break;
+        }
+        const std::string_view between = text.substr(pos, start - pos);
+        // White space between two adjacent encoded words is not part of the text.
+        if (!(lastWasWord && trim(between).empty()))
+            out.append(between);
+        const char encoding = text[q1 + 1];
+        const std::string_view payload = text.substr(q2 + 1, close - q2 - 1);
+        std::string decoded;
+        if (encoding == 'Q' || encoding == 'q')
+        {
+            out += decodeQWord(payload);
+        }
+        else if ((encoding == 'B' || encoding == 'b') && decodeBWord(payload, decoded))
+        {
+            out += decoded;
+        }
+        else
+        {
+            out.append(text.substr(start, close + 2 - start));
+        }
+        lastWasWord = true;
+        pos = close + 2;
+    }
+    return out;
+}
+
+std::string ContentType::param(const std::string& name) const
+{
+    const auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+}
+
+ContentType parseContentType(std::string_view value)
+{
+    ContentType result;
+    const std::string_view trimmed = trim(value);
+    if (trimmed.empty())
+        return result;
+    try
+    {
+        std::string mainValue;
+        Poco::Net::NameValueCollection params;
+        Poco::Net::MessageHeader::splitParameters(std::string(trimmed), mainValue, params);
+        result.type = toLower(trim(mainValue));
+        for (const auto& [name, paramValue] : params)
+            result.params[toLower(name)] = paramValue;
+    }
+    catch (...)
+    {
+        // Fall back to the type alone; parameters of a broken header are not trusted.
+        const std::size_t semi = trimmed.find(';');
+        result.type = toLower(trim(trimmed.substr(0, semi)));
+    }
+    // "text/plain (comment)" and stray quotes appear in the wild.
+    const std::size_t junk = result.type.find_first_of(" \t(\"");
+    if (junk != std::string::npos)
+        result.type.resize(junk);
+    return result;
+}
+
+} // namespace verpmail::bounce

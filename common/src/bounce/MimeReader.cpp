@@ -1,0 +1,262 @@
+// MimeReader: see the header.
+#include "verpmail/bounce/MimeReader.h"
+
+#include "verpmail/bounce/TextScan.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Net/QuotedPrintableDecoder.h>
+#include <Poco/StreamCopier.h>
+
+#include <sstream>
+
+namespace verpmail::bounce {
+
+namespace {
+
+int base64Value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+// Skips anything outside the alphabet, as mail readers do with broken base64.
+std::string lenientBase64(std::string_view body)
+{
+    std::string out;
+    unsigned int bits = 0;
+    int count = 0;
+    for (char c : body)
+    {
+        if (c == '=')
+            break;
+        const int v = base64Value(c);
+        if (v < 0)
+            continue;
+        bits = (bits << 6) | static_cast<unsigned int>(v);
+        count += 6;
+        if (count >= 8)
+        {
+            count -= 8;
+            out.push_back(static_cast<char>((bits >> count) & 0xFFu));
+        }
+    }
+    return out;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Keeps a '=' that is not followed by two hex digits, as RFC 2045 6.7 suggests.
+std::string lenientQuotedPrintable(std::string_view body)
+{
+    std::string out;
+    for (std::size_t i = 0; i < body.size(); ++i)
+    {
+        const char c = body[i];
+        if (c != '=')
+        {
+            out.push_back(c);
+            continue;
+        }
+        if (i + 1 < body.size() && body[i + 1] == '\n')
+        {
+            ++i; // soft line break
+            continue;
+        }
+        if (i + 2 < body.size() && hexValue(body[i + 1]) >= 0 && hexValue(body[i + 2]) >= 0)
+        {
+            out.push_back(static_cast<char>(hexValue(body[i + 1]) * 16 + hexValue(body[i + 2])));
+            i += 2;
+            continue;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+class Reader
+{
+public:
+    Reader(const ParseLimits& limits, MimeMessage& message) : _limits(limits), _message(message) {}
+
+    void readEntity(std::string_view text, int depth)
+    {
+        if (static_cast<int>(_message.parts.size()) >= _limits.maxParts)
+        {
+            _message.problem = "MIME part limit reached";
+            return;
+        }
+        std::size_t bodyAt = 0;
+        MimePart part;
+        part.headers = HeaderBlock::parse(text, _limits.maxHeaderBytes, &bodyAt);
+        part.depth = depth;
+        part.contentType = parseContentType(part.headers.get("Content-Type"));
+        const std::string_view body = text.substr(bodyAt);
+        const std::string encoding = toLower(trim(part.headers.get("Content-Transfer-Encoding")));
+        std::string boundary = part.contentType.param("boundary");
+        if (part.contentType.type.rfind("multipart/", 0) == 0)
+        {
+            if (boundary.empty())
+                boundary = guessBoundary(body);
+            // A declared boundary that never occurs (a rewritten header) is worth
+            // one guess from the body before giving up on the structure.
+            if (!boundary.empty() && body.find("--" + boundary) == std::string_view::npos)
+            {
+                const std::string guessed = guessBoundary(body);
+                if (!guessed.empty())
+                    boundary = guessed;
+            }
+            if (!boundary.empty() && depth < _limits.maxMimeDepth)
+            {
+                part.multipart = true;
+                splitMultipart(std::move(part), body, boundary, depth);
+                return;
+            }
+            if (depth >= _limits.maxMimeDepth)
+                _message.problem = "MIME depth limit reached";
+        }
+        part.body = decodeTransferEncoding(body, encoding);
+        _message.parts.push_back(std::move(part));
+    }
+
+private:
+    // A multipart without a boundary parameter: take the first "--token" line.
+    static std::string guessBoundary(std::string_view body)
+    {
+        for (std::string_view line : splitLines(body.substr(0, 64 * 1024)))
+        {
+            line = trim(line);
+            if (line.size() > 2 && line.size() < 200 && line[0] == '-' && line[1] == '-' &&
+                line.find(' ') == std::string_view::npos)
+                return std::string(line.substr(2));
+        }
+        return {};
+    }
+
+    void splitMultipart(MimePart part, std::string_view body, const std::string& boundary, int depth)
+    {
+        const std::string delimiter = "--" + boundary;
+        std::vector<std::string_view> children;
+        std::size_t pos = 0;
+        std::size_t childStart = std::string_view::npos;
+        bool closed = false;
+        std::string_view preamble = body;
+        while (pos < body.size())
+        {
+            std::size_t end = body.find('\n', pos);
+            const std::size_t next = end == std::string_view::npos ? body.size() : end + 1;
+            if (end == std::string_view::npos)
+                end = body.size();
+            const std::string_view line = body.substr(pos, end - pos);
+            if (line.size() >= delimiter.size() && line.compare(0, delimiter.size(), delimiter) == 0)
+            {
+                const std::string_view rest = trim(line.substr(delimiter.size()));
+                const bool closing = rest.size() >= 2 && rest[0] == '-' && rest[1] == '-';
+                if (rest.empty() || closing)
+                {
+                    // The line break before a delimiter belongs to the delimiter.
+                    const std::size_t contentEnd = pos > 0 ? pos - 1 : 0;
+                    if (childStart == std::string_view::npos)
+                        preamble = body.substr(0, contentEnd);
+                    else
+                        children.push_back(body.substr(childStart, contentEnd >= childStart ? contentEnd - childStart : 0));
+                    childStart = next;
+                    if (closing)
+                    {
+                        closed = true;
+                        break;
+                    }
+                }
+            }
+            pos = next;
+        }
+        // A missing closing delimiter is common: the last part runs to the end.
+        if (!closed && childStart != std::string_view::npos && childStart < body.size())
+            children.push_back(body.substr(childStart));
+        part.body = std::string(preamble.substr(0, std::min<std::size_t>(preamble.size(), 64 * 1024)));
+        _message.parts.push_back(std::move(part));
+        for (std::string_view child : children)
+            readEntity(child, depth + 1);
+    }
+
+    const ParseLimits& _limits;
+    MimeMessage& _message;
+};
+
+} // namespace
+
+std::string decodeTransferEncoding(std::string_view body, std::string_view encoding)
+{
+    const std::string enc = toLower(trim(encoding));
+    if (enc == "base64")
+    {
+        try
+        {
+            std::istringstream in{std::string(body)};
+            Poco::Base64Decoder decoder(in);
+            std::string out;
+            Poco::StreamCopier::copyToString(decoder, out);
+            return normaliseLineEnds(out, out.size());
+        }
+        catch (...)
+        {
+            const std::string out = lenientBase64(body);
+            return normaliseLineEnds(out, out.size());
+        }
+    }
+    if (enc == "quoted-printable")
+    {
+        try
+        {
+            std::istringstream in{std::string(body)};
+            Poco::Net::QuotedPrintableDecoder decoder(in);
+            std::string out;
+            Poco::StreamCopier::copyToString(decoder, out);
+            return normaliseLineEnds(out, out.size());
+        }
+        catch (...)
+        {
+            return lenientQuotedPrintable(body);
+        }
+    }
+    return std::string(body);
+}
+
+MimeMessage readMime(std::string_view text, const ParseLimits& limits)
+{
+    MimeMessage message;
+    Reader reader(limits, message);
+    reader.readEntity(text, 0);
+    if (!message.parts.empty())
+    {
+        message.headers = message.parts.front().headers;
+        if (!message.parts.front().multipart)
+            message.rawBody = message.parts.front().body;
+        else
+        {
+            std::size_t bodyAt = 0;
+            HeaderBlock::parse(text, limits.maxHeaderBytes, &bodyAt);
+            message.rawBody = std::string(text.substr(bodyAt));
+        }
+    }
+    return message;
+}
+
+} // namespace verpmail::bounce

@@ -1,0 +1,331 @@
+// NonStandardFormats: see the header. The tables below are the whole "knowledge"
+// of the non-RFC 3464 formats; the scanner itself knows no MTA.
+#include "verpmail/bounce/NonStandardFormats.h"
+
+#include "verpmail/bounce/TextScan.h"
+
+#include <algorithm>
+
+namespace verpmail::bounce {
+
+namespace {
+
+// Lower-case line fragments after which MTAs append the returned message
+// (or its headers). Matched against trimmed lines.
+const std::vector<std::string_view>& originalMarkers()
+{
+    static const std::vector<std::string_view> markers = {
+        "below this line is a copy of the message",          // qmail, Yahoo, Verizon
+        "this is a copy of the message",                     // Exim
+        "this is a copy of your message",
+        "copy of the message, including all the headers",
+        "----- original message -----",                      // Gmail, Google Groups
+        "original message follows",
+        "--- original message ---",
+        "-----original message-----",
+        "original message headers",
+        "headers of the original message",
+        "header of the original message",
+        "message headers follow",                             // DragonFly
+        "returned message follows",
+        "------- returned message",
+        "----- unsent message below",
+        "unsent message below",
+        "-- the header and top 20 lines of the message follows --",
+        "the header and top",
+        "original message header",
+        "text of the message follows",
+        "the text you sent follows",
+        "your message reads",
+        "--- returned mail follows",
+        "----- message text follows",
+        "----- the following is a copy of",
+        "undelivered message follows",
+        "--- the message that you sent follows",
+        "the original message headers",
+        "message that you sent follows",
+        "- these recipients of your message have been processed",
+        "content of the original message",
+        "----- rejected message",
+        "[original message] -",
+        "------ original mail",
+        "--- mail header ---",
+        "original message is attached",
+    };
+    return markers;
+}
+
+// Lower-case subject fragments of delivery failure reports.
+const std::vector<std::string_view>& bounceSubjects()
+{
+    static const std::vector<std::string_view> subjects = {
+        "undeliver",          "undelivered",         "delivery status notification",
+        "delivery failure",   "delivery failed",     "delivery has failed",
+        "mail delivery",      "returned mail",       "failure notice",
+        "could not be delivered", "not delivered",   "delivery problem",
+        "delivery notification", "returned to sender", "non remis",
+        "unzustellbar",       "nicht zustellbar",    "no entregado",
+        "non recapitato",     "niet bezorgd",        "mail system error",
+        "delivery report",    "message not delivered", "nondeliverable",
+        "non-deliverable",    "unable to deliver",   "rejected",
+        "failed delivery",    "bounce",              "error sending",
+        "mail failure",       "delivery error",      "warning: could not",
+        "permanent error",    "delivery fail",       "returned",
+        "\xe9\x85\x8d\xe4\xbf\xa1",                        // 配信
+        "\xe4\xb8\x8d\xe9\x81\x94",                        // 不達
+    };
+    return subjects;
+}
+
+// Lower-case phrases of a delivery failure report's prose.
+const std::vector<std::string_view>& bounceTextPhrases()
+{
+    static const std::vector<std::string_view> phrases = {
+        "could not be delivered",   "couldn't be delivered",   "was not delivered",
+        "wasn't delivered",         "not be delivered",        "undeliverable",
+        "delivery has failed",      "delivery failed",         "permanent error",
+        "permanent fatal error",    "did not reach",           "unable to deliver",
+        "error delivering",         "trouble delivering",      "delivery to the following",
+        "failed permanently",       "returned permanent errors", "following address(es) failed",
+        "could not deliver",        "failed to deliver",       "invalid user address",
+        "no such user",             "user unknown",            "mailbox is full",
+    };
+    return phrases;
+}
+
+// Lower-case phrases of "still trying" warnings.
+const std::vector<std::string_view>& delayPhrases()
+{
+    static const std::vector<std::string_view> phrases = {
+        "has not yet been delivered",
+        "delivery attempts will continue",
+        "will continue trying",
+        "will continue to try",
+        "still trying to deliver",
+        "this is a warning message only",
+        "no action is required on your part",
+        "delivery status notification (delay)",
+        "warning: message",
+    };
+    return phrases;
+}
+
+// Local parts that report, never receive, the failure.
+bool isDaemonAddress(std::string_view address)
+{
+    static const std::vector<std::string_view> locals = {
+        "mailer-daemon", "mail-daemon", "postmaster", "maildaemon", "mailerdaemon", "daemon", "root", "abuse",
+    };
+    const std::size_t at = address.find('@');
+    const std::string local = toLower(address.substr(0, at));
+    return std::find(locals.begin(), locals.end(), local) != locals.end();
+}
+
+// Lines whose addresses belong to the sender or the message, not a recipient.
+bool isSenderContextLine(std::string_view line)
+{
+    static const std::vector<std::string_view> fragments = {
+        "mail from", "from:", "sender", "message-id", "envelope-from", "return-path", "reply-to",
+        "smtp.mailfrom", "message id", "originator", "x-original-sender", "your message to",
+        "generated from", "generated by", "forwarded from", "expanded from",
+    };
+    const std::string lower = toLower(line);
+    for (std::string_view fragment : fragments)
+        if (lower.find(fragment) != std::string::npos)
+        {
+            // "... sent to <x>" after "your message" still names the recipient.
+            if (fragment == "your message to")
+                return false;
+            return true;
+        }
+    return false;
+}
+
+// Fields that only a copied message header starts with (not a summary's To/Subject).
+bool startsCopiedHeader(std::string_view line)
+{
+    static const std::vector<std::string_view> names = {
+        "return-path:", "received:", "delivered-to:", "dkim-signature:", "x-original-to:", "arc-seal:",
+    };
+    for (std::string_view name : names)
+        if (istartsWith(line, name))
+            return true;
+    return false;
+}
+
+bool looksLikeHeaderLine(std::string_view line)
+{
+    static const std::vector<std::string_view> names = {
+        "return-path:", "received:", "message-id:", "date:", "from:", "to:", "subject:",
+        "mime-version:", "content-type:", "x-", "dkim-signature:", "delivered-to:",
+    };
+    for (std::string_view name : names)
+        if (istartsWith(line, name))
+            return true;
+    return false;
+}
+
+} // namespace
+
+std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
+{
+    std::size_t pos = 0;
+    bool sawProse = false;
+    bool previousBlank = false;
+    while (pos < text.size())
+    {
+        std::size_t end = text.find('\n', pos);
+        const std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
+        if (end == std::string_view::npos)
+            end = text.size();
+        const std::string_view line = trim(text.substr(pos, end - pos));
+        if (!line.empty() && line.size() < 200)
+        {
+            const std::string lower = toLower(line);
+            for (std::string_view marker : originalMarkers())
+            {
+                if (lower.find(marker) != std::string::npos)
+                {
+                    if (contentStart)
+                        *contentStart = next;
+                    return pos;
+                }
+            }
+            // No marker: a header block (two header lines in a row) after prose and a
+            // blank line is the returned copy.
+            if (sawProse && previousBlank && startsCopiedHeader(line))
+            {
+                const std::size_t end2 = text.find('\n', next);
+                const std::string_view following =
+                    trim(text.substr(next, end2 == std::string_view::npos ? std::string_view::npos : end2 - next));
+                if (looksLikeHeaderLine(following) || (!following.empty() && following.find(':') != std::string_view::npos))
+                {
+                    if (contentStart)
+                        *contentStart = pos;
+                    return pos;
+                }
+            }
+        }
+        if (!line.empty())
+            sawProse = true;
+        previousBlank = line.empty();
+        pos = next;
+    }
+    if (contentStart)
+        *contentStart = std::string_view::npos;
+    return std::string_view::npos;
+}
+
+bool looksLikeBounceHeader(const HeaderBlock& headers)
+{
+    if (headers.has("X-Failed-Recipients"))
+        return true;
+    const std::string from = toLower(headers.get("From"));
+    if (from.find("mailer-daemon") != std::string::npos || from.find("postmaster") != std::string::npos ||
+        from.find("mail delivery") != std::string::npos || from.find("mail-daemon") != std::string::npos)
+        return true;
+    const std::string subject = toLower(decodeEncodedWords(headers.get("Subject")));
+    for (std::string_view fragment : bounceSubjects())
+        if (subject.find(fragment) != std::string::npos)
+            return true;
+    return false;
+}
+
+bool looksLikeBounceText(std::string_view text)
+{
+    const std::string lower = toLower(text.substr(0, 16384));
+    for (std::string_view phrase : bounceTextPhrases())
+        if (lower.find(phrase) != std::string::npos)
+            return true;
+    return false;
+}
+
+bool isDelayNotice(std::string_view text)
+{
+    const std::string lower = toLower(text.substr(0, 8192));
+    for (std::string_view phrase : delayPhrases())
+        if (lower.find(phrase) != std::string::npos)
+            return true;
+    return false;
+}
+
+void fillCodesFromText(RecipientResult& result)
+{
+    if (result.status.empty())
+        result.status = findStatusCode(result.diagnostic);
+    if (result.replyCode.empty())
+        result.replyCode = findReplyCode(result.diagnostic);
+}
+
+std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
+                                           const ParseLimits& limits)
+{
+    struct Hit
+    {
+        std::string address;
+        std::size_t line;
+    };
+    const std::vector<std::string_view> lines = splitLines(errorText);
+    std::vector<Hit> hits;
+    // Weak hits name a recipient only when nothing else does: daemon addresses,
+    // addresses on "To:" summary lines, and the excluded ones (the original's sender
+    // can be its recipient too, e.g. a test message to oneself).
+    std::vector<Hit> daemonHits;
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < lines.size() && hits.size() < limits.maxRecipients; ++i)
+    {
+        if (lines[i].size() > 4096 || lines[i].find('@') == std::string_view::npos)
+            continue;
+        if (isSenderContextLine(lines[i]))
+            continue;
+        for (auto& found : findAddresses(lines[i], 20))
+        {
+            const std::string lower = toLower(found.address);
+            if (std::find(seen.begin(), seen.end(), lower) != seen.end())
+                continue;
+            seen.push_back(lower);
+            if (isDaemonAddress(lower) || std::find(exclude.begin(), exclude.end(), lower) != exclude.end() ||
+                istartsWith(trim(lines[i]), "to:") || istartsWith(trim(lines[i]), "cc:"))
+            {
+                if (daemonHits.size() < limits.maxRecipients)
+                    daemonHits.push_back({found.address, i});
+                continue;
+            }
+            hits.push_back({found.address, i});
+            if (hits.size() >= limits.maxRecipients)
+                break;
+        }
+    }
+
+    if (hits.empty())
+        hits = std::move(daemonHits);
+    std::vector<RecipientResult> results;
+    for (std::size_t h = 0; h < hits.size(); ++h)
+    {
+        // The error for an address is the text from its line up to the next address
+        // (or the end of the error text).
+        const std::size_t first = hits[h].line;
+        std::size_t last = lines.size();
+        for (std::size_t k = h + 1; k < hits.size(); ++k)
+            if (hits[k].line > first)
+            {
+                last = hits[k].line;
+                break;
+            }
+        std::string segment;
+        for (std::size_t i = first; i < last && segment.size() < 4000; ++i)
+        {
+            segment.append(lines[i]);
+            segment.push_back('\n');
+        }
+        RecipientResult result;
+        result.address = hits[h].address;
+        result.diagnostic = dropContinuationCodes(collapseSpace(segment, 1000));
+        fillCodesFromText(result);
+        result.smtpCommand = findSmtpCommand(segment);
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+} // namespace verpmail::bounce

@@ -1,0 +1,362 @@
+// TextScan: see the header. Hand-written scanners instead of std::regex: bounded
+// time on hostile input, and no locale surprises with 8-bit text.
+#include "verpmail/bounce/TextScan.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace verpmail::bounce {
+
+namespace {
+
+char lowerChar(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isAlnum(char c)
+{
+    return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool isLocalChar(char c)
+{
+    if (isAlnum(c))
+        return true;
+    switch (c)
+    {
+    case '.': case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
+    case '+': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
+    case '|': case '}': case '~': case '-':
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isDomainChar(char c)
+{
+    return isAlnum(c) || c == '.' || c == '-' || c == '_';
+}
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+} // namespace
+
+std::string toLower(std::string_view text)
+{
+    std::string out(text);
+    for (char& c : out)
+        c = lowerChar(c);
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lowerChar(a[i]) != lowerChar(b[i]))
+            return false;
+    return true;
+}
+
+bool istartsWith(std::string_view text, std::string_view prefix)
+{
+    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from)
+{
+    if (needle.empty())
+        return from <= haystack.size() ? from : std::string_view::npos;
+    if (haystack.size() < needle.size())
+        return std::string_view::npos;
+    const char first = lowerChar(needle[0]);
+    for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i)
+    {
+        if (lowerChar(haystack[i]) != first)
+            continue;
+        if (iequals(haystack.substr(i, needle.size()), needle))
+            return i;
+    }
+    return std::string_view::npos;
+}
+
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && isSpace(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && isSpace(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes)
+{
+    text = text.substr(0, std::min(text.size(), maxBytes));
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i)
+    {
+        const char c = text[i];
+        if (c == '\r')
+        {
+            out.push_back('\n');
+            if (i + 1 < text.size() && text[i + 1] == '\n')
+                ++i;
+        }
+        else
+        {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string_view> splitLines(std::string_view text)
+{
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start < text.size())
+    {
+        const std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos)
+        {
+            lines.push_back(text.substr(start));
+            break;
+        }
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string collapseSpace(std::string_view text, std::size_t maxBytes)
+{
+    std::string out;
+    bool pendingSpace = false;
+    for (char c : text)
+    {
+        if (out.size() >= maxBytes)
+            break;
+        if (isSpace(c))
+        {
+            pendingSpace = !out.empty();
+            continue;
+        }
+        if (pendingSpace)
+        {
+            out.push_back(' ');
+            pendingSpace = false;
+            if (out.size() >= maxBytes)
+                break;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string normaliseAddress(std::string_view raw)
+{
+    std::string_view s = trim(raw);
+    // "rfc822; a@b" / "utf-8; a@b": the address type comes before the first ';'.
+    const std::size_t semi = s.find(';');
+    if (semi != std::string_view::npos && semi < s.find('@'))
+        s = trim(s.substr(semi + 1));
+    const std::size_t lt = s.find('<');
+    if (lt != std::string_view::npos)
+    {
+        const std::size_t gt = s.find('>', lt);
+        s = s.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1);
+    }
+    s = trim(s);
+    // A quoted local part ("a b"@example.org) keeps its quotes.
+    const bool quotedLocal = s.find("\"@") != std::string_view::npos;
+    while (!s.empty() && ((!quotedLocal && s.front() == '"') || s.front() == '\'' || s.front() == '('))
+        s.remove_prefix(1);
+    while (!s.empty() && ((!quotedLocal && s.back() == '"') || s.back() == '\'' || s.back() == '.' || s.back() == ')' ||
+                          s.back() == ',' || s.back() == ':'))
+        s.remove_suffix(1);
+    const std::size_t at = s.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 >= s.size())
+        return {};
+    if (!quotedLocal && s.find_first_of(" \t") != std::string_view::npos)
+        return {};
+    std::string out(s.substr(0, at + 1));
+    out += toLower(s.substr(at + 1));
+    return out;
+}
+
+std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount)
+{
+    std::vector<FoundAddress> found;
+    std::size_t at = text.find('@');
+    while (at != std::string_view::npos && found.size() < maxCount)
+    {
+        std::size_t begin = at;
+        while (begin > 0 && isLocalChar(text[begin - 1]) && at - begin < 128)
+            --begin;
+        while (begin < at && (text[begin] == '.' || text[begin] == '='))
+            ++begin; // a local part does not start with a dot; '=' is usually a QP artefact
+        std::size_t end = at + 1;
+        while (end < text.size() && isDomainChar(text[end]) && end - at < 256)
+            ++end;
+        while (end > at + 1 && (text[end - 1] == '.' || text[end - 1] == '-'))
+            --end;
+        const std::string_view local = text.substr(begin, at - begin);
+        const std::string_view domain = text.substr(at + 1, end - at - 1);
+        const std::size_t dot = domain.rfind('.');
+        // A plausible domain has a dot and an alphabetic top-level label.
+        const bool plausible = !local.empty() && dot != std::string_view::npos && dot > 0 &&
+                               dot + 2 < domain.size() + 1 && domain.size() - dot - 1 >= 2 &&
+                               !isDigit(domain.back());
+        if (plausible)
+        {
+            std::string address(local);
+            address += '@';
+            address += toLower(domain);
+            found.push_back({std::move(address), begin});
+        }
+        at = text.find('@', std::max(end, at + 1));
+    }
+    return found;
+}
+
+std::string firstAddress(std::string_view text)
+{
+    auto found = findAddresses(text, 1);
+    return found.empty() ? std::string() : found.front().address;
+}
+
+std::string findStatusCode(std::string_view text)
+{
+    for (std::size_t i = 0; i + 5 <= text.size(); ++i)
+    {
+        const char c = text[i];
+        if (c != '2' && c != '4' && c != '5')
+            continue;
+        if (i > 0 && (isDigit(text[i - 1]) || text[i - 1] == '.'))
+            continue;
+        if (text[i + 1] != '.')
+            continue;
+        std::size_t j = i + 2;
+        std::size_t n = 0;
+        while (j < text.size() && isDigit(text[j]) && n < 4)
+            ++j, ++n;
+        if (n == 0 || n > 3 || j >= text.size() || text[j] != '.')
+            continue;
+        ++j;
+        std::size_t m = 0;
+        while (j < text.size() && isDigit(text[j]) && m < 4)
+            ++j, ++m;
+        if (m == 0 || m > 3)
+            continue;
+        // "5.1.1" but not "5.1.1.4" (an IP address or version number).
+        if (j < text.size() && (isDigit(text[j]) || (text[j] == '.' && j + 1 < text.size() && isDigit(text[j + 1]))))
+            continue;
+        return std::string(text.substr(i, j - i));
+    }
+    return {};
+}
+
+std::string findReplyCode(std::string_view text)
+{
+    for (std::size_t i = 0; i + 3 <= text.size(); ++i)
+    {
+        const char c = text[i];
+        if (c != '2' && c != '4' && c != '5')
+            continue;
+        if (i > 0 && !(isSpace(text[i - 1]) || text[i - 1] == ':' || text[i - 1] == '(' ||
+                       text[i - 1] == '[' || text[i - 1] == '"' || text[i - 1] == '#' || text[i - 1] == '='))
+            continue;
+        if (!isDigit(text[i + 1]) || !isDigit(text[i + 2]))
+            continue;
+        if (text[i + 1] > '5')
+            continue;
+        if (i + 3 < text.size() && !(text[i + 3] == ' ' || text[i + 3] == '-' || text[i + 3] == '\n' ||
+                                      text[i + 3] == '\t' || text[i + 3] == ')' || text[i + 3] == ']'))
+            continue;
+        return std::string(text.substr(i, 3));
+    }
+    return {};
+}
+
+std::string dropContinuationCodes(std::string_view collapsed)
+{
+    const std::string code = findReplyCode(collapsed);
+    if (code.empty())
+        return std::string(collapsed);
+    const std::string status = findStatusCode(collapsed);
+    std::string out;
+    bool seenCode = false;
+    bool skippedCode = false;
+    std::size_t pos = 0;
+    while (pos < collapsed.size())
+    {
+        std::size_t end = collapsed.find(' ', pos);
+        if (end == std::string_view::npos)
+            end = collapsed.size();
+        const std::string_view token = collapsed.substr(pos, end - pos);
+        pos = end + 1;
+        const bool isCode = token.substr(0, 3) == code && (token.size() == 3 || token[3] == '-');
+        bool skip = false;
+        if (isCode)
+        {
+            skip = seenCode;
+            seenCode = true;
+            skippedCode = skip;
+        }
+        else
+        {
+            skip = skippedCode && !status.empty() && token == status;
+            skippedCode = false;
+        }
+        if (skip)
+            continue;
+        if (!out.empty())
+            out.push_back(' ');
+        out.append(token);
+    }
+    return out;
+}
+
+std::string findSmtpCommand(std::string_view text)
+{
+    // Postfix "in reply to X command", Exim "after X", Yahoo "[RCPT_TO]", qmail prose.
+    static const std::pair<std::string_view, std::string_view> phrases[] = {
+        {"in reply to end of data", "DATA"},   {"in reply to data", "DATA"},
+        {"after end of data", "DATA"},         {"after data", "DATA"},
+        {"in reply to rcpt to", "RCPT"},       {"after rcpt to", "RCPT"},
+        {"[rcpt_to]", "RCPT"},                 {"does not like recipient", "RCPT"},
+        {"in reply to mail from", "MAIL"},     {"after mail from", "MAIL"},
+        {"[mail_from]", "MAIL"},               {"does not like sender", "MAIL"},
+        {"in reply to helo", "HELO"},          {"in reply to ehlo", "HELO"},
+        {"after helo", "HELO"},                {"after ehlo", "HELO"},
+        {">>> data", "DATA"},                  {">>> rcpt to", "RCPT"},
+        {">>> mail from", "MAIL"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
+        {"after initial connection", "CONN"},  {"refused to talk to me", "CONN"},
+    };
+    std::size_t best = std::string_view::npos;
+    std::string_view command;
+    for (const auto& [phrase, name] : phrases)
+    {
+        const std::size_t at = ifind(text, phrase);
+        if (at < best)
+        {
+            best = at;
+            command = name;
+        }
+    }
+    return std::string(command);
+}
+
+} // namespace verpmail::bounce

@@ -1,0 +1,115 @@
+#include "verpmail/config/Settings.h"
+
+#include "verpmail/config/ConfigKeys.h"
+#include "verpmail/db/MysqlError.h"
+
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+
+namespace verpmail {
+namespace {
+
+std::string stringKey(const Poco::Util::AbstractConfiguration& config, const keys::Key& key)
+{
+    if (!config.hasProperty(key.name)) {
+        if (!key.defaultValue)
+            throw ConfigError(std::string("required configuration key ") + key.name + " is not set");
+        return key.defaultValue;
+    }
+    return Poco::trim(config.getString(key.name));
+}
+
+} // namespace
+
+long configInteger(const Poco::Util::AbstractConfiguration& config, const char* key, long min, long max)
+{
+    const std::string text = Poco::trim(config.getString(key));
+    long value = 0;
+    Poco::Int64 parsed = 0;
+    if (!Poco::NumberParser::tryParse64(text, parsed) || parsed < min || parsed > max)
+        throw ConfigError(std::string("configuration key ") + key + " = \"" + text + "\" must be an integer from " +
+                          std::to_string(min) + " to " + std::to_string(max));
+    value = static_cast<long>(parsed);
+    return value;
+}
+
+MysqlOptions mysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    MysqlOptions o;
+    o.optionFile = stringKey(config, keys::kMysqlOptionFile);
+    o.optionGroup = stringKey(config, keys::kMysqlOptionGroup);
+    o.connectTimeout = static_cast<unsigned>(configInteger(config, keys::kMysqlConnectTimeout.name, 1, 3600));
+    o.readTimeout = static_cast<unsigned>(configInteger(config, keys::kMysqlReadTimeout.name, 1, 3600));
+    o.writeTimeout = static_cast<unsigned>(configInteger(config, keys::kMysqlWriteTimeout.name, 1, 3600));
+    return o;
+}
+
+SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    SmtpSettings s;
+    s.server = stringKey(config, keys::kSmtpServer);
+    s.helo = stringKey(config, keys::kSmtpHelo);
+    s.batchSize = static_cast<unsigned>(configInteger(config, keys::kSmtpBatchSize.name, 1, 10000));
+    s.timeoutSeconds = static_cast<unsigned>(configInteger(config, keys::kSmtpTimeout.name, 1, 3600));
+    if (s.server.find(':') == std::string::npos)
+        throw ConfigError("smtp.server must be host:port, got \"" + s.server + "\"");
+    return s;
+}
+
+SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    SendSettings s;
+    s.unsubscribeUrl = stringKey(config, keys::kSendUnsubscribeUrl);
+    s.unsubscribeMailto = stringKey(config, keys::kSendUnsubscribeMailto);
+    s.listIdDomain = stringKey(config, keys::kSendListIdDomain);
+    return s;
+}
+
+PolicySettings policySettingsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    PolicySettings p;
+    p.hardThreshold = static_cast<unsigned>(configInteger(config, keys::kPolicyHardThreshold.name, 1, 1000000));
+    p.softThreshold = static_cast<unsigned>(configInteger(config, keys::kPolicySoftThreshold.name, 1, 1000000));
+    p.softWindowDays = static_cast<unsigned>(configInteger(config, keys::kPolicySoftWindowDays.name, 1, 3650));
+    p.complaintThreshold = static_cast<unsigned>(configInteger(config, keys::kPolicyComplaintThreshold.name, 1, 1000000));
+    return p;
+}
+
+BouncerSettings bouncerSettingsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    BouncerSettings b;
+    b.maxMessageBytes = static_cast<std::size_t>(configInteger(config, keys::kBouncerMaxMessageBytes.name, 1024, 1L << 30));
+    b.timeLimitSeconds = static_cast<unsigned>(configInteger(config, keys::kBouncerTimeLimit.name, 1, 3600));
+    return b;
+}
+
+VerpSettings verpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    VerpSettings v;
+    const std::string mode = Poco::toLower(stringKey(config, keys::kVerpMode));
+    if (mode == "token")
+        v.mode = VerpMode::Token;
+    else if (mode == "plain")
+        v.mode = VerpMode::Plain;
+    else
+        throw ConfigError("verp.mode must be \"token\" or \"plain\", got \"" + mode + "\"");
+    v.prefix = stringKey(config, keys::kVerpPrefix);
+    v.domain = stringKey(config, keys::kVerpDomain);
+    // The key is needed in plain mode too: addresses too long for plain fall back to
+    // tokens. Plain mode without a key file works; those few addresses then fail.
+    const std::string keyFile = stringKey(config, keys::kVerpKeyFile);
+    try {
+        v.key = readVerpKeyFile(keyFile);
+    } catch (const std::exception& e) {
+        if (v.mode == VerpMode::Token)
+            throw ConfigError(std::string(e.what()) + " (verp.keyFile)");
+    }
+    try {
+        VerpCodec check(v);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(e.what());
+    }
+    return v;
+}
+
+} // namespace verpmail

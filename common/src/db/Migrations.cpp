@@ -1,0 +1,79 @@
+#include "verpmail/db/Migrations.h"
+
+#include "verpmail/db/MysqlConnection.h"
+
+#include <sstream>
+
+namespace verpmail {
+
+std::vector<std::string> splitSqlStatements(const std::string& sql)
+{
+    std::vector<std::string> statements;
+    std::istringstream in(sql);
+    std::string line;
+    std::string current;
+    while (std::getline(in, line)) {
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line.compare(first, 2, "--") == 0)
+            continue;
+        const auto last = line.find_last_not_of(" \t\r");
+        const bool ends = line[last] == ';';
+        current += line.substr(0, ends ? last : last + 1);
+        current += '\n';
+        if (ends) {
+            statements.push_back(current);
+            current.clear();
+        }
+    }
+    if (current.find_first_not_of(" \t\r\n") != std::string::npos)
+        statements.push_back(current);
+    return statements;
+}
+
+int currentSchemaVersion(MysqlConnection& db)
+{
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+               " version INT NOT NULL PRIMARY KEY,"
+               " name VARCHAR(128) NOT NULL,"
+               " applied_at DATETIME NOT NULL"
+               ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    MysqlStatement st = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    st.execute();
+    return st.fetch() ? static_cast<int>(st.integer(0)) : 0;
+}
+
+std::vector<Migration> migrate(MysqlConnection& db)
+{
+    // A named lock keeps two `db migrate` runs from applying the same step twice.
+    MysqlStatement lock = db.prepare("SELECT GET_LOCK('verpmail.migrate', 30)");
+    lock.execute();
+    lock.fetch();
+    struct Unlock
+    {
+        MysqlConnection& db;
+        ~Unlock()
+        {
+            try {
+                db.execute("DO RELEASE_LOCK('verpmail.migrate')");
+            } catch (...) {
+            }
+        }
+    } unlock{db};
+
+    std::vector<Migration> applied;
+    const int current = currentSchemaVersion(db);
+    for (const Migration& m : embeddedMigrations()) {
+        if (m.version <= current)
+            continue;
+        // MariaDB commits DDL implicitly, so a step is not atomic; its statements are
+        // written to be re-runnable (IF NOT EXISTS) for the case of a crash halfway.
+        for (const std::string& statement : splitSqlStatements(m.sql))
+            db.execute(statement);
+        MysqlStatement record = db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())");
+        record.execute({m.version, m.name});
+        applied.push_back(m);
+    }
+    return applied;
+}
+
+} // namespace verpmail

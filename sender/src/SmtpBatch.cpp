@@ -1,0 +1,110 @@
+#include "SmtpBatch.h"
+
+#include "verpmail/util/Printable.h"
+
+#include <climits>
+
+namespace verpmail {
+namespace {
+
+// libESMTP pulls the message through this callback. len == nullptr asks for a
+// rewind; *ctx remembers whether the single chunk was handed out. It must not
+// throw: it is called from C.
+extern "C" const char* readWholeMessage(void** ctx, int* len, void* arg) noexcept
+{
+    const auto* bytes = static_cast<const std::string*>(arg);
+    if (len == nullptr) {
+        *ctx = nullptr;
+        return nullptr;
+    }
+    if (*ctx == nullptr) {
+        *ctx = const_cast<std::string*>(bytes);
+        *len = static_cast<int>(bytes->size());
+        return bytes->data();
+    }
+    *len = 0;
+    return nullptr;
+}
+
+SubmitResult resultFrom(const smtp_status_t* status)
+{
+    SubmitResult r;
+    if (!status || status->code == 0)
+        return r;
+    r.code = status->code;
+    r.text = printable(status->text ? status->text : "", 200);
+    const int klass = status->code / 100;
+    r.outcome = klass == 2 ? SubmitOutcome::Accepted : klass == 5 ? SubmitOutcome::Rejected : SubmitOutcome::Deferred;
+    return r;
+}
+
+} // namespace
+
+SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId)
+    : _session(smtp_create_session()), _envelopeId(std::move(envelopeId))
+{
+    if (!_session)
+        throw SmtpUnavailable("libESMTP cannot create a session");
+    smtp_session_t s = _session.get();
+    if (!smtp_set_server(s, settings.server.c_str()))
+        throw SmtpUnavailable("bad smtp.server " + settings.server);
+    if (!settings.helo.empty())
+        smtp_set_hostname(s, settings.helo.c_str());
+    const long ms = static_cast<long>(settings.timeoutSeconds) * 1000L;
+    smtp_set_timeout(s, Timeout_GREETING, ms);
+    smtp_set_timeout(s, Timeout_ENVELOPE, ms);
+    smtp_set_timeout(s, Timeout_DATA, ms);
+    smtp_set_timeout(s, Timeout_TRANSFER, ms);
+    smtp_set_timeout(s, Timeout_DATA2, ms);
+}
+
+void SmtpBatch::add(const std::string& envelopeSender, const std::string& recipient, std::string wireMessage)
+{
+    auto m = std::make_unique<Message>();
+    m->bytes = std::move(wireMessage);
+    m->message = smtp_add_message(_session.get());
+    if (!m->message)
+        throw std::runtime_error("libESMTP cannot add a message");
+    smtp_set_reverse_path(m->message, envelopeSender.c_str());
+    smtp_set_messagecb(m->message, readWholeMessage, &m->bytes);
+    // RET=HDRS: returns carry our headers (campaign, envelope) but not the body.
+    smtp_dsn_set_ret(m->message, Ret_HDRS);
+    if (!_envelopeId.empty())
+        smtp_dsn_set_envid(m->message, _envelopeId.c_str());
+    m->recipient = smtp_add_recipient(m->message, recipient.c_str());
+    if (!m->recipient)
+        throw std::runtime_error("libESMTP cannot add recipient");
+    smtp_dsn_set_notify(m->recipient, Notify_FAILURE);
+    _messages.push_back(std::move(m));
+}
+
+void SmtpBatch::run()
+{
+    const int ok = smtp_start_session(_session.get());
+    _results.clear();
+    bool anyReply = false;
+    for (const auto& m : _messages) {
+        // The message may be refused as a whole (MAIL FROM or DATA); otherwise the
+        // recipient's own status decides.
+        SubmitResult r = resultFrom(smtp_recipient_status(m->recipient));
+        const SubmitResult whole = resultFrom(smtp_message_transfer_status(m->message));
+        if (r.outcome == SubmitOutcome::Accepted && whole.outcome == SubmitOutcome::NotAttempted) {
+            // RCPT was accepted, then the session ended without a reply to DATA: the
+            // server may have the message. Never resend it; report it.
+            r.outcome = SubmitOutcome::Uncertain;
+            r.text = "no reply to DATA";
+        } else if (r.outcome == SubmitOutcome::Accepted && whole.outcome != SubmitOutcome::Accepted) {
+            r = whole;  // RCPT was fine but DATA was refused
+        } else if (r.outcome == SubmitOutcome::NotAttempted && whole.outcome != SubmitOutcome::NotAttempted)
+            r = whole;
+        anyReply = anyReply || r.outcome != SubmitOutcome::NotAttempted;
+        _results.push_back(std::move(r));
+    }
+    if (!ok && !anyReply) {
+        char buffer[256];
+        const char* why = smtp_strerror(smtp_errno(), buffer, sizeof buffer);
+        throw SmtpUnavailable(std::string("SMTP session failed: ") + (why ? why : "unknown error"));
+    }
+}
+
+} // namespace verpmail

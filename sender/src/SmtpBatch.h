@@ -1,0 +1,82 @@
+// SmtpBatch: many messages, one recipient each, submitted in one SMTP session.
+//
+//   SmtpBatch batch(settings);
+//   batch.add(envelopeSender, recipient, wireMessage, envid);
+//   batch.run();                      // throws SmtpUnavailable if no session at all
+//   for (auto& r : batch.results()) ...
+//
+// Owns the libESMTP session (RAII); the messages and recipients libESMTP hands
+// back are borrowed handles that live as long as the session. The message bytes
+// are owned here too, because libESMTP reads them through a callback during run().
+#pragma once
+
+#include "verpmail/config/Settings.h"
+
+#include <libesmtp.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace verpmail {
+
+/// The SMTP server could not be reached or the session failed before any message.
+class SmtpUnavailable : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class SubmitOutcome
+{
+    Accepted,     ///< 2xx after DATA: Postfix has it
+    Rejected,     ///< 5xx at MAIL, RCPT or DATA
+    Deferred,     ///< 4xx: try again later
+    NotAttempted, ///< the session ended before this message: nothing was sent
+    Uncertain,    ///< RCPT was accepted but no final reply to DATA: may have been delivered
+};
+
+struct SubmitResult
+{
+    SubmitOutcome outcome = SubmitOutcome::NotAttempted;
+    int code = 0;
+    std::string text;  ///< the server's reply, bounded
+};
+
+class SmtpBatch
+{
+public:
+    SmtpBatch(const SmtpSettings& settings, std::string envelopeId);
+    SmtpBatch(const SmtpBatch&) = delete;
+    SmtpBatch& operator=(const SmtpBatch&) = delete;
+
+    void add(const std::string& envelopeSender, const std::string& recipient, std::string wireMessage);
+    std::size_t size() const { return _messages.size(); }
+
+    /// Runs the session. @throws SmtpUnavailable when it fails and no message got a
+    /// reply; otherwise per-message results are in results().
+    void run();
+
+    const std::vector<SubmitResult>& results() const { return _results; }
+
+private:
+    struct SessionDeleter
+    {
+        void operator()(std::remove_pointer_t<smtp_session_t>* session) const noexcept { smtp_destroy_session(session); }
+    };
+    struct Message
+    {
+        std::string bytes;
+        smtp_message_t message = nullptr;      // borrowed from the session
+        smtp_recipient_t recipient = nullptr;  // borrowed from the session
+    };
+
+    std::unique_ptr<std::remove_pointer_t<smtp_session_t>, SessionDeleter> _session;
+    std::vector<std::unique_ptr<Message>> _messages;  // stable addresses for the callback
+    std::vector<SubmitResult> _results;
+    std::string _envelopeId;
+};
+
+} // namespace verpmail

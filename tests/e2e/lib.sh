@@ -1,0 +1,267 @@
+# shellcheck shell=bash
+# lib.sh: helpers for the end-to-end tests. Source it first thing:
+#
+#   source "$(dirname "$0")/lib.sh"
+#
+# The tests need a running test bed (scripts/testbed up) and root. Each test prints one
+# "ok - ..." or "FAIL - ..." line per check and calls finish at the end: exit 0 when every
+# check passed, 1 otherwise (with the mail log, the Postfix queue and verpmail.log dumped),
+# 77 when the test bed lacks a program the test needs (a skip, for ctest SKIP_RETURN_CODE).
+set -euo pipefail
+set -E
+
+E2E_NAME=$(basename "$0" .sh)
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_REPO=$(cd "$E2E_DIR/../.." && pwd)
+# shellcheck disable=SC2034 # used by the tests that source this file
+E2E_DATA=$E2E_DIR/data
+E2E_FAILS=0
+E2E_CHECKS=0
+E2E_FINISHED=0
+E2E_LAST_ERR=
+
+TESTBED_DIR=${TESTBED_DIR:-/tmp/verpmail-testbed}
+if [[ ! -r $TESTBED_DIR/env ]]; then
+    echo "FAIL - $E2E_NAME: no test bed in $TESTBED_DIR (run: scripts/testbed up)"
+    exit 1
+fi
+# shellcheck source=/dev/null
+source "$TESTBED_DIR/env"
+# Set by the env file: TESTBED_BIN VERPMAIL_CONFIG TESTBED_MYSQL TESTBED_MAILLOG ...
+# shellcheck disable=SC2153
+: "${TESTBED_BIN:?} ${VERPMAIL_CONFIG:?} ${TESTBED_MYSQL:?} ${TESTBED_MAILLOG:?}"
+TESTBED_SCRIPT=${TESTBED_SCRIPT:-$E2E_REPO/scripts/testbed}
+
+# A short id that makes list names and addresses unique per run, so that a test can run
+# again on the same test bed and next to the other tests.
+# shellcheck disable=SC2034
+E2E_RUN_ID=$(printf '%x%x' "$(date +%s)" "$$")
+E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/e2e-$E2E_NAME.XXXXXX")
+
+# ------------------------------------------------------------------ reporting
+
+ok() {
+    E2E_CHECKS=$((E2E_CHECKS + 1))
+    echo "ok - $*"
+}
+
+fail() {
+    E2E_CHECKS=$((E2E_CHECKS + 1))
+    E2E_FAILS=$((E2E_FAILS + 1))
+    echo "FAIL - $*"
+}
+
+note() { echo "# $*"; }
+
+# fatal MESSAGE: a failure after which the rest of the test makes no sense.
+fatal() {
+    fail "$*"
+    exit 1
+}
+
+skip_all() {
+    echo "SKIP - $E2E_NAME: $*"
+    E2E_FINISHED=1
+    exit 77
+}
+
+dump_diagnostics() {
+    echo "---------------- diagnostics for $E2E_NAME ----------------"
+    echo "--- tail of $TESTBED_MAILLOG"
+    tail -n 60 "$TESTBED_MAILLOG" 2>/dev/null || true
+    echo "--- postqueue -p"
+    local queue
+    queue=$(postqueue -c "$TESTBED_POSTFIX_CONFIG" -p 2>&1) || true
+    printf '%s\n' "$queue" | head -n 60
+    echo "--- tail of $TESTBED_VERPMAIL_LOG"
+    tail -n 60 "$TESTBED_VERPMAIL_LOG" 2>/dev/null || true
+    echo "--- testbed status"
+    "$TESTBED_SCRIPT" status 2>&1 || true
+    echo "------------------------------------------------------------"
+}
+
+e2e_on_exit() {
+    local rc=$?
+    set +e
+    rm -rf "$E2E_TMP"
+    if ((E2E_FINISHED)); then
+        return
+    fi
+    echo "FAIL - $E2E_NAME aborted (exit $rc)${E2E_LAST_ERR:+ after: $E2E_LAST_ERR}"
+    dump_diagnostics
+    exit 1
+}
+trap e2e_on_exit EXIT
+trap 'E2E_LAST_ERR="line $LINENO: $BASH_COMMAND"' ERR
+
+# finish: the test's last line.
+finish() {
+    E2E_FINISHED=1
+    if ((E2E_FAILS > 0)); then
+        dump_diagnostics
+        echo "FAIL - $E2E_NAME: $E2E_FAILS of $E2E_CHECKS checks failed"
+        exit 1
+    fi
+    echo "ok - $E2E_NAME: all $E2E_CHECKS checks passed"
+    exit 0
+}
+
+# ------------------------------------------------------------------ assertions
+
+# check DESCRIPTION COMMAND...: ok when COMMAND succeeds.
+check() {
+    local desc=$1
+    shift
+    if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# assert_eq GOT WANT DESCRIPTION
+assert_eq() {
+    if [[ $1 == "$2" ]]; then
+        ok "$3"
+    else
+        fail "$3: got '$1', want '$2'"
+    fi
+}
+
+# assert_ge GOT MIN DESCRIPTION (integers)
+assert_ge() {
+    if [[ $1 =~ ^-?[0-9]+$ ]] && (($1 >= $2)); then
+        ok "$3"
+    else
+        fail "$3: got '$1', want >= $2"
+    fi
+}
+
+# assert_match TEXT REGEX DESCRIPTION
+assert_match() {
+    if [[ $1 =~ $2 ]]; then
+        ok "$3"
+    else
+        fail "$3: '$1' does not match /$2/"
+    fi
+}
+
+# assert_no_match TEXT REGEX DESCRIPTION
+assert_no_match() {
+    if [[ $1 =~ $2 ]]; then
+        fail "$3: '$1' matches /$2/"
+    else
+        ok "$3"
+    fi
+}
+
+# wait_for CONDITION TIMEOUT [DESCRIPTION]: evaluate the shell CONDITION every 0.2 s
+# until it succeeds (ok, return 0) or TIMEOUT seconds pass (FAIL, return 1).
+wait_for() {
+    local condition=$1 timeout=$2 desc=${3:-$1} start now
+    start=$(date +%s%N)
+    while true; do
+        if eval "$condition" >/dev/null 2>&1; then
+            now=$(date +%s%N)
+            ok "$desc ($(((now - start) / 1000000)) ms)"
+            return 0
+        fi
+        now=$(date +%s%N)
+        if (((now - start) / 1000000000 >= timeout)); then
+            fail "$desc: not true after $timeout s"
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# ------------------------------------------------------------------ database
+
+# sql STATEMENTS: run on the test bed's verpmail database; tab-separated rows, no header.
+sql() {
+    # shellcheck disable=SC2086 # TESTBED_MYSQL is a command line
+    $TESTBED_MYSQL <<<"$1"
+}
+
+# sql_value STATEMENT: the first column of the first row ("" when there is none).
+sql_value() {
+    local out
+    out=$(sql "$1") || return 1
+    out=${out%%$'\n'*}
+    printf '%s\n' "${out%%$'\t'*}"
+}
+
+sql_quote() {
+    local s=${1//\\/\\\\}
+    printf "'%s'" "${s//\'/\'\'}"
+}
+
+# ------------------------------------------------------------------ programs
+
+require_programs() {
+    local prog
+    for prog in "$@"; do
+        [[ -x $TESTBED_BIN/$prog ]] || skip_all "$TESTBED_BIN/$prog is not built"
+    done
+}
+
+# vsend/vadmin ARGS...: the programs with the test bed's configuration. stderr goes to
+# $E2E_TMP/stderr, shown by run_ok on failure.
+vsend() { "$TESTBED_BIN/verpmail-send" --config "$VERPMAIL_CONFIG" "$@"; }
+vadmin() { "$TESTBED_BIN/verpmail-admin" --config "$VERPMAIL_CONFIG" "$@"; }
+
+# run_ok DESCRIPTION COMMAND...: run COMMAND, keep its stdout in RUN_OUT; ok on exit 0,
+# else FAIL with its output.
+RUN_OUT=
+RUN_RC=0
+run_ok() {
+    local desc=$1
+    shift
+    RUN_RC=0
+    RUN_OUT=$("$@" 2>"$E2E_TMP/stderr") || RUN_RC=$?
+    if ((RUN_RC == 0)); then
+        ok "$desc"
+        return 0
+    fi
+    fail "$desc: exit $RUN_RC"
+    printf '%s\n' "--- stdout:" "$RUN_OUT" "--- stderr:"
+    cat "$E2E_TMP/stderr"
+    return 1
+}
+
+# json_get JSON PATH: the value at a dotted PATH ("a.b.0"); objects and arrays as JSON,
+# a missing key as nothing with status 1.
+json_get() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+value = json.loads(sys.argv[1])
+for key in filter(None, sys.argv[2].split(".")):
+    try:
+        value = value[int(key)] if isinstance(value, list) else value[key]
+    except (KeyError, IndexError, ValueError, TypeError):
+        sys.exit(1)
+if isinstance(value, (dict, list)):
+    print(json.dumps(value, sort_keys=True))
+elif isinstance(value, bool):
+    print("true" if value else "false")
+elif value is not None:
+    print(value)
+PY
+}
+
+# json_sum_values JSON: the sum of an object's values (suppressed_by_reason).
+json_sum_values() {
+    python3 -c 'import json, sys; print(sum(json.loads(sys.argv[1]).values()))' "$1"
+}
+
+# ------------------------------------------------------------------ Postfix
+
+# maillog_mark: the mail log's current size; maillog_since MARK prints what came after.
+maillog_mark() { stat -c %s "$TESTBED_MAILLOG"; }
+maillog_since() { tail -c +"$(($1 + 1))" "$TESTBED_MAILLOG"; }
+
+# postqueue -p, captured first: grep -q on a pipe can SIGPIPE postqueue under pipefail.
+queue_listing() { postqueue -c "$TESTBED_POSTFIX_CONFIG" -p 2>&1 || true; }
+
+# inject FROM TO: one message submitted to the test bed's smtpd.
+inject() {
+    smtp-source -f "$1" -t "$2" -m 1 -S "e2e $E2E_NAME" "$TESTBED_SMTP"
+}
+
+testbed() { "$TESTBED_SCRIPT" "$@"; }
