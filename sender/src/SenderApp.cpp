@@ -399,7 +399,7 @@ ExitStatus SenderApp::send(SendSummary& summary)
         flush();
         journal.closeCampaign();
     }
-    log().information("campaign=%s list=%s status=done %s", summary.campaign, list->name, summary.toLine());
+    log().information("list=%s status=done %s", list->name, summary.toLine());
     return ExitStatus::Ok;
 }
 

@@ -3,22 +3,31 @@
 #include "verpmail/util/Printable.h"
 
 #include <climits>
+#include <cstdlib>
 
 namespace verpmail {
 namespace {
 
 // libESMTP pulls the message through this callback. len == nullptr asks for a
-// rewind; *ctx remembers whether the single chunk was handed out. It must not
-// throw: it is called from C.
+// rewind. *ctx is per-message state that libESMTP releases with free() when the
+// message is done, so it must come from malloc; it records whether the single
+// chunk was handed out. It must not throw: it is called from C.
 extern "C" const char* readWholeMessage(void** ctx, int* len, void* arg) noexcept
 {
     const auto* bytes = static_cast<const std::string*>(arg);
+    if (*ctx == nullptr) {
+        *ctx = std::malloc(sizeof(int));
+        if (*ctx == nullptr)
+            return nullptr;
+        *static_cast<int*>(*ctx) = 0;
+    }
+    int& handedOut = *static_cast<int*>(*ctx);
     if (len == nullptr) {
-        *ctx = nullptr;
+        handedOut = 0;
         return nullptr;
     }
-    if (*ctx == nullptr) {
-        *ctx = const_cast<std::string*>(bytes);
+    if (!handedOut) {
+        handedOut = 1;
         *len = static_cast<int>(bytes->size());
         return bytes->data();
     }

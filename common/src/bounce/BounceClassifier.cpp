@@ -154,7 +154,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     const std::string command =
         result.smtpCommand.empty() ? bounce::findSmtpCommand(result.diagnostic) : result.smtpCommand;
     for (const auto& rule : bounce::stageRules())
-        if (rule.fromReason == reason && rule.command == command)
+        if (rule.fromReason == reason && rule.command == command && rule.unlessStatus != result.status)
         {
             reason = rule.toReason;
             break;

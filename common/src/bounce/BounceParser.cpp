@@ -16,6 +16,7 @@
 #include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/bounce/DeliveryStatusParser.h"
 #include "verpmail/bounce/HeaderBlock.h"
+#include "verpmail/bounce/JsonNotification.h"
 #include "verpmail/bounce/MimeReader.h"
 #include "verpmail/bounce/NonStandardFormats.h"
 #include "verpmail/bounce/TextScan.h"
@@ -182,6 +183,26 @@ bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::
     return true;
 }
 
+// Complaint loops that do not use ARF (Hotmail/Outlook.com JMRP): the original is
+// attached as message/rfc822 and names the complainer in a header of its own.
+bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits,
+                             const std::vector<std::string>& originalTo, ParsedReturn& r)
+{
+    if (a.originalText.empty())
+        return false;
+    const HeaderBlock original = HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
+    const std::string subject = toLower(mime.headers.get("Subject"));
+    const std::string complainer = normaliseAddress(original.get("X-HmXmrOriginalRecipient"));
+    if (complainer.empty() && subject.find("complaint about message") == std::string::npos)
+        return false;
+    r.kind = ReturnKind::Complaint;
+    r.feedbackType = "abuse";
+    RecipientResult result;
+    result.address = !complainer.empty() ? complainer : (originalTo.size() == 1 ? originalTo.front() : std::string());
+    r.recipients.push_back(std::move(result));
+    return true;
+}
+
 // The text-scan result that describes `address`, or the only one there is.
 const RecipientResult* matchingScan(const std::vector<RecipientResult>& scanned, const std::string& address,
                                     std::size_t dsnCount)
@@ -226,7 +247,7 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         const std::size_t at = result.address.rfind('@');
         if (!d.originalRecipient.empty() &&
             (result.address.empty() || result.address[0] == '@' || result.address.find(':') != std::string::npos ||
-             at == std::string::npos || result.address.find('.', at) == std::string::npos))
+             at == std::string::npos))
             result.address = d.originalRecipient;
         result.action = d.action;
         result.status = d.status;
@@ -255,7 +276,8 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
                     const std::vector<std::string>& originalTo, ParsedReturn& r)
 {
     const bool bounceHeader = looksLikeBounceHeader(mime.headers);
-    std::vector<RecipientResult> scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+    const std::vector<std::string> exclude = excludedAddresses(mime.headers, r);
+    std::vector<RecipientResult> scanned = scanErrorText(a.humanText, exclude, limits, originalTo);
     // Exim names the failed addresses in a header of its own. The body wins where
     // the two disagree (a rewritten address), but the header filters out addresses
     // the prose mentions for other reasons ("generated from ...").
@@ -267,7 +289,11 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
             for (const auto& s : scanned)
                 if (iequals(s.address, address) && ordered.size() < limits.maxRecipients)
                     ordered.push_back(s);
-        if (ordered.empty() && scanned.empty())
+        // Only addresses the text names for themselves beat the header.
+        const bool strongScan = std::any_of(scanned.begin(), scanned.end(), [&](const RecipientResult& s) {
+            return std::find(exclude.begin(), exclude.end(), toLower(s.address)) == exclude.end();
+        });
+        if (ordered.empty() && !strongScan)
             for (const auto& address : failed)
             {
                 if (ordered.size() >= limits.maxRecipients)
@@ -280,6 +306,8 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
             }
         if (!ordered.empty())
             scanned = std::move(ordered);
+        else if (!strongScan)
+            scanned.clear();
     }
     if (!bounceHeader && scanned.empty())
         return false;
@@ -335,7 +363,8 @@ ParsedReturn parseNormalised(const std::string& text, const ParseLimits& limits)
     std::vector<std::string> originalTo;
     readOriginal(a, limits, r, originalTo);
 
-    if (readFeedbackReport(a, limits, originalTo, r) || readDeliveryStatus(a, mime, limits, r))
+    if (readFeedbackReport(a, limits, originalTo, r) || readDeliveryStatus(a, mime, limits, r) ||
+        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, limits, originalTo, r))
     {
         classifyAll(r);
         return r;

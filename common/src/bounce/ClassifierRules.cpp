@@ -492,7 +492,7 @@ const std::vector<DomainRule>& domainRules()
 const std::vector<StageRule>& stageRules()
 {
     static const std::vector<StageRule> rules = {
-        {"DATA", "userunknown", "filtered"},
+        {"DATA", "userunknown", "filtered", "5.1.1"},
         {"MAIL", "userunknown", "rejected"},
         {"MAIL", "filtered", "rejected"},
         {"MAIL", "undefined", "rejected"},

@@ -187,6 +187,15 @@ private:
             }
             pos = next;
         }
+        if (childStart == std::string_view::npos)
+        {
+            // No delimiter at all (stripped by a relay): read the body as plain text.
+            part.multipart = false;
+            part.contentType.type = "text/plain";
+            part.body = std::string(body);
+            _message.parts.push_back(std::move(part));
+            return;
+        }
         // A missing closing delimiter is common: the last part runs to the end.
         if (!closed && childStart != std::string_view::npos && childStart < body.size())
             children.push_back(body.substr(childStart));

@@ -258,7 +258,7 @@ void fillCodesFromText(RecipientResult& result)
 }
 
 std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
-                                           const ParseLimits& limits)
+                                           const ParseLimits& limits, const std::vector<std::string>& fallback)
 {
     struct Hit
     {
@@ -271,6 +271,7 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     // addresses on "To:" summary lines, and the excluded ones (the original's sender
     // can be its recipient too, e.g. a test message to oneself).
     std::vector<Hit> daemonHits;
+    std::vector<Hit> excludedHits;
     std::vector<std::string> seen;
     for (std::size_t i = 0; i < lines.size() && hits.size() < limits.maxRecipients; ++i)
     {
@@ -284,8 +285,13 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
             if (std::find(seen.begin(), seen.end(), lower) != seen.end())
                 continue;
             seen.push_back(lower);
-            if (isDaemonAddress(lower) || std::find(exclude.begin(), exclude.end(), lower) != exclude.end() ||
-                istartsWith(trim(lines[i]), "to:") || istartsWith(trim(lines[i]), "cc:"))
+            if (std::find(exclude.begin(), exclude.end(), lower) != exclude.end())
+            {
+                if (excludedHits.size() < limits.maxRecipients)
+                    excludedHits.push_back({found.address, i});
+                continue;
+            }
+            if (isDaemonAddress(lower) || istartsWith(trim(lines[i]), "to:") || istartsWith(trim(lines[i]), "cc:"))
             {
                 if (daemonHits.size() < limits.maxRecipients)
                     daemonHits.push_back({found.address, i});
@@ -299,6 +305,18 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
 
     if (hits.empty())
         hits = std::move(daemonHits);
+    if (hits.empty() && fallback.size() == 1)
+    {
+        // The original's recipient; the error text then is all there is to say.
+        RecipientResult result;
+        result.address = fallback.front();
+        result.diagnostic = dropContinuationCodes(collapseSpace(errorText, 1000));
+        fillCodesFromText(result);
+        result.smtpCommand = findSmtpCommand(errorText);
+        return {result};
+    }
+    if (hits.empty())
+        hits = std::move(excludedHits);
     std::vector<RecipientResult> results;
     for (std::size_t h = 0; h < hits.size(); ++h)
     {

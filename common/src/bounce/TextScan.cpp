@@ -179,6 +179,10 @@ std::string normaliseAddress(std::string_view raw)
         s = s.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1);
     }
     s = trim(s);
+    while (!s.empty() && (s.front() == '<' || s.front() == '['))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == '>' || s.back() == ']' || s.back() == ';'))
+        s.remove_suffix(1);
     // A quoted local part ("a b"@example.org) keeps its quotes.
     const bool quotedLocal = s.find("\"@") != std::string_view::npos;
     while (!s.empty() && ((!quotedLocal && s.front() == '"') || s.front() == '\'' || s.front() == '('))
@@ -342,7 +346,7 @@ std::string findSmtpCommand(std::string_view text)
         {"in reply to helo", "HELO"},          {"in reply to ehlo", "HELO"},
         {"after helo", "HELO"},                {"after ehlo", "HELO"},
         {">>> data", "DATA"},                  {">>> rcpt to", "RCPT"},
-        {">>> mail from", "MAIL"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
+        {">>> mail from", "MAIL"},             {"smtp command data", "DATA"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
         {"after initial connection", "CONN"},  {"refused to talk to me", "CONN"},
     };
     std::size_t best = std::string_view::npos;

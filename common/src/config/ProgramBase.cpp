@@ -101,6 +101,9 @@ void ProgramBase::loadSettings()
     if (!loggingKeys.empty()) {
         try {
             Poco::Util::LoggingConfigurator().configure(config().createView("logging"));
+            // Loggers created before this point (ours may be) keep their old channel.
+            log().setChannel(Poco::Logger::root().getChannel());
+            log().setLevel(Poco::Logger::root().getLevel());
         } catch (const Poco::Exception& e) {
             throw ConfigError("bad logging.* configuration: " + e.displayText());
         }

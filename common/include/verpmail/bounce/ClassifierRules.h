@@ -34,6 +34,7 @@ struct StageRule
     std::string_view command;      ///< "MAIL", "RCPT", "DATA" (see findSmtpCommand)
     std::string_view fromReason;   ///< reason found by the other tables
     std::string_view toReason;
+    std::string_view unlessStatus = {};  ///< a status that keeps fromReason (e.g. an explicit 5.1.1)
 };
 
 /// Services whose refusals carry no code and no translatable phrase (Google Groups

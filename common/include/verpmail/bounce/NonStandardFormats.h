@@ -30,10 +30,12 @@ bool looksLikeBounceHeader(const HeaderBlock& headers);
 
 /// Splits the human-readable error text at the failed addresses. Addresses in
 /// `exclude` (the bounce's own From/To, the original sender) and daemon addresses are
-/// not recipients. Results carry address, status, reply code and diagnostic; reason
+/// not recipients, unless nothing else is named: then daemon addresses and "To:"
+/// summary lines count, then `fallback` (the returned original's To:), then the
+/// excluded ones. Results carry address, status, reply code and diagnostic; reason
 /// and class are left for the classifier. At most limits.maxRecipients results.
 std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
-                                           const ParseLimits& limits);
+                                           const ParseLimits& limits, const std::vector<std::string>& fallback = {});
 
 /// True when prose reads like a delivery failure report ("could not be delivered", ...).
 bool looksLikeBounceText(std::string_view text);
