@@ -267,6 +267,8 @@ int SenderApp::main(const std::vector<std::string>& args)
         error = std::string("internal error: ") + e.what();
     }
     summary.seconds = static_cast<double>(clock.elapsed()) / 1e6;
+    if (code == ExitStatus::Ok)
+        log().information("list=%s status=done %s", _list, summary.toLine());
     if (code != ExitStatus::Ok) {
         log().error("campaign=%s status=failed exit=%d reason=\"%s\"", summary.campaign, toInt(code), printable(error, 300));
         std::cerr << "verpmail-send: " << error << "\n";
@@ -399,7 +401,6 @@ ExitStatus SenderApp::send(SendSummary& summary)
         flush();
         journal.closeCampaign();
     }
-    log().information("list=%s status=done %s", list->name, summary.toLine());
     return ExitStatus::Ok;
 }
 

@@ -275,9 +275,12 @@ const std::vector<PhraseRule>& phraseRules()
         {"not accepting mail", "notaccept"},
         {"accepts no mail", "notaccept"},
         {"null mx", "notaccept"},
+        {"indicated no smtp service", "notaccept"},
+        {"couldn't find a mail exchanger", "notaccept"},
         {"does not receive mail", "notaccept"},
 
-        // --- the domain does not exist ---
+        // --- the domain does not exist (a temporary lookup failure says nothing yet) ---
+        {"not found, try again", "networkerror"},
         {"host unknown", "hostunknown"},
         {"unknown host", "hostunknown"},
         {"host not found", "hostunknown"},
@@ -295,7 +298,6 @@ const std::vector<PhraseRule>& phraseRules()
         {"no mx record", "hostunknown"},
         {"no valid mx", "hostunknown"},
         {"mx record", "hostunknown"},
-        {"recipient domain", "hostunknown"},
         {"domain is invalid", "hostunknown"},
         {"invalid domain", "hostunknown"},
         {"domain name is not", "hostunknown"},

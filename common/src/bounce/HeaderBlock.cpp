@@ -158,6 +158,8 @@ bool decodeBWord(std::string_view text, std::string& out)
         std::istringstream in{std::string(text)};
         Poco::Base64Decoder decoder(in);
         std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+        if (decoder.bad())
+            return false;
         out = std::move(decoded);
         return true;
     }

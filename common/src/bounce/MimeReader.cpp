@@ -8,6 +8,7 @@
 #include <Poco/StreamCopier.h>
 
 #include <sstream>
+#include <stdexcept>
 
 namespace verpmail::bounce {
 
@@ -222,6 +223,9 @@ std::string decodeTransferEncoding(std::string_view body, std::string_view encod
             Poco::Base64Decoder decoder(in);
             std::string out;
             Poco::StreamCopier::copyToString(decoder, out);
+            // The stream swallows the decoder's exception and sets badbit.
+            if (decoder.bad())
+                throw std::runtime_error("base64");
             return normaliseLineEnds(out, out.size());
         }
         catch (...)
@@ -238,6 +242,8 @@ std::string decodeTransferEncoding(std::string_view body, std::string_view encod
             Poco::Net::QuotedPrintableDecoder decoder(in);
             std::string out;
             Poco::StreamCopier::copyToString(decoder, out);
+            if (decoder.bad())
+                throw std::runtime_error("quoted-printable");
             return normaliseLineEnds(out, out.size());
         }
         catch (...)

@@ -118,10 +118,13 @@ void ProgramBase::loadSettings()
         Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter(_programName + ": %t"));
         channel = new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel);
     }
+    // On a terminal the summary says it all; per-batch information lines are for
+    // logs an operator configured (logging.*) or syslog.
+    const int level = _syslogByDefault ? Poco::Message::PRIO_INFORMATION : Poco::Message::PRIO_WARNING;
     Poco::Logger::root().setChannel(channel);
-    Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
+    Poco::Logger::root().setLevel(level);
     log().setChannel(channel);
-    log().setLevel(Poco::Message::PRIO_INFORMATION);
+    log().setLevel(level);
 }
 
 } // namespace verpmail

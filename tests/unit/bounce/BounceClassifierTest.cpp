@@ -1,0 +1,64 @@
+// BounceClassifierTest: reasons and classes from codes and text (rules as data).
+#include "verpmail/bounce/BounceClassifier.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail;
+
+TEST(BounceClassifier, ClassifiesResults)
+{
+    struct Row
+    {
+        const char* action;
+        const char* status;
+        const char* diagnostic;
+        const char* wantReason;
+        BounceClass wantClass;
+    };
+    const Row rows[] = {
+        {"failed", "5.1.1", "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown", "userunknown", BounceClass::Hard},
+        {"failed", "5.2.2", "552 5.2.2 Mailbox full", "mailboxfull", BounceClass::Soft},
+        {"failed", "5.7.1", "550 5.7.1 Message rejected as spam", "spamdetected", BounceClass::Block},
+        {"failed", "5.1.2", "Host or domain name not found", "hostunknown", BounceClass::Hard},
+        {"failed", "5.7.1", "554 5.7.1 <x@y.example>: Relay access denied", "norelaying", BounceClass::Block},
+        {"failed", "5.7.1", "550 5.7.1 Client host rejected: listed in zen.spamhaus.org", "blocked", BounceClass::Block},
+        {"failed", "5.7.26", "550 5.7.26 Unauthenticated email is not accepted due to DMARC policy", "authfailure", BounceClass::Block},
+        {"failed", "4.2.1", "", "suspend", BounceClass::Soft},   // Postfix with queue lifetime 0
+        {"failed", "4.4.7", "delivery time expired", "expired", BounceClass::Soft},
+        {"delayed", "4.4.1", "connect to mx.example.org: Connection timed out", "expired", BounceClass::None},
+        {"delivered", "2.0.0", "250 ok", "delivered", BounceClass::None},
+        {"relayed", "", "", "delivered", BounceClass::None},
+        {"failed", "", "", "undefined", BounceClass::Soft},
+        {"failed", "5.0.0", "550 Unknown user (in reply to end of DATA command)", "filtered", BounceClass::Soft},
+        {"failed", "5.0.0", "550 Access denied (in reply to MAIL FROM command)", "rejected", BounceClass::Block},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.status) + " " + row.diagnostic);
+        RecipientResult r;
+        r.action = row.action;
+        r.status = row.status;
+        r.diagnostic = row.diagnostic;
+        const Classification got = classify(ReturnKind::Bounce, r);
+        EXPECT_EQ(got.reason, row.wantReason);
+        EXPECT_EQ(got.bounceClass, row.wantClass) << toString(got.bounceClass);
+    }
+}
+
+TEST(BounceClassifier, KindDecidesForComplaintsAndReplies)
+{
+    RecipientResult r;
+    r.diagnostic = "User unknown";
+    EXPECT_EQ(classify(ReturnKind::Complaint, r).bounceClass, BounceClass::Complaint);
+    EXPECT_EQ(classify(ReturnKind::AutoReply, r).bounceClass, BounceClass::AutoReply);
+}
+
+TEST(BounceClassifier, ClassOfReason)
+{
+    EXPECT_EQ(classOfReason("userunknown", "5.1.1"), BounceClass::Hard);
+    EXPECT_EQ(classOfReason("notaccept", "5.1.10"), BounceClass::Hard);
+    EXPECT_EQ(classOfReason("notaccept", "4.3.2"), BounceClass::Soft);
+    EXPECT_EQ(classOfReason("policyviolation", "5.7.1"), BounceClass::Block);
+    EXPECT_EQ(classOfReason("mailboxfull", "5.2.2"), BounceClass::Soft);
+    EXPECT_EQ(classOfReason("", ""), BounceClass::None);
+}

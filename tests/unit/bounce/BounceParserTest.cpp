@@ -1,0 +1,247 @@
+// BounceParserTest: whole returned messages, written by hand in the shapes the
+// MTAs produce, through parseReturn().
+#include "verpmail/bounce/BounceParser.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace verpmail;
+
+namespace {
+
+// A Postfix DSN as bounce(8) writes it, with the member's result in `status`/`diag`.
+std::string postfixDsn(const std::string& action, const std::string& status, const std::string& diag)
+{
+    return "Return-Path: <>\n"
+           "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+           "Subject: Undelivered Mail Returned to Sender\n"
+           "To: sentto-TOKEN@bounces.example.org\n"
+           "Auto-Submitted: auto-replied\n"
+           "MIME-Version: 1.0\n"
+           "Content-Type: multipart/report; report-type=delivery-status;\n"
+           "\tboundary=\"ABC.123/mx.example.org\"\n"
+           "\n"
+           "This is a MIME-encapsulated message.\n"
+           "\n"
+           "--ABC.123/mx.example.org\n"
+           "Content-Description: Notification\n"
+           "Content-Type: text/plain; charset=us-ascii\n"
+           "\n"
+           "This is the mail system at host mx.example.org.\n"
+           "\n"
+           "<member@example.jp>: host mx.example.jp[192.0.2.1] said: " + diag + " (in reply to RCPT TO command)\n"
+           "\n"
+           "--ABC.123/mx.example.org\n"
+           "Content-Description: Delivery report\n"
+           "Content-Type: message/delivery-status\n"
+           "\n"
+           "Reporting-MTA: dns; mx.example.org\n"
+           "Original-Envelope-Id: campaign-7\n"
+           "\n"
+           "Final-Recipient: rfc822; member@example.jp\n"
+           "Original-Recipient: rfc822;member@example.jp\n"
+           "Action: " + action + "\n"
+           "Status: " + status + "\n"
+           "Remote-MTA: dns; mx.example.jp\n"
+           "Diagnostic-Code: smtp; " + diag + "\n"
+           "\n"
+           "--ABC.123/mx.example.org\n"
+           "Content-Description: Undelivered Message Headers\n"
+           "Content-Type: text/rfc822-headers\n"
+           "\n"
+           "Return-Path: <sentto-TOKEN@bounces.example.org>\n"
+           "X-Verpmail-Envelope: <sentto-TOKEN@bounces.example.org>\n"
+           "X-Verpmail-Campaign: 7\n"
+           "From: News <news@example.org>\n"
+           "To: member@example.jp\n"
+           "Message-ID: <m1@example.org>\n"
+           "\n"
+           "--ABC.123/mx.example.org--\n";
+}
+
+} // namespace
+
+TEST(BounceParser, ClassifiesPostfixDsns)
+{
+    struct Row
+    {
+        const char* action;
+        const char* status;
+        const char* diag;
+        const char* wantReason;
+        BounceClass wantClass;
+    };
+    const Row rows[] = {
+        {"failed", "5.1.1", "550 5.1.1 <member@example.jp>: Recipient address rejected: User unknown", "userunknown",
+         BounceClass::Hard},
+        {"failed", "5.2.2", "552 5.2.2 Mailbox full", "mailboxfull", BounceClass::Soft},
+        {"failed", "5.7.1", "550 5.7.1 Message rejected as spam", "spamdetected", BounceClass::Block},
+        {"failed", "4.2.1", "450 4.2.1 Mailbox disabled, not accepting messages", "suspend", BounceClass::Soft},
+        {"delayed", "4.4.1", "450 4.4.1 Try again later", "expired", BounceClass::None},
+        {"failed", "5.1.2", "550 5.1.2 Host or domain name not found", "hostunknown", BounceClass::Hard},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.diag);
+        const ParsedReturn got = parseReturn(postfixDsn(row.action, row.status, row.diag));
+        EXPECT_EQ(got.kind, ReturnKind::Bounce);
+        ASSERT_EQ(got.recipients.size(), 1u);
+        const RecipientResult& r = got.recipients[0];
+        EXPECT_EQ(r.address, "member@example.jp");
+        EXPECT_EQ(r.action, row.action);
+        EXPECT_EQ(r.status, row.status);
+        EXPECT_EQ(r.remoteMta, "mx.example.jp");
+        EXPECT_EQ(r.smtpCommand, "RCPT");
+        EXPECT_EQ(r.reason, row.wantReason);
+        EXPECT_EQ(r.bounceClass, row.wantClass) << toString(r.bounceClass);
+        EXPECT_EQ(got.envelopeId, "campaign-7");
+        EXPECT_EQ(got.campaign, "7");
+        EXPECT_EQ(got.originalMessageId, "<m1@example.org>");
+        ASSERT_FALSE(got.verpCandidates.empty());
+        EXPECT_EQ(got.verpCandidates[0], "sentto-TOKEN@bounces.example.org");
+    }
+}
+
+TEST(BounceParser, AcceptsAllLineEndings)
+{
+    const std::string lf = postfixDsn("failed", "5.1.1", "550 5.1.1 User unknown");
+    std::string crlf, cr;
+    for (char c : lf)
+    {
+        crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+        cr += c == '\n' ? '\r' : c;
+    }
+    for (const std::string& text : {crlf, cr})
+    {
+        const ParsedReturn got = parseReturn(text);
+        ASSERT_EQ(got.recipients.size(), 1u);
+        EXPECT_EQ(got.recipients[0].address, "member@example.jp");
+        EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::Hard);
+    }
+}
+
+TEST(BounceParser, ReadsTextBounceWithQuotedOriginal)
+{
+    const char* qmail = "From: MAILER-DAEMON@mx.example.org\n"
+                        "To: sentto-TOKEN@bounces.example.org\n"
+                        "Subject: failure notice\n"
+                        "\n"
+                        "Hi. This is the qmail-send program at mx.example.org.\n"
+                        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+                        "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+                        "\n"
+                        "<member@example.jp>:\n"
+                        "192.0.2.1 does not like recipient.\n"
+                        "Remote host said: 550 5.1.1 <member@example.jp>... User Unknown\n"
+                        "\n"
+                        "--- Below this line is a copy of the message.\n"
+                        "\n"
+                        "Return-Path: <sentto-TOKEN@bounces.example.org>\n"
+                        "X-Verpmail-Campaign: 9\n"
+                        "From: news@example.org\n"
+                        "\n"
+                        "body\n";
+    const ParsedReturn got = parseReturn(qmail);
+    EXPECT_EQ(got.kind, ReturnKind::Bounce);
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].address, "member@example.jp");
+    EXPECT_EQ(got.recipients[0].reason, "userunknown");
+    EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::Hard);
+    EXPECT_EQ(got.campaign, "9");
+    ASSERT_FALSE(got.verpCandidates.empty());
+    EXPECT_EQ(got.verpCandidates[0], "sentto-TOKEN@bounces.example.org");
+}
+
+TEST(BounceParser, ReadsRedactedComplaint)
+{
+    const char* arf = "From: feedback@isp.example\n"
+                      "Subject: FW: news\n"
+                      "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\n"
+                      "\n"
+                      "--F\n"
+                      "Content-Type: text/plain\n"
+                      "\n"
+                      "This is an email abuse report\n"
+                      "--F\n"
+                      "Content-Type: message/feedback-report\n"
+                      "\n"
+                      "Feedback-Type: abuse\n"
+                      "User-Agent: ISP-FBL/1.0\n"
+                      "Version: 1\n"
+                      "--F\n"
+                      "Content-Type: text/rfc822-headers\n"
+                      "\n"
+                      "X-Verpmail-Envelope: <sentto-TOKEN@bounces.example.org>\n"
+                      "X-Verpmail-Campaign: 11\n"
+                      "From: news@example.org\n"
+                      "To: redacted@isp.example\n"
+                      "--F--\n";
+    const ParsedReturn got = parseReturn(arf);
+    EXPECT_EQ(got.kind, ReturnKind::Complaint);
+    EXPECT_EQ(got.feedbackType, "abuse");
+    EXPECT_EQ(got.campaign, "11");
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::Complaint);
+    EXPECT_EQ(got.recipients[0].reason, "feedback");
+    ASSERT_FALSE(got.verpCandidates.empty());
+    EXPECT_EQ(got.verpCandidates[0], "sentto-TOKEN@bounces.example.org");
+}
+
+TEST(BounceParser, RecognisesAutoReply)
+{
+    const char* reply = "From: Member <member@example.jp>\n"
+                        "To: sentto-TOKEN@bounces.example.org\n"
+                        "Subject: Out of Office: news\n"
+                        "Auto-Submitted: auto-replied\n"
+                        "\n"
+                        "I am away until Monday.\n";
+    const ParsedReturn got = parseReturn(reply);
+    EXPECT_EQ(got.kind, ReturnKind::AutoReply);
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].address, "member@example.jp");
+    EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::AutoReply);
+}
+
+TEST(BounceParser, GarbageGivesOther)
+{
+    const std::string inputs[] = {
+        "",
+        "\r\n\r\n",
+        "garbage without any header",
+        std::string("\0\0\0\xff\xfe", 5),
+        "From: friend@example.org\nSubject: lunch?\n\nSee you at noon.\n",
+        "Content-Type: multipart/report; boundary=\"x\"\n\n--x\nContent-Type: message/delivery-status\n\n",
+    };
+    for (const auto& input : inputs)
+    {
+        SCOPED_TRACE(input);
+        const ParsedReturn got = parseReturn(input);
+        EXPECT_EQ(got.kind, ReturnKind::Other);
+        EXPECT_TRUE(got.recipients.empty());
+    }
+}
+
+TEST(BounceParser, RespectsSizeLimit)
+{
+    ParseLimits limits;
+    limits.maxBytes = 200;
+    const ParsedReturn got = parseReturn(postfixDsn("failed", "5.1.1", "550 5.1.1 User unknown") +
+                                             std::string(100000, 'x'),
+                                         limits);
+    EXPECT_FALSE(got.problem.empty());
+    EXPECT_TRUE(got.recipients.size() <= limits.maxRecipients);
+}
+
+TEST(BounceParser, SurvivesHostileStructure)
+{
+    std::string deep = "From: MAILER-DAEMON@x.example\n";
+    for (int i = 0; i < 200; ++i)
+        deep += "Content-Type: multipart/mixed; boundary=\"b" + std::to_string(i) + "\"\n\n--b" + std::to_string(i) + "\n";
+    const ParsedReturn nested = parseReturn(deep);
+    EXPECT_FALSE(nested.problem.empty());
+
+    std::string longLine = "Subject: " + std::string(1 << 20, 'a') + "\n\n" + std::string(1 << 20, '@');
+    const ParsedReturn big = parseReturn(longLine);
+    EXPECT_LE(big.subject.size(), 200u);
+}

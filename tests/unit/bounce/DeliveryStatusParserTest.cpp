@@ -1,0 +1,63 @@
+// DeliveryStatusParserTest: RFC 3464 / RFC 6533 fields and the broken layouts.
+#include "verpmail/bounce/DeliveryStatusParser.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail::bounce;
+
+TEST(DeliveryStatusParser, ReadsPerMessageAndPerRecipientFields)
+{
+    const char* text = "Reporting-MTA: dns; mx.example.org\n"
+                       "Original-Envelope-Id: campaign-42\n"
+                       "\n"
+                       "Final-Recipient: rfc822; one@example.jp\n"
+                       "Original-Recipient: rfc822;one@example.jp\n"
+                       "Action: failed\n"
+                       "Status: 5.1.1\n"
+                       "Remote-MTA: dns; mx.example.jp\n"
+                       "Diagnostic-Code: smtp; 550 5.1.1 <one@example.jp>:\n"
+                       "    Recipient address rejected: User unknown\n"
+                       "\n"
+                       "Final-Recipient: utf-8; two@example.jp\n"
+                       "Action: delayed\n"
+                       "Status: 4.4.1\n";
+    const DeliveryStatus ds = parseDeliveryStatus(text, verpmail::ParseLimits{});
+    EXPECT_EQ(ds.reportingMta, "mx.example.org");
+    EXPECT_EQ(ds.originalEnvelopeId, "campaign-42");
+    ASSERT_EQ(ds.recipients.size(), 2u);
+    EXPECT_EQ(ds.recipients[0].finalRecipient, "one@example.jp");
+    EXPECT_EQ(ds.recipients[0].action, "failed");
+    EXPECT_EQ(ds.recipients[0].status, "5.1.1");
+    EXPECT_EQ(ds.recipients[0].diagnosticType, "smtp");
+    EXPECT_EQ(ds.recipients[0].diagnosticCode, "550 5.1.1 <one@example.jp>: Recipient address rejected: User unknown");
+    EXPECT_EQ(ds.recipients[0].remoteMta, "mx.example.jp");
+    EXPECT_EQ(ds.recipients[1].finalRecipient, "two@example.jp");
+    EXPECT_EQ(ds.recipients[1].action, "delayed");
+}
+
+TEST(DeliveryStatusParser, SplitsRecipientsWithoutBlankLines)
+{
+    const char* text = "Final-Recipient: rfc822; a@x.example\nAction: failed\nStatus: 5.0.0\n"
+                       "Final-Recipient: rfc822; b@x.example\nAction: failed\nStatus: 5.2.2\n";
+    const DeliveryStatus ds = parseDeliveryStatus(text, verpmail::ParseLimits{});
+    ASSERT_EQ(ds.recipients.size(), 2u);
+    EXPECT_EQ(ds.recipients[1].status, "5.2.2");
+}
+
+TEST(DeliveryStatusParser, RespectsRecipientLimitAndIgnoresGarbage)
+{
+    std::string text;
+    for (int i = 0; i < 50; ++i)
+        text += "Final-Recipient: rfc822; u" + std::to_string(i) + "@x.example\n\n";
+    verpmail::ParseLimits limits;
+    limits.maxRecipients = 5;
+    EXPECT_EQ(parseDeliveryStatus(text, limits).recipients.size(), 5u);
+    EXPECT_TRUE(parseDeliveryStatus("\x01\x02 garbage : : \n\n", limits).recipients.empty());
+    EXPECT_TRUE(parseDeliveryStatus("", limits).recipients.empty());
+}
+
+TEST(DeliveryStatusParser, DetectsPastedReports)
+{
+    EXPECT_TRUE(looksLikeDeliveryStatus("text\nFinal-Recipient: rfc822; a@b.example\nAction: failed\n"));
+    EXPECT_FALSE(looksLikeDeliveryStatus("Final-Recipient only"));
+}

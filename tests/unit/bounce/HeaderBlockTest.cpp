@@ -1,0 +1,55 @@
+// HeaderBlockTest: unfolding, lookup and the broken headers real returns carry.
+#include "verpmail/bounce/HeaderBlock.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail::bounce;
+
+TEST(HeaderBlock, UnfoldsAndFindsFields)
+{
+    std::size_t bodyAt = 0;
+    const std::string text = "From MAILER-DAEMON Thu Apr 29 2010\n"   // mbox line: skipped
+                             "Subject: Undelivered\n Mail\n"
+                             "content-type: text/plain\n"
+                             "\n"
+                             "body";
+    const HeaderBlock h = HeaderBlock::parse(text, 1000, &bodyAt);
+    EXPECT_EQ(h.get("Subject"), "Undelivered Mail");
+    EXPECT_EQ(h.get("Content-Type"), "text/plain");
+    EXPECT_EQ(h.get("Missing"), "");
+    EXPECT_EQ(text.substr(bodyAt), "body");
+}
+
+TEST(HeaderBlock, CutsLongFieldsAndStopsAtNonFieldLine)
+{
+    const std::string text = "X-Long: " + std::string(100, 'a') + "\nnot a header line\nTo: x@y.example\n";
+    const HeaderBlock h = HeaderBlock::parse(text, 10);
+    EXPECT_EQ(h.get("X-Long").size(), 10u);
+    EXPECT_FALSE(h.has("To"));
+}
+
+TEST(HeaderBlock, DecodesEncodedWords)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"=?UTF-8?Q?Automatic_reply=3A?= Nyaan", "Automatic reply: Nyaan"},
+        {"=?utf-8?B?QXV0byByZXBseQ==?=", "Auto reply"},
+        {"=?utf-8?Q?a?= =?utf-8?Q?b?=", "ab"},
+        {"=?broken", "=?broken"},
+        {"", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(decodeEncodedWords(row.in), row.want);
+    }
+}
+
+TEST(HeaderBlock, ParsesContentType)
+{
+    const ContentType ct = parseContentType("Multipart/Report; report-type=delivery-status;\tboundary=\"XYZ/host\"");
+    EXPECT_EQ(ct.type, "multipart/report");
+    EXPECT_EQ(ct.param("boundary"), "XYZ/host");
+    EXPECT_EQ(ct.param("report-type"), "delivery-status");
+    EXPECT_EQ(parseContentType("").type, "");
+}

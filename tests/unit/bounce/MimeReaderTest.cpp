@@ -1,0 +1,78 @@
+// MimeReaderTest: structure, transfer decodings and the limits.
+#include "verpmail/bounce/MimeReader.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail::bounce;
+
+namespace {
+
+const char* const kReport = "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+                            "\n"
+                            "preamble\n"
+                            "--B\n"
+                            "Content-Type: text/plain\n"
+                            "Content-Transfer-Encoding: quoted-printable\n"
+                            "\n"
+                            "soft=\nbreak =3D\n"
+                            "--B\n"
+                            "Content-Type: message/delivery-status\n"
+                            "\n"
+                            "Final-Recipient: rfc822; a@b.example\n"
+                            "--B\n"
+                            "Content-Type: text/plain\n"
+                            "Content-Transfer-Encoding: base64\n"
+                            "\n"
+                            "aGVsbG8=\n"
+                            "--B--\n";
+
+} // namespace
+
+TEST(MimeReader, SplitsAndDecodesParts)
+{
+    const MimeMessage m = readMime(kReport, verpmail::ParseLimits{});
+    ASSERT_EQ(m.parts.size(), 4u);
+    EXPECT_TRUE(m.parts[0].multipart);
+    EXPECT_EQ(m.parts[1].body, "softbreak =");
+    EXPECT_EQ(m.parts[2].contentType.type, "message/delivery-status");
+    EXPECT_EQ(m.parts[3].body, "hello");
+    EXPECT_EQ(m.problem, "");
+}
+
+TEST(MimeReader, RespectsPartLimit)
+{
+    verpmail::ParseLimits limits;
+    limits.maxParts = 2;
+    const MimeMessage m = readMime(kReport, limits);
+    EXPECT_EQ(m.parts.size(), 2u);
+    EXPECT_NE(m.problem, "");
+}
+
+TEST(MimeReader, RespectsDepthLimit)
+{
+    std::string nested;
+    for (int i = 0; i < 20; ++i)
+        nested += "Content-Type: multipart/mixed; boundary=\"b" + std::to_string(i) + "\"\n\n--b" + std::to_string(i) + "\n";
+    verpmail::ParseLimits limits;
+    limits.maxMimeDepth = 3;
+    const MimeMessage m = readMime(nested, limits);
+    EXPECT_LE(m.parts.size(), 5u);
+    EXPECT_NE(m.problem, "");
+}
+
+TEST(MimeReader, ToleratesMissingClosingBoundaryAndBrokenBase64)
+{
+    const char* text = "Content-Type: multipart/mixed; boundary=X\n\n--X\n"
+                       "Content-Transfer-Encoding: base64\n\naGVs!!bG8\n";
+    const MimeMessage m = readMime(text, verpmail::ParseLimits{});
+    ASSERT_EQ(m.parts.size(), 2u);
+    EXPECT_EQ(m.parts[1].body, "hello");
+}
+
+TEST(MimeReader, DecodesTransferEncodings)
+{
+    EXPECT_EQ(decodeTransferEncoding("aGVsbG8=", "BASE64"), "hello");
+    EXPECT_EQ(decodeTransferEncoding("a=3Db", "quoted-printable"), "a=b");
+    EXPECT_EQ(decodeTransferEncoding("a=zz", "quoted-printable").substr(0, 1), "a");
+    EXPECT_EQ(decodeTransferEncoding("plain", "7bit"), "plain");
+}

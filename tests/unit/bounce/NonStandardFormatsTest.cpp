@@ -1,0 +1,72 @@
+// NonStandardFormatsTest: the text scanner on the shapes of the common MTA formats.
+#include "verpmail/bounce/NonStandardFormats.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail::bounce;
+
+TEST(NonStandardFormats, ScansFormats)
+{
+    struct Row
+    {
+        const char* name;
+        const char* text;
+        const char* wantAddress;
+        const char* wantStatus;
+        const char* wantReply;
+    };
+    const Row rows[] = {
+        {"qmail",
+         "Hi. This is the qmail-send program at mx.example.org.\n"
+         "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+         "<gone@example.jp>:\n192.0.2.1 does not like recipient.\n"
+         "Remote host said: 550 5.1.1 <gone@example.jp>... User Unknown\n",
+         "gone@example.jp", "5.1.1", "550"},
+        {"exim",
+         "A message that you sent could not be delivered to one or more of its\nrecipients.\n\n"
+         "  full@example.ed.jp\n    SMTP error from remote mail server after RCPT TO:<full@example.ed.jp>:\n"
+         "    host mx.example.jp [192.0.2.20]: 552 5.2.2 Mailbox full\n",
+         "full@example.ed.jp", "5.2.2", "552"},
+        {"gmail",
+         "Delivery to the following recipient failed permanently:\n\n     who@example.jp\n\n"
+         "Technical details of permanent failure:\nThe error that the other server returned was:\n"
+         "550 5.1.1 <who@example.jp>... User Unknown\n",
+         "who@example.jp", "5.1.1", "550"},
+        {"sender line ignored",
+         "SMTP error after MAIL FROM:<me@sender.example>:\n  rcpt@example.net: 554 denied\n",
+         "rcpt@example.net", "", "554"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const auto results = scanErrorText(row.text, {"me@sender.example"}, verpmail::ParseLimits{});
+        ASSERT_EQ(results.size(), 1u);
+        EXPECT_EQ(results[0].address, row.wantAddress);
+        EXPECT_EQ(results[0].status, row.wantStatus);
+        EXPECT_EQ(results[0].replyCode, row.wantReply);
+    }
+}
+
+TEST(NonStandardFormats, FindsQuotedOriginal)
+{
+    const std::string text = "error text\n\n--- Below this line is a copy of the message.\n\nReturn-Path: <a@b.example>\n";
+    std::size_t content = 0;
+    const std::size_t at = findOriginalStart(text, &content);
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_EQ(text.substr(0, at), "error text\n\n");
+    EXPECT_EQ(text.substr(content), "\nReturn-Path: <a@b.example>\n");
+    EXPECT_EQ(findOriginalStart("just prose\n"), std::string::npos);
+}
+
+TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
+{
+    HeaderBlock bounce;
+    bounce.add({"From", "Mail Delivery System <MAILER-DAEMON@example.org>"});
+    EXPECT_TRUE(looksLikeBounceHeader(bounce));
+    HeaderBlock normal;
+    normal.add({"From", "friend@example.org"});
+    normal.add({"Subject", "lunch?"});
+    EXPECT_FALSE(looksLikeBounceHeader(normal));
+    EXPECT_TRUE(isDelayNotice("No action is required on your part. Delivery attempts will continue"));
+    EXPECT_FALSE(isDelayNotice("This is a permanent error."));
+}

@@ -1,0 +1,96 @@
+// TextScanTest: the scanners that find addresses and codes in returned mail.
+#include "verpmail/bounce/TextScan.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail::bounce;
+
+TEST(TextScan, FindsStatusCodes)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"550 5.1.1 <a@b.example>: User unknown", "5.1.1"},
+        {"Status: 4.4.7", "4.4.7"},
+        {"5.7.509 Access denied", "5.7.509"},
+        {"host 192.0.2.153 said no", ""},            // an IP address is not a status
+        {"version 5.1.1.4", ""},
+        {"3.1.1 is not a class", ""},
+        {"", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(findStatusCode(row.in), row.want);
+    }
+}
+
+TEST(TextScan, FindsReplyCodes)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"550 5.1.1 User unknown", "550"},
+        {"said: 552-5.2.2 full", "552"},
+        {"port 25000 is open", ""},
+        {"id 5501", ""},
+        {"", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(findReplyCode(row.in), row.want);
+    }
+}
+
+TEST(TextScan, NormalisesAddresses)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"rfc822; <User@Example.ORG>", "User@example.org"},
+        {"utf-8; kijitora@example.jp", "kijitora@example.jp"},
+        {" kijitora@example.jp>", "kijitora@example.jp"},
+        {"\"a..b\"@example.org", "\"a..b\"@example.org"},
+        {"rfc822; nobody", ""},
+        {"", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(normaliseAddress(row.in), row.want);
+    }
+}
+
+TEST(TextScan, FindsAddressesInProse)
+{
+    const auto found = findAddresses("Delivery to <a.b@Example.org> and c@d.example failed; ip@192.0.2.1 is not one");
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0].address, "a.b@example.org");
+    EXPECT_EQ(found[1].address, "c@d.example");
+}
+
+TEST(TextScan, NormalisesLineEnds)
+{
+    EXPECT_EQ(normaliseLineEnds("a\r\nb\rc\n", 100), "a\nb\nc\n");
+    EXPECT_EQ(normaliseLineEnds("abcdef", 3), "abc");
+}
+
+TEST(TextScan, DropsContinuationCodes)
+{
+    EXPECT_EQ(dropContinuationCodes("550-5.7.1 Messages with multiple 550-5.7.1 addresses 550 5.7.1 in From"),
+              "550-5.7.1 Messages with multiple addresses in From");
+}
+
+TEST(TextScan, FindsSmtpCommand)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"550 x (in reply to RCPT TO command)", "RCPT"},
+        {"SMTP error from remote mail server after end of data:", "DATA"},
+        {"after MAIL FROM:<a@b.example> SIZE=1", "MAIL"},
+        {"no command here", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(findSmtpCommand(row.in), row.want);
+    }
+}
