@@ -1,6 +1,7 @@
 # Writes a C++ file that holds every sql/NNN_*.sql migration as a string.
-# Invoked as: cmake -DOUT=file.cpp -DFILES="a.sql;b.sql" -P EmbedMigrations.cmake
+# Invoked as: cmake -DOUT=file.cpp -DFILES="a.sql|b.sql" -P EmbedMigrations.cmake
 set(body "// Generated from sql/*.sql by cmake/EmbedMigrations.cmake. Do not edit.\n#include \"verpmail/db/Migrations.h\"\nnamespace verpmail {\nconst std::vector<Migration>& embeddedMigrations()\n{\n    static const std::vector<Migration> all = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(SUBSTRING ${name} 0 3 num)

@@ -1,7 +1,10 @@
 #include "BouncerApp.h"
 
-#include "Attribution.h"
 #include "BoundedInput.h"
+#include "DeliveryHeaders.h"
+#include "MaildirIntake.h"
+#include "MboxIntake.h"
+#include "MessageProcessor.h"
 #include "ReturnJson.h"
 #include "Watchdog.h"
 
@@ -9,8 +12,6 @@
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
-#include "verpmail/store/ReturnRecorder.h"
-#include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
 
 #include <Poco/Util/Option.h>
@@ -40,38 +41,53 @@ int tempfail(Poco::Logger& log, const std::string& dsn, const std::string& text)
     return toInt(ExitStatus::TempFail);
 }
 
-/// The recipient result that speaks for the member: the one naming the member,
-/// else the first failure, else the first result, else one made from the kind.
-RecipientResult chooseResult(const ParsedReturn& parsed, const std::optional<std::string>& email)
+/// Mailbox intake reports to whoever runs it (cron mails stderr) and to the log.
+int intakeExit(Poco::Logger& log, ExitStatus status, const std::string& text)
 {
-    if (email) {
-        for (const RecipientResult& r : parsed.recipients)
-            if (!r.address.empty() && EmailAddress::parse(r.address) &&
-                EmailAddress::parse(r.address)->normalized() == *email)
-                return r;
-    }
-    for (const RecipientResult& r : parsed.recipients)
-        if (r.bounceClass == BounceClass::Hard || r.bounceClass == BounceClass::Soft || r.bounceClass == BounceClass::Block)
-            return r;
-    if (!parsed.recipients.empty())
-        return parsed.recipients.front();
+    std::cerr << "verpmail-bouncer: " << printable(text, 500) << "\n";
+    log.error("status=%s exit=%d reason=\"%s\"", std::string(status == ExitStatus::TempFail ? "deferred" : "error"),
+              toInt(status), printable(text, 500));
+    return toInt(status);
+}
 
-    RecipientResult made;
-    switch (parsed.kind) {
-    case ReturnKind::AutoReply:
-        made.bounceClass = BounceClass::AutoReply;
-        made.reason = "vacation";
-        break;
-    case ReturnKind::Complaint:
-        made.bounceClass = BounceClass::Complaint;
-        made.reason = "feedback";
-        break;
-    case ReturnKind::Bounce:
-    case ReturnKind::Other:
-        made.bounceClass = BounceClass::None;
-        break;
+struct IntakeTally
+{
+    std::size_t recorded = 0;
+    std::size_t duplicate = 0;
+    std::size_t unattributed = 0;
+    std::string lastError;  ///< why the last message was left, for the summary
+};
+
+/// Records one saved message; the answer tells the reader whether to move it out.
+Disposition recordSaved(MessageProcessor& processor, const MailboxMessage& saved, IntakeTally& tally,
+                        Poco::Logger& log)
+{
+    const MailboxRecipient to = chooseRecipient(processor.codec(), deliveryAddresses(saved.data));
+    IncomingMessage message;
+    message.data = saved.data;
+    message.totalBytes = saved.totalBytes;
+    message.sender = !saved.envelopeSender.empty() ? saved.envelopeSender : returnPath(saved.data);
+    message.recipient = to.recipient;
+    message.candidates = to.others;
+    message.source = saved.where;
+    try {
+        switch (processor.process(message)) {
+        case ProcessOutcome::Recorded: ++tally.recorded; break;
+        case ProcessOutcome::Duplicate: ++tally.duplicate; break;
+        case ProcessOutcome::Unattributed: ++tally.unattributed; break;
+        }
+        return Disposition::Processed;
+    } catch (const MysqlError& e) {
+        tally.lastError = std::string("database unavailable: ") + e.what();
+        log.error("%s status=deferred reason=\"%s\"", printable(saved.where, 200), printable(tally.lastError, 300));
+        // A server that is down stays down for the rest of the run; an error with
+        // this one message (a constraint, bad data) says nothing about the next.
+        return e.isTransient() ? Disposition::KeepAndStop : Disposition::Keep;
+    } catch (const ConfigError& e) {
+        tally.lastError = std::string("configuration error: ") + e.what();
+        log.error("%s status=deferred reason=\"%s\"", printable(saved.where, 200), printable(tally.lastError, 300));
+        return Disposition::KeepAndStop;
     }
-    return made;
 }
 
 } // namespace
@@ -82,6 +98,8 @@ void BouncerApp::defineOptions(Poco::Util::OptionSet& options)
 {
     ProgramBase::defineOptions(options);
     options.addOption(Poco::Util::Option("parse", "", "parse files, print JSON").required(false).repeatable(false));
+    options.addOption(Poco::Util::Option("mbox", "", "process an mbox file").required(false).repeatable(false).argument("FILE"));
+    options.addOption(Poco::Util::Option("maildir", "", "process a Maildir").required(false).repeatable(false).argument("DIR"));
 }
 
 void BouncerApp::handleOption(const std::string& name, const std::string& value)
@@ -89,6 +107,10 @@ void BouncerApp::handleOption(const std::string& name, const std::string& value)
     ProgramBase::handleOption(name, value);
     if (name == "parse")
         _parseMode = true;
+    else if (name == "mbox")
+        _mboxPath = value;
+    else if (name == "maildir")
+        _maildirPath = value;
 }
 
 void BouncerApp::printHelp() const
@@ -169,6 +191,8 @@ int BouncerApp::main(const std::vector<std::string>& args)
 {
     if (_parseMode)
         return parseFiles(args);
+    if (!_mboxPath.empty() || !_maildirPath.empty())
+        return runIntake(args);
 
     armWatchdog(kDefaultTimeLimit);
     Poco::Logger& logger = log();
@@ -201,45 +225,72 @@ ExitStatus BouncerApp::deliver(const std::string& sender, const std::string& rec
 {
     const BouncerSettings bouncer = bouncerSettingsFrom(config());
     armWatchdog(bouncer.timeLimitSeconds);
-    const VerpCodec codec(verpSettingsFrom(config()));
-    const MysqlOptions mysql = mysqlOptionsFrom(config());
+    MessageProcessor processor(VerpCodec(verpSettingsFrom(config())), mysqlOptionsFrom(config()),
+                               bouncer.maxMessageBytes, log());
 
     // Read all of stdin before anything can fail, so a retry gets the same bytes.
-    const BoundedRead input = readBounded(std::cin, bouncer.maxMessageBytes);
-    ParseLimits limits;
-    limits.maxBytes = bouncer.maxMessageBytes;
-    const ParsedReturn parsed = parseReturn(input.data, limits);
-
-    MysqlConnection db(mysql);
-    TrackerStore tracker(db);
-    const Attribution who = attribute(codec, tracker, recipient, parsed.verpCandidates);
-
-    ReturnEntry entry;
-    entry.email = who.email;
-    entry.encodedFrom = who.encodedFrom;
-    entry.envelopeRecipient = recipient;
-    entry.kind = parsed.kind;
-    entry.result = chooseResult(parsed, who.email);
-    entry.campaign = !parsed.campaign.empty() ? parsed.campaign : parsed.envelopeId;
-    entry.rawMessage = input.data;
-    entry.dedupKey = ReturnRecorder::dedupKey(input.data, recipient, 0);
-
-    ReturnRecorder recorder(db);
-    const RecordOutcome outcome = recorder.record(entry);
-
-    const char* state = outcome == RecordOutcome::Duplicate ? "duplicate" : who.email ? "recorded" : "unattributed";
-    log().information(
-        "recipient=<%s> sender=<%s> member=<%s> via=%s kind=%s class=%s reason=%s dsn=%s campaign=%s size=%z%s "
-        "status=%s%s",
-        printable(recipient, 120), printable(sender, 120), printable(who.email.value_or(""), 120),
-        who.email ? who.via : std::string("none"), std::string(toString(parsed.kind)),
-        std::string(entry.email ? bounceTypeName(entry.result.bounceClass) : "unattributed"),
-        printable(entry.result.reason.empty() ? "-" : entry.result.reason, 40),
-        printable(entry.result.status.empty() ? "-" : entry.result.status, 16),
-        printable(entry.campaign.empty() ? "-" : entry.campaign, 64), input.totalBytes,
-        std::string(input.truncated() ? " truncated=yes" : ""), std::string(state),
-        who.email ? std::string() : " problem=\"" + printable(who.problem, 120) + "\"");
+    BoundedRead input = readBounded(std::cin, bouncer.maxMessageBytes);
+    IncomingMessage message;
+    message.data = std::move(input.data);
+    message.totalBytes = input.totalBytes;
+    message.sender = sender;
+    message.recipient = recipient;
+    processor.process(message);
     return ExitStatus::Ok;
+}
+
+int BouncerApp::runIntake(const std::vector<std::string>& args)
+{
+    Poco::Logger& logger = log();
+    if (!_mboxPath.empty() && !_maildirPath.empty())
+        return intakeExit(logger, ExitStatus::Usage, "--mbox and --maildir exclude each other (see --help)");
+    if (!args.empty())
+        return intakeExit(logger, ExitStatus::Usage, "--mbox and --maildir take no other arguments (see --help)");
+    if (::geteuid() == 0)
+        return intakeExit(logger, ExitStatus::Usage, "refuses to run as root; run it as the mailbox's owner");
+    const bool mbox = !_mboxPath.empty();
+    const std::string where = mbox ? "mbox=" + _mboxPath : "maildir=" + _maildirPath;
+
+    IntakeResult result;
+    IntakeTally tally;
+    try {
+        loadSettings();
+        const BouncerSettings bouncer = bouncerSettingsFrom(config());
+        MessageProcessor processor(VerpCodec(verpSettingsFrom(config())), mysqlOptionsFrom(config()),
+                                   bouncer.maxMessageBytes, logger);
+        const MessageHandler handle = [&](const MailboxMessage& saved) {
+            return recordSaved(processor, saved, tally, logger);
+        };
+        result = mbox ? processMbox(_mboxPath, bouncer.maxMessageBytes, handle)
+                      : processMaildir(_maildirPath, bouncer.maxMessageBytes, handle);
+    } catch (const IntakeError& e) {
+        // Nothing unprocessed was removed; see MboxIntake.h for what a write failure leaves.
+        return intakeExit(logger, e.kind() == IntakeError::Kind::Unreadable ? ExitStatus::NoInput : ExitStatus::TempFail,
+                          e.what());
+    } catch (const std::exception& e) {
+        // Configuration (unreadable file, bad key, bad VERP key) or internal: nothing
+        // was moved, so everything is still there for a later run.
+        return intakeExit(logger, ExitStatus::TempFail, e.what());
+    }
+
+    for (const std::string& problem : result.problems)
+        intakeExit(logger, ExitStatus::TempFail, problem);
+    const std::string summary = where + " messages=" + std::to_string(result.messages) +
+                                " processed=" + std::to_string(result.processed) +
+                                " recorded=" + std::to_string(tally.recorded) +
+                                " duplicate=" + std::to_string(tally.duplicate) +
+                                " unattributed=" + std::to_string(tally.unattributed) +
+                                " left=" + std::to_string(result.left);
+    logger.information("%s", summary);
+    std::cout << "verpmail-bouncer: " << printable(summary, 500) << "\n";
+    if (result.unreadable > 0)
+        return intakeExit(logger, ExitStatus::NoInput,
+                          std::to_string(result.unreadable) + " message file(s) could not be read; they are left");
+    if (result.left > 0)
+        return intakeExit(logger, ExitStatus::TempFail,
+                          std::to_string(result.left) + " message(s) left for a later run" +
+                              (tally.lastError.empty() ? std::string() : ": " + tally.lastError));
+    return toInt(ExitStatus::Ok);
 }
 
 int BouncerApp::parseFiles(const std::vector<std::string>& files)

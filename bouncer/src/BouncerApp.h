@@ -1,12 +1,15 @@
 // BouncerApp: verpmail-bouncer, the Postfix pipe(8) command for the bounce domain.
 //
 //   verpmail-bouncer [--config FILE] [--define KEY=VALUE] -- SENDER RECIPIENT < message
+//   verpmail-bouncer [--config FILE] --mbox FILE | --maildir DIR
 //   verpmail-bouncer --parse FILE...
 //
-// One job: read one returned message, find whose it is, classify it, record it.
-// It never applies policy. Exit status under Postfix is 0 (recorded, or stored as
-// unattributed) or 75 with a "4.x.x text" line on stdout (try again later); no
-// other status is ever returned, because Postfix drops a return on any other code.
+// One job: read returned messages, find whose they are, classify them, record them
+// (MessageProcessor). It never applies policy. Exit status under Postfix is 0
+// (recorded, or stored as unattributed) or 75 with a "4.x.x text" line on stdout
+// (try again later); no other status is ever returned, because Postfix drops a
+// return on any other code. Mailbox intake (not under Postfix) returns 0, 75, 66
+// or 64. main() and runIntake() are the only places that choose.
 #pragma once
 
 #include "verpmail/config/ProgramBase.h"
@@ -34,9 +37,12 @@ protected:
 
 private:
     ExitStatus deliver(const std::string& sender, const std::string& recipient);
+    int runIntake(const std::vector<std::string>& args);
     int parseFiles(const std::vector<std::string>& files);
 
     bool _parseMode = false;
+    std::string _mboxPath;
+    std::string _maildirPath;
 };
 
 } // namespace verpmail

@@ -17,8 +17,10 @@ std::string SendSummary::toJson() const
         .key("accepted").value(accepted)
         .key("rejected").value(rejected)
         .key("deferred").value(deferred)
+        .key("retried_4xx").value(deferredAttempts)
         .key("uncertain").value(uncertain)
         .key("already_done").value(alreadyDone)
+        .key("in_flight_elsewhere").value(inFlightElsewhere)
         .key("suppressed").value(suppressed)
         .key("suppressed_by_reason").beginObject();
     for (const auto& [reason, count] : suppressedByReason)
@@ -36,6 +38,8 @@ std::string SendSummary::toLine() const
                        " suppressed=" + std::to_string(suppressed);
     for (const auto& [reason, count] : suppressedByReason)
         line += " suppressed_" + reason + "=" + std::to_string(count);
+    if (inFlightElsewhere)
+        line += " in_flight_elsewhere=" + std::to_string(inFlightElsewhere);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, " seconds=%.3f", seconds);
     return line + buffer;

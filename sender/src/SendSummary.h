@@ -11,13 +11,15 @@ struct SendSummary
 {
     std::string campaign;
     bool dryRun = false;
-    std::uint64_t members = 0;     ///< active members looked at
-    std::uint64_t attempted = 0;   ///< messages handed to the SMTP server (or that would be, in a dry run)
-    std::uint64_t accepted = 0;
-    std::uint64_t rejected = 0;
-    std::uint64_t deferred = 0;
-    std::uint64_t uncertain = 0;   ///< the server may have it; not resent
-    std::uint64_t alreadyDone = 0; ///< handled by an earlier run of this campaign
+    std::uint64_t members = 0;      ///< members in the campaign (queued at its start)
+    std::uint64_t attempted = 0;    ///< messages this run submitted to a final answer (or would, in a dry run)
+    std::uint64_t accepted = 0;     ///< 2xx: the SMTP server has it
+    std::uint64_t rejected = 0;     ///< 5xx at submission: recorded as a bounce
+    std::uint64_t deferred = 0;     ///< still 4xx after smtp.maxAttempts
+    std::uint64_t deferredAttempts = 0;  ///< 4xx answers seen (each retried later)
+    std::uint64_t uncertain = 0;    ///< the server may have it; never resent
+    std::uint64_t alreadyDone = 0;  ///< handled by an earlier run of this campaign
+    std::uint64_t inFlightElsewhere = 0;  ///< claimed by another live process at the end
     std::uint64_t suppressed = 0;
     std::map<std::string, std::uint64_t> suppressedByReason;
     double seconds = 0;

@@ -1,21 +1,24 @@
 #include "SenderApp.h"
 
+#include "CampaignQueue.h"
 #include "MemberPages.h"
 #include "MessageTemplate.h"
-#include "SendJournal.h"
-#include "SmtpBatch.h"
+#include "Progress.h"
+#include "RateLimiter.h"
+#include "SendWorker.h"
 
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/store/ListStore.h"
-#include "verpmail/util/Hmac.h"
+#include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Stopwatch.h>
-#include <Poco/URI.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
@@ -27,6 +30,7 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 namespace verpmail {
 namespace {
@@ -51,6 +55,31 @@ std::string newCampaignId(const std::string& list)
     return list + "-" + Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y%m%dT%H%M%S") + "-" + suffix;
 }
 
+unsigned parseCount(const std::string& text, const char* option, unsigned min, unsigned max)
+{
+    unsigned value = 0;
+    if (!Poco::NumberParser::tryParseUnsigned(Poco::trim(text), value) || value < min || value > max)
+        throw InputError(ExitStatus::Usage, std::string(option) + " must be a whole number from " + std::to_string(min) +
+                                               " to " + std::to_string(max));
+    return value;
+}
+
+/// "200", "200/s" or "12000/min" -> messages per second.
+double parseRate(std::string text)
+{
+    double divisor = 1;
+    if (text.size() > 2 && text.compare(text.size() - 2, 2, "/s") == 0) {
+        text.resize(text.size() - 2);
+    } else if (text.size() > 4 && text.compare(text.size() - 4, 4, "/min") == 0) {
+        text.resize(text.size() - 4);
+        divisor = 60;
+    }
+    double value = 0;
+    if (!Poco::NumberParser::tryParseFloat(Poco::trim(text), value) || value <= 0 || value > 1e6)
+        throw InputError(ExitStatus::Usage, "--rate must be a positive number of messages per second (N, N/s or N/min)");
+    return value / divisor;
+}
+
 std::string readMessageFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -66,85 +95,6 @@ std::string readMessageFile(const std::string& path)
     return data;
 }
 
-std::string hexPrefix(const Sha256Digest& digest, std::size_t chars)
-{
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; out.size() < chars && i < digest.size(); ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 0xf];
-    }
-    return out.substr(0, chars);
-}
-
-std::string fillPlaceholders(std::string text, const std::string& list, const std::string& address,
-                             const std::string& token, bool urlEncode)
-{
-    auto replaceAll = [&text](const std::string& from, const std::string& to) {
-        for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-            text.replace(at, from.size(), to);
-    };
-    std::string encodedAddress = address;
-    if (urlEncode) {
-        encodedAddress.clear();
-        Poco::URI::encode(address, "&=+?#/@", encodedAddress);
-    }
-    replaceAll("{list}", list);
-    replaceAll("{address}", encodedAddress);
-    replaceAll("{token}", token);
-    return text;
-}
-
-/// Everything a member's message needs that does not change within the run.
-struct RunContext
-{
-    const ListInfo& list;
-    const std::string& campaign;
-    const VerpCodec& codec;
-    const SendSettings& send;
-    const MessageTemplate& message;
-    std::string listIdDomain;
-    std::string date;
-};
-
-PersonalHeaders personalHeaders(const RunContext& run, const EmailAddress& address, const std::string& name,
-                                const std::string& envelopeSender)
-{
-    PersonalHeaders h;
-    const std::string email = address.normalized();
-    const std::string token =
-        run.codec.settings().key.empty() ? std::string() : run.codec.tokenLocalPart(address).substr(run.codec.settings().prefix.size() + 1);
-    h.fields.emplace_back("To", formatMailbox(name, address.str()));
-    h.fields.emplace_back("Message-ID", "<" + run.campaign + "." + hexPrefix(sha256(run.campaign + "\n" + email), 20) + "@" +
-                                            run.listIdDomain + ">");
-    h.fields.emplace_back("Date", run.date);
-    h.fields.emplace_back("List-Id", "<" + run.list.name + "." + run.listIdDomain + ">");
-
-    std::string unsubscribe;
-    if (!run.send.unsubscribeMailto.empty())
-        unsubscribe = "<mailto:" + fillPlaceholders(run.send.unsubscribeMailto, run.list.name, email, token, false) + ">";
-    std::string url;
-    if (!run.send.unsubscribeUrl.empty()) {
-        url = fillPlaceholders(run.send.unsubscribeUrl, run.list.name, email, token, true);
-        unsubscribe += (unsubscribe.empty() ? "<" : ", <") + url + ">";
-    }
-    if (!unsubscribe.empty())
-        h.fields.emplace_back("List-Unsubscribe", unsubscribe);
-    // RFC 8058 one-click needs an https URI to POST to.
-    if (url.compare(0, 8, "https://") == 0)
-        h.fields.emplace_back("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-    h.fields.emplace_back("X-Verpmail-Campaign", run.campaign);
-    h.fields.emplace_back("X-Verpmail-Envelope", "<" + envelopeSender + ">");
-    return h;
-}
-
-struct Pending
-{
-    Claim claim;
-    std::string envelopeSender;
-    std::string wire;
-};
-
 } // namespace
 
 SenderApp::SenderApp() : ProgramBase("verpmail-send", false) {}
@@ -157,6 +107,8 @@ void SenderApp::defineOptions(Poco::Util::OptionSet& options)
     options.addOption(Poco::Util::Option("campaign", "", "campaign id").required(false).repeatable(false).argument("ID"));
     options.addOption(Poco::Util::Option("dry-run", "n", "decide, do not send").required(false).repeatable(false));
     options.addOption(Poco::Util::Option("json", "j", "JSON summary").required(false).repeatable(false));
+    options.addOption(Poco::Util::Option("rate", "r", "messages per second").required(false).repeatable(false).argument("N/s"));
+    options.addOption(Poco::Util::Option("connections", "", "parallel SMTP sessions").required(false).repeatable(false).argument("N"));
 }
 
 void SenderApp::handleOption(const std::string& name, const std::string& value)
@@ -172,6 +124,10 @@ void SenderApp::handleOption(const std::string& name, const std::string& value)
         _dryRun = true;
     else if (name == "json")
         _json = true;
+    else if (name == "rate")
+        _rate = value;
+    else if (name == "connections")
+        _connections = value;
 }
 
 void SenderApp::printHelp() const
@@ -285,10 +241,13 @@ int SenderApp::main(const std::vector<std::string>& args)
 ExitStatus SenderApp::send(SendSummary& summary)
 {
     const PolicySettings policy = policySettingsFrom(config());
-    const SmtpSettings smtp = smtpSettingsFrom(config());
+    SmtpSettings smtp = smtpSettingsFrom(config());
     const SendSettings sendSettings = sendSettingsFrom(config());
     const VerpCodec codec(verpSettingsFrom(config()));
     const MysqlOptions mysql = mysqlOptionsFrom(config());
+    if (!_connections.empty())
+        smtp.connections = parseCount(_connections, "--connections", 1, 64);
+    const double rate = _rate.empty() ? 0.0 : parseRate(_rate);
 
     const MessageTemplate message = MessageTemplate::parse(readMessageFile(_messageFile));
     if (!message.ok())
@@ -298,108 +257,85 @@ ExitStatus SenderApp::send(SendSummary& summary)
     const std::optional<ListInfo> list = ListStore(db).find(_list);
     if (!list)
         throw InputError(ExitStatus::DataErr, "unknown list \"" + printable(_list, 64) +
-                                                "\" (create it with: verpmail-admin list create NAME --from ADDRESS)");
-
+                                                  "\" (create it with: verpmail-admin list create NAME --from ADDRESS)");
     summary.campaign = _campaign.empty() ? newCampaignId(list->name) : _campaign;
-    SendJournal journal(db, summary.campaign);
-    if (!_dryRun && !journal.openCampaign(list->id, _messageFile))
+    const std::string softWindowStart = utcDaysAgo(policy.softWindowDays);
+
+    if (_dryRun)
+        return dryRun(db, *list, policy, summary);
+
+    CampaignQueue queue(summary.campaign, makeClaimerId(), smtp.maxAttempts, smtp.retryDelaySeconds);
+    if (!queue.open(db, list->id, _messageFile))
         throw InputError(ExitStatus::DataErr, "campaign \"" + summary.campaign + "\" belongs to another list");
+    summary.uncertain += queue.markOrphansUncertain(db);
+    const QueueCounts before = queue.counts(db);
+    summary.members = before.total;
+    summary.alreadyDone = before.done();
 
-    RunContext run{*list, summary.campaign, codec, sendSettings, message,
-                   sendSettings.listIdDomain.empty() ? codec.settings().domain : sendSettings.listIdDomain,
-                   Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::RFC1123_FORMAT)};
+    // With a rate limit, smaller batches keep the flow smooth instead of bursty.
+    if (rate > 0)
+        smtp.batchSize = std::max(1u, std::min(smtp.batchSize, static_cast<unsigned>(rate / smtp.connections / 2)));
+    RateLimiter limiter(rate);
+    SendShared shared;
+    shared.summary = summary;
+    shared.rate = rate > 0 ? &limiter : nullptr;
+    const SendContext context{*list, message, codec, policy, smtp, sendSettings, mysql,
+                              sendSettings.listIdDomain.empty() ? codec.settings().domain : sendSettings.listIdDomain,
+                              Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::RFC1123_FORMAT),
+                              softWindowStart};
 
-    unsigned batchNumber = 0;
-    std::vector<Pending> batch;
-    auto flush = [&]() {
-        if (batch.empty())
-            return;
-        ++batchNumber;
-        std::vector<Claim> wanted;
-        for (const Pending& p : batch)
-            wanted.push_back(p.claim);
-        const std::vector<Claim> claimed = journal.claim(wanted);
-        summary.alreadyDone += wanted.size() - claimed.size();
-        summary.attempted -= wanted.size() - claimed.size();
-
-        SmtpBatch smtpBatch(smtp, summary.campaign);
-        std::size_t next = 0;
-        for (const Claim& c : claimed) {
-            while (batch[next].claim.email != c.email)
-                ++next;
-            smtpBatch.add(batch[next].envelopeSender, c.email, std::move(batch[next].wire));
+    std::vector<std::unique_ptr<SendWorker>> workers;
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < smtp.connections; ++i) {
+        workers.push_back(std::make_unique<SendWorker>(context, queue, shared, log()));
+        threads.emplace_back(&SendWorker::run, workers.back().get());
+    }
+    // Workers end by themselves when nothing is left to claim (or on the first
+    // fatal error); meanwhile the main thread only draws the progress line.
+    Progress progress(before.total, before.done());
+    while (shared.finished < threads.size()) {
+        {
+            std::lock_guard<std::mutex> lock(shared.mutex);
+            progress.update(shared.summary.attempted + shared.summary.suppressed);
         }
-        try {
-            smtpBatch.run();
-        } catch (const SmtpUnavailable&) {
-            journal.settle(claimed, std::vector<SubmitResult>(claimed.size()));  // release: nothing was sent
-            summary.attempted -= claimed.size();
-            throw;
-        }
-        std::uint64_t accepted = 0, rejected = 0, deferred = 0, uncertain = 0, notAttempted = 0;
-        for (const SubmitResult& r : smtpBatch.results()) {
-            switch (r.outcome) {
-            case SubmitOutcome::Accepted: ++accepted; break;
-            case SubmitOutcome::Rejected: ++rejected; break;
-            case SubmitOutcome::Deferred: ++deferred; break;
-            case SubmitOutcome::Uncertain: ++uncertain; break;
-            case SubmitOutcome::NotAttempted: ++notAttempted; break;
-            }
-        }
-        journal.settle(claimed, smtpBatch.results());
-        summary.accepted += accepted;
-        summary.rejected += rejected;
-        summary.deferred += deferred;
-        summary.uncertain += uncertain;
-        summary.attempted -= notAttempted;
-        log().information("campaign=%s batch=%u size=%z accepted=%Lu rejected=%Lu deferred=%Lu uncertain=%Lu not_attempted=%Lu",
-                          summary.campaign, batchNumber, claimed.size(), static_cast<Poco::UInt64>(accepted),
-                          static_cast<Poco::UInt64>(rejected), static_cast<Poco::UInt64>(deferred),
-                          static_cast<Poco::UInt64>(uncertain), static_cast<Poco::UInt64>(notAttempted));
-        batch.clear();
-        if (notAttempted > 0)
-            throw SmtpUnavailable("the SMTP session ended early; " + std::to_string(notAttempted) +
-                                  " messages were not submitted (rerun with --campaign " + summary.campaign + ")");
-    };
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    for (std::thread& t : threads)
+        t.join();
+    progress.finish();
 
-    MemberPages pages(db, list->id, summary.campaign, policy);
+    {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        summary = shared.summary;
+    }
+    const QueueCounts after = queue.counts(db);
+    summary.deferred = after.deferred - std::min(after.deferred, before.deferred);
+    summary.inFlightElsewhere = after.pending;
+    if (shared.error)
+        std::rethrow_exception(shared.error);
+    queue.close(db);
+    return ExitStatus::Ok;
+}
+
+ExitStatus SenderApp::dryRun(MysqlConnection& db, const ListInfo& list, const PolicySettings& policy, SendSummary& summary)
+{
+    summary.dryRun = true;
+    MemberPages pages(db, list.id, summary.campaign, policy);
     for (std::vector<MemberRecord> page = pages.next(); !page.empty(); page = pages.next()) {
-        std::vector<Suppression> suppressed;
         for (const MemberRecord& member : page) {
             ++summary.members;
-            if (member.campaignStatus) {
+            if (member.campaignStatus && *member.campaignStatus != "queued") {
                 ++summary.alreadyDone;
                 continue;
             }
-            const std::optional<EmailAddress> address = EmailAddress::parse(member.email);
-            if (!address) {
-                ++summary.suppressed;
-                ++summary.suppressedByReason["invalid-address"];
-                continue;
-            }
             const PolicyDecision decision = decide(policy, member.history);
-            const std::string encodedFrom = codec.localPart(*address);
             if (decision.verdict == Verdict::Suppress) {
                 ++summary.suppressed;
                 ++summary.suppressedByReason[decision.reason];
-                suppressed.push_back({member.email, encodedFrom, decision.reason});
-                continue;
+            } else {
+                ++summary.attempted;
             }
-            ++summary.attempted;
-            if (_dryRun)
-                continue;
-            const std::string envelopeSender = encodedFrom + "@" + codec.settings().domain;
-            batch.push_back({{member.email, encodedFrom}, envelopeSender,
-                             message.compose(personalHeaders(run, *address, member.name, envelopeSender))});
-            if (batch.size() >= smtp.batchSize)
-                flush();
         }
-        if (!_dryRun)
-            journal.suppress(suppressed);
-    }
-    if (!_dryRun) {
-        flush();
-        journal.closeCampaign();
     }
     return ExitStatus::Ok;
 }

@@ -10,9 +10,13 @@
 #include "SendSummary.h"
 
 #include "verpmail/config/ProgramBase.h"
+#include "verpmail/policy/Policy.h"
+#include "verpmail/store/ListStore.h"
 #include "verpmail/util/ExitStatus.h"
 
 namespace verpmail {
+
+class MysqlConnection;
 
 class SenderApp : public ProgramBase
 {
@@ -27,10 +31,13 @@ protected:
 
 private:
     ExitStatus send(SendSummary& summary);
+    ExitStatus dryRun(MysqlConnection& db, const ListInfo& list, const PolicySettings& policy, SendSummary& summary);
 
     std::string _list;
     std::string _messageFile;
     std::string _campaign;
+    std::string _rate;
+    std::string _connections;
     bool _dryRun = false;
     bool _json = false;
 };

@@ -35,6 +35,21 @@ extern "C" const char* readWholeMessage(void** ctx, int* len, void* arg) noexcep
     return nullptr;
 }
 
+// libESMTP asks for the AUTH fields through this callback (C, must not throw).
+extern "C" int supplyCredentials(auth_client_request_t request, char** result, int fields, void* arg) noexcept
+{
+    const auto* creds = static_cast<const std::pair<std::string, std::string>*>(arg);
+    for (int i = 0; i < fields; ++i) {
+        if (request[i].flags & AUTH_USER)
+            result[i] = const_cast<char*>(creds->first.c_str());
+        else if (request[i].flags & AUTH_PASS)
+            result[i] = const_cast<char*>(creds->second.c_str());
+        else
+            return 0;
+    }
+    return 1;
+}
+
 SubmitResult resultFrom(const smtp_status_t* status)
 {
     SubmitResult r;
@@ -65,6 +80,25 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId)
     smtp_set_timeout(s, Timeout_DATA, ms);
     smtp_set_timeout(s, Timeout_TRANSFER, ms);
     smtp_set_timeout(s, Timeout_DATA2, ms);
+
+    if (settings.starttls != StarttlsMode::No &&
+        !smtp_starttls_enable(s, settings.starttls == StarttlsMode::Required ? Starttls_REQUIRED : Starttls_ENABLED))
+        throw SmtpUnavailable("libESMTP was built without STARTTLS support (smtp.starttls)");
+    if (!settings.authUser.empty()) {
+        static const bool initialized = [] {
+            auth_client_init();
+            return true;
+        }();
+        (void)initialized;
+        _authPair = {settings.authUser, settings.authPassword};
+        _auth.reset(auth_create_context());
+        if (!_auth)
+            throw SmtpUnavailable("libESMTP cannot create an AUTH context");
+        // PLAIN and LOGIN are what submission servers offer (after STARTTLS).
+        auth_set_mechanism_flags(_auth.get(), AUTH_PLUGIN_PLAIN, 0);
+        auth_set_interact_cb(_auth.get(), supplyCredentials, &_authPair);
+        smtp_auth_set_context(s, _auth.get());
+    }
 }
 
 void SmtpBatch::add(const std::string& envelopeSender, const std::string& recipient, std::string wireMessage)

@@ -12,6 +12,7 @@
 
 #include "verpmail/config/Settings.h"
 
+#include <auth-client.h>
 #include <libesmtp.h>
 
 #include <memory>
@@ -73,6 +74,14 @@ private:
         smtp_recipient_t recipient = nullptr;  // borrowed from the session
     };
 
+    struct AuthDeleter
+    {
+        void operator()(std::remove_pointer_t<auth_context_t>* context) const noexcept { auth_destroy_context(context); }
+    };
+    // Declared before the session: the session refers to the auth context and must
+    // be destroyed first (members are destroyed in reverse order).
+    std::pair<std::string, std::string> _authPair;  // user, password
+    std::unique_ptr<std::remove_pointer_t<auth_context_t>, AuthDeleter> _auth;
     std::unique_ptr<std::remove_pointer_t<smtp_session_t>, SessionDeleter> _session;
     std::vector<std::unique_ptr<Message>> _messages;  // stable addresses for the callback
     std::vector<SubmitResult> _results;

@@ -159,6 +159,14 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
             reason = rule.toReason;
             break;
         }
+    const std::string_view subject = result.status.size() > 1 ? std::string_view(result.status).substr(1) : "";
+    for (const auto& rule : bounce::evidenceRules())
+        if (rule.reason == reason && command != rule.command &&
+            subject.substr(0, rule.statusSubject.size()) != rule.statusSubject)
+        {
+            reason = rule.otherwise;
+            break;
+        }
     out.reason = std::string(reason);
     // Delayed is a progress report: nothing has failed yet, whatever the text says.
     out.bounceClass = result.action == "delayed" ? BounceClass::None : classOfReason(reason, result.status);

@@ -503,6 +503,14 @@ const std::vector<StageRule>& stageRules()
     return rules;
 }
 
+const std::vector<EvidenceRule>& evidenceRules()
+{
+    static const std::vector<EvidenceRule> rules = {
+        {"userunknown", ".1.", "RCPT", "filtered"},
+    };
+    return rules;
+}
+
 const std::vector<CodeRule>& statusRules()
 {
     static const std::vector<CodeRule> rules = {

@@ -1,13 +1,11 @@
 // HeaderBlock: see the header for why this is not Poco::Net::MessageHeader.
 #include "verpmail/bounce/HeaderBlock.h"
 
+#include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
 
-#include <Poco/Base64Decoder.h>
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
-
-#include <sstream>
 
 namespace verpmail::bounce {
 
@@ -119,101 +117,61 @@ bool HeaderBlock::has(std::string_view name) const
     return false;
 }
 
-namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string decodeQWord(std::string_view text)
-{
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i)
-    {
-        const char c = text[i];
-        if (c == '_')
-            out.push_back(' ');
-        else if (c == '=' && i + 2 < text.size() + 0 && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)
-        {
-            out.push_back(static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2])));
-            i += 2;
-        }
-        else
-            out.push_back(c);
-    }
-    return out;
-}
-
-bool decodeBWord(std::string_view text, std::string& out)
-{
-    try
-    {
-        std::istringstream in{std::string(text)};
-        Poco::Base64Decoder decoder(in);
-        std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
-        if (decoder.bad())
-            return false;
-        out = std::move(decoded);
-        return true;
-    }
-    catch (...)
-    {
-        return false;
-    }
-}
-
-} // namespace
-
 std::string decodeEncodedWords(std::string_view text)
 {
     std::string out;
+    // Adjacent words in one charset are converted together: a multi-byte character
+    // (Shift_JIS, GB2312) may be split between two words.
+    std::string pending;
+    std::string pendingCharset;
+    auto flush = [&]() {
+        out += toUtf8(pending, pendingCharset);
+        pending.clear();
+    };
     std::size_t pos = 0;
     bool lastWasWord = false;
     while (pos < text.size())
     {
         const std::size_t start = text.find("=?", pos);
-        if (start == std::string_view::npos)
-        {
-            out.append(text.substr(pos));
-            break;
-        }
-        const std::size_t q1 = text.find('?', start + 2);
+        const std::size_t q1 = start == std::string_view::npos ? start : text.find('?', start + 2);
         const std::size_t q2 = q1 == std::string_view::npos ? q1 : text.find('?', q1 + 1);
         const std::size_t close = q2 == std::string_view::npos ? q2 : text.find("?=", q2 + 1);
         if (close == std::string_view::npos || q2 != q1 + 2)
         {
+            flush();
             out.append(text.substr(pos));
             break;
         }
         const std::string_view between = text.substr(pos, start - pos);
         // White space between two adjacent encoded words is not part of the text.
         if (!(lastWasWord && trim(between).empty()))
+        {
+            flush();
             out.append(between);
+        }
         const char encoding = text[q1 + 1];
         const std::string_view payload = text.substr(q2 + 1, close - q2 - 1);
-        std::string decoded;
+        // "utf-8*en": RFC 2231 allows a language after the charset.
+        std::string_view charset = text.substr(start + 2, q1 - start - 2);
+        charset = charset.substr(0, charset.find('*'));
+        if (!iequals(charset, pendingCharset))
+        {
+            flush();
+            pendingCharset = std::string(charset);
+        }
         if (encoding == 'Q' || encoding == 'q')
-        {
-            out += decodeQWord(payload);
-        }
-        else if ((encoding == 'B' || encoding == 'b') && decodeBWord(payload, decoded))
-        {
-            out += decoded;
-        }
+            pending += decodeQuotedPrintable(payload, true);
+        else if (encoding == 'B' || encoding == 'b')
+            pending += decodeBase64(payload);
         else
         {
+            flush();
             out.append(text.substr(start, close + 2 - start));
         }
         lastWasWord = true;
         pos = close + 2;
     }
+    flush();
     return out;
 }
 

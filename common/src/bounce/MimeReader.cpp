@@ -1,96 +1,12 @@
 // MimeReader: see the header.
 #include "verpmail/bounce/MimeReader.h"
 
+#include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
-
-#include <Poco/Base64Decoder.h>
-#include <Poco/Net/QuotedPrintableDecoder.h>
-#include <Poco/StreamCopier.h>
-
-#include <sstream>
-#include <stdexcept>
 
 namespace verpmail::bounce {
 
 namespace {
-
-int base64Value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-// Skips anything outside the alphabet, as mail readers do with broken base64.
-std::string lenientBase64(std::string_view body)
-{
-    std::string out;
-    unsigned int bits = 0;
-    int count = 0;
-    for (char c : body)
-    {
-        if (c == '=')
-            break;
-        const int v = base64Value(c);
-        if (v < 0)
-            continue;
-        bits = (bits << 6) | static_cast<unsigned int>(v);
-        count += 6;
-        if (count >= 8)
-        {
-            count -= 8;
-            out.push_back(static_cast<char>((bits >> count) & 0xFFu));
-        }
-    }
-    return out;
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-// Keeps a '=' that is not followed by two hex digits, as RFC 2045 6.7 suggests.
-std::string lenientQuotedPrintable(std::string_view body)
-{
-    std::string out;
-    for (std::size_t i = 0; i < body.size(); ++i)
-    {
-        const char c = body[i];
-        if (c != '=')
-        {
-            out.push_back(c);
-            continue;
-        }
-        if (i + 1 < body.size() && body[i + 1] == '\n')
-        {
-            ++i; // soft line break
-            continue;
-        }
-        if (i + 2 < body.size() && hexValue(body[i + 1]) >= 0 && hexValue(body[i + 2]) >= 0)
-        {
-            out.push_back(static_cast<char>(hexValue(body[i + 1]) * 16 + hexValue(body[i + 2])));
-            i += 2;
-            continue;
-        }
-        out.push_back(c);
-    }
-    return out;
-}
 
 class Reader
 {
@@ -134,6 +50,9 @@ public:
                 _message.problem = "MIME depth limit reached";
         }
         part.body = decodeTransferEncoding(body, encoding);
+        // Text is matched against UTF-8 phrase tables and stored in utf8mb4 columns.
+        if (part.contentType.type.empty() || part.contentType.type.rfind("text/", 0) == 0)
+            part.body = toUtf8(part.body, part.contentType.param("charset"));
         _message.parts.push_back(std::move(part));
     }
 
@@ -217,39 +136,13 @@ std::string decodeTransferEncoding(std::string_view body, std::string_view encod
     const std::string enc = toLower(trim(encoding));
     if (enc == "base64")
     {
-        try
-        {
-            std::istringstream in{std::string(body)};
-            Poco::Base64Decoder decoder(in);
-            std::string out;
-            Poco::StreamCopier::copyToString(decoder, out);
-            // The stream swallows the decoder's exception and sets badbit.
-            if (decoder.bad())
-                throw std::runtime_error("base64");
-            return normaliseLineEnds(out, out.size());
-        }
-        catch (...)
-        {
-            const std::string out = lenientBase64(body);
-            return normaliseLineEnds(out, out.size());
-        }
+        const std::string out = decodeBase64(body);
+        return normaliseLineEnds(out, out.size());
     }
     if (enc == "quoted-printable")
     {
-        try
-        {
-            std::istringstream in{std::string(body)};
-            Poco::Net::QuotedPrintableDecoder decoder(in);
-            std::string out;
-            Poco::StreamCopier::copyToString(decoder, out);
-            if (decoder.bad())
-                throw std::runtime_error("quoted-printable");
-            return normaliseLineEnds(out, out.size());
-        }
-        catch (...)
-        {
-            return lenientQuotedPrintable(body);
-        }
+        const std::string out = decodeQuotedPrintable(body);
+        return normaliseLineEnds(out, out.size());
     }
     return std::string(body);
 }

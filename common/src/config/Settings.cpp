@@ -6,6 +6,10 @@
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
 namespace verpmail {
 namespace {
 
@@ -17,6 +21,34 @@ std::string stringKey(const Poco::Util::AbstractConfiguration& config, const key
         return key.defaultValue;
     }
     return Poco::trim(config.getString(key.name));
+}
+
+// "username = ..." and "password = ..." lines; the file must be private, like the
+// MySQL option file, because the password is in clear.
+void readSmtpAuthFile(const std::string& path, SmtpSettings& s)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw ConfigError("cannot read smtp.authFile " + path);
+    if ((st.st_mode & 077) != 0)
+        throw ConfigError("smtp.authFile " + path + " must not be readable by group or others (chmod 600)");
+    std::ifstream in(path);
+    if (!in)
+        throw ConfigError("cannot open smtp.authFile " + path);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos || Poco::trim(line).rfind('#', 0) == 0)
+            continue;
+        const std::string key = Poco::toLower(Poco::trim(line.substr(0, eq)));
+        const std::string value = Poco::trim(line.substr(eq + 1));
+        if (key == "username")
+            s.authUser = value;
+        else if (key == "password")
+            s.authPassword = value;
+    }
+    if (s.authUser.empty() || s.authPassword.empty())
+        throw ConfigError("smtp.authFile " + path + " needs 'username = ...' and 'password = ...'");
 }
 
 } // namespace
@@ -51,8 +83,23 @@ SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.helo = stringKey(config, keys::kSmtpHelo);
     s.batchSize = static_cast<unsigned>(configInteger(config, keys::kSmtpBatchSize.name, 1, 10000));
     s.timeoutSeconds = static_cast<unsigned>(configInteger(config, keys::kSmtpTimeout.name, 1, 3600));
+    s.connections = static_cast<unsigned>(configInteger(config, keys::kSmtpConnections.name, 1, 64));
+    s.maxAttempts = static_cast<unsigned>(configInteger(config, keys::kSmtpMaxAttempts.name, 1, 20));
+    s.retryDelaySeconds = static_cast<unsigned>(configInteger(config, keys::kSmtpRetryDelay.name, 0, 3600));
     if (s.server.find(':') == std::string::npos)
         throw ConfigError("smtp.server must be host:port, got \"" + s.server + "\"");
+    const std::string starttls = Poco::toLower(stringKey(config, keys::kSmtpStarttls));
+    if (starttls == "no")
+        s.starttls = StarttlsMode::No;
+    else if (starttls == "enabled")
+        s.starttls = StarttlsMode::Enabled;
+    else if (starttls == "required")
+        s.starttls = StarttlsMode::Required;
+    else
+        throw ConfigError("smtp.starttls must be no, enabled or required, got \"" + starttls + "\"");
+    const std::string authFile = stringKey(config, keys::kSmtpAuthFile);
+    if (!authFile.empty())
+        readSmtpAuthFile(authFile, s);
     return s;
 }
 
@@ -62,6 +109,7 @@ SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.unsubscribeUrl = stringKey(config, keys::kSendUnsubscribeUrl);
     s.unsubscribeMailto = stringKey(config, keys::kSendUnsubscribeMailto);
     s.listIdDomain = stringKey(config, keys::kSendListIdDomain);
+    s.feedbackIdSender = stringKey(config, keys::kSendFeedbackId);
     return s;
 }
 

@@ -6,7 +6,8 @@
 //  1. diagnostic phrases (lower-case substrings of the error text) -> reason;
 //     first match wins, so specific phrases come before general ones;
 //  2. enhanced status codes -> reason (exact "5.1.1", or a "5.4." class prefix);
-//  3. SMTP reply codes -> reason (weakest evidence).
+//  3. SMTP reply codes -> reason (weakest evidence);
+// then the SMTP stage (StageRule) and the corroboration a reason needs (EvidenceRule).
 #pragma once
 
 #include <string_view>
@@ -37,6 +38,19 @@ struct StageRule
     std::string_view unlessStatus = {};  ///< a status that keeps fromReason (e.g. an explicit 5.1.1)
 };
 
+/// A reason that wording alone does not prove. "User unknown" from a content filter
+/// after DATA, or from a gateway that names no stage and no code, is often not about
+/// the address at all; the reason stands only when the enhanced status code's
+/// subject (X.1.x, "addressing") or the RCPT stage confirms it, else it becomes
+/// `otherwise` (which is not a hard class, so no member is lost on hearsay).
+struct EvidenceRule
+{
+    std::string_view reason;
+    std::string_view statusSubject;   ///< ".1." confirms: the status without its class digit starts so
+    std::string_view command;         ///< "RCPT" confirms
+    std::string_view otherwise;
+};
+
 /// Services whose refusals carry no code and no translatable phrase (Google Groups
 /// answers in the poster's language): the recipient's domain names the reason.
 struct DomainRule
@@ -48,6 +62,7 @@ struct DomainRule
 const std::vector<PhraseRule>& phraseRules();
 const std::vector<DomainRule>& domainRules();
 const std::vector<StageRule>& stageRules();
+const std::vector<EvidenceRule>& evidenceRules();
 const std::vector<CodeRule>& statusRules();
 /// Status codes so specific that they win over any phrase (checked first).
 const std::vector<CodeRule>& decisiveStatusRules();

@@ -46,8 +46,8 @@ private:
     std::vector<HeaderField> _fields;
 };
 
-/// Decodes RFC 2047 encoded words (=?charset?B|Q?...?=); bytes are kept in their
-/// charset (no conversion). Malformed words are left as they are.
+/// Decodes RFC 2047 encoded words (=?charset?B|Q?...?=) and converts them to UTF-8
+/// (toUtf8 in Encodings.h). Malformed words are left as they are.
 std::string decodeEncodedWords(std::string_view text);
 
 /// A parsed Content-Type value.

@@ -4,10 +4,10 @@
 //   for (const MimePart& p : m.parts) if (p.contentType.type == "message/delivery-status") ...
 //
 // Multipart bodies are split here by hand (Poco::Net::MultipartReader throws on a
-// missing closing boundary, which returned mail often has); transfer decoding uses
-// Poco::Base64Decoder / Poco::Net::QuotedPrintableDecoder and falls back to a lenient
-// decoder when Poco rejects the data. Depth and part count follow ParseLimits;
-// nothing throws on bad input. Input must have LF line ends (normaliseLineEnds).
+// missing closing boundary, which returned mail often has); transfer decoding and
+// charset conversion to UTF-8 of text parts use the lenient decoders of Encodings.h.
+// Depth and part count follow ParseLimits; nothing throws on bad input. Input must
+// have LF line ends (normaliseLineEnds).
 #pragma once
 
 #include "verpmail/bounce/HeaderBlock.h"
@@ -23,7 +23,7 @@ struct MimePart
 {
     HeaderBlock headers;
     ContentType contentType;   ///< type "" means text/plain by default
-    std::string body;          ///< transfer-decoded, LF line ends; for multiparts the preamble
+    std::string body;          ///< transfer-decoded, LF line ends, text/* in UTF-8; for multiparts the preamble
     int depth = 0;             ///< 0 for the top-level entity
     bool multipart = false;
 };

@@ -32,10 +32,16 @@ inline constexpr Key kSmtpServer        {"smtp.server",         "127.0.0.1:25", 
 inline constexpr Key kSmtpHelo          {"smtp.helo",           "",                     "EHLO name (default: the host name)"};
 inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "100",                  "messages submitted per SMTP session"};
 inline constexpr Key kSmtpTimeout       {"smtp.timeout",        "60",                   "seconds to wait for any SMTP reply"};
+inline constexpr Key kSmtpConnections   {"smtp.connections",    "4",                    "SMTP sessions in parallel (one thread each)"};
+inline constexpr Key kSmtpMaxAttempts   {"smtp.maxAttempts",    "3",                    "submissions of a message answered 4xx before it is reported deferred"};
+inline constexpr Key kSmtpRetryDelay    {"smtp.retryDelay",     "5",                    "seconds before a 4xx is retried in the same run"};
+inline constexpr Key kSmtpStarttls      {"smtp.starttls",       "no",                   "no, enabled (if offered) or required"};
+inline constexpr Key kSmtpAuthFile      {"smtp.authFile",       "",                     "file (mode 0600) with 'username = ...' and 'password = ...' for SMTP AUTH"};
 
 inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",                     "https unsubscribe URL; {list}, {address} and {token} are replaced"};
 inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",                "mailto unsubscribe address; {list}, {address} and {token} are replaced"};
 inline constexpr Key kSendListIdDomain  {"send.listIdDomain",   "",                     "domain part of List-Id (default: verp.domain)"};
+inline constexpr Key kSendFeedbackId    {"send.feedbackIdSender","verpmail",            "sender tag in Feedback-ID (campaign:list:verpmail:TAG)"};
 
 inline constexpr Key kPolicyHardThreshold{"policy.hard.threshold","1",                  "hard bounces that suppress an address"};
 inline constexpr Key kPolicySoftThreshold{"policy.soft.threshold","3",                  "soft bounces within policy.soft.windowDays that suppress"};
@@ -49,8 +55,9 @@ inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",           
 inline constexpr const Key* kAll[] = {
     &kMysqlOptionFile, &kMysqlOptionGroup, &kMysqlConnectTimeout, &kMysqlReadTimeout, &kMysqlWriteTimeout,
     &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile,
-    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout,
-    &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain,
+    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections, &kSmtpMaxAttempts,
+    &kSmtpRetryDelay, &kSmtpStarttls, &kSmtpAuthFile,
+    &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
     &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
     &kBouncerMaxMessageBytes, &kBouncerTimeLimit,
 };

@@ -16,12 +16,20 @@
 
 namespace verpmail {
 
+enum class StarttlsMode { No, Enabled, Required };
+
 struct SmtpSettings
 {
     std::string server = "127.0.0.1:25";
     std::string helo;
     unsigned batchSize = 100;
     unsigned timeoutSeconds = 60;
+    unsigned connections = 4;
+    unsigned maxAttempts = 3;
+    unsigned retryDelaySeconds = 5;
+    StarttlsMode starttls = StarttlsMode::No;
+    std::string authUser;      ///< from smtp.authFile; empty: no AUTH
+    std::string authPassword;
 };
 
 struct SendSettings
@@ -29,6 +37,7 @@ struct SendSettings
     std::string unsubscribeUrl;
     std::string unsubscribeMailto;
     std::string listIdDomain;
+    std::string feedbackIdSender = "verpmail";
 };
 
 struct BouncerSettings

@@ -1,0 +1,60 @@
+#include "DeliveryHeaders.h"
+
+#include "verpmail/bounce/HeaderBlock.h"
+#include "verpmail/bounce/TextScan.h"
+
+#include <algorithm>
+
+namespace verpmail {
+namespace {
+
+constexpr std::size_t kMaxFieldBytes = 16 * 1024;
+constexpr std::size_t kMaxFields = 1000;
+constexpr std::size_t kMaxHeaderSection = 256 * 1024;
+
+bounce::HeaderBlock headersOf(std::string_view message)
+{
+    // HeaderBlock wants LF line ends; only the header section matters here.
+    const std::string text = bounce::normaliseLineEnds(message.substr(0, kMaxHeaderSection), kMaxHeaderSection);
+    return bounce::HeaderBlock::parse(text, kMaxFieldBytes, nullptr, kMaxFields);
+}
+
+} // namespace
+
+std::vector<std::string> deliveryAddresses(std::string_view message)
+{
+    const bounce::HeaderBlock headers = headersOf(message);
+    std::vector<std::string> out;
+    for (const char* name : {"Delivered-To", "X-Original-To", "To"}) {
+        for (const std::string& value : headers.getAll(name)) {
+            for (const bounce::FoundAddress& found : bounce::findAddresses(value, 20)) {
+                if (std::find(out.begin(), out.end(), found.address) == out.end())
+                    out.push_back(found.address);
+            }
+        }
+    }
+    return out;
+}
+
+std::string returnPath(std::string_view message)
+{
+    return bounce::normaliseAddress(headersOf(message).get("Return-Path"));
+}
+
+MailboxRecipient chooseRecipient(const VerpCodec& codec, const std::vector<std::string>& addresses)
+{
+    MailboxRecipient chosen;
+    auto ours = std::find_if(addresses.begin(), addresses.end(),
+                             [&](const std::string& a) { return codec.decode(a).ok; });
+    if (ours == addresses.end())
+        ours = addresses.begin();
+    if (ours == addresses.end())
+        return chosen;
+    chosen.recipient = *ours;
+    for (auto it = addresses.begin(); it != addresses.end(); ++it)
+        if (it != ours)
+            chosen.others.push_back(*it);
+    return chosen;
+}
+
+} // namespace verpmail

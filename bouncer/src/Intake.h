@@ -1,0 +1,62 @@
+// Intake: the vocabulary shared by the mailbox readers (--mbox, --maildir).
+//
+// A reader hands each saved message to a handler and acts on its answer: a processed
+// message is moved out of the way (MboxIntake.h, MaildirIntake.h say where); anything
+// else stays exactly where it was for the next run. Readers know nothing about the
+// database; the handler (BouncerApp, through MessageProcessor) knows nothing about files.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace verpmail {
+
+/// One saved message, as a reader found it.
+struct MailboxMessage
+{
+    std::string data;            ///< at most maxMessageBytes of the message (mbox: unquoted, no "From " line)
+    std::size_t totalBytes = 0;  ///< the message's full size
+    std::string envelopeSender;  ///< from the mbox "From " line, or "" (use Return-Path)
+    std::string where;           ///< "mbox=FILE offset=N" or "maildir=DIR file=new/NAME", for logs
+};
+
+/// What the handler did with a message.
+enum class Disposition
+{
+    Processed,   ///< recorded (or a duplicate, or stored unattributed): move it out
+    Keep,        ///< not recorded: leave it, go on with the next
+    KeepAndStop  ///< not recorded and no point going on (database down): leave it and the rest
+};
+
+using MessageHandler = std::function<Disposition(const MailboxMessage&)>;
+
+struct IntakeResult
+{
+    std::size_t messages = 0;    ///< messages found
+    std::size_t processed = 0;   ///< processed and moved out
+    std::size_t left = 0;        ///< still in the mailbox for the next run
+    std::size_t unreadable = 0;  ///< message files that could not be read (Maildir), also in left
+    std::vector<std::string> problems;  ///< one line per message left behind for a reason of its own
+};
+
+/// The mailbox itself cannot be used. Nothing in it was changed.
+class IntakeError : public std::runtime_error
+{
+public:
+    enum class Kind
+    {
+        Unreadable,  ///< missing, unreadable, not an mbox / not a Maildir
+        Busy,        ///< locked by someone else for too long
+        WriteFailed  ///< could not move processed messages out (they stay, and count again next time)
+    };
+    IntakeError(Kind kind, const std::string& what) : std::runtime_error(what), _kind(kind) {}
+    Kind kind() const { return _kind; }
+
+private:
+    Kind _kind;
+};
+
+} // namespace verpmail

@@ -1,0 +1,172 @@
+#include "MboxIntake.h"
+
+#include "FdStream.h"
+#include "FileOps.h"
+#include "MailboxLock.h"
+#include "MboxReader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace verpmail {
+namespace {
+
+struct Range
+{
+    std::uint64_t begin;
+    std::uint64_t end;
+};
+
+/// Appends processed messages to FILE.processed, keeping it a valid mbox.
+class ProcessedMbox
+{
+public:
+    explicit ProcessedMbox(std::string path) : _path(std::move(path)) {}
+
+    void append(int mbox, const std::string& mboxPath, const MboxMessage& m)
+    {
+        if (!_fd) {
+            _fd = UniqueFd(::open(_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+            if (!_fd)
+                throw FileError("open " + errnoText(_path));
+        }
+        copyRange(mbox, m.begin, m.end, _fd.get(), mboxPath, _path);
+        // The last message of a file may lack the empty line (or even the newline)
+        // that must come before the next "From " line.
+        if (!m.blankLineAtEnd) {
+            char last = '\n';
+            if (m.end > m.begin && ::pread(mbox, &last, 1, static_cast<off_t>(m.end - 1)) != 1)
+                throw FileError("read " + errnoText(mboxPath));
+            const char* tail = last == '\n' ? "\n" : "\n\n";
+            writeAll(_fd.get(), tail, last == '\n' ? 1 : 2, _path);
+        }
+    }
+
+    void sync()
+    {
+        if (_fd)
+            syncFile(_fd.get(), _path);
+    }
+
+private:
+    std::string _path;
+    UniqueFd _fd;
+};
+
+/// Rewrites the mailbox from offset `from` on with the kept ranges (all >= from).
+void rewriteTail(int mbox, const std::string& path, std::uint64_t from, const std::vector<Range>& kept)
+{
+    std::uint64_t keptBytes = 0;
+    for (const Range& r : kept)
+        keptBytes += r.end - r.begin;
+    if (keptBytes > 0) {
+        // The kept messages are safe in a temporary file before FILE is touched.
+        std::string tmpPath = path + ".verpmail-XXXXXX";
+        UniqueFd tmp(::mkstemp(tmpPath.data()));
+        if (!tmp)
+            throw FileError("create " + errnoText(tmpPath));
+        try {
+            for (const Range& r : kept)
+                copyRange(mbox, r.begin, r.end, tmp.get(), path, tmpPath);
+            syncFile(tmp.get(), tmpPath);
+        } catch (...) {
+            ::unlink(tmpPath.c_str());  // FILE is untouched: the copy is not needed
+            throw;
+        }
+        try {
+            std::uint64_t at = 0;
+            std::vector<char> buffer(65536);
+            while (at < keptBytes) {
+                const ssize_t got = ::pread(tmp.get(), buffer.data(), buffer.size(), static_cast<off_t>(at));
+                if (got < 0 && errno == EINTR)
+                    continue;
+                if (got <= 0)
+                    throw FileError("read " + errnoText(tmpPath));
+                pwriteAll(mbox, buffer.data(), static_cast<std::size_t>(got), from + at, path);
+                at += static_cast<std::uint64_t>(got);
+            }
+            if (::ftruncate(mbox, static_cast<off_t>(from + keptBytes)) != 0)
+                throw FileError("truncate " + errnoText(path));
+            syncFile(mbox, path);
+        } catch (const FileError& e) {
+            throw FileError(std::string(e.what()) + "; " + path + " may be damaged, its unprocessed messages are in " +
+                            tmpPath);
+        }
+        ::unlink(tmpPath.c_str());
+        return;
+    }
+    if (::ftruncate(mbox, static_cast<off_t>(from)) != 0)
+        throw FileError("truncate " + errnoText(path));
+    syncFile(mbox, path);
+}
+
+} // namespace
+
+std::string processedMboxPath(const std::string& path)
+{
+    return path + ".processed";
+}
+
+IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, const MessageHandler& handle,
+                         std::chrono::seconds lockWait)
+{
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd)
+        throw IntakeError(IntakeError::Kind::Unreadable, "cannot open " + errnoText(path));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        throw IntakeError(IntakeError::Kind::Unreadable, path + " is not a regular file");
+
+    const MailboxLock lock(fd.get(), path, lockWait);
+    FdInBuf buffer(fd.get());
+    std::istream in(&buffer);
+    MboxReader reader(in, maxMessageBytes);
+    if (!reader.startsLikeMbox())
+        throw IntakeError(IntakeError::Kind::Unreadable, path + " is not an mbox file (no \"From \" line first)");
+
+    IntakeResult result;
+    ProcessedMbox processed(processedMboxPath(path));
+    std::vector<Range> kept;
+    std::uint64_t firstProcessed = 0;
+    bool stopped = false;
+    try {
+        while (auto m = reader.next()) {
+            ++result.messages;
+            Disposition d = Disposition::KeepAndStop;
+            if (!stopped) {
+                MailboxMessage message{std::move(m->data), m->totalBytes, m->envelopeSender,
+                                       "mbox=" + path + " offset=" + std::to_string(m->begin)};
+                d = handle(message);
+            }
+            if (d == Disposition::Processed) {
+                processed.append(fd.get(), path, *m);
+                if (result.processed++ == 0)
+                    firstProcessed = m->begin;
+                continue;
+            }
+            ++result.left;
+            stopped = stopped || d == Disposition::KeepAndStop;
+            if (result.processed > 0)
+                kept.push_back({m->begin, m->end});
+        }
+        if (buffer.failed())
+            throw IntakeError(IntakeError::Kind::Unreadable, "read " + errnoText(path));
+        if (result.processed == 0)
+            return result;  // nothing to move: FILE is left exactly as it was
+
+        processed.sync();
+        // Bytes a writer appended without taking the lock stay, too.
+        if (::fstat(fd.get(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) > reader.offset())
+            kept.push_back({reader.offset(), static_cast<std::uint64_t>(st.st_size)});
+        rewriteTail(fd.get(), path, firstProcessed, kept);
+    } catch (const FileError& e) {
+        throw IntakeError(IntakeError::Kind::WriteFailed, e.what());
+    }
+    return result;
+}
+
+} // namespace verpmail

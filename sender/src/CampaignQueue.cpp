@@ -1,0 +1,266 @@
+#include "CampaignQueue.h"
+
+#include "verpmail/db/MysqlConnection.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+
+namespace verpmail {
+namespace {
+
+std::string hostName()
+{
+    char buffer[256] = {};
+    if (::gethostname(buffer, sizeof buffer - 1) != 0)
+        return "unknown";
+    return buffer;
+}
+
+std::string inList(std::size_t n)
+{
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i)
+        s += i ? ",?" : "?";
+    return s;
+}
+
+} // namespace
+
+std::string sqlPlaceholders(std::size_t rows, std::size_t columns, const char* extra)
+{
+    std::string group = "(" + inList(columns) + extra + ")";
+    std::string out;
+    out.reserve(rows * (group.size() + 1));
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (r)
+            out += ",";
+        out += group;
+    }
+    return out;
+}
+
+std::string makeClaimerId()
+{
+    std::random_device random;
+    return hostName().substr(0, 64) + ":" + std::to_string(::getpid()) + ":" + std::to_string(random() % 1000000);
+}
+
+bool CampaignQueue::open(MysqlConnection& db, unsigned listId, const std::string& messageFile)
+{
+    MysqlStatement insert = db.prepare(
+        "INSERT IGNORE INTO campaigns (id, list_id, message_file, started_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
+    insert.execute({_campaign, listId, messageFile});
+    MysqlStatement check = db.prepare("SELECT list_id FROM campaigns WHERE id = ?");
+    check.execute({_campaign});
+    if (!check.fetch() || static_cast<unsigned>(check.integer(0)) != listId)
+        return false;
+    // One statement for the whole list, however large: the server does the work,
+    // and INSERT IGNORE makes it safe for every process of the campaign to run it.
+    MysqlStatement enqueue = db.prepare(
+        "INSERT IGNORE INTO send_log (campaign_id, email, status, updated_at)"
+        " SELECT ?, m.email, 'queued', UTC_TIMESTAMP() FROM members m WHERE m.list_id = ? AND m.active = 1");
+    enqueue.execute({_campaign, listId});
+    return true;
+}
+
+std::uint64_t CampaignQueue::markOrphansUncertain(MysqlConnection& db)
+{
+    MysqlStatement pending = db.prepare(
+        "SELECT DISTINCT claimed_by FROM send_log WHERE campaign_id = ? AND status = 'pending' AND claimed_by LIKE ?");
+    const std::string host = _claimer.substr(0, _claimer.find(':'));
+    pending.execute({_campaign, host + ":%"});
+    std::vector<std::string> dead;
+    while (pending.fetch()) {
+        const std::string claimer = pending.text(0);
+        const auto first = claimer.find(':');
+        const auto second = claimer.find(':', first + 1);
+        const pid_t pid = static_cast<pid_t>(std::stol(claimer.substr(first + 1, second - first - 1)));
+        // kill(pid, 0) fails with ESRCH only when no such process exists; a pid
+        // reused by an unrelated process is taken as alive (the safe mistake).
+        if (claimer != _claimer && ::kill(pid, 0) != 0 && errno == ESRCH)
+            dead.push_back(claimer);
+    }
+    std::uint64_t marked = 0;
+    for (const std::string& claimer : dead) {
+        MysqlStatement mark = db.prepare(
+            "UPDATE send_log SET status = 'uncertain', detail = 'claimer died before the SMTP result was recorded',"
+            " updated_at = UTC_TIMESTAMP() WHERE campaign_id = ? AND status = 'pending' AND claimed_by = ?");
+        mark.execute({_campaign, claimer});
+        marked += mark.affectedRows();
+    }
+    return marked;
+}
+
+std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n)
+{
+    Transaction tx(db);
+    MysqlStatement select = db.prepare(
+        "SELECT email FROM send_log WHERE campaign_id = ? AND status = 'queued'"
+        " AND (retry_at IS NULL OR retry_at <= UTC_TIMESTAMP()) ORDER BY email LIMIT ? FOR UPDATE SKIP LOCKED");
+    select.execute({_campaign, static_cast<std::int64_t>(n)});
+    std::vector<std::string> emails;
+    while (select.fetch())
+        emails.push_back(select.text(0));
+    if (emails.empty())
+        return emails;
+    std::vector<SqlValue> params{_claimer, _campaign};
+    for (const std::string& e : emails)
+        params.emplace_back(e);
+    MysqlStatement mark = db.prepare("UPDATE send_log SET status = 'pending', claimed_by = ?, updated_at = UTC_TIMESTAMP()"
+                                     " WHERE campaign_id = ? AND email IN (" + inList(emails.size()) + ")");
+    mark.execute(params);
+    tx.commit();
+    return emails;
+}
+
+std::optional<unsigned> CampaignQueue::secondsUntilNextDue(MysqlConnection& db)
+{
+    MysqlStatement st = db.prepare(
+        "SELECT GREATEST(0, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), MIN(COALESCE(retry_at, UTC_TIMESTAMP()))))"
+        " FROM send_log WHERE campaign_id = ? AND status = 'queued'");
+    st.execute({_campaign});
+    if (!st.fetch() || st.isNull(0))
+        return std::nullopt;
+    return static_cast<unsigned>(st.integer(0));
+}
+
+void CampaignQueue::prepareTracker(MysqlConnection& db, const std::vector<Settlement>& toSend)
+{
+    if (toSend.empty())
+        return;
+    std::vector<SqlValue> params;
+    for (const Settlement& s : toSend) {
+        params.emplace_back(s.email);
+        params.emplace_back(s.encodedFrom);
+    }
+    MysqlStatement st = db.prepare("INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM) VALUES " +
+                                   sqlPlaceholders(toSend.size(), 2) +
+                                   " ON DUPLICATE KEY UPDATE EncodedFROM = VALUES(EncodedFROM)");
+    st.execute(params);
+}
+
+void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& settlements)
+{
+    if (settlements.empty())
+        return;
+    std::vector<SqlValue> finalParams, retryParams, releaseParams{_campaign}, acceptedParams, suppressedParams;
+    std::size_t finalRows = 0, retryRows = 0, releaseRows = 0, acceptedRows = 0, suppressedRows = 0;
+    for (const Settlement& s : settlements) {
+        std::string status;
+        std::string detail;
+        if (s.kind == Settlement::Kind::Suppressed) {
+            status = "suppressed";
+            detail = s.reason;
+            suppressedParams.emplace_back(s.email);
+            suppressedParams.emplace_back(s.encodedFrom);
+            suppressedParams.emplace_back(s.reason);
+            ++suppressedRows;
+        } else if (s.kind == Settlement::Kind::Inactive) {
+            status = "suppressed";
+            detail = "inactive";
+        } else {
+            const SubmitResult& r = s.result;
+            detail = r.code ? std::to_string(r.code) + " " + r.text : r.text;
+            switch (r.outcome) {
+            case SubmitOutcome::Accepted:
+                status = "accepted";
+                acceptedParams.emplace_back(s.email);
+                acceptedParams.emplace_back(s.encodedFrom);
+                ++acceptedRows;
+                break;
+            case SubmitOutcome::Rejected: status = "rejected"; break;
+            case SubmitOutcome::Uncertain: status = "uncertain"; break;
+            case SubmitOutcome::Deferred:
+                // Retried later in this run (or by any process of the campaign).
+                retryParams.emplace_back(detail.substr(0, 255));
+                retryParams.emplace_back(s.email);
+                ++retryRows;
+                continue;
+            case SubmitOutcome::NotAttempted:
+                releaseParams.emplace_back(s.email);
+                ++releaseRows;
+                continue;
+            }
+        }
+        finalParams.emplace_back(_campaign);
+        finalParams.emplace_back(s.email);
+        finalParams.emplace_back(status);
+        finalParams.emplace_back(detail.substr(0, 255));
+        ++finalRows;
+    }
+
+    Transaction tx(db);
+    if (finalRows) {
+        MysqlStatement st = db.prepare(
+            "INSERT INTO send_log (campaign_id, email, status, detail, updated_at) VALUES " +
+            sqlPlaceholders(finalRows, 4, ",UTC_TIMESTAMP()") +
+            " ON DUPLICATE KEY UPDATE status = VALUES(status), detail = VALUES(detail), updated_at = VALUES(updated_at),"
+            " attempts = attempts + IF(VALUES(status) IN ('accepted','rejected','uncertain'), 1, 0)");
+        st.execute(finalParams);
+    }
+    for (std::size_t i = 0; i < retryRows; ++i) {
+        // attempts counts submissions; the last allowed attempt ends as 'deferred'.
+        MysqlStatement st = db.prepare(
+            "UPDATE send_log SET attempts = attempts + 1, detail = ?, updated_at = UTC_TIMESTAMP(),"
+            " status = IF(attempts >= ?, 'deferred', 'queued'),"
+            " retry_at = IF(status = 'queued', UTC_TIMESTAMP() + INTERVAL ? SECOND, NULL), claimed_by = NULL"
+            " WHERE campaign_id = ? AND email = ?");
+        st.execute({retryParams[2 * i], _maxAttempts, _retryDelaySeconds, _campaign, retryParams[2 * i + 1]});
+    }
+    if (releaseRows) {
+        MysqlStatement st = db.prepare("UPDATE send_log SET status = 'queued', claimed_by = NULL WHERE campaign_id = ?"
+                                       " AND status = 'pending' AND email IN (" + inList(releaseRows) + ")");
+        st.execute(releaseParams);
+    }
+    if (acceptedRows) {
+        // A member mailed again (IgnoreBounces, a reset) is no longer suppressed.
+        MysqlStatement st = db.prepare(
+            "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, MsgCount, FirstEmail, LastEmail) VALUES " +
+            sqlPlaceholders(acceptedRows, 2, ",1,UTC_TIMESTAMP(),UTC_TIMESTAMP()") +
+            " ON DUPLICATE KEY UPDATE MsgCount = MsgCount + 1, FirstEmail = IFNULL(FirstEmail, VALUES(FirstEmail)),"
+            " LastEmail = VALUES(LastEmail), SuppressedAt = NULL, SuppressedReason = NULL");
+        st.execute(acceptedParams);
+    }
+    if (suppressedRows) {
+        // SuppressedAt keeps the time of the first decision while the reason stays.
+        MysqlStatement st = db.prepare(
+            "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, SuppressedReason, SuppressedAt) VALUES " +
+            sqlPlaceholders(suppressedRows, 3, ",UTC_TIMESTAMP()") +
+            " ON DUPLICATE KEY UPDATE SuppressedAt = IF(SuppressedReason <=> VALUES(SuppressedReason), SuppressedAt,"
+            " VALUES(SuppressedAt)), SuppressedReason = VALUES(SuppressedReason)");
+        st.execute(suppressedParams);
+    }
+    tx.commit();
+}
+
+QueueCounts CampaignQueue::counts(MysqlConnection& db)
+{
+    MysqlStatement st = db.prepare("SELECT status, COUNT(*) FROM send_log WHERE campaign_id = ? GROUP BY status");
+    st.execute({_campaign});
+    QueueCounts c;
+    while (st.fetch()) {
+        const std::string status = st.text(0);
+        const auto n = static_cast<std::uint64_t>(st.integer(1));
+        c.total += n;
+        if (status == "queued") c.queued = n;
+        else if (status == "pending") c.pending = n;
+        else if (status == "accepted") c.accepted = n;
+        else if (status == "rejected") c.rejected = n;
+        else if (status == "deferred") c.deferred = n;
+        else if (status == "suppressed") c.suppressed = n;
+        else if (status == "uncertain") c.uncertain = n;
+    }
+    return c;
+}
+
+void CampaignQueue::close(MysqlConnection& db)
+{
+    MysqlStatement st = db.prepare("UPDATE campaigns SET finished_at = UTC_TIMESTAMP() WHERE id = ?"
+                                   " AND NOT EXISTS (SELECT 1 FROM send_log WHERE campaign_id = ? AND status IN ('queued','pending'))");
+    st.execute({_campaign, _campaign});
+}
+
+} // namespace verpmail

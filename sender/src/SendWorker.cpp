@@ -1,0 +1,243 @@
+#include "SendWorker.h"
+
+#include "MemberLookup.h"
+
+#include "verpmail/bounce/BounceClassifier.h"
+#include "verpmail/db/MysqlConnection.h"
+#include "verpmail/store/ReturnRecorder.h"
+#include "verpmail/util/Hmac.h"
+#include "verpmail/util/Printable.h"
+
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace verpmail {
+namespace {
+
+std::string hexPrefix(const Sha256Digest& digest, std::size_t chars)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; out.size() < chars && i < digest.size(); ++i) {
+        out += kHex[digest[i] >> 4];
+        out += kHex[digest[i] & 0xf];
+    }
+    return out.substr(0, chars);
+}
+
+std::string fillPlaceholders(std::string text, const std::string& list, const std::string& address,
+                             const std::string& token, bool urlEncode)
+{
+    auto replaceAll = [&text](const std::string& from, const std::string& to) {
+        for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
+    };
+    std::string encodedAddress = address;
+    if (urlEncode) {
+        encodedAddress.clear();
+        Poco::URI::encode(address, "&=+?#/@", encodedAddress);
+    }
+    replaceAll("{list}", list);
+    replaceAll("{address}", encodedAddress);
+    replaceAll("{token}", token);
+    return text;
+}
+
+PersonalHeaders personalHeaders(const SendContext& run, const std::string& campaign, const EmailAddress& address,
+                                const std::string& name, const std::string& envelopeSender)
+{
+    PersonalHeaders h;
+    const std::string email = address.normalized();
+    const VerpSettings& verp = run.codec.settings();
+    const std::string token = verp.key.empty() ? std::string() : run.codec.tokenLocalPart(address).substr(verp.prefix.size() + 1);
+    h.fields.emplace_back("To", formatMailbox(name, address.str()));
+    h.fields.emplace_back("Message-ID", "<" + campaign + "." + hexPrefix(sha256(campaign + "\n" + email), 20) + "@" +
+                                            run.listIdDomain + ">");
+    h.fields.emplace_back("Date", run.date);
+    h.fields.emplace_back("List-Id", "<" + run.list.name + "." + run.listIdDomain + ">");
+    std::string unsubscribe;
+    if (!run.send.unsubscribeMailto.empty())
+        unsubscribe = "<mailto:" + fillPlaceholders(run.send.unsubscribeMailto, run.list.name, email, token, false) + ">";
+    std::string url;
+    if (!run.send.unsubscribeUrl.empty()) {
+        url = fillPlaceholders(run.send.unsubscribeUrl, run.list.name, email, token, true);
+        unsubscribe += (unsubscribe.empty() ? "<" : ", <") + url + ">";
+    }
+    if (!unsubscribe.empty())
+        h.fields.emplace_back("List-Unsubscribe", unsubscribe);
+    if (url.compare(0, 8, "https://") == 0)  // RFC 8058 one-click needs an https URI
+        h.fields.emplace_back("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    h.fields.emplace_back("Feedback-ID", campaign + ":" + run.list.name + ":verpmail:" + run.send.feedbackIdSender);
+    h.fields.emplace_back("X-Verpmail-Campaign", campaign);
+    h.fields.emplace_back("X-Verpmail-Envelope", "<" + envelopeSender + ">");
+    return h;
+}
+
+/// A 5xx at submission is a bounce like any other: recorded through the same code
+/// the bouncer uses, classified from the server's reply.
+void recordRejection(MysqlConnection& db, const std::string& campaign, const Settlement& s, const std::string& server)
+{
+    RecipientResult result;
+    result.address = s.email;
+    result.action = "failed";
+    result.replyCode = std::to_string(s.result.code);
+    result.diagnostic = "smtp; " + s.result.text;
+    // "550 5.1.1 text": the enhanced code, when the server gave one.
+    const std::string& text = s.result.text;
+    const auto space = text.find(' ');
+    const std::string first = text.substr(0, space);
+    if (first.size() >= 5 && (first[0] == '4' || first[0] == '5') && first[1] == '.')
+        result.status = first;
+    else
+        result.status = std::to_string(s.result.code / 100) + ".0.0";
+    result.remoteMta = server;
+    const Classification c = classify(ReturnKind::Bounce, result);
+    result.reason = c.reason;
+    result.bounceClass = c.bounceClass;
+
+    ReturnEntry entry;
+    entry.email = s.email;
+    entry.encodedFrom = s.encodedFrom;
+    entry.envelopeRecipient = s.email;
+    entry.kind = ReturnKind::Bounce;
+    entry.result = result;
+    entry.campaign = campaign;
+    entry.rawMessage = "submission rejected: " + std::to_string(s.result.code) + " " + s.result.text;
+    entry.dedupKey = ReturnRecorder::dedupKey("submission:" + campaign, s.email, 0);
+    ReturnRecorder(db).record(entry);
+}
+
+} // namespace
+
+void SendShared::fail(std::exception_ptr e)
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!error)
+        error = e;
+    stop = true;
+}
+
+void SendWorker::run() noexcept
+{
+    try {
+        loop();
+    } catch (...) {
+        _shared.fail(std::current_exception());
+    }
+    ++_shared.finished;
+}
+
+void SendWorker::loop()
+{
+    MysqlConnection db(_context.mysql);
+    const std::string& campaign = _queue.campaign();
+    while (!_shared.stop) {
+        const std::vector<std::string> emails = _queue.claim(db, _context.smtp.batchSize);
+        if (emails.empty()) {
+            const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
+            if (!due)
+                return;  // nothing queued: this worker is done
+            // 4xx retries not yet due (or rows other workers hold): wait a little.
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp(*due * 1000u, 50u, 1000u)));
+            continue;
+        }
+
+        const auto members = lookupMembers(db, _context.list.id, emails, _context.softWindowStart);
+        std::vector<Settlement> done;
+        std::vector<Settlement> toSend;
+        std::vector<std::string> envelopes;
+        std::vector<std::string> wires;
+        SendSummary counts;
+        for (const std::string& email : emails) {
+            Settlement s;
+            s.email = email;
+            const auto it = members.find(email);
+            const std::optional<EmailAddress> address = EmailAddress::parse(email);
+            if (it == members.end() || !address) {
+                s.kind = Settlement::Kind::Inactive;
+                ++counts.suppressed;
+                ++counts.suppressedByReason[it == members.end() ? "inactive" : "invalid-address"];
+                done.push_back(std::move(s));
+                continue;
+            }
+            s.encodedFrom = _context.codec.localPart(*address);
+            const PolicyDecision decision = decide(_context.policy, it->second.history);
+            if (decision.verdict == Verdict::Suppress) {
+                s.kind = Settlement::Kind::Suppressed;
+                s.reason = decision.reason;
+                ++counts.suppressed;
+                ++counts.suppressedByReason[decision.reason];
+                done.push_back(std::move(s));
+                continue;
+            }
+            const std::string envelope = s.encodedFrom + "@" + _context.codec.settings().domain;
+            wires.push_back(_context.message.compose(personalHeaders(_context, campaign, *address, it->second.name, envelope)));
+            envelopes.push_back(envelope);
+            toSend.push_back(std::move(s));
+        }
+
+        if (!toSend.empty()) {
+            _queue.prepareTracker(db, toSend);
+            if (_shared.rate)
+                _shared.rate->acquire(static_cast<unsigned>(toSend.size()));
+            SmtpBatch batch(_context.smtp, campaign);
+            for (std::size_t i = 0; i < toSend.size(); ++i)
+                batch.add(envelopes[i], toSend[i].email, std::move(wires[i]));
+            try {
+                batch.run();
+            } catch (const SmtpUnavailable&) {
+                // Nothing was submitted: give every claim back before stopping.
+                _queue.settle(db, done);
+                _queue.settle(db, toSend);  // results are NotAttempted: released to 'queued'
+                throw;
+            }
+            for (std::size_t i = 0; i < toSend.size(); ++i)
+                toSend[i].result = batch.results()[i];
+        }
+
+        std::uint64_t notAttempted = 0;
+        for (const Settlement& s : toSend) {
+            switch (s.result.outcome) {
+            case SubmitOutcome::Accepted: ++counts.accepted; break;
+            case SubmitOutcome::Rejected: ++counts.rejected; break;
+            case SubmitOutcome::Deferred: ++counts.deferred; break;
+            case SubmitOutcome::Uncertain: ++counts.uncertain; break;
+            case SubmitOutcome::NotAttempted: ++notAttempted; break;
+            }
+        }
+        for (Settlement& s : toSend)
+            done.push_back(std::move(s));
+        _queue.settle(db, done);
+        for (const Settlement& s : done)
+            if (s.kind == Settlement::Kind::Submitted && s.result.outcome == SubmitOutcome::Rejected)
+                recordRejection(db, campaign, s, _context.smtp.server);
+
+        const unsigned number = ++_shared.batches;
+        _log.information("campaign=%s batch=%u size=%z accepted=%Lu rejected=%Lu deferred=%Lu uncertain=%Lu "
+                         "suppressed=%Lu not_attempted=%Lu",
+                         campaign, number, emails.size(), static_cast<Poco::UInt64>(counts.accepted),
+                         static_cast<Poco::UInt64>(counts.rejected), static_cast<Poco::UInt64>(counts.deferred),
+                         static_cast<Poco::UInt64>(counts.uncertain), static_cast<Poco::UInt64>(counts.suppressed),
+                         static_cast<Poco::UInt64>(notAttempted));
+        {
+            std::lock_guard<std::mutex> lock(_shared.mutex);
+            SendSummary& total = _shared.summary;
+            total.attempted += counts.accepted + counts.rejected + counts.uncertain;
+            total.accepted += counts.accepted;
+            total.rejected += counts.rejected;
+            total.deferredAttempts += counts.deferred;
+            total.uncertain += counts.uncertain;
+            total.suppressed += counts.suppressed;
+            for (const auto& [reason, n] : counts.suppressedByReason)
+                total.suppressedByReason[reason] += n;
+        }
+        if (notAttempted > 0)
+            throw SmtpUnavailable("the SMTP session to " + _context.smtp.server + " ended early; " +
+                                  std::to_string(notAttempted) + " messages were put back in the queue");
+    }
+}
+
+} // namespace verpmail
