@@ -135,6 +135,10 @@ void SendWorker::loop()
     MysqlConnection db(_context.mysql);
     const std::string& campaign = _queue.campaign();
     while (!_shared.stop) {
+        // Wait for the rate limit before claiming, not after: a claimed row that is
+        // still waiting when the process dies would be reported uncertain.
+        if (_shared.rate)
+            _shared.rate->acquire(_context.smtp.batchSize);
         const std::vector<std::string> emails = _queue.claim(db, _context.smtp.batchSize);
         if (emails.empty()) {
             const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
@@ -181,8 +185,6 @@ void SendWorker::loop()
 
         if (!toSend.empty()) {
             _queue.prepareTracker(db, toSend);
-            if (_shared.rate)
-                _shared.rate->acquire(static_cast<unsigned>(toSend.size()));
             SmtpBatch batch(_context.smtp, campaign);
             for (std::size_t i = 0; i < toSend.size(); ++i)
                 batch.add(envelopes[i], toSend[i].email, std::move(wires[i]));

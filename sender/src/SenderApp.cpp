@@ -267,10 +267,11 @@ ExitStatus SenderApp::send(SendSummary& summary)
     CampaignQueue queue(summary.campaign, makeClaimerId(), smtp.maxAttempts, smtp.retryDelaySeconds);
     if (!queue.open(db, list->id, _messageFile))
         throw InputError(ExitStatus::DataErr, "campaign \"" + summary.campaign + "\" belongs to another list");
-    summary.uncertain += queue.markOrphansUncertain(db);
+    const std::uint64_t orphans = queue.markOrphansUncertain(db);
     const QueueCounts before = queue.counts(db);
     summary.members = before.total;
-    summary.alreadyDone = before.done();
+    summary.uncertain = orphans;  // reported by this run, counted once
+    summary.alreadyDone = before.done() - orphans;
 
     // With a rate limit, smaller batches keep the flow smooth instead of bursty.
     if (rate > 0)

@@ -136,7 +136,9 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
         if (result.action == "delayed" || (!result.status.empty() && result.status[0] == '4'))
             reason = "expired";
         else
-            reason = "undefined";
+            // The reference vocabulary: "onhold" when there is text but it decides
+            // nothing, "undefined" when there is nothing to read.
+            reason = bounce::trim(result.diagnostic).empty() ? "undefined" : "onhold";
     }
     // A local delivery agent (procmail, a pipe) failed, whatever it printed.
     // Only a full mailbox is told apart: it says nothing about the program.
@@ -146,7 +148,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     // message expired, unless the connection was merely lost; a temporary DNS
     // failure says nothing about the domain.
     const bool temporary = result.action == "delayed" || (!result.status.empty() && result.status[0] == '4');
-    if (temporary && (reason == "undefined" || (reason == "networkerror" &&
+    if (temporary && (reason == "undefined" || reason == "onhold" || (reason == "networkerror" &&
                                                  !bounce::icontains(result.diagnostic, "lost connection"))))
         reason = "expired";
     if (temporary && reason == "hostunknown")
@@ -154,15 +156,16 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     const std::string command =
         result.smtpCommand.empty() ? bounce::findSmtpCommand(result.diagnostic) : result.smtpCommand;
     for (const auto& rule : bounce::stageRules())
-        if (rule.fromReason == reason && rule.command == command && rule.unlessStatus != result.status)
+        if (rule.fromReason == reason && rule.command == command &&
+            (rule.unlessStatus.empty() || rule.unlessStatus != result.status))
         {
             reason = rule.toReason;
             break;
         }
     const std::string_view subject = result.status.size() > 1 ? std::string_view(result.status).substr(1) : "";
     for (const auto& rule : bounce::evidenceRules())
-        if (rule.reason == reason && command != rule.command &&
-            subject.substr(0, rule.statusSubject.size()) != rule.statusSubject)
+        if (rule.reason == reason && command != rule.confirmingCommand &&
+            subject.substr(0, rule.contradictingSubject.size()) == rule.contradictingSubject)
         {
             reason = rule.otherwise;
             break;

@@ -28,6 +28,21 @@ const std::vector<PhraseRule>& phraseRules()
         {"host * not found", "hostunknown"},
         {"domain * not found", "hostunknown"},
         {"system not accepting network messages", "notaccept"},
+        {"user complaints", "badreputation"},                 // Yahoo "[TSS04] ... volume or user complaints"
+        {"frequency limited", "toomanyconn"},                 // QQ "Ip frequency limited"
+        {"account is blocked", "suspend"},                    // the recipient's account, not our IP
+        {"temporary locked", "suspend"},
+        {"temporarily locked", "suspend"},
+        {"did not accept our requests to connect", "expired"}, // Gmail gave up connecting
+        {"delivery failed * attempts", "expired"},
+        {"potential security issue", "policyviolation"},
+        {"authentication information", "authfailure"},
+        {"dns query failed", "networkerror"},                 // Exchange "5.4.312 Message expired, DNS query failed"
+        {"content presents a potential", "policyviolation"},  // Gmail, as Sendmail cuts its multi-line reply
+        {"unverifyable sending", "requireptr"},
+        {"unverifiable sending", "requireptr"},
+        {"does not support tls", "failedstarttls"},
+        {"ofr_506", "spamdetected"},                          // Orange: 506 is its spam verdict
 
         // --- spam verdicts whose advice text mentions SPF/DKIM ---
         {"spam classification", "spamdetected"},
@@ -40,6 +55,10 @@ const std::vector<PhraseRule>& phraseRules()
 
         // --- the sender's address or domain was refused (must precede "domain not found") ---
         {"sender address rejected", "rejected"},
+        {"sender was rejected", "rejected"},                  // qmail "Connected to ... but sender was rejected"
+        {"purported responsible address", "rejected"},        // Sender ID
+        {"permission to post", "rejected"},                   // Google Groups
+        {"valid from", "rejected"},                           // "Please provide a valid From:"
         {"sender domain must exist", "rejected"},
         {"sender domain does not exist", "rejected"},
         {"sender verify failed", "rejected"},
@@ -141,6 +160,8 @@ const std::vector<PhraseRule>& phraseRules()
         // --- block lists (before "spam": "spamhaus" is a list) ---
         {"not listed in", "userunknown"},
         {"refused to talk to me", "blocked"},
+        {"blocked using", "blocked"},                         // Postfix reject_rbl_client
+        {"unfortunately, messages from", "blocked"},          // Outlook.com "messages from <ip> weren't sent"
         {"spamhaus", "blocked"},
         {"spamcop", "blocked"},
         {"barracudacentral", "blocked"},
@@ -171,6 +192,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"temporarily deferred", "blocked"},
         {"temporarily rejected", "blocked"},
         {"dynamic ip", "blocked"},
+        {"invalid ip", "blocked"},
         {"dial-up", "blocked"},
         {"dialup", "blocked"},
         {"residential", "blocked"},
@@ -291,6 +313,8 @@ const std::vector<PhraseRule>& phraseRules()
         {"domain name not found", "hostunknown"},
         {"domain is not valid", "hostunknown"},
         {"unrouteable mail domain", "hostunknown"},
+        {"unrouteable address", "hostunknown"},               // Exim: no router took the domain
+        {"unroutable address", "hostunknown"},
         {"unroutable domain", "hostunknown"},
         {"name or service not known", "hostunknown"},
         {"host or domain name not found", "hostunknown"},
@@ -322,6 +346,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"not a valid recipient", "userunknown"},
         {"recipient rejected", "userunknown"},
         {"bad destination mailbox", "userunknown"},
+        {"invalid final delivery userid", "userunknown"},     // IMail
         {"no such mailbox", "userunknown"},
         {"mailbox not found", "userunknown"},
         {"mailbox does not exist", "userunknown"},
@@ -339,8 +364,6 @@ const std::vector<PhraseRule>& phraseRules()
         {"addressee unknown", "userunknown"},
         {"address does not exist", "userunknown"},
         {"unknown local part", "userunknown"},
-        {"unrouteable address", "userunknown"},
-        {"unroutable address", "userunknown"},
         {"account does not exist", "userunknown"},
         {"no such account", "userunknown"},
         {"not a known user", "userunknown"},
@@ -398,10 +421,10 @@ const std::vector<PhraseRule>& phraseRules()
         {"too many errors", "toomanyconn"},
 
         // --- the message itself is malformed ---
-        {"header error", "contenterror"},
+        {"header error", "policyviolation"},
         {"invalid header", "contenterror"},
         {"message header", "contenterror"},
-        {"illegal attachment", "contenterror"},
+        {"illegal attachment", "policyviolation"},
         {"mime", "contenterror"},
         {"8-bit", "contenterror"},
         {"8bit", "contenterror"},
@@ -477,6 +500,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"out of memory", "systemerror"},
         {"i/o error", "systemerror"},
         {"service unavailable", "systemerror"},
+        {"service currently unavailable", "systemerror"},
         {"system is busy", "systemerror"},
         {"mail system is not available", "systemerror"},
     };
@@ -499,6 +523,16 @@ const std::vector<StageRule>& stageRules()
         {"MAIL", "filtered", "rejected"},
         {"MAIL", "undefined", "rejected"},
         {"MAIL", "hostunknown", "rejected"},
+        // Before any recipient is named, a refusal cannot be about a mailbox.
+        {"CONN", "mailboxfull", "blocked"},
+        {"CONN", "userunknown", "blocked"},
+        {"CONN", "filtered", "blocked"},
+        {"CONN", "suspend", "blocked"},
+        {"CONN", "undefined", "blocked"},
+        {"HELO", "mailboxfull", "blocked"},
+        {"HELO", "userunknown", "blocked"},
+        {"HELO", "filtered", "blocked"},
+        {"HELO", "undefined", "blocked"},
     };
     return rules;
 }
@@ -506,7 +540,7 @@ const std::vector<StageRule>& stageRules()
 const std::vector<EvidenceRule>& evidenceRules()
 {
     static const std::vector<EvidenceRule> rules = {
-        {"userunknown", ".1.", "RCPT", "filtered"},
+        {"userunknown", ".2.", "RCPT", "filtered"},
     };
     return rules;
 }
@@ -541,7 +575,7 @@ const std::vector<CodeRule>& statusRules()
         {"5.7.1", "blocked"},
         {"5.7.7", "securityerror"},
         {"5.7.8", "securityerror"},
-        {"5.7.9", "policyviolation"},
+        {"5.7.9", "securityerror"},   // authentication mechanism too weak
         {"5.7.13", "suspend"},
         {"5.7.18", "norelaying"},
         {"5.7.20", "authfailure"},

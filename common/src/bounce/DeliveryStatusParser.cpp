@@ -1,6 +1,7 @@
 // DeliveryStatusParser: see the header.
 #include "verpmail/bounce/DeliveryStatusParser.h"
 
+#include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
 
 namespace verpmail::bounce {
@@ -134,7 +135,8 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             if (semi != std::string::npos)
                 r.diagnosticType = toLower(trim(std::string_view(r.diagnosticCode).substr(0, semi)));
         }
-        r.diagnosticCode = dropContinuationCodes(collapseSpace(withoutType, 1000));
+        // Japanese MTAs write ISO-2022-JP here without declaring it (RFC 3464 wants ASCII).
+        r.diagnosticCode = dropContinuationCodes(collapseSpace(toUtf8(withoutType, ""), 1000));
         r.action = std::string(trim(r.action));
         // "failed (bad address)": keep the keyword only.
         const std::size_t space = r.action.find_first_of(" \t(");

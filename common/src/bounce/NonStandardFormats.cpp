@@ -5,6 +5,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace verpmail::bounce {
 
@@ -141,6 +142,26 @@ bool isSenderContextLine(std::string_view line)
     return false;
 }
 
+// A line that is nothing but an address ("  a@b.example", "<a@b.example>:"), as
+// reports list their failed recipients.
+bool isBareAddressLine(std::string_view line)
+{
+    std::string_view t = trim(line);
+    while (!t.empty() && (t.back() == ':' || t.back() == '>' || t.back() == ','))
+        t.remove_suffix(1);
+    while (!t.empty() && t.front() == '<')
+        t.remove_prefix(1);
+    return !t.empty() && t.find_first_of(" \t") == std::string_view::npos && t.find('@') != std::string_view::npos;
+}
+
+// An SMTP failure code (4xx/5xx reply or enhanced status) in text; "Size: 222" is none.
+bool carriesErrorCode(std::string_view text)
+{
+    const std::string reply = findReplyCode(text);
+    const std::string status = findStatusCode(text);
+    return (!reply.empty() && reply[0] != '2') || (!status.empty() && status[0] != '2');
+}
+
 // Fields that only a copied message header starts with (not a summary's To/Subject).
 bool startsCopiedHeader(std::string_view line)
 {
@@ -272,7 +293,10 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     // can be its recipient too, e.g. a test message to oneself).
     std::vector<Hit> daemonHits;
     std::vector<Hit> excludedHits;
-    std::vector<std::string> seen;
+    std::unordered_set<std::string> seen;
+    // Lines that list an address named before, alone: a report repeated in a second
+    // language or a summary, which ends another address's error text.
+    std::vector<Hit> repeatLines;
     for (std::size_t i = 0; i < lines.size() && hits.size() < limits.maxRecipients; ++i)
     {
         if (lines[i].size() > 4096 || lines[i].find('@') == std::string_view::npos)
@@ -282,9 +306,12 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
         for (auto& found : findAddresses(lines[i], 20))
         {
             const std::string lower = toLower(found.address);
-            if (std::find(seen.begin(), seen.end(), lower) != seen.end())
+            if (!seen.insert(lower).second)
+            {
+                if (isBareAddressLine(lines[i]) && repeatLines.size() < 10000)
+                    repeatLines.push_back({lower, i});
                 continue;
-            seen.push_back(lower);
+            }
             if (std::find(exclude.begin(), exclude.end(), lower) != exclude.end())
             {
                 if (excludedHits.size() < limits.maxRecipients)
@@ -317,6 +344,21 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     }
     if (hits.empty())
         hits = std::move(excludedHits);
+    // Some reports give the error once, before listing the addresses it applies to
+    // ("Could not be delivered because of 550 5.1.1 User unknown. The following
+    // recipients were affected: ..."). That preamble is every address's error when
+    // the text after the address carries no code of its own.
+    std::string preamble;
+    if (!hits.empty())
+    {
+        for (std::size_t i = 0; i < hits.front().line && preamble.size() < 2000; ++i)
+        {
+            preamble.append(lines[i]);
+            preamble.push_back('\n');
+        }
+        if (!carriesErrorCode(preamble))
+            preamble.clear();
+    }
     std::vector<RecipientResult> results;
     for (std::size_t h = 0; h < hits.size(); ++h)
     {
@@ -330,12 +372,21 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
                 last = hits[k].line;
                 break;
             }
+        // (Its own address repeated is part of its error: "after RCPT TO:\n<a@b>:".)
+        for (const Hit& repeat : repeatLines)
+            if (repeat.line > first && repeat.line < last && !iequals(repeat.address, hits[h].address))
+            {
+                last = repeat.line;
+                break;
+            }
         std::string segment;
         for (std::size_t i = first; i < last && segment.size() < 4000; ++i)
         {
             segment.append(lines[i]);
             segment.push_back('\n');
         }
+        if (!preamble.empty() && !carriesErrorCode(segment))
+            segment = preamble + segment;
         RecipientResult result;
         result.address = hits[h].address;
         result.diagnostic = dropContinuationCodes(collapseSpace(segment, 1000));

@@ -346,7 +346,8 @@ std::string findSmtpCommand(std::string_view text)
         {"in reply to helo", "HELO"},          {"in reply to ehlo", "HELO"},
         {"after helo", "HELO"},                {"after ehlo", "HELO"},
         {">>> data", "DATA"},                  {">>> rcpt to", "RCPT"},
-        {">>> mail from", "MAIL"},             {"smtp command data", "DATA"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
+        {">>> mail from", "MAIL"},             {"did not like our rcpt to", "RCPT"},
+        {"did not like our mail from", "MAIL"}, {"did not like our data", "DATA"},             {"smtp command data", "DATA"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
         {"after initial connection", "CONN"},  {"refused to talk to me", "CONN"},
     };
     std::size_t best = std::string_view::npos;

@@ -38,16 +38,16 @@ struct StageRule
     std::string_view unlessStatus = {};  ///< a status that keeps fromReason (e.g. an explicit 5.1.1)
 };
 
-/// A reason that wording alone does not prove. "User unknown" from a content filter
-/// after DATA, or from a gateway that names no stage and no code, is often not about
-/// the address at all; the reason stands only when the enhanced status code's
-/// subject (X.1.x, "addressing") or the RCPT stage confirms it, else it becomes
-/// `otherwise` (which is not a hard class, so no member is lost on hearsay).
+/// A reason that the wording gives but the status code contradicts. "550 5.2.1
+/// <a@b>... User Unknown" names a mailbox-status code (X.2.x: the mailbox exists
+/// but is disabled); unless the RCPT stage confirms the wording, the code wins and
+/// the reason becomes `otherwise`, which is not a hard class: no member is lost on
+/// a gateway's generic text.
 struct EvidenceRule
 {
     std::string_view reason;
-    std::string_view statusSubject;   ///< ".1." confirms: the status without its class digit starts so
-    std::string_view command;         ///< "RCPT" confirms
+    std::string_view contradictingSubject;   ///< status without its class digit starts so: ".2."
+    std::string_view confirmingCommand;      ///< "RCPT"
     std::string_view otherwise;
 };
 

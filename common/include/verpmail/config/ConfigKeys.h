@@ -30,7 +30,7 @@ inline constexpr Key kVerpKeyFile       {"verp.keyFile",        "/etc/verpmail/v
 
 inline constexpr Key kSmtpServer        {"smtp.server",         "127.0.0.1:25",         "host:port of the Postfix smtpd that takes the list mail"};
 inline constexpr Key kSmtpHelo          {"smtp.helo",           "",                     "EHLO name (default: the host name)"};
-inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "100",                  "messages submitted per SMTP session"};
+inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "25",                   "messages per SMTP session; also the most a killed run can leave uncertain per connection"};
 inline constexpr Key kSmtpTimeout       {"smtp.timeout",        "60",                   "seconds to wait for any SMTP reply"};
 inline constexpr Key kSmtpConnections   {"smtp.connections",    "4",                    "SMTP sessions in parallel (one thread each)"};
 inline constexpr Key kSmtpMaxAttempts   {"smtp.maxAttempts",    "3",                    "submissions of a message answered 4xx before it is reported deferred"};

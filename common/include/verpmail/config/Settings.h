@@ -22,7 +22,7 @@ struct SmtpSettings
 {
     std::string server = "127.0.0.1:25";
     std::string helo;
-    unsigned batchSize = 100;
+    unsigned batchSize = 25;
     unsigned timeoutSeconds = 60;
     unsigned connections = 4;
     unsigned maxAttempts = 3;
