@@ -121,6 +121,8 @@ void BouncerApp::printHelp() const
         "\n"
         "SYNOPSIS\n"
         "  verpmail-bouncer [--config FILE] [--define KEY=VALUE] -- SENDER RECIPIENT < message\n"
+        "  verpmail-bouncer [--config FILE] [--define KEY=VALUE] --mbox FILE\n"
+        "  verpmail-bouncer [--config FILE] [--define KEY=VALUE] --maildir DIR\n"
         "  verpmail-bouncer --parse FILE...\n"
         "\n"
         "DESCRIPTION\n"
@@ -137,6 +139,27 @@ void BouncerApp::printHelp() const
         "  SENDER is informational (Postfix passes MAILER-DAEMON or an empty string for\n"
         "  bounces).\n"
         "\n"
+        "  --mbox FILE      process the returns saved in a catch-all mailbox instead\n"
+        "  --maildir DIR    (run it from cron as the mailbox's owner). Each message is\n"
+        "                   recorded exactly as a piped one; the VERP address is taken\n"
+        "                   from its Delivered-To, X-Original-To, then To header, then\n"
+        "                   from the returned original (Return-Path, X-Verpmail-Envelope).\n"
+        "                   Processed messages (recorded, duplicates, unattributed) are\n"
+        "                   moved out; everything else is left where it was:\n"
+        "                   mbox: under the mailbox lock (FILE.lock dot-lock and an fcntl\n"
+        "                     lock, as Postfix local(8) uses), processed messages are\n"
+        "                     appended verbatim to the mbox FILE.processed, then FILE is\n"
+        "                     rewritten in place holding only the rest. \">From \" quoting\n"
+        "                     is undone before parsing; CRLF line ends are accepted.\n"
+        "                   maildir: every message in DIR/new and DIR/cur is processed\n"
+        "                     and renamed into the Maildir++ folder DIR/.processed/cur\n"
+        "                     with the S (seen) flag; DIR/tmp is not touched.\n"
+        "                   When the database is down the run stops at the first message\n"
+        "                   and leaves it and the rest for the next run. Running again\n"
+        "                   is always safe: a return already recorded counts once.\n"
+        "                   One summary line goes to stdout: messages= processed=\n"
+        "                   recorded= duplicate= unattributed= left=.\n"
+        "\n"
         "  --parse FILE...  parse saved messages without a database and print one JSON\n"
         "                   object per file, one per line: {\"file\",\"kind\",\"recipients\":\n"
         "                   [{\"address\",\"action\",\"status\",\"class\",\"reason\",\n"
@@ -146,24 +169,35 @@ void BouncerApp::printHelp() const
         << commonOptionsHelp() <<
         "\n"
         "EXIT STATUS\n"
+        "  Under Postfix (-- SENDER RECIPIENT):\n"
         "  0   the return was recorded, was a duplicate, or was stored as unattributed\n"
         "  75  try again later; stdout holds one line \"4.x.x reason\" that Postfix logs:\n"
         "      database unreachable or hung (4.3.0), configuration unreadable or invalid\n"
         "      (4.3.5), usage error (4.3.5), time limit bouncer.timeLimit reached (4.3.0),\n"
         "      run as root (4.3.0), internal error (4.3.0). No other status is returned\n"
         "      when delivering, because Postfix drops a return on any other code.\n"
+        "  With --mbox or --maildir:\n"
+        "  0   every message was processed (or there was none)\n"
+        "  75  some messages were left for a later run (database unavailable, the\n"
+        "      configuration unusable, the mailbox locked, a processed message that\n"
+        "      could not be moved out); the reason is on stderr\n"
+        "  66  FILE or DIR is missing, unreadable, not an mbox / not a Maildir, or a\n"
+        "      message file in DIR could not be read (it is left)\n"
+        "  64  usage error (both options, extra arguments, run as root)\n"
         "  With --parse: 0, or 66 if a file could not be read, 64 on usage errors.\n"
         "\n"
         "SECURITY\n"
-        "  Refuses to run as root. Runs as the unprivileged user named in master.cf;\n"
-        "  reads the MySQL option file and the VERP key file, both mode 0600.\n"
+        "  Refuses to run as root. Runs as the unprivileged user named in master.cf (or\n"
+        "  the mailbox's owner for intake); reads the MySQL option file and the VERP key\n"
+        "  file, both mode 0600.\n"
         "\n"
         "CONFIGURATION\n"
         "  mysql.optionFile, mysql.optionGroup, mysql.connectTimeout, mysql.readTimeout,\n"
         "  mysql.writeTimeout, verp.mode, verp.prefix, verp.domain, verp.keyFile,\n"
-        "  bouncer.maxMessageBytes (default 10485760), bouncer.timeLimit (default 60 s;\n"
-        "  keep it below Postfix's verpmail_time_limit). Logs go to syslog (LOG_MAIL)\n"
-        "  unless logging.* keys say otherwise.\n";
+        "  bouncer.maxMessageBytes (default 10485760; per message, also for intake),\n"
+        "  bouncer.timeLimit (default 60 s; keep it below Postfix's verpmail_time_limit;\n"
+        "  not applied to intake). Logs go to syslog (LOG_MAIL) unless logging.* keys\n"
+        "  say otherwise.\n";
 }
 
 int BouncerApp::runBouncer(int argc, char** argv)
@@ -273,8 +307,10 @@ int BouncerApp::runIntake(const std::vector<std::string>& args)
         return intakeExit(logger, ExitStatus::TempFail, e.what());
     }
 
-    for (const std::string& problem : result.problems)
-        intakeExit(logger, ExitStatus::TempFail, problem);
+    for (const std::string& problem : result.problems) {
+        std::cerr << "verpmail-bouncer: " << printable(problem, 500) << " (left for a later run)\n";
+        logger.warning("%s status=left reason=\"%s\"", where, printable(problem, 300));
+    }
     const std::string summary = where + " messages=" + std::to_string(result.messages) +
                                 " processed=" + std::to_string(result.processed) +
                                 " recorded=" + std::to_string(tally.recorded) +

@@ -19,7 +19,32 @@ bounce::HeaderBlock headersOf(std::string_view message)
     return bounce::HeaderBlock::parse(text, kMaxFieldBytes, nullptr, kMaxFields);
 }
 
+bool isTraceField(std::string_view line)
+{
+    for (std::string_view name : {"Return-Path:", "Received:", "Delivered-To:", "X-Original-To:"})
+        if (bounce::istartsWith(line, name))
+            return true;
+    return false;
+}
+
 } // namespace
+
+std::string_view withoutTraceFields(std::string_view message)
+{
+    std::size_t pos = 0;
+    bool inTrace = false;
+    while (pos < message.size()) {
+        const std::size_t eol = message.find('\n', pos);
+        const std::size_t next = eol == std::string_view::npos ? message.size() : eol + 1;
+        const std::string_view line = message.substr(pos, next - pos);
+        const bool continuation = line[0] == ' ' || line[0] == '\t';
+        if (continuation ? !inTrace : !isTraceField(line))
+            break;
+        inTrace = true;
+        pos = next;
+    }
+    return message.substr(pos);
+}
 
 std::vector<std::string> deliveryAddresses(std::string_view message)
 {

@@ -23,6 +23,14 @@ std::vector<std::string> deliveryAddresses(std::string_view message);
 /// The Return-Path address of the message, or "".
 std::string returnPath(std::string_view message);
 
+/// The message without the trace fields at its top (Return-Path, Received,
+/// Delivered-To, X-Original-To, with their continuation lines): what stays the same
+/// when one return reaches us twice. Postfix re-delivering after a lost exit status
+/// passes identical bytes anyway; but a remote MTA that retransmits after losing our
+/// "250 OK" to DATA — the common duplicate — arrives with a new Received line and
+/// queue id from our smtpd. The dedup key is computed over this view.
+std::string_view withoutTraceFields(std::string_view message);
+
 struct MailboxRecipient
 {
     std::string recipient;               ///< the one to record as envelope recipient

@@ -1,6 +1,7 @@
 #include "MessageProcessor.h"
 
 #include "Attribution.h"
+#include "DeliveryHeaders.h"
 
 #include "verpmail/bounce/BounceParser.h"
 #include "verpmail/mail/EmailAddress.h"
@@ -94,7 +95,7 @@ ProcessOutcome MessageProcessor::record(const IncomingMessage& message)
     entry.result = chooseResult(parsed, who.email);
     entry.campaign = !parsed.campaign.empty() ? parsed.campaign : parsed.envelopeId;
     entry.rawMessage = message.data;
-    entry.dedupKey = ReturnRecorder::dedupKey(message.data, message.recipient, 0);
+    entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, 0);
 
     ReturnRecorder recorder(*_db);
     const RecordOutcome outcome = recorder.record(entry);

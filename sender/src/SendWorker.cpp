@@ -1,6 +1,8 @@
 #include "SendWorker.h"
 
 #include "MemberLookup.h"
+#include "PersonalHeaders.h"
+#include "PlaceholderText.h"
 
 #include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/db/MysqlConnection.h"
@@ -16,17 +18,6 @@
 
 namespace verpmail {
 namespace {
-
-std::string hexPrefix(const Sha256Digest& digest, std::size_t chars)
-{
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; out.size() < chars && i < digest.size(); ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 0xf];
-    }
-    return out.substr(0, chars);
-}
 
 std::string fillPlaceholders(std::string text, const std::string& list, const std::string& address,
                              const std::string& token, bool urlEncode)
@@ -46,34 +37,32 @@ std::string fillPlaceholders(std::string text, const std::string& list, const st
     return text;
 }
 
-PersonalHeaders personalHeaders(const SendContext& run, const std::string& campaign, const EmailAddress& address,
-                                const std::string& name, const std::string& envelopeSender)
+/// The member's copy: personal headers and placeholder values, then the template.
+std::string composeFor(const SendContext& run, const std::string& campaign, const EmailAddress& address,
+                       const std::string& name, const std::string& envelopeSender)
 {
-    PersonalHeaders h;
     const std::string email = address.normalized();
     const VerpSettings& verp = run.codec.settings();
-    const std::string token = verp.key.empty() ? std::string() : run.codec.tokenLocalPart(address).substr(verp.prefix.size() + 1);
-    h.fields.emplace_back("To", formatMailbox(name, address.str()));
-    h.fields.emplace_back("Message-ID", "<" + campaign + "." + hexPrefix(sha256(campaign + "\n" + email), 20) + "@" +
-                                            run.listIdDomain + ">");
-    h.fields.emplace_back("Date", run.date);
-    h.fields.emplace_back("List-Id", "<" + run.list.name + "." + run.listIdDomain + ">");
-    std::string unsubscribe;
+    // {token} in unsubscribe links is the member's VERP token: unforgeable, and the
+    // EncodedFROM lookup a web handler needs to find the address.
+    const std::string token =
+        verp.key.empty() ? std::string() : run.codec.tokenLocalPart(address).substr(verp.prefix.size() + 1);
+    PersonalHeaderInputs in;
+    in.campaign = campaign;
+    in.listName = run.list.name;
+    in.listIdDomain = run.listIdDomain;
+    in.address = address.str();
+    in.normalizedAddress = email;
+    in.name = name;
+    in.envelopeSender = envelopeSender;
+    if (!run.send.unsubscribeUrl.empty())
+        in.unsubscribeUrl = fillPlaceholders(run.send.unsubscribeUrl, run.list.name, email, token, true);
     if (!run.send.unsubscribeMailto.empty())
-        unsubscribe = "<mailto:" + fillPlaceholders(run.send.unsubscribeMailto, run.list.name, email, token, false) + ">";
-    std::string url;
-    if (!run.send.unsubscribeUrl.empty()) {
-        url = fillPlaceholders(run.send.unsubscribeUrl, run.list.name, email, token, true);
-        unsubscribe += (unsubscribe.empty() ? "<" : ", <") + url + ">";
-    }
-    if (!unsubscribe.empty())
-        h.fields.emplace_back("List-Unsubscribe", unsubscribe);
-    if (url.compare(0, 8, "https://") == 0)  // RFC 8058 one-click needs an https URI
-        h.fields.emplace_back("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-    h.fields.emplace_back("Feedback-ID", campaign + ":" + run.list.name + ":verpmail:" + run.send.feedbackIdSender);
-    h.fields.emplace_back("X-Verpmail-Campaign", campaign);
-    h.fields.emplace_back("X-Verpmail-Envelope", "<" + envelopeSender + ">");
-    return h;
+        in.unsubscribeMailto = fillPlaceholders(run.send.unsubscribeMailto, run.list.name, email, token, false);
+    in.date = run.date;
+    in.feedbackSenderTag = run.send.feedbackIdSender;
+    const Personalization values{address.str(), name, run.list.name, in.unsubscribeUrl, mailtoUri(in.unsubscribeMailto)};
+    return run.message.compose(buildPersonalHeaders(in), values);
 }
 
 /// A 5xx at submission is a bounce like any other: recorded through the same code
@@ -178,7 +167,7 @@ void SendWorker::loop()
                 continue;
             }
             const std::string envelope = s.encodedFrom + "@" + _context.codec.settings().domain;
-            wires.push_back(_context.message.compose(personalHeaders(_context, campaign, *address, it->second.name, envelope)));
+            wires.push_back(composeFor(_context, campaign, *address, it->second.name, envelope));
             envelopes.push_back(envelope);
             toSend.push_back(std::move(s));
         }

@@ -253,6 +253,9 @@ ExitStatus SenderApp::send(SendSummary& summary)
     if (!message.ok())
         throw InputError(ExitStatus::DataErr, "message file " + _messageFile + ": " + message.problem());
 
+    for (const std::string& warning : message.warnings())
+        log().warning("message=%s warning=\"%s\"", _messageFile, printable(warning, 200));
+
     MysqlConnection db(mysql);
     const std::optional<ListInfo> list = ListStore(db).find(_list);
     if (!list)

@@ -23,18 +23,6 @@ int hexValue(char c)
     return -1;
 }
 
-// Position i starts a line break ("\n" or "\r\n"); returns its length or 0.
-std::size_t breakAt(std::string_view text, std::size_t i)
-{
-    if (i >= text.size())
-        return 0;
-    if (text[i] == '\n')
-        return 1;
-    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
-        return 2;
-    return 0;
-}
-
 std::array<signed char, 256> base64Table()
 {
     std::array<signed char, 256> table{};
@@ -57,34 +45,47 @@ void appendBase64Group(std::string& out, const unsigned char* p, std::size_t n)
 
 void appendQuotedPrintable(std::string& out, std::string_view text)
 {
-    out.reserve(out.size() + text.size() + text.size() / 8);
-    std::size_t column = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (const std::size_t br = breakAt(text, i)) {
-            out += "\r\n";
-            column = 0;
-            i += br - 1;
-            continue;
+    // Written through a pointer into room for the worst case (every byte "=XX" plus a soft
+    // break per 25 bytes fits in 4 per byte): this loop is the hot path of compose().
+    const std::size_t start = out.size();
+    out.resize(start + text.size() * 4 + 16);
+    char* p = &out[start];
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        const bool hardBreak = end != std::string_view::npos;
+        if (!hardBreak)
+            end = text.size();
+        const std::size_t lineEnd = hardBreak && end > pos && text[end - 1] == '\r' ? end - 1 : end;
+        const char* lineStart = p;
+        for (std::size_t i = pos; i < lineEnd; ++i) {
+            const unsigned char c = static_cast<unsigned char>(text[i]);
+            const bool lastOnLine = i + 1 == lineEnd;
+            // Blanks are literal except at a line end, where transports may strip them (rule 3).
+            const bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !lastOnLine);
+            const std::size_t width = literal ? 1 : 3;
+            // The last character may reach column 76; any other must leave room for the soft break's '='.
+            if (static_cast<std::size_t>(p - lineStart) + width + (lastOnLine ? 0 : 1) > kQpLine) {
+                *p++ = '=';
+                *p++ = '\r';
+                *p++ = '\n';
+                lineStart = p;
+            }
+            if (literal) {
+                *p++ = static_cast<char>(c);
+            } else {
+                *p++ = '=';
+                *p++ = kUpperHex[c >> 4];
+                *p++ = kUpperHex[c & 15];
+            }
         }
-        const unsigned char c = static_cast<unsigned char>(text[i]);
-        const bool lastOnLine = i + 1 == text.size() || breakAt(text, i + 1) != 0;
-        // Blanks are literal except at a line end, where transports may strip them (rule 3).
-        const bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !lastOnLine);
-        const std::size_t width = literal ? 1 : 3;
-        // The last character may reach column 76; any other must leave room for the soft break's '='.
-        if (column + width + (lastOnLine ? 0 : 1) > kQpLine) {
-            out += "=\r\n";
-            column = 0;
+        if (hardBreak) {
+            *p++ = '\r';
+            *p++ = '\n';
         }
-        if (literal) {
-            out += static_cast<char>(c);
-        } else {
-            out += '=';
-            out += kUpperHex[c >> 4];
-            out += kUpperHex[c & 15];
-        }
-        column += width;
+        pos = end + 1;
     }
+    out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 void appendBase64Lines(std::string& out, std::string_view bytes)

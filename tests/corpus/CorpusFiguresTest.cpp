@@ -201,14 +201,15 @@ TEST(CorpusFigures, MeetsIssue3Targets)
     for (const Figure* f : {&recipient, &hard, &reason, &kind, &postfix})
         std::printf("%-32s %4d / %4d = %6.2f %%\n", f->name, f->agree, f->total, f->percent());
 
-    // Issue 3 targets: recipient 97, hard 95, reason 85, kind 98. Asserted at the
-    // level reached (rounded down) where the target is not met yet, so a regression
-    // fails. Measured: recipient 98.9, hard 92.4, reason 77.4, kind 94.7 (18/19: the
-    // SES complaint whose JSON a relay broke with "!\n " wraps), postfix 96.0 (the two
-    // misses are lhost-postfix-74/-80, where the reference labels look wrong).
-    EXPECT_GE(recipient.percent(), 97.0);
-    EXPECT_GE(hard.percent(), 92.0);
-    EXPECT_GE(reason.percent(), 77.0);
-    EXPECT_GE(kind.percent(), 94.0);
+    // Issue 3 targets: recipient 97, hard 95, reason 85, kind 98, all met. Asserted at
+    // the level reached (rounded down), so a regression fails. Measured: recipient
+    // 99.3, hard 95.3, reason 87.0, kind 100, postfix 96.0 (the two misses are
+    // lhost-postfix-74/-80, where the reference labels look wrong). Most remaining
+    // reason misses are Sisimai's own per-MTA verdicts (e.g. "User unknown" without a
+    // code or stage read as "filtered") or references that disagree among themselves.
+    EXPECT_GE(recipient.percent(), 99.0);
+    EXPECT_GE(hard.percent(), 95.0);
+    EXPECT_GE(reason.percent(), 86.0);
+    EXPECT_GE(kind.percent(), 100.0);
     EXPECT_GE(postfix.percent(), 96.0);
 }

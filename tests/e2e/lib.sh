@@ -265,3 +265,110 @@ inject() {
 }
 
 testbed() { "$TESTBED_SCRIPT" "$@"; }
+
+# inject_file FROM TO FILE: submit FILE as the message, verbatim, to the test bed's
+# smtpd (FROM "" is the null sender <>, as returns have). For returns built by hand.
+inject_file() {
+    python3 - "$TESTBED_SMTP" "$1" "$2" "$3" <<'PY'
+import smtplib, sys
+host, port = sys.argv[1].rsplit(":", 1)
+with open(sys.argv[4], "rb") as f:
+    data = f.read()
+with smtplib.SMTP(host, int(port), timeout=30) as s:
+    s.sendmail(sys.argv[2], [sys.argv[3]], data)
+PY
+}
+
+# pipe_sent MARK ADDRESS: how many deliveries to ADDRESS the verpmail pipe finished
+# (status=sent) since the mail log MARK.
+pipe_sent() {
+    maillog_since "$1" | grep -F "to=<$2>, relay=verpmail" | grep -c 'status=sent' || true
+}
+
+# tracker_field ADDRESS COLUMN: one EmailAddressTracker column of ADDRESS.
+tracker_field() {
+    sql_value "SELECT $2 FROM EmailAddressTracker WHERE EmailAddress = $(sql_quote "$1")"
+}
+
+# ------------------------------------------------------------------ returns
+
+# verp_of ADDRESS: the member's VERP address, from the tracker row the sender wrote;
+# status 1 when it has none (use: VERP=$(verp_of A) || fatal ...).
+verp_of() {
+    local encoded
+    encoded=$(tracker_field "$1" EncodedFROM) || return 1
+    [[ $encoded == sentto-* ]] || return 1
+    printf '%s@%s\n' "$encoded" "$TESTBED_BOUNCE_DOMAIN"
+}
+
+# postfix_dsn VERP RECIPIENT STATUS DIAGNOSTIC: a DSN as Postfix's bounce(8) writes it
+# (docs: ../shared/research/testbed.md 4.1), with the original's headers returned.
+postfix_dsn() {
+    local verp=$1 rcpt=$2 status=$3 diag=$4 id
+    id=$(printf '%X' "$RANDOM$RANDOM")
+    cat <<EOF
+Received: by mx.remote.example (Postfix)
+	id $id; Sun, 22 Nov 2026 16:36:16 +0000 (UTC)
+Date: Sun, 22 Nov 2026 16:36:16 +0000 (UTC)
+From: Mail Delivery System <MAILER-DAEMON@mx.remote.example>
+Subject: Undelivered Mail Returned to Sender
+To: $verp
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+	boundary="$id.1795365376/mx.remote.example"
+Content-Transfer-Encoding: 8bit
+Message-Id: <20261122163616.$id@mx.remote.example>
+
+This is a MIME-encapsulated message.
+
+--$id.1795365376/mx.remote.example
+Content-Description: Notification
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+This is the mail system at host mx.remote.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+<$rcpt>: host mx.accept.test[192.0.2.25] said: $diag (in reply
+    to end of DATA command)
+
+--$id.1795365376/mx.remote.example
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.remote.example
+X-Postfix-Queue-ID: $id
+X-Postfix-Sender: rfc822; $verp
+Arrival-Date: Sun, 22 Nov 2026 16:36:15 +0000 (UTC)
+
+Final-Recipient: rfc822; $rcpt
+Original-Recipient: rfc822;$rcpt
+Action: failed
+Status: $status
+Remote-MTA: dns; mx.accept.test
+Diagnostic-Code: smtp; $diag
+
+--$id.1795365376/mx.remote.example
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+Content-Transfer-Encoding: 8bit
+
+Return-Path: <$verp>
+Received: from mta.example.test (mta.example.test [192.0.2.10])
+	by mx.remote.example (Postfix) with ESMTP id $id
+	for <$rcpt>; Sun, 22 Nov 2026 16:36:15 +0000 (UTC)
+From: E2E Test List <list@lists.example.test>
+To: <$rcpt>
+Subject: verpmail end-to-end test
+X-Verpmail-Envelope: <$verp>
+Message-ID: <$id.$RANDOM@lists.example.test>
+
+--$id.1795365376/mx.remote.example--
+EOF
+}
+

@@ -114,7 +114,15 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
 
     std::string_view reason = lookupCode(bounce::decisiveStatusRules(), result.status);
     if (reason.empty())
+    {
         reason = lookupPhrase(result.diagnostic);
+        // A "bad mailbox" status (X.1.1) is specific: the wording beats it only where
+        // it names another party's fault or a mailbox that exists (ClassifierRules).
+        const std::string_view byStatus = lookupCode(bounce::statusRules(), result.status);
+        if (!reason.empty() && byStatus == "userunknown" && result.status.size() == 5 &&
+            result.status.compare(1, 4, ".1.1") == 0 && !contains(bounce::reasonsOverridingUnknownMailbox(), reason))
+            reason = byStatus;
+    }
     // x.0.0 says nothing specific; other codes beat a weak phrase-less guess.
     if (reason.empty())
         reason = lookupCode(bounce::statusRules(), result.status);

@@ -238,6 +238,7 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
     r.kind = ReturnKind::Bounce;
     r.envelopeId = ds.originalEnvelopeId;
     const std::vector<RecipientResult> scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+    const std::vector<std::string> failedHeader = addressesIn(mime.headers.get("X-Failed-Recipients"));
     for (const auto& d : ds.recipients)
     {
         RecipientResult result;
@@ -264,6 +265,19 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         if (result.address.empty())
             if (const RecipientResult* s = matchingScan(scanned, result.address, ds.recipients.size()))
                 result.address = s->address;
+        // A local delivery (a file or a pipe) has no address in its Final-Recipient;
+        // Exim's X-Failed-Recipients still names the one that failed.
+        if (result.address.empty() && ds.recipients.size() == 1 && failedHeader.size() == 1)
+            result.address = failedHeader.front();
+        // Nothing says why but the prose (no diagnostic, no specific status): let the
+        // whole report speak.
+        const bool genericStatus = result.status.empty() || result.status.compare(1, 4, ".0.0") == 0;
+        if (result.diagnostic.empty() && genericStatus && ds.recipients.size() == 1)
+        {
+            result.diagnostic = collapseSpace(a.humanText, 1000);
+            if (result.smtpCommand.empty())
+                result.smtpCommand = findSmtpCommand(result.diagnostic);
+        }
         result.replyCode = findReplyCode(result.diagnostic);
         if (result.status.empty())
             result.status = findStatusCode(result.diagnostic);

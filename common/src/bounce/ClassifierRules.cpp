@@ -642,6 +642,15 @@ const std::vector<CodeRule>& replyCodeRules()
     return rules;
 }
 
+const std::vector<std::string_view>& reasonsOverridingUnknownMailbox()
+{
+    static const std::vector<std::string_view> reasons = {
+        "blocked",  "mailboxfull", "hasmoved",   "rejected",      "notaccept", "norelaying",
+        "hostunknown", "spamdetected", "badreputation", "requireptr", "authfailure", "toomanyconn",
+    };
+    return reasons;
+}
+
 const std::vector<std::string_view>& hardReasons()
 {
     static const std::vector<std::string_view> reasons = {"userunknown", "hostunknown", "hasmoved", "notaccept"};

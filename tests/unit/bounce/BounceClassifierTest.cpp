@@ -31,6 +31,21 @@ TEST(BounceClassifier, ClassifiesResults)
         {"failed", "", "", "undefined", BounceClass::Soft},
         {"failed", "5.0.0", "550 Unknown user (in reply to end of DATA command)", "filtered", BounceClass::Soft},
         {"failed", "5.0.0", "550 Access denied (in reply to MAIL FROM command)", "rejected", BounceClass::Block},
+        // A mailbox-status code contradicts "user unknown" unless the RCPT stage confirms it.
+        {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown", "filtered", BounceClass::Soft},
+        {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown (in reply to RCPT TO command)", "userunknown", BounceClass::Hard},
+        // Before any recipient is named, nothing is about a mailbox.
+        {"failed", "", "SMTP error after initial connection: 554 you've reached your daily relay quota", "blocked", BounceClass::Block},
+        // Text that decides nothing is "onhold"; no text at all is "undefined".
+        {"failed", "", "Unable to deliver message", "onhold", BounceClass::Soft},
+        {"failed", "5.7.1", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked", BounceClass::Block},
+        {"failed", "5.7.9", "550 5.7.9 Rejected", "securityerror", BounceClass::Block},
+        {"failed", "4.7.0", "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", "badreputation", BounceClass::Block},
+        {"failed", "", "550 Ip frequency limited", "toomanyconn", BounceClass::Soft},
+        {"failed", "5.5.0", "550 5.5.0 The recipient account is blocked", "suspend", BounceClass::Soft},
+        {"failed", "", "Remote host said: 550 <a@b.example>... Access denied. Connected to 192.0.2.1 but sender was rejected.", "rejected", BounceClass::Block},
+        {"failed", "", "500 Remote server does not support TLS", "failedstarttls", BounceClass::Block},
+        {"failed", "", "Unrouteable address", "hostunknown", BounceClass::Hard},
     };
     for (const auto& row : rows)
     {

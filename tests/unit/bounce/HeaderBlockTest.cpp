@@ -36,6 +36,9 @@ TEST(HeaderBlock, DecodesEncodedWords)
         {"=?utf-8?B?QXV0byByZXBseQ==?=", "Auto reply"},
         {"=?utf-8?Q?a?= =?utf-8?Q?b?=", "ab"},
         {"=?broken", "=?broken"},
+        {"=?ISO-2022-JP?B?GyRCPCtGMDF+RXobKEI=?=", "\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94"},   // 自動応答
+        {"=?shift_jis?B?gqI=?= =?shift_jis?B?gqk=?=", "\xe3\x81\x84\xe3\x81\x8b"},   // one charset run, joined
+        {"=?iso-8859-1?Q?R=E9ponse_automatique?=", "R\xc3\xa9ponse automatique"},
         {"", ""},
     };
     for (const auto& row : rows)

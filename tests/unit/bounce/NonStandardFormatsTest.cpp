@@ -32,6 +32,10 @@ TEST(NonStandardFormats, ScansFormats)
          "Technical details of permanent failure:\nThe error that the other server returned was:\n"
          "550 5.1.1 <who@example.jp>... User Unknown\n",
          "who@example.jp", "5.1.1", "550"},
+        {"error given once before the list",
+         "Could not be delivered because of\n\n550 5.1.1 User unknown\n\n"
+         "The following recipients were affected:\n    gone@example.org\n\nAdditional Information\n",
+         "gone@example.org", "5.1.1", "550"},
         {"sender line ignored",
          "SMTP error after MAIL FROM:<me@sender.example>:\n  rcpt@example.net: 554 denied\n",
          "rcpt@example.net", "", "554"},
@@ -69,4 +73,17 @@ TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
     EXPECT_FALSE(looksLikeBounceHeader(normal));
     EXPECT_TRUE(isDelayNotice("No action is required on your part. Delivery attempts will continue"));
     EXPECT_FALSE(isDelayNotice("This is a permanent error."));
+}
+
+TEST(NonStandardFormats, RepeatedListEndsTheErrorOfAnotherAddress)
+{
+    // A report in two languages lists the same addresses twice; the second list
+    // must not lend the first address's error to the last one.
+    const char* text = "  one@example.jp\n    550 5.1.1 User Unknown\n\n"
+                       "  two@example.jp\n    552 5.2.2 Mailbox full\n\n"
+                       "Second language:\n  one@example.jp\n    550 5.1.1 User Unknown\n";
+    const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results[1].address, "two@example.jp");
+    EXPECT_EQ(results[1].diagnostic.find("User Unknown"), std::string::npos) << results[1].diagnostic;
 }

@@ -68,6 +68,11 @@ const std::vector<CodeRule>& statusRules();
 const std::vector<CodeRule>& decisiveStatusRules();
 const std::vector<CodeRule>& replyCodeRules();
 
+/// Reasons whose wording overrides an X.1.1 ("bad destination mailbox") status: the
+/// receiver blamed the sender, the relay or a full/moved/closed mailbox. Any other
+/// wording ("inactive", "policy") with X.1.1 stays userunknown.
+const std::vector<std::string_view>& reasonsOverridingUnknownMailbox();
+
 /// Reasons whose class is Hard (the address is dead), and Block (sender or content refused).
 const std::vector<std::string_view>& hardReasons();
 const std::vector<std::string_view>& blockReasons();

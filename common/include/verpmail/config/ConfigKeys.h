@@ -32,7 +32,7 @@ inline constexpr Key kSmtpServer        {"smtp.server",         "127.0.0.1:25", 
 inline constexpr Key kSmtpHelo          {"smtp.helo",           "",                     "EHLO name (default: the host name)"};
 inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "25",                   "messages per SMTP session; also the most a killed run can leave uncertain per connection"};
 inline constexpr Key kSmtpTimeout       {"smtp.timeout",        "60",                   "seconds to wait for any SMTP reply"};
-inline constexpr Key kSmtpConnections   {"smtp.connections",    "4",                    "SMTP sessions in parallel (one thread each)"};
+inline constexpr Key kSmtpConnections   {"smtp.connections",    "8",                    "SMTP sessions in parallel (one thread each)"};
 inline constexpr Key kSmtpMaxAttempts   {"smtp.maxAttempts",    "3",                    "submissions of a message answered 4xx before it is reported deferred"};
 inline constexpr Key kSmtpRetryDelay    {"smtp.retryDelay",     "5",                    "seconds before a 4xx is retried in the same run"};
 inline constexpr Key kSmtpStarttls      {"smtp.starttls",       "no",                   "no, enabled (if offered) or required"};

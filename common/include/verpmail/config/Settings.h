@@ -24,7 +24,7 @@ struct SmtpSettings
     std::string helo;
     unsigned batchSize = 25;
     unsigned timeoutSeconds = 60;
-    unsigned connections = 4;
+    unsigned connections = 8;
     unsigned maxAttempts = 3;
     unsigned retryDelaySeconds = 5;
     StarttlsMode starttls = StarttlsMode::No;

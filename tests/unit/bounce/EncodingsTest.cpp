@@ -1,0 +1,54 @@
+// EncodingsTest: the lenient MIME decoders and the charset conversion.
+#include "verpmail/bounce/Encodings.h"
+
+#include <gtest/gtest.h>
+
+using namespace verpmail::bounce;
+
+TEST(Encodings, DecodesBase64Leniently)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"aGVsbG8=", "hello"},
+        {"aGVs\nbG8=\n", "hello"},
+        {"aGVs!!bG8", "hello"},               // junk skipped
+        {"aGk=aGk=", "hihi"},                 // encoded line by line, padding in between
+        {"", ""},
+        {"====", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(decodeBase64(row.in), row.want);
+    }
+}
+
+TEST(Encodings, DecodesQuotedPrintable)
+{
+    EXPECT_EQ(decodeQuotedPrintable("soft=\nbreak =3D"), "softbreak =");
+    EXPECT_EQ(decodeQuotedPrintable("trailing=  \nblanks"), "trailingblanks");
+    EXPECT_EQ(decodeQuotedPrintable("bad =ZZ and ="), "bad =ZZ and =");
+    EXPECT_EQ(decodeQuotedPrintable("a_b=5F", true), "a b_");
+    EXPECT_EQ(decodeQuotedPrintable("a_b", false), "a_b");
+}
+
+TEST(Encodings, ConvertsToUtf8)
+{
+    struct Row { const char* in; const char* charset; const char* want; };
+    const Row rows[] = {
+        {"caf\xe9", "iso-8859-1", "caf\xc3\xa9"},
+        {"\x93quoted\x94", "windows-1252", "\xe2\x80\x9cquoted\xe2\x80\x9d"},
+        {"\x1b$B$3$s$K$A$O\x1b(B", "ISO-2022-JP", "\xe3\x81\x93\xe3\x82\x93\xe3\x81\xab\xe3\x81\xa1\xe3\x81\xaf"},
+        {"\x1b$B$3$s\x1b(B", "", "\xe3\x81\x93\xe3\x82\x93"},           // undeclared, recognised by its escapes
+        {"\x82\xb1\x82\xf1", "shift_jis", "\xe3\x81\x93\xe3\x82\x93"},
+        {"plain", "utf-8", "plain"},
+        {"plain", "no-such-charset", "plain"},
+        {"x\xffy", "us-ascii", "x\xffy"},                                  // not converted, not lost
+        {"a\x82", "shift_jis", "a\xef\xbf\xbd"},                           // cut sequence -> U+FFFD
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.charset);
+        EXPECT_EQ(toUtf8(row.in, row.charset), row.want);
+    }
+}
