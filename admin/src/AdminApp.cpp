@@ -1,5 +1,6 @@
 #include "AdminApp.h"
 
+#include "ExplainCommand.h"
 #include "MemberFile.h"
 #include "SuppressionReport.h"
 #include "TextTable.h"
@@ -207,72 +208,9 @@ ExitStatus AdminApp::membersImport(const std::string& listName, const std::strin
 
 ExitStatus AdminApp::explain(const std::string& addressText)
 {
-    const std::optional<EmailAddress> address = EmailAddress::parse(addressText);
-    if (!address)
-        throw AdminError(ExitStatus::DataErr, "not a valid address: \"" + printable(addressText) + "\"");
-    const std::string email = address->normalized();
     const PolicySettings policy = policySettingsFrom(config());
     MysqlConnection db(mysqlOptionsFrom(config()));
-    TrackerStore tracker(db);
-    const std::optional<TrackerRow> row = tracker.find(email);
-
-    MysqlStatement memberships = db.prepare(
-        "SELECT l.name, m.active, m.bounce_count, m.bounce_status, COALESCE(m.last_bounce_at, '-')"
-        " FROM members m JOIN lists l ON l.id = m.list_id WHERE m.email = ? ORDER BY l.name");
-    memberships.execute({email});
-    TextTable lists({"LIST", "ACTIVE", "BOUNCES", "STATUS", "LAST BOUNCE"});
-    while (memberships.fetch())
-        lists.add({memberships.text(0), memberships.integer(1) ? "yes" : "no", memberships.text(2), memberships.text(3),
-                   memberships.text(4)});
-
-    if (!row && lists.rows() == 0)
-        throw AdminError(ExitStatus::DataErr, "no record of " + email + " (not a member of any list, never mailed)");
-
-    std::cout << "address: " << email << "\n";
-    if (lists.rows() > 0)
-        std::cout << "\nmemberships:\n" << lists.render();
-    if (!row) {
-        std::cout << "\nnever mailed: no tracker row yet\ndecision: send\n";
-        return ExitStatus::Ok;
-    }
-    auto when = [](const std::optional<std::string>& t) { return t.value_or("never"); };
-    std::cout << "\ntracker:\n"
-              << "  EncodedFROM     " << row->encodedFrom << "\n"
-              << "  IgnoreBounces   " << (row->ignoreBounces ? 1 : 0) << "\n"
-              << "  MsgCount        " << row->msgCount << " (first " << when(row->firstEmail) << ", last "
-              << when(row->lastEmail) << ")\n"
-              << "  BounceCount     " << row->bounceCount << " (hard " << row->hardBounceCount << ", soft "
-              << row->softBounceCount << ", block " << row->blockCount << "), complaints " << row->complaintCount
-              << ", auto-replies " << row->autoReplyCount << "\n"
-              << "  FirstBounce     " << when(row->firstBounce) << "\n"
-              << "  LastBounce 1-3  " << when(row->lastBounce) << ", " << when(row->lastBounce2) << ", "
-              << when(row->lastBounce3) << "\n";
-    if (row->countsResetAt)
-        std::cout << "  counts reset at " << *row->countsResetAt << "\n";
-
-    const std::vector<BounceLogRow> returns = tracker.recentReturns(email, 10);
-    if (!returns.empty()) {
-        TextTable table({"WHEN", "CLASS", "REASON", "STATUS", "CAMPAIGN", "DIAGNOSTIC"});
-        for (const BounceLogRow& r : returns)
-            table.add({r.bouncedAt, r.bounceType, r.reason, r.status, r.campaign, r.diagnostic});
-        std::cout << "\nrecent returns (newest first):\n" << table.render();
-    }
-
-    const AddressHistory history = tracker.history(*row, policy);
-    const PolicyDecision decision = decide(policy, history);
-    std::cout << "\ndecision: " << (decision.verdict == Verdict::Suppress ? "suppress (" + decision.reason + ")" : "send")
-              << "\n";
-    if (!decision.rule.empty())
-        std::cout << "rule:     " << decision.rule << "\n";
-    std::cout << "why:      " << decision.explanation << "\n";
-    if (decision.verdict == Verdict::Suppress) {
-        std::cout << "release:  ";
-        if (decision.reason == "soft-bounce")
-            std::cout << "automatic once fewer than " << policy.softThreshold << " soft bounces fall within the last "
-                      << policy.softWindowDays << " days; or ";
-        std::cout << "set IgnoreBounces = 1 for this address to override the policy\n";
-    }
-    return ExitStatus::Ok;
+    return explainAddress(db, policy, addressText, std::cout);
 }
 
 ExitStatus AdminApp::reportSuppressed()

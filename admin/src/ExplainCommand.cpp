@@ -1,0 +1,81 @@
+#include "ExplainCommand.h"
+
+#include "AdminApp.h"
+#include "TextTable.h"
+
+#include "verpmail/db/MysqlConnection.h"
+#include "verpmail/mail/EmailAddress.h"
+#include "verpmail/store/TrackerStore.h"
+#include "verpmail/util/Printable.h"
+
+namespace verpmail {
+
+ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, const std::string& addressText, std::ostream& out)
+{
+    const std::optional<EmailAddress> address = EmailAddress::parse(addressText);
+    if (!address)
+        throw AdminError(ExitStatus::DataErr, "not a valid address: \"" + printable(addressText) + "\"");
+    const std::string email = address->normalized();
+    TrackerStore tracker(db);
+    const std::optional<TrackerRow> row = tracker.find(email);
+
+    MysqlStatement memberships = db.prepare(
+        "SELECT l.name, m.active, m.bounce_count, m.bounce_status, COALESCE(m.last_bounce_at, '-')"
+        " FROM members m JOIN lists l ON l.id = m.list_id WHERE m.email = ? ORDER BY l.name");
+    memberships.execute({email});
+    TextTable lists({"LIST", "ACTIVE", "BOUNCES", "STATUS", "LAST BOUNCE"});
+    while (memberships.fetch())
+        lists.add({memberships.text(0), memberships.integer(1) ? "yes" : "no", memberships.text(2), memberships.text(3),
+                   memberships.text(4)});
+
+    if (!row && lists.rows() == 0)
+        throw AdminError(ExitStatus::DataErr, "no record of " + email + " (not a member of any list, never mailed)");
+
+    out << "address: " << email << "\n";
+    if (lists.rows() > 0)
+        out << "\nmemberships:\n" << lists.render();
+    if (!row) {
+        out << "\nnever mailed: no tracker row yet\ndecision: send\n";
+        return ExitStatus::Ok;
+    }
+    auto when = [](const std::optional<std::string>& t) { return t.value_or("never"); };
+    out << "\ntracker:\n"
+              << "  EncodedFROM     " << row->encodedFrom << "\n"
+              << "  IgnoreBounces   " << (row->ignoreBounces ? 1 : 0) << "\n"
+              << "  MsgCount        " << row->msgCount << " (first " << when(row->firstEmail) << ", last "
+              << when(row->lastEmail) << ")\n"
+              << "  BounceCount     " << row->bounceCount << " (hard " << row->hardBounceCount << ", soft "
+              << row->softBounceCount << ", block " << row->blockCount << "), complaints " << row->complaintCount
+              << ", auto-replies " << row->autoReplyCount << "\n"
+              << "  FirstBounce     " << when(row->firstBounce) << "\n"
+              << "  LastBounce 1-3  " << when(row->lastBounce) << ", " << when(row->lastBounce2) << ", "
+              << when(row->lastBounce3) << "\n";
+    if (row->countsResetAt)
+        out << "  counts reset at " << *row->countsResetAt << "\n";
+
+    const std::vector<BounceLogRow> returns = tracker.recentReturns(email, 10);
+    if (!returns.empty()) {
+        TextTable table({"WHEN", "CLASS", "REASON", "STATUS", "CAMPAIGN", "DIAGNOSTIC"});
+        for (const BounceLogRow& r : returns)
+            table.add({r.bouncedAt, r.bounceType, r.reason, r.status, r.campaign, r.diagnostic});
+        out << "\nrecent returns (newest first):\n" << table.render();
+    }
+
+    const AddressHistory history = tracker.history(*row, policy);
+    const PolicyDecision decision = decide(policy, history);
+    out << "\ndecision: " << (decision.verdict == Verdict::Suppress ? "suppress (" + decision.reason + ")" : "send")
+              << "\n";
+    if (!decision.rule.empty())
+        out << "rule:     " << decision.rule << "\n";
+    out << "why:      " << decision.explanation << "\n";
+    if (decision.verdict == Verdict::Suppress) {
+        out << "release:  ";
+        if (decision.reason == "soft-bounce")
+            out << "automatic once fewer than " << policy.softThreshold << " soft bounces fall within the last "
+                      << policy.softWindowDays << " days; or ";
+        out << "set IgnoreBounces = 1 for this address to override the policy\n";
+    }
+    return ExitStatus::Ok;
+}
+
+} // namespace verpmail
