@@ -5,6 +5,7 @@
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/mail/EmailAddress.h"
+#include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
 
@@ -61,20 +62,42 @@ ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, con
         out << "\nrecent returns (newest first):\n" << table.render();
     }
 
-    const AddressHistory history = tracker.history(*row, policy);
-    const PolicyDecision decision = decide(policy, history);
-    out << "\ndecision: " << (decision.verdict == Verdict::Suppress ? "suppress (" + decision.reason + ")" : "send")
-              << "\n";
+    const std::string now = utcNow();
+    PolicyStore store(db);
+    const PolicySubject subject = store.load({email}, policy, now).at(email);
+    out << "  policy state    " << toString(subject.state.state);
+    if (subject.state.quarantineUntil)
+        out << " (quarantine until " << *subject.state.quarantineUntil << ", quarantines " << subject.state.quarantineCount
+            << ")";
+    if (!subject.state.decisionRule.empty())
+        out << ", by rule \"" << subject.state.decisionRule << "\"";
+    out << "\n";
+
+    MysqlStatement history = db.prepare(
+        "SELECT DATE_FORMAT(decided_at, '%Y-%m-%d %H:%i:%s'), state, action, rule, actor FROM policy_decisions"
+        " WHERE email = ? ORDER BY decided_at DESC, id DESC LIMIT 10");
+    history.execute({email});
+    TextTable decisions({"WHEN", "STATE", "ACTION", "RULE", "BY"});
+    while (history.fetch())
+        decisions.add({history.text(0), history.text(1), history.text(2), history.text(3), history.text(4)});
+    if (decisions.rows() > 0)
+        out << "\npolicy decisions (newest first):\n" << decisions.render();
+
+    const PolicyDecision decision = evaluate(policy, subject.state, subject.facts, now);
+    out << "\ndecision: " << (decision.verdict == Verdict::Suppress ? "not mailed (" + decision.reason + ")" : std::string("send"))
+        << (decision.changed ? " [changes state to " + std::string(toString(decision.state)) + " at the next send]" : "")
+        << "\n";
     if (!decision.rule.empty())
         out << "rule:     " << decision.rule << "\n";
     out << "why:      " << decision.explanation << "\n";
-    if (decision.verdict == Verdict::Suppress) {
-        out << "release:  ";
-        if (decision.reason == "soft-bounce")
-            out << "automatic once fewer than " << policy.softThreshold << " soft bounces fall within the last "
-                      << policy.softWindowDays << " days; or ";
-        out << "set IgnoreBounces = 1 for this address to override the policy\n";
+    if (!decision.evidence.empty()) {
+        out << "evidence:\n";
+        for (const BounceFact& f : decision.evidence)
+            out << "  " << f.at << "  " << toString(f.bounceClass) << "  " << (f.reason.empty() ? "-" : f.reason) << "  "
+                << (f.status.empty() ? "-" : f.status) << "\n";
     }
+    if (!decision.release.empty())
+        out << "release:  " << decision.release << "\n";
     return ExitStatus::Ok;
 }
 

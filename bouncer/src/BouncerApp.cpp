@@ -260,7 +260,7 @@ ExitStatus BouncerApp::deliver(const std::string& sender, const std::string& rec
     const BouncerSettings bouncer = bouncerSettingsFrom(config());
     armWatchdog(bouncer.timeLimitSeconds);
     MessageProcessor processor(VerpCodec(verpSettingsFrom(config())), mysqlOptionsFrom(config()),
-                               bouncer.maxMessageBytes, log());
+                               bouncer.maxMessageBytes, policySettingsFrom(config()).incident, log());
 
     // Read all of stdin before anything can fail, so a retry gets the same bytes.
     BoundedRead input = readBounded(std::cin, bouncer.maxMessageBytes);
@@ -291,7 +291,7 @@ int BouncerApp::runIntake(const std::vector<std::string>& args)
         loadSettings();
         const BouncerSettings bouncer = bouncerSettingsFrom(config());
         MessageProcessor processor(VerpCodec(verpSettingsFrom(config())), mysqlOptionsFrom(config()),
-                                   bouncer.maxMessageBytes, logger);
+                                   bouncer.maxMessageBytes, policySettingsFrom(config()).incident, logger);
         const MessageHandler handle = [&](const MailboxMessage& saved) {
             return recordSaved(processor, saved, tally, logger);
         };

@@ -56,8 +56,9 @@ std::string orDash(const std::string& text, std::size_t max)
 
 } // namespace
 
-MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, std::size_t maxMessageBytes, Poco::Logger& log)
-    : _codec(std::move(codec)), _mysql(std::move(mysql)), _maxMessageBytes(maxMessageBytes), _log(log)
+MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, std::size_t maxMessageBytes,
+                                   IncidentSettings incident, Poco::Logger& log)
+    : _codec(std::move(codec)), _mysql(std::move(mysql)), _maxMessageBytes(maxMessageBytes), _incident(incident), _log(log)
 {
 }
 
@@ -97,7 +98,7 @@ ProcessOutcome MessageProcessor::record(const IncomingMessage& message)
     entry.rawMessage = message.data;
     entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, 0);
 
-    ReturnRecorder recorder(*_db);
+    ReturnRecorder recorder(*_db, _incident);
     const RecordOutcome outcome = recorder.record(entry);
 
     const ProcessOutcome result = outcome == RecordOutcome::Duplicate ? ProcessOutcome::Duplicate

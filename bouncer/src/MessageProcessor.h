@@ -9,6 +9,8 @@
 // It logs one Postfix-style line per message and never applies policy.
 #pragma once
 
+#include "verpmail/policy/Policy.h"
+
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/verp/VerpCodec.h"
 
@@ -39,7 +41,8 @@ enum class ProcessOutcome { Recorded, Duplicate, Unattributed };
 class MessageProcessor
 {
 public:
-    MessageProcessor(VerpCodec codec, MysqlOptions mysql, std::size_t maxMessageBytes, Poco::Logger& log);
+    MessageProcessor(VerpCodec codec, MysqlOptions mysql, std::size_t maxMessageBytes, IncidentSettings incident,
+                     Poco::Logger& log);
     ~MessageProcessor();
 
     MessageProcessor(const MessageProcessor&) = delete;
@@ -58,6 +61,7 @@ private:
     VerpCodec _codec;
     MysqlOptions _mysql;
     std::size_t _maxMessageBytes;
+    IncidentSettings _incident;
     Poco::Logger& _log;
     std::unique_ptr<MysqlConnection> _db;
 };

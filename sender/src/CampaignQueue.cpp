@@ -146,18 +146,19 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
 {
     if (settlements.empty())
         return;
-    std::vector<SqlValue> finalParams, retryParams, releaseParams{_campaign}, acceptedParams, suppressedParams;
-    std::size_t finalRows = 0, retryRows = 0, releaseRows = 0, acceptedRows = 0, suppressedRows = 0;
+    std::vector<SqlValue> finalParams, retryParams, releaseParams{_campaign}, acceptedParams;
+    std::vector<SqlValue> pausedParams{_campaign};
+    std::size_t finalRows = 0, retryRows = 0, releaseRows = 0, acceptedRows = 0, pausedRows = 0;
     for (const Settlement& s : settlements) {
         std::string status;
         std::string detail;
         if (s.kind == Settlement::Kind::Suppressed) {
             status = "suppressed";
             detail = s.reason;
-            suppressedParams.emplace_back(s.email);
-            suppressedParams.emplace_back(s.encodedFrom);
-            suppressedParams.emplace_back(s.reason);
-            ++suppressedRows;
+        } else if (s.kind == Settlement::Kind::Paused) {
+            pausedParams.emplace_back(s.email);
+            ++pausedRows;
+            continue;
         } else if (s.kind == Settlement::Kind::Inactive) {
             status = "suppressed";
             detail = "inactive";
@@ -215,23 +216,29 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
                                        " AND status = 'pending' AND email IN (" + inList(releaseRows) + ")");
         st.execute(releaseParams);
     }
-    if (acceptedRows) {
-        // A member mailed again (IgnoreBounces, a reset) is no longer suppressed.
+    if (pausedRows) {
+        // Held back for a domain incident: queued again, due once the incident may be over.
         MysqlStatement st = db.prepare(
-            "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, MsgCount, FirstEmail, LastEmail) VALUES " +
-            sqlPlaceholders(acceptedRows, 2, ",1,UTC_TIMESTAMP(),UTC_TIMESTAMP()") +
-            " ON DUPLICATE KEY UPDATE MsgCount = MsgCount + 1, FirstEmail = IFNULL(FirstEmail, VALUES(FirstEmail)),"
-            " LastEmail = VALUES(LastEmail), SuppressedAt = NULL, SuppressedReason = NULL");
-        st.execute(acceptedParams);
+            "UPDATE send_log SET status = 'queued', claimed_by = NULL, detail = 'held back: domain incident',"
+            " retry_at = UTC_TIMESTAMP() + INTERVAL 15 MINUTE WHERE campaign_id = ? AND email IN (" +
+            inList(pausedRows) + ")");
+        st.execute(pausedParams);
     }
-    if (suppressedRows) {
-        // SuppressedAt keeps the time of the first decision while the reason stays.
+    if (acceptedRows) {
+        // Each accepted message extends the streak since the last bounce; a long
+        // enough streak starts the soft count afresh (policy.softResetStreak).
+        // Both assignments read the old SentSinceBounce.
+        const std::int64_t streak = _softResetStreak ? static_cast<std::int64_t>(_softResetStreak) : 1000000000;
+        acceptedParams.emplace_back(streak);
+        acceptedParams.emplace_back(streak);
         MysqlStatement st = db.prepare(
-            "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, SuppressedReason, SuppressedAt) VALUES " +
-            sqlPlaceholders(suppressedRows, 3, ",UTC_TIMESTAMP()") +
-            " ON DUPLICATE KEY UPDATE SuppressedAt = IF(SuppressedReason <=> VALUES(SuppressedReason), SuppressedAt,"
-            " VALUES(SuppressedAt)), SuppressedReason = VALUES(SuppressedReason)");
-        st.execute(suppressedParams);
+            "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, MsgCount, FirstEmail, LastEmail, SentSinceBounce) VALUES " +
+            sqlPlaceholders(acceptedRows, 2, ",1,UTC_TIMESTAMP(),UTC_TIMESTAMP(),1") +
+            " ON DUPLICATE KEY UPDATE MsgCount = MsgCount + 1, FirstEmail = IFNULL(FirstEmail, VALUES(FirstEmail)),"
+            " LastEmail = VALUES(LastEmail),"
+            " SoftCountsFrom = IF(SentSinceBounce + 1 >= ?, UTC_TIMESTAMP(), SoftCountsFrom),"
+            " SentSinceBounce = IF(SentSinceBounce + 1 >= ?, 0, SentSinceBounce + 1)");
+        st.execute(acceptedParams);
     }
     tx.commit();
 }

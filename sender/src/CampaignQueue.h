@@ -30,7 +30,7 @@ struct Settlement
 {
     std::string email;
     std::string encodedFrom;
-    enum class Kind { Submitted, Suppressed, Inactive } kind = Kind::Submitted;
+    enum class Kind { Submitted, Suppressed, Inactive, Paused } kind = Kind::Submitted;
     SubmitResult result;     ///< for Submitted
     std::string reason;      ///< for Suppressed: the policy reason
 };
@@ -45,9 +45,10 @@ struct QueueCounts
 class CampaignQueue
 {
 public:
-    CampaignQueue(std::string campaign, std::string claimer, unsigned maxAttempts, unsigned retryDelaySeconds)
+    CampaignQueue(std::string campaign, std::string claimer, unsigned maxAttempts, unsigned retryDelaySeconds,
+                  unsigned softResetStreak = 0)
         : _campaign(std::move(campaign)), _claimer(std::move(claimer)), _maxAttempts(maxAttempts),
-          _retryDelaySeconds(retryDelaySeconds)
+          _retryDelaySeconds(retryDelaySeconds), _softResetStreak(softResetStreak)
     {
     }
 
@@ -83,6 +84,7 @@ private:
     std::string _claimer;
     unsigned _maxAttempts;
     unsigned _retryDelaySeconds;
+    unsigned _softResetStreak;  ///< 0: off
 };
 
 /// "host:pid:random": unique per process, and tells a later run on the same host

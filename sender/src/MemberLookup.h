@@ -1,5 +1,5 @@
-// MemberLookup: what the policy and the message need for a claimed batch of
-// members, in one query (no query per recipient).
+// MemberLookup: the active members of a claimed batch with their names, in one
+// query (no query per recipient). The policy's inputs come from PolicyStore.
 #pragma once
 
 #include "MemberPages.h"
@@ -15,7 +15,6 @@ class MysqlConnection;
 /// Active members among `emails`, keyed by email; absent ones were removed or
 /// deactivated after the campaign was queued.
 std::unordered_map<std::string, MemberRecord> lookupMembers(MysqlConnection& db, unsigned listId,
-                                                            const std::vector<std::string>& emails,
-                                                            const std::string& softWindowStart);
+                                                            const std::vector<std::string>& emails);
 
 } // namespace verpmail

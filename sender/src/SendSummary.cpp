@@ -21,6 +21,7 @@ std::string SendSummary::toJson() const
         .key("uncertain").value(uncertain)
         .key("already_done").value(alreadyDone)
         .key("in_flight_elsewhere").value(inFlightElsewhere)
+        .key("paused").value(paused)
         .key("suppressed").value(suppressed)
         .key("suppressed_by_reason").beginObject();
     for (const auto& [reason, count] : suppressedByReason)
@@ -38,6 +39,8 @@ std::string SendSummary::toLine() const
                        " suppressed=" + std::to_string(suppressed);
     for (const auto& [reason, count] : suppressedByReason)
         line += " suppressed_" + reason + "=" + std::to_string(count);
+    if (paused)
+        line += " paused=" + std::to_string(paused);
     if (inFlightElsewhere)
         line += " in_flight_elsewhere=" + std::to_string(inFlightElsewhere);
     char buffer[32];

@@ -21,6 +21,7 @@ struct SendSummary
     std::uint64_t alreadyDone = 0;  ///< handled by an earlier run of this campaign
     std::uint64_t inFlightElsewhere = 0;  ///< claimed by another live process at the end
     std::uint64_t suppressed = 0;
+    std::uint64_t paused = 0;       ///< held back for a domain incident (sent by a later run)
     std::map<std::string, std::uint64_t> suppressedByReason;
     double seconds = 0;
 

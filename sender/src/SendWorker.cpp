@@ -6,6 +6,7 @@
 
 #include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/ReturnRecorder.h"
 #include "verpmail/util/Hmac.h"
 #include "verpmail/util/Printable.h"
@@ -15,9 +16,13 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <unordered_set>
 
 namespace verpmail {
 namespace {
+
+// A worker waits in-run for 4xx retries; anything due later is left to a rerun.
+constexpr unsigned kLongestRetryWait = 120;
 
 std::string fillPlaceholders(std::string text, const std::string& list, const std::string& address,
                              const std::string& token, bool urlEncode)
@@ -99,6 +104,28 @@ void recordRejection(MysqlConnection& db, const std::string& campaign, const Set
     ReturnRecorder(db).record(entry);
 }
 
+/// The receiving domains of `emails` that have an open incident.
+std::unordered_set<std::string> domainsWithOpenIncidents(MysqlConnection& db, const std::vector<std::string>& emails,
+                                                         const IncidentSettings& incident)
+{
+    std::unordered_set<std::string> domains;
+    for (const std::string& e : emails)
+        domains.insert(e.substr(e.rfind('@') + 1));
+    std::vector<SqlValue> params{static_cast<std::int64_t>(incident.closeAfterMinutes)};
+    std::string in;
+    for (const std::string& d : domains) {
+        params.emplace_back(d);
+        in += in.empty() ? "?" : ",?";
+    }
+    MysqlStatement st = db.prepare("SELECT DISTINCT domain FROM domain_incidents WHERE closed_at IS NULL"
+                                   " AND last_seen >= UTC_TIMESTAMP() - INTERVAL ? MINUTE AND domain IN (" + in + ")");
+    st.execute(params);
+    std::unordered_set<std::string> open;
+    while (st.fetch())
+        open.insert(st.text(0));
+    return open;
+}
+
 } // namespace
 
 void SendShared::fail(std::exception_ptr e)
@@ -131,18 +158,27 @@ void SendWorker::loop()
         const std::vector<std::string> emails = _queue.claim(db, _context.smtp.batchSize);
         if (emails.empty()) {
             const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
-            if (!due)
-                return;  // nothing queued: this worker is done
+            // Nothing queued, or only mail held back for a domain incident: done for
+            // this run (a later run of the campaign sends what was held back).
+            if (!due || *due > kLongestRetryWait)
+                return;
             // 4xx retries not yet due (or rows other workers hold): wait a little.
             std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp(*due * 1000u, 50u, 1000u)));
             continue;
         }
 
-        const auto members = lookupMembers(db, _context.list.id, emails, _context.softWindowStart);
+        const auto members = lookupMembers(db, _context.list.id, emails);
+        const std::string now = utcNow();
+        PolicyStore policyStore(db);
+        const auto subjects = policyStore.load(emails, _context.policy, now);
+        const std::unordered_set<std::string> paused =
+            _context.policy.incident.pauseSending ? domainsWithOpenIncidents(db, emails, _context.policy.incident)
+                                                  : std::unordered_set<std::string>{};
         std::vector<Settlement> done;
         std::vector<Settlement> toSend;
         std::vector<std::string> envelopes;
         std::vector<std::string> wires;
+        std::vector<std::pair<std::string, PolicyDecision>> decisions;
         SendSummary counts;
         for (const std::string& email : emails) {
             Settlement s;
@@ -156,8 +192,18 @@ void SendWorker::loop()
                 done.push_back(std::move(s));
                 continue;
             }
+            if (paused.count(std::string(address->domain()))) {
+                // The receiver has an incident: hold the message back, try later.
+                s.kind = Settlement::Kind::Paused;
+                ++counts.paused;
+                done.push_back(std::move(s));
+                continue;
+            }
             s.encodedFrom = _context.codec.localPart(*address);
-            const PolicyDecision decision = decide(_context.policy, it->second.history);
+            const PolicySubject& subject = subjects.at(email);
+            const PolicyDecision decision = evaluate(_context.policy, subject.state, subject.facts, now);
+            if (decision.changed && subject.tracked)
+                decisions.emplace_back(email, decision);
             if (decision.verdict == Verdict::Suppress) {
                 s.kind = Settlement::Kind::Suppressed;
                 s.reason = decision.reason;
@@ -170,6 +216,12 @@ void SendWorker::loop()
             wires.push_back(composeFor(_context, campaign, *address, it->second.name, envelope));
             envelopes.push_back(envelope);
             toSend.push_back(std::move(s));
+        }
+        if (!decisions.empty()) {
+            Transaction tx(db);
+            for (const auto& [email, decision] : decisions)
+                policyStore.record(email, decision, "verpmail-send campaign=" + campaign, _context.list.id);
+            tx.commit();
         }
 
         if (!toSend.empty()) {
@@ -222,6 +274,7 @@ void SendWorker::loop()
             total.deferredAttempts += counts.deferred;
             total.uncertain += counts.uncertain;
             total.suppressed += counts.suppressed;
+            total.paused += counts.paused;
             for (const auto& [reason, n] : counts.suppressedByReason)
                 total.suppressedByReason[reason] += n;
         }

@@ -33,7 +33,6 @@ struct SendContext
     const MysqlOptions& mysql;
     std::string listIdDomain;
     std::string date;
-    std::string softWindowStart;
 };
 
 /// What the workers share: the counters, the first fatal error, the stop flag.

@@ -11,6 +11,7 @@
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/store/ListStore.h"
+#include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
 
@@ -262,12 +263,12 @@ ExitStatus SenderApp::send(SendSummary& summary)
         throw InputError(ExitStatus::DataErr, "unknown list \"" + printable(_list, 64) +
                                                   "\" (create it with: verpmail-admin list create NAME --from ADDRESS)");
     summary.campaign = _campaign.empty() ? newCampaignId(list->name) : _campaign;
-    const std::string softWindowStart = utcDaysAgo(policy.softWindowDays);
 
     if (_dryRun)
         return dryRun(db, *list, policy, summary);
 
-    CampaignQueue queue(summary.campaign, makeClaimerId(), smtp.maxAttempts, smtp.retryDelaySeconds);
+    CampaignQueue queue(summary.campaign, makeClaimerId(), smtp.maxAttempts, smtp.retryDelaySeconds,
+                        policy.softResetStreak);
     if (!queue.open(db, list->id, _messageFile))
         throw InputError(ExitStatus::DataErr, "campaign \"" + summary.campaign + "\" belongs to another list");
     const std::uint64_t orphans = queue.markOrphansUncertain(db);
@@ -285,8 +286,7 @@ ExitStatus SenderApp::send(SendSummary& summary)
     shared.rate = rate > 0 ? &limiter : nullptr;
     const SendContext context{*list, message, codec, policy, smtp, sendSettings, mysql,
                               sendSettings.listIdDomain.empty() ? codec.settings().domain : sendSettings.listIdDomain,
-                              Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::RFC1123_FORMAT),
-                              softWindowStart};
+                              Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::RFC1123_FORMAT)};
 
     std::vector<std::unique_ptr<SendWorker>> workers;
     std::vector<std::thread> threads;
@@ -324,15 +324,22 @@ ExitStatus SenderApp::send(SendSummary& summary)
 ExitStatus SenderApp::dryRun(MysqlConnection& db, const ListInfo& list, const PolicySettings& policy, SendSummary& summary)
 {
     summary.dryRun = true;
-    MemberPages pages(db, list.id, summary.campaign, policy);
+    const std::string now = utcNow();
+    PolicyStore policyStore(db);
+    MemberPages pages(db, list.id, summary.campaign);
     for (std::vector<MemberRecord> page = pages.next(); !page.empty(); page = pages.next()) {
+        std::vector<std::string> emails;
+        for (const MemberRecord& member : page)
+            emails.push_back(member.email);
+        const auto subjects = policyStore.load(emails, policy, now);
         for (const MemberRecord& member : page) {
             ++summary.members;
             if (member.campaignStatus && *member.campaignStatus != "queued") {
                 ++summary.alreadyDone;
                 continue;
             }
-            const PolicyDecision decision = decide(policy, member.history);
+            const PolicySubject& subject = subjects.at(member.email);
+            const PolicyDecision decision = evaluate(policy, subject.state, subject.facts, now);
             if (decision.verdict == Verdict::Suppress) {
                 ++summary.suppressed;
                 ++summary.suppressedByReason[decision.reason];

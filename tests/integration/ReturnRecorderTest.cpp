@@ -3,6 +3,7 @@
 
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/store/ReturnRecorder.h"
+#include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
 
 namespace verpmail {
@@ -73,10 +74,8 @@ TEST_F(ReturnRecorderTest, RotatesLastBounceThreeDeep)
     EXPECT_EQ(tracker("SoftBounceCount", email), 4);
     EXPECT_EQ(tracker("LastBounce3 IS NOT NULL AND LastBounce3 <= LastBounce2 AND LastBounce2 <= LastBounce", email), 1);
 
-    TrackerStore store(db());
-    const auto row = store.find(email);
-    ASSERT_TRUE(row);
-    EXPECT_EQ(store.history(*row, PolicySettings{}).softBouncesInWindow, 4u);
+    const auto subjects = PolicyStore(db()).load({email}, PolicySettings{}, utcNow());
+    EXPECT_EQ(subjects.at(email).facts.size(), 4u);
 }
 
 TEST_F(ReturnRecorderTest, BlocksAndAutoRepliesNeverCountTowardSuppression)
@@ -88,8 +87,9 @@ TEST_F(ReturnRecorderTest, BlocksAndAutoRepliesNeverCountTowardSuppression)
     EXPECT_EQ(tracker("BlockCount", email), 1);
     EXPECT_EQ(tracker("HardBounceCount + SoftBounceCount + ComplaintCount", email), 0);
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM bounce_logs WHERE email = ? AND bounce_type = 'autoreply'", {email}), 1);
-    TrackerStore store(db());
-    EXPECT_EQ(decide(PolicySettings{}, store.history(*store.find(email), PolicySettings{})).verdict, Verdict::Send);
+    const PolicySubject subject = PolicyStore(db()).load({email}, PolicySettings{}, utcNow()).at(email);
+    EXPECT_TRUE(subject.facts.empty());
+    EXPECT_EQ(evaluate(PolicySettings{}, subject.state, subject.facts, utcNow()).verdict, Verdict::Send);
 }
 
 TEST_F(ReturnRecorderTest, UnattributedIsStoredWithoutAnAddress)

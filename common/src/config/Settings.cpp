@@ -5,6 +5,7 @@
 
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <sys/stat.h>
 
@@ -113,13 +114,82 @@ SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     return s;
 }
 
+namespace {
+
+PolicyRule parseRule(const Poco::Util::AbstractConfiguration& config, const std::string& name,
+                     const std::vector<PolicyRule>& defaults)
+{
+    PolicyRule rule;
+    rule.name = name;
+    bool known = false;
+    for (const PolicyRule& d : defaults)
+        if (d.name == name) {
+            rule = d;
+            known = true;
+        }
+    const std::string prefix = "policy." + name + ".";
+    if (!known && !config.hasProperty(prefix + "match"))
+        throw ConfigError("policy rule \"" + name + "\" needs " + prefix + "match (e.g. class:soft or reason:mailboxfull)");
+    if (config.hasProperty(prefix + "match")) {
+        rule.matchClass.reset();
+        rule.matchReason.clear();
+        Poco::StringTokenizer words(config.getString(prefix + "match"), " ,", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+        for (const std::string& word : words) {
+            const auto colon = word.find(':');
+            const std::string what = Poco::toLower(word.substr(0, colon));
+            const std::string value = colon == std::string::npos ? "" : Poco::toLower(word.substr(colon + 1));
+            if (what == "class" && value == "hard")
+                rule.matchClass = BounceClass::Hard;
+            else if (what == "class" && value == "soft")
+                rule.matchClass = BounceClass::Soft;
+            else if (what == "class" && value == "complaint")
+                rule.matchClass = BounceClass::Complaint;
+            else if (what == "reason" && !value.empty())
+                rule.matchReason = value;
+            else
+                throw ConfigError(prefix + "match: \"" + word +
+                                  "\" is not class:hard, class:soft, class:complaint or reason:NAME (blocks never count)");
+        }
+    }
+    if (config.hasProperty(prefix + "threshold"))
+        rule.threshold = static_cast<unsigned>(configInteger(config, (prefix + "threshold").c_str(), 1, 1000000));
+    if (config.hasProperty(prefix + "windowDays"))
+        rule.windowDays = static_cast<unsigned>(configInteger(config, (prefix + "windowDays").c_str(), 0, 3650));
+    if (config.hasProperty(prefix + "action")) {
+        const std::string action = Poco::toLower(Poco::trim(config.getString(prefix + "action")));
+        if (action == "suppress")
+            rule.action = PolicyAction::Suppress;
+        else if (action == "quarantine")
+            rule.action = PolicyAction::Quarantine;
+        else if (action == "unsubscribe")
+            rule.action = PolicyAction::Unsubscribe;
+        else
+            throw ConfigError(prefix + "action must be suppress, quarantine or unsubscribe, got \"" + action + "\"");
+    }
+    return rule;
+}
+
+} // namespace
+
 PolicySettings policySettingsFrom(const Poco::Util::AbstractConfiguration& config)
 {
     PolicySettings p;
-    p.hardThreshold = static_cast<unsigned>(configInteger(config, keys::kPolicyHardThreshold.name, 1, 1000000));
-    p.softThreshold = static_cast<unsigned>(configInteger(config, keys::kPolicySoftThreshold.name, 1, 1000000));
-    p.softWindowDays = static_cast<unsigned>(configInteger(config, keys::kPolicySoftWindowDays.name, 1, 3650));
-    p.complaintThreshold = static_cast<unsigned>(configInteger(config, keys::kPolicyComplaintThreshold.name, 1, 1000000));
+    const std::vector<PolicyRule> defaults = PolicySettings::defaultRules();
+    p.rules.clear();
+    Poco::StringTokenizer names(stringKey(config, keys::kPolicyRules), " ,",
+                                Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const std::string& name : names) {
+        const std::string lowered = Poco::toLower(name);
+        if (lowered.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+            throw ConfigError("policy.rules: \"" + name + "\" is not a rule name (a-z 0-9 _ -)");
+        p.rules.push_back(parseRule(config, lowered, defaults));
+    }
+    p.quarantineDays = static_cast<unsigned>(configInteger(config, keys::kPolicyQuarantineDays.name, 0, 3650));
+    p.softResetStreak = static_cast<unsigned>(configInteger(config, keys::kPolicySoftResetStreak.name, 0, 1000000));
+    p.incident.members = static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentMembers.name, 2, 1000000));
+    p.incident.windowMinutes = static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentWindow.name, 1, 100000));
+    p.incident.closeAfterMinutes = static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentClose.name, 1, 1000000));
+    p.incident.pauseSending = config.getBool(keys::kPolicyIncidentPause.name, true);
     return p;
 }
 

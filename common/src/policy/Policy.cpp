@@ -1,50 +1,244 @@
 #include "verpmail/policy/Policy.h"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Timespan.h>
+
+#include <algorithm>
+
 namespace verpmail {
 namespace {
 
-PolicyDecision suppress(std::string reason, std::string rule, std::string explanation)
+constexpr const char* kFormat = "%Y-%m-%d %H:%M:%S";
+
+bool matches(const PolicyRule& rule, const BounceFact& fact)
 {
-    return {Verdict::Suppress, std::move(reason), std::move(rule), std::move(explanation)};
+    if (rule.matchClass && *rule.matchClass != fact.bounceClass)
+        return false;
+    return rule.matchReason.empty() || rule.matchReason == fact.reason;
 }
 
-std::string count(unsigned n, const char* what)
+std::string latest(const std::optional<std::string>& a, const std::optional<std::string>& b)
+{
+    return std::max(a.value_or(""), b.value_or(""));
+}
+
+std::string plural(std::size_t n, const char* what)
 {
     return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
 } // namespace
 
-PolicyDecision decide(const PolicySettings& settings, const AddressHistory& history)
+std::vector<PolicyRule> PolicySettings::defaultRules()
 {
-    if (history.ignoreBounces)
-        return {Verdict::Send, "", "IgnoreBounces = 1",
-                "IgnoreBounces is set for this address: bounces are recorded but never suppress it"};
+    return {
+        {"hard", BounceClass::Hard, "", 1, 0, PolicyAction::Suppress},
+        {"soft", BounceClass::Soft, "", 3, 30, PolicyAction::Quarantine},
+        {"complaint", BounceClass::Complaint, "", 1, 0, PolicyAction::Unsubscribe},
+    };
+}
 
-    if (history.complaints >= settings.complaintThreshold)
-        return suppress("complaint", "policy.complaint.threshold = " + std::to_string(settings.complaintThreshold),
-                        count(history.complaints, "complaint") + " recorded, threshold " +
-                            std::to_string(settings.complaintThreshold));
+unsigned PolicySettings::longestWindowDays() const
+{
+    unsigned longest = 1;
+    for (const PolicyRule& r : rules) {
+        if (r.windowDays == 0)
+            return 0;
+        longest = std::max(longest, r.windowDays);
+    }
+    return longest;
+}
 
-    if (history.hardBounces >= settings.hardThreshold)
-        return suppress("hard-bounce", "policy.hard.threshold = " + std::to_string(settings.hardThreshold),
-                        count(history.hardBounces, "hard bounce") + " (the address does not exist), threshold " +
-                            std::to_string(settings.hardThreshold));
+const char* toString(PolicyAction action)
+{
+    switch (action) {
+    case PolicyAction::Suppress: return "suppress";
+    case PolicyAction::Quarantine: return "quarantine";
+    case PolicyAction::Unsubscribe: return "unsubscribe";
+    }
+    return "suppress";
+}
 
-    if (history.softBouncesInWindow >= settings.softThreshold)
-        return suppress("soft-bounce",
-                        "policy.soft.threshold = " + std::to_string(settings.softThreshold) +
-                            " within policy.soft.windowDays = " + std::to_string(settings.softWindowDays),
-                        count(history.softBouncesInWindow, "soft bounce") + " within the last " +
-                            std::to_string(settings.softWindowDays) + " days, threshold " +
-                            std::to_string(settings.softThreshold));
+const char* toString(PolicyState state)
+{
+    switch (state) {
+    case PolicyState::Active: return "active";
+    case PolicyState::Quarantined: return "quarantined";
+    case PolicyState::Suppressed: return "suppressed";
+    }
+    return "active";
+}
 
-    std::string why = "below every threshold (" + count(history.hardBounces, "hard bounce") + ", " +
-                      count(history.softBouncesInWindow, "soft bounce") + " in window, " +
-                      count(history.complaints, "complaint") + ")";
-    if (history.blocks > 0)
-        why += "; " + count(history.blocks, "block") + " not counted: blocks are the receiver refusing the sender";
-    return {Verdict::Send, "", "", why};
+std::optional<PolicyState> policyStateFrom(const std::string& text)
+{
+    if (text == "active")
+        return PolicyState::Active;
+    if (text == "quarantined")
+        return PolicyState::Quarantined;
+    if (text == "suppressed")
+        return PolicyState::Suppressed;
+    return std::nullopt;
+}
+
+std::string describe(const PolicyRule& rule)
+{
+    std::string match = rule.matchClass ? std::string("class ") + toString(*rule.matchClass) : "any class";
+    if (!rule.matchReason.empty())
+        match += " reason " + rule.matchReason;
+    return rule.name + ": " + match + " >= " + std::to_string(rule.threshold) +
+           (rule.windowDays ? " within " + std::to_string(rule.windowDays) + " days" : " since the last reset") + " -> " +
+           toString(rule.action);
+}
+
+std::string shiftUtc(const std::string& now, long long seconds)
+{
+    int tz = 0;
+    Poco::DateTime t = Poco::DateTimeParser::parse(kFormat, now, tz);
+    t += Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(seconds) * Poco::Timespan::SECONDS);
+    return Poco::DateTimeFormatter::format(t, kFormat);
+}
+
+std::string utcNow()
+{
+    return Poco::DateTimeFormatter::format(Poco::DateTime(), kFormat);
+}
+
+PolicyDecision evaluate(const PolicySettings& settings, const AddressState& state, const std::vector<BounceFact>& facts,
+                        const std::string& now)
+{
+    PolicyDecision d;
+    d.state = state.state;
+    d.quarantineUntil = state.quarantineUntil;
+    d.quarantineCount = state.quarantineCount;
+
+    if (state.ignoreBounces) {
+        d.rule = "IgnoreBounces = 1";
+        d.explanation = "IgnoreBounces is set: returns are recorded but never stop mail to this address";
+        d.changed = state.state != PolicyState::Active;
+        d.state = PolicyState::Active;
+        d.action = d.changed ? "release" : "";
+        return d;
+    }
+
+    if (state.state == PolicyState::Suppressed) {
+        d.verdict = Verdict::Suppress;
+        d.reason = state.stateReason.empty() ? "suppressed" : state.stateReason;
+        d.rule = state.decisionRule.empty() ? "suppressed" : state.decisionRule;
+        d.explanation = "suppressed earlier by rule \"" + d.rule + "\"; suppression stays until a reset";
+        d.release = "verpmail-admin reset ADDRESS (or verpmail-admin ignore ADDRESS on)";
+        return d;
+    }
+
+    const bool inQuarantine = state.state == PolicyState::Quarantined && state.quarantineUntil && now < *state.quarantineUntil;
+    if (inQuarantine) {
+        d.verdict = Verdict::Suppress;
+        d.reason = "quarantined";
+        d.rule = state.decisionRule.empty() ? "quarantine" : state.decisionRule;
+        d.explanation = "quarantined until " + *state.quarantineUntil + " (UTC); then mailed once more";
+        d.release = "automatic at " + *state.quarantineUntil + " (UTC); or verpmail-admin reset ADDRESS";
+        return d;
+    }
+
+    // After a quarantine ran out, the address gets one retry: a soft bounce that
+    // arrives after the quarantine's end suppresses it.
+    if (state.quarantineCount > 0 && state.quarantineUntil) {
+        std::vector<BounceFact> after;
+        for (const BounceFact& f : facts)
+            if (f.bounceClass == BounceClass::Soft && f.at >= *state.quarantineUntil &&
+                f.at >= state.countsResetAt.value_or(""))
+                after.push_back(f);
+        if (!after.empty()) {
+            d.verdict = Verdict::Suppress;
+            d.state = PolicyState::Suppressed;
+            d.changed = true;
+            d.action = "suppress";
+            d.reason = "soft-bounce";
+            d.rule = "soft bounce after quarantine -> suppress";
+            d.explanation = "soft-bounced again (" + after.front().at + ") after the quarantine that ended " +
+                            *state.quarantineUntil;
+            d.release = "verpmail-admin reset ADDRESS";
+            d.evidence = after;
+            return d;
+        }
+    }
+
+    for (const PolicyRule& rule : settings.rules) {
+        // The window starts at the latest of: the rule's window, the last reset, and
+        // (for soft returns) the start of the count after a delivery streak.
+        std::string from = latest(state.countsResetAt, std::nullopt);
+        if (rule.windowDays > 0)
+            from = std::max(from, shiftUtc(now, -static_cast<long long>(rule.windowDays) * 86400));
+        std::vector<BounceFact> hits;
+        for (const BounceFact& f : facts) {
+            if (!matches(rule, f) || f.at < from)
+                continue;
+            if (f.bounceClass == BounceClass::Soft && state.softCountsFrom && f.at < *state.softCountsFrom)
+                continue;
+            // A quarantine already served does not count the same returns twice.
+            if (state.quarantineCount > 0 && state.quarantineUntil && rule.action == PolicyAction::Quarantine &&
+                f.at < *state.quarantineUntil)
+                continue;
+            hits.push_back(f);
+        }
+        if (hits.size() < rule.threshold)
+            continue;
+
+        std::sort(hits.begin(), hits.end(), [](const BounceFact& a, const BounceFact& b) { return a.at > b.at; });
+        d.verdict = Verdict::Suppress;
+        d.changed = true;
+        d.rule = describe(rule);
+        d.evidence = hits;
+        const std::string counted = plural(hits.size(), (rule.matchClass ? std::string(toString(*rule.matchClass)) + " return" : std::string("return")).c_str());
+        d.reason = rule.matchClass == BounceClass::Hard        ? "hard-bounce"
+                   : rule.matchClass == BounceClass::Complaint ? "complaint"
+                   : rule.matchClass == BounceClass::Soft      ? "soft-bounce"
+                                                               : rule.name;
+        switch (rule.action) {
+        case PolicyAction::Quarantine:
+            d.state = PolicyState::Quarantined;
+            d.action = "quarantine";
+            d.quarantineUntil = shiftUtc(now, static_cast<long long>(settings.quarantineDays) * 86400);
+            d.quarantineCount = state.quarantineCount + 1;
+            d.reason = "quarantined";
+            d.explanation = counted + " (threshold " + std::to_string(rule.threshold) + "): quarantined until " +
+                            *d.quarantineUntil + " (UTC), then mailed once more";
+            d.release = "automatic at " + *d.quarantineUntil + " (UTC); or verpmail-admin reset ADDRESS";
+            break;
+        case PolicyAction::Unsubscribe:
+            d.state = PolicyState::Suppressed;
+            d.action = "unsubscribe";
+            d.explanation = counted + " (threshold " + std::to_string(rule.threshold) +
+                            "): the member leaves the list and the address is suppressed";
+            d.release = "verpmail-admin reset ADDRESS, then verpmail-admin resubscribe LIST ADDRESS";
+            break;
+        case PolicyAction::Suppress:
+            d.state = PolicyState::Suppressed;
+            d.action = "suppress";
+            d.explanation = counted + " (threshold " + std::to_string(rule.threshold) + ")";
+            d.release = "verpmail-admin reset ADDRESS (or verpmail-admin ignore ADDRESS on)";
+            break;
+        }
+        return d;
+    }
+
+    // Nothing fired. A quarantine that has run out is released for its one retry.
+    if (state.state == PolicyState::Quarantined) {
+        d.changed = true;
+        d.state = PolicyState::Active;
+        d.action = "release";
+        d.rule = "quarantine ended";
+        d.explanation = "the quarantine ended " + state.quarantineUntil.value_or("") +
+                        ": mailed once more; another soft bounce suppresses";
+        return d;
+    }
+    std::size_t countable = 0;
+    for (const BounceFact& f : facts)
+        if (f.at >= state.countsResetAt.value_or(""))
+            ++countable;
+    d.explanation = "no rule fired (" + plural(countable, "countable return") + " since the last reset)";
+    return d;
 }
 
 } // namespace verpmail

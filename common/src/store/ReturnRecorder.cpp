@@ -84,6 +84,63 @@ Sha256Digest ReturnRecorder::dedupKey(std::string_view rawMessage, std::string_v
     return sha256(material);
 }
 
+void ReturnRecorder::linkIncident(std::uint64_t bounceId, const std::string& domain, const std::string& type,
+                                  const std::string& reason)
+{
+    // Serialise incident bookkeeping per domain across concurrent bouncers; a lock
+    // that cannot be had quickly just skips it (the next return will try again).
+    MysqlStatement lock = _db.prepare("SELECT GET_LOCK(CONCAT('verpmail.incident.', ?), 2)");
+    lock.execute({domain});
+    if (!lock.fetch() || lock.integer(0) != 1)
+        return;
+    struct Release
+    {
+        MysqlConnection& db;
+        const std::string& domain;
+        ~Release()
+        {
+            try {
+                MysqlStatement release = db.prepare("DO RELEASE_LOCK(CONCAT('verpmail.incident.', ?))");
+                release.execute({domain});
+            } catch (...) {
+            }
+        }
+    } release{_db, domain};
+
+    const std::int64_t window = _incident.windowMinutes;
+    MysqlStatement open = _db.prepare(
+        "SELECT id FROM domain_incidents WHERE domain = ? AND bounce_type = ? AND reason = ? AND closed_at IS NULL"
+        " AND last_seen >= UTC_TIMESTAMP() - INTERVAL ? MINUTE ORDER BY id DESC LIMIT 1");
+    open.execute({domain, type, reason, static_cast<std::int64_t>(_incident.closeAfterMinutes)});
+    std::int64_t incident = open.fetch() ? open.integer(0) : 0;
+    if (incident == 0) {
+        MysqlStatement count = _db.prepare(
+            "SELECT COUNT(DISTINCT email) FROM bounce_logs WHERE domain = ? AND bounce_type = ? AND bounce_reason = ?"
+            " AND bounced_at >= UTC_TIMESTAMP() - INTERVAL ? MINUTE AND incident_id IS NULL");
+        count.execute({domain, type, reason, window});
+        if (!count.fetch() || count.integer(0) < static_cast<std::int64_t>(_incident.members))
+            return;
+        MysqlStatement create = _db.prepare(
+            "INSERT INTO domain_incidents (domain, bounce_type, reason, opened_at, last_seen) VALUES (?, ?, ?,"
+            " UTC_TIMESTAMP(), UTC_TIMESTAMP())");
+        create.execute({domain, type, reason});
+        incident = static_cast<std::int64_t>(create.insertId());
+        // The returns that opened it stop counting too.
+        MysqlStatement adopt = _db.prepare(
+            "UPDATE bounce_logs SET incident_id = ? WHERE domain = ? AND bounce_type = ? AND bounce_reason = ?"
+            " AND bounced_at >= UTC_TIMESTAMP() - INTERVAL ? MINUTE AND incident_id IS NULL");
+        adopt.execute({incident, domain, type, reason, window});
+    } else {
+        MysqlStatement link = _db.prepare("UPDATE bounce_logs SET incident_id = ? WHERE id = ?");
+        link.execute({incident, static_cast<std::int64_t>(bounceId)});
+    }
+    MysqlStatement touch = _db.prepare(
+        "UPDATE domain_incidents SET last_seen = UTC_TIMESTAMP(),"
+        " returns = (SELECT COUNT(*) FROM bounce_logs WHERE incident_id = ?),"
+        " members = (SELECT COUNT(DISTINCT email) FROM bounce_logs WHERE incident_id = ?) WHERE id = ?");
+    touch.execute({incident, incident, incident});
+}
+
 RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
 {
     Transaction tx(_db);
@@ -91,11 +148,12 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
     const std::string type = entry.email ? bounceTypeName(cls) : "unattributed";
 
     MysqlStatement insert = _db.prepare(
-        "INSERT INTO bounce_logs (email, bounce_type, bounce_reason, status_code, diagnostic, bounced_at,"
+        "INSERT INTO bounce_logs (email, domain, bounce_type, bounce_reason, status_code, diagnostic, bounced_at,"
         " raw_message, campaign, envelope_recipient, kind, dedup_key)"
-        " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
+        " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
+    const std::string domain = entry.email ? entry.email->substr(entry.email->rfind('@') + 1) : std::string();
     try {
-        insert.execute({SqlValue(entry.email), type, bounded(validUtf8(entry.result.reason), 64),
+        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain), type, bounded(validUtf8(entry.result.reason), 64),
                         bounded(validUtf8(entry.result.status), 16),
                         bounded(validUtf8(entry.result.diagnostic), kDiagnosticColumn), entry.rawMessage,
                         entry.campaign.empty() ? SqlValue() : SqlValue(bounded(entry.campaign, 64)),
@@ -111,6 +169,8 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
         tx.commit();
         return RecordOutcome::Recorded;
     }
+    if (cls == BounceClass::Soft || cls == BounceClass::Block)
+        linkIncident(insert.insertId(), domain, type, bounded(validUtf8(entry.result.reason), 64));
 
     // Failures (hard, soft, block) move BounceCount and the LastBounce rotation the
     // operators know; the per-class counts are what the policy reads, so a block
@@ -124,6 +184,7 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
     case BounceClass::Soft:
     case BounceClass::Block:
         update = "BounceCount = BounceCount + 1, FirstBounce = IFNULL(FirstBounce, UTC_TIMESTAMP()),"
+                 " SentSinceBounce = IF(? IN ('hard','soft'), 0, SentSinceBounce),"
                  " LastBounce3 = LastBounce2, LastBounce2 = LastBounce, LastBounce = UTC_TIMESTAMP(),"
                  " HardBounceCount = HardBounceCount + (? = 'hard'), SoftBounceCount = SoftBounceCount + (? = 'soft'),"
                  " BlockCount = BlockCount + (? = 'block'), LastBounceClass = ?";
@@ -142,7 +203,7 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
         ensure.execute({*entry.email, entry.encodedFrom});
 
         std::vector<SqlValue> params;
-        const int typeParams = cls == BounceClass::Complaint ? 1 : 4;
+        const int typeParams = cls == BounceClass::Complaint ? 1 : 5;
         for (int i = 0; i < typeParams; ++i)
             params.emplace_back(type);
         params.emplace_back(*entry.email);

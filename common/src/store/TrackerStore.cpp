@@ -12,10 +12,6 @@
 
 namespace verpmail {
 
-const char* const kSoftInWindowSql =
-    "(SELECT COUNT(*) FROM bounce_logs b WHERE b.email = t.EmailAddress AND b.bounce_type = 'soft'"
-    " AND b.bounced_at >= ? AND (t.CountsResetAt IS NULL OR b.bounced_at >= t.CountsResetAt))";
-
 std::string utcDaysAgo(unsigned days)
 {
     Poco::Timestamp now;
@@ -65,20 +61,6 @@ std::optional<TrackerRow> TrackerStore::find(const std::string& email)
     r.suppressedAt = st.optionalText(17);
     r.suppressedReason = st.optionalText(18);
     return r;
-}
-
-AddressHistory TrackerStore::history(const TrackerRow& row, const PolicySettings& policy)
-{
-    MysqlStatement st = _db.prepare(std::string("SELECT ") + kSoftInWindowSql +
-                                    " FROM EmailAddressTracker t WHERE t.EmailAddress = ?");
-    st.execute({utcDaysAgo(policy.softWindowDays), row.emailAddress});
-    AddressHistory h;
-    h.ignoreBounces = row.ignoreBounces;
-    h.hardBounces = static_cast<unsigned>(row.hardBounceCount);
-    h.complaints = static_cast<unsigned>(row.complaintCount);
-    h.blocks = static_cast<unsigned>(row.blockCount);
-    h.softBouncesInWindow = st.fetch() ? static_cast<unsigned>(st.integer(0)) : 0;
-    return h;
 }
 
 std::vector<BounceLogRow> TrackerStore::recentReturns(const std::string& email, unsigned limit)

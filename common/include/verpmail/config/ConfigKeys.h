@@ -43,10 +43,22 @@ inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",        
 inline constexpr Key kSendListIdDomain  {"send.listIdDomain",   "",                     "domain part of List-Id (default: verp.domain)"};
 inline constexpr Key kSendFeedbackId    {"send.feedbackIdSender","verpmail",            "sender tag in Feedback-ID (campaign:list:verpmail:TAG)"};
 
-inline constexpr Key kPolicyHardThreshold{"policy.hard.threshold","1",                  "hard bounces that suppress an address"};
-inline constexpr Key kPolicySoftThreshold{"policy.soft.threshold","3",                  "soft bounces within policy.soft.windowDays that suppress"};
+// The policy: policy.rules names the rules in order; each rule NAME has
+// policy.NAME.match ("class:hard", "class:soft reason:mailboxfull", "reason:x"),
+// .threshold, .windowDays (0 = since the last reset) and .action (suppress,
+// quarantine, unsubscribe). The three default rules need no keys; setting
+// e.g. policy.soft.threshold changes just that value.
+inline constexpr Key kPolicyRules       {"policy.rules",        "hard, soft, complaint", "rule names, evaluated in order; the first that fires decides"};
+inline constexpr Key kPolicyHardThreshold{"policy.hard.threshold","1",                  "hard bounces (dead address) that suppress"};
+inline constexpr Key kPolicySoftThreshold{"policy.soft.threshold","3",                  "soft bounces within policy.soft.windowDays that quarantine"};
 inline constexpr Key kPolicySoftWindowDays{"policy.soft.windowDays","30",               "window for soft bounces, in days"};
-inline constexpr Key kPolicyComplaintThreshold{"policy.complaint.threshold","1",        "complaints that suppress an address"};
+inline constexpr Key kPolicyComplaintThreshold{"policy.complaint.threshold","1",        "complaints that unsubscribe and suppress"};
+inline constexpr Key kPolicyQuarantineDays{"policy.quarantine.days","7",                "days a quarantined address is not mailed; then one retry"};
+inline constexpr Key kPolicySoftResetStreak{"policy.softResetStreak","5",               "accepted messages in a row that start the soft count afresh (0: never)"};
+inline constexpr Key kPolicyIncidentMembers{"policy.incident.members","10",             "members at one domain failing with the same block/soft reason that open an incident"};
+inline constexpr Key kPolicyIncidentWindow{"policy.incident.windowMinutes","60",        "... within this many minutes"};
+inline constexpr Key kPolicyIncidentClose{"policy.incident.closeAfterMinutes","1440",   "an incident without new returns for this long is over"};
+inline constexpr Key kPolicyIncidentPause{"policy.incident.pauseSending","true",        "hold back mail to a domain while it has an open incident"};
 
 inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "input read from stdin at most; the rest is drained and ignored"};
 inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
@@ -58,7 +70,9 @@ inline constexpr const Key* kAll[] = {
     &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections, &kSmtpMaxAttempts,
     &kSmtpRetryDelay, &kSmtpStarttls, &kSmtpAuthFile,
     &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
-    &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
+    &kPolicyRules, &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
+    &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
+    &kPolicyIncidentClose, &kPolicyIncidentPause,
     &kBouncerMaxMessageBytes, &kBouncerTimeLimit,
 };
 

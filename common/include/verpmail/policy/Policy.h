@@ -1,39 +1,89 @@
-// Policy: decides, per address, whether the sender mails it.
+// Policy: decides, per address, whether the sender mails it, and records why.
 //
-// The bouncer only records; the sender asks this at its next run, and
-// `verpmail-admin explain` asks it to say why. Pure logic: the caller supplies the
-// address's history (counts from EmailAddressTracker and the soft bounces inside
-// the window from bounce_logs), so the rules are unit-tested without a database.
+// The bouncer only records returns; the sender asks evaluate() at its next run and
+// stores every change of state with its rule and evidence; `verpmail-admin explain`
+// and `policy simulate` ask the same function. Pure logic: the caller supplies the
+// address's stored state and its countable returns (BounceFact), so every rule is
+// unit-tested without a database.
 //
-// Rules, in order:
-//   1. IgnoreBounces = 1 overrides everything: always send.
-//   2. complaints >= policy.complaint.threshold (default 1): suppress.
-//   3. hard bounces >= policy.hard.threshold (default 1): suppress.
-//   4. soft bounces within policy.soft.windowDays (default 30) >= policy.soft.threshold
-//      (default 3): suppress.
-//   Blocks (the receiver refused us, not the address) and auto-replies never count.
+// The policy is declarative (policy.* keys, see ConfigKeys.h): an ordered list of
+// rules, each matching a class and/or a reason, with a threshold, a window and an
+// action. Defaults:
+//   hard       class hard,      1 since the last reset          -> suppress
+//   soft       class soft,      3 within 30 days                -> quarantine for
+//              policy.quarantine.days (7), then one retry: another soft bounce
+//              after the quarantine suppresses
+//   complaint  class complaint, 1 since the last reset          -> unsubscribe (the
+//              member leaves the list) and suppress
+// Blocks and auto-replies never count; returns that belong to a domain incident
+// (the receiver's problem) never count; IgnoreBounces = 1 overrides everything; a
+// streak of policy.softResetStreak accepted messages starts the soft count afresh.
+// Suppression is sticky until `verpmail-admin reset`.
 #pragma once
 
+#include "verpmail/bounce/ParsedReturn.h"
+
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace verpmail {
 
-struct PolicySettings
+enum class PolicyAction { Suppress, Quarantine, Unsubscribe };
+enum class PolicyState { Active, Quarantined, Suppressed };
+
+struct PolicyRule
 {
-    unsigned hardThreshold = 1;
-    unsigned softThreshold = 3;
-    unsigned softWindowDays = 30;
-    unsigned complaintThreshold = 1;
+    std::string name;                        ///< "hard", "soft", "complaint", or the operator's
+    std::optional<BounceClass> matchClass;   ///< nullopt: any countable class (hard, soft, complaint)
+    std::string matchReason;                 ///< "" : any reason
+    unsigned threshold = 1;
+    unsigned windowDays = 0;                 ///< 0: since the last reset
+    PolicyAction action = PolicyAction::Suppress;
 };
 
-/// What the policy needs to know about one address; counts start at the last reset.
-struct AddressHistory
+struct IncidentSettings
+{
+    unsigned members = 10;          ///< distinct members at one domain failing alike
+    unsigned windowMinutes = 60;    ///< ... within this many minutes opens an incident
+    unsigned closeAfterMinutes = 1440;  ///< an incident with no new return for this long is over
+    bool pauseSending = true;       ///< the sender holds back mail to a domain with an open incident
+};
+
+struct PolicySettings
+{
+    std::vector<PolicyRule> rules = defaultRules();
+    unsigned quarantineDays = 7;
+    unsigned softResetStreak = 5;   ///< 0: never reset by deliveries
+    IncidentSettings incident;
+
+    static std::vector<PolicyRule> defaultRules();
+
+    /// The longest window any rule looks back, in days; 0 when a rule looks back to
+    /// the last reset (all history).
+    unsigned longestWindowDays() const;
+};
+
+/// One countable return (hard, soft or complaint, not part of an incident).
+struct BounceFact
+{
+    std::string at;      ///< UTC "YYYY-MM-DD hh:mm:ss"
+    BounceClass bounceClass = BounceClass::Soft;
+    std::string reason;
+    std::string status;
+};
+
+/// What is stored about an address (EmailAddressTracker).
+struct AddressState
 {
     bool ignoreBounces = false;
-    unsigned hardBounces = 0;
-    unsigned softBouncesInWindow = 0;
-    unsigned complaints = 0;
-    unsigned blocks = 0;  ///< shown in explanations only; never counts
+    PolicyState state = PolicyState::Active;
+    std::optional<std::string> quarantineUntil;
+    unsigned quarantineCount = 0;
+    std::optional<std::string> countsResetAt;
+    std::optional<std::string> softCountsFrom;
+    std::string decisionRule;  ///< the rule behind the stored state
+    std::string stateReason;   ///< its summary key ("hard-bounce", "complaint", ...)
 };
 
 enum class Verdict { Send, Suppress };
@@ -41,11 +91,31 @@ enum class Verdict { Send, Suppress };
 struct PolicyDecision
 {
     Verdict verdict = Verdict::Send;
-    std::string reason;       ///< "hard-bounce", "soft-bounce", "complaint"; "" when sending
-    std::string rule;         ///< the rule that decided, e.g. "policy.hard.threshold = 1"
+    PolicyState state = PolicyState::Active;  ///< the state after this decision
+    bool changed = false;                     ///< state differs from the stored one: record it
+    std::string action;       ///< "suppress", "quarantine", "unsubscribe", "release", "" (no change)
+    std::string reason;       ///< summary key when not sending: "hard-bounce", "soft-bounce", "complaint", "quarantined", ...
+    std::string rule;         ///< the rule, e.g. "soft: class soft >= 3 within 30 days -> quarantine"
     std::string explanation;  ///< one sentence for people
+    std::string release;      ///< what would release it
+    std::vector<BounceFact> evidence;  ///< the returns that made the rule fire
+    std::optional<std::string> quarantineUntil;
+    unsigned quarantineCount = 0;
 };
 
-PolicyDecision decide(const PolicySettings& settings, const AddressHistory& history);
+/// Decides for one address at time `now` (UTC "YYYY-MM-DD hh:mm:ss"). `facts` may be
+/// in any order and may include returns outside every window.
+PolicyDecision evaluate(const PolicySettings& settings, const AddressState& state, const std::vector<BounceFact>& facts,
+                        const std::string& now);
+
+/// "YYYY-MM-DD hh:mm:ss" of `now` plus the given signed number of seconds.
+std::string shiftUtc(const std::string& now, long long seconds);
+/// The current UTC time in that form.
+std::string utcNow();
+
+const char* toString(PolicyAction action);
+const char* toString(PolicyState state);
+std::optional<PolicyState> policyStateFrom(const std::string& text);
+std::string describe(const PolicyRule& rule);
 
 } // namespace verpmail

@@ -7,12 +7,18 @@
 //   ReturnRecorder recorder(db);
 //   RecordOutcome o = recorder.record(entry);   // Recorded or Duplicate
 //
+// Domain incidents: when policy.incident.members members at one receiving domain
+// fail with the same soft or block reason within policy.incident.windowMinutes,
+// that is the receiver's problem. An incident is opened (or extended) and those
+// returns are linked to it, so the policy never counts them against the members.
+//
 // Idempotent: every entry carries a dedup key (the hash of the raw return, the
 // envelope recipient and the recipient index); recording the same return twice
 // (Postfix retrying after a lost exit status) leaves the counters as they were.
 #pragma once
 
 #include "verpmail/bounce/ParsedReturn.h"
+#include "verpmail/policy/Policy.h"
 #include "verpmail/util/Hmac.h"
 
 #include <optional>
@@ -41,7 +47,7 @@ enum class RecordOutcome { Recorded, Duplicate };
 class ReturnRecorder
 {
 public:
-    explicit ReturnRecorder(MysqlConnection& db) : _db(db) {}
+    explicit ReturnRecorder(MysqlConnection& db, IncidentSettings incident = {}) : _db(db), _incident(incident) {}
 
     /// @throws MysqlError (the transaction is rolled back).
     RecordOutcome record(const ReturnEntry& entry);
@@ -50,7 +56,13 @@ public:
     static Sha256Digest dedupKey(std::string_view rawMessage, std::string_view envelopeRecipient, std::size_t index);
 
 private:
+    /// Links this return to a domain incident (opening one when enough members at the
+    /// domain fail alike), so it does not count against the member.
+    void linkIncident(std::uint64_t bounceId, const std::string& domain, const std::string& type,
+                      const std::string& reason);
+
     MysqlConnection& _db;
+    IncidentSettings _incident;
 };
 
 /// The bounce_logs.bounce_type value for a class ("hard", "soft", ...).

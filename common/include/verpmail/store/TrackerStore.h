@@ -1,8 +1,7 @@
 // TrackerStore: reads of EmailAddressTracker and the bounce history behind it.
 //
-// One prepared statement per question; no policy here. The same soft-bounce window
-// query is used by `explain`, `report` and (streamed, for a whole list) the sender,
-// so all three always agree.
+// One prepared statement per question; no policy here (PolicyStore loads what the
+// policy reads).
 #pragma once
 
 #include "verpmail/policy/Policy.h"
@@ -32,10 +31,6 @@ struct BounceLogRow
     std::string bouncedAt, bounceType, reason, status, diagnostic, campaign;
 };
 
-/// SQL fragment: soft bounces of `t` (EmailAddressTracker alias) inside the window
-/// starting at the first '?' (a UTC datetime string), counted from the last reset.
-extern const char* const kSoftInWindowSql;
-
 class TrackerStore
 {
 public:
@@ -45,9 +40,6 @@ public:
     std::optional<std::string> emailForEncodedFrom(const std::string& localPart);
 
     std::optional<TrackerRow> find(const std::string& email);
-
-    /// The counts the policy reads for one address, counted from its last reset.
-    AddressHistory history(const TrackerRow& row, const PolicySettings& policy);
 
     /// Most recent bounce_logs rows of an address, newest first.
     std::vector<BounceLogRow> recentReturns(const std::string& email, unsigned limit);
