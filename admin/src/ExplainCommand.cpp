@@ -90,9 +90,22 @@ ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, con
     if (!decision.rule.empty())
         out << "rule:     " << decision.rule << "\n";
     out << "why:      " << decision.explanation << "\n";
-    if (!decision.evidence.empty()) {
-        out << "evidence:\n";
-        for (const BounceFact& f : decision.evidence)
+    std::vector<BounceFact> evidence = decision.evidence;
+    std::string evidenceSource;
+    if (evidence.empty() && !decision.changed && subject.state.state != PolicyState::Active) {
+        // A standing state: its evidence is what the decision that set it recorded.
+        MysqlStatement last = db.prepare(
+            "SELECT DATE_FORMAT(decided_at, '%Y-%m-%d %H:%i:%s'), evidence FROM policy_decisions WHERE email = ?"
+            " ORDER BY decided_at DESC, id DESC LIMIT 1");
+        last.execute({email});
+        if (last.fetch()) {
+            evidenceSource = " (recorded with the decision of " + last.text(0) + ")";
+            evidence = evidenceFromJson(last.text(1));
+        }
+    }
+    if (!evidence.empty()) {
+        out << "evidence" << evidenceSource << ":\n";
+        for (const BounceFact& f : evidence)
             out << "  " << f.at << "  " << toString(f.bounceClass) << "  " << (f.reason.empty() ? "-" : f.reason) << "  "
                 << (f.status.empty() ? "-" : f.status) << "\n";
     }

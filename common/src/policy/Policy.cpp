@@ -146,7 +146,7 @@ PolicyDecision evaluate(const PolicySettings& settings, const AddressState& stat
     if (state.quarantineCount > 0 && state.quarantineUntil) {
         std::vector<BounceFact> after;
         for (const BounceFact& f : facts)
-            if (f.bounceClass == BounceClass::Soft && f.at >= *state.quarantineUntil &&
+            if (f.bounceClass == BounceClass::Soft && f.at > *state.quarantineUntil &&
                 f.at >= state.countsResetAt.value_or(""))
                 after.push_back(f);
         if (!after.empty()) {
@@ -178,7 +178,7 @@ PolicyDecision evaluate(const PolicySettings& settings, const AddressState& stat
                 continue;
             // A quarantine already served does not count the same returns twice.
             if (state.quarantineCount > 0 && state.quarantineUntil && rule.action == PolicyAction::Quarantine &&
-                f.at < *state.quarantineUntil)
+                f.at <= *state.quarantineUntil)
                 continue;
             hits.push_back(f);
         }

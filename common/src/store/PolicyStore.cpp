@@ -3,6 +3,8 @@
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/util/Json.h"
 
+#include <Poco/JSON/Parser.h>
+
 namespace verpmail {
 namespace {
 
@@ -38,6 +40,25 @@ std::string evidenceJson(const std::vector<BounceFact>& evidence)
     }
     j.endArray();
     return j.str();
+}
+
+std::vector<BounceFact> evidenceFromJson(const std::string& json)
+{
+    std::vector<BounceFact> facts;
+    try {
+        Poco::JSON::Parser parser;
+        const Poco::JSON::Array::Ptr array = parser.parse(json).extract<Poco::JSON::Array::Ptr>();
+        for (std::size_t i = 0; array && i < array->size(); ++i) {
+            const Poco::JSON::Object::Ptr o = array->getObject(static_cast<unsigned>(i));
+            if (!o)
+                continue;
+            facts.push_back({o->optValue<std::string>("at", ""), classFrom(o->optValue<std::string>("class", "soft")),
+                             o->optValue<std::string>("reason", ""), o->optValue<std::string>("status", "")});
+        }
+    } catch (const Poco::Exception&) {
+        facts.clear();
+    }
+    return facts;
 }
 
 std::unordered_map<std::string, PolicySubject> PolicyStore::load(const std::vector<std::string>& emails,

@@ -47,4 +47,7 @@ private:
 /// The evidence as JSON: [{"at","class","reason","status"}...], at most 20 entries.
 std::string evidenceJson(const std::vector<BounceFact>& evidence);
 
+/// The reverse of evidenceJson; malformed text gives an empty list.
+std::vector<BounceFact> evidenceFromJson(const std::string& json);
+
 } // namespace verpmail
