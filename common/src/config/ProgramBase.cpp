@@ -100,7 +100,9 @@ void ProgramBase::loadSettings()
     config().keys("logging", loggingKeys);
     if (!loggingKeys.empty()) {
         try {
-            Poco::Util::LoggingConfigurator().configure(config().createView("logging"));
+            // configure() looks for the "logging." prefix itself: it takes the whole
+            // configuration, not a view of the logging keys.
+            Poco::Util::LoggingConfigurator().configure(Poco::AutoPtr<Poco::Util::AbstractConfiguration>(&config(), true));
             // Loggers created before this point (ours may be) keep their old channel.
             log().setChannel(Poco::Logger::root().getChannel());
             log().setLevel(Poco::Logger::root().getLevel());
