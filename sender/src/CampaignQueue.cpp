@@ -164,7 +164,7 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
             detail = "inactive";
         } else {
             const SubmitResult& r = s.result;
-            detail = r.code ? std::to_string(r.code) + " " + r.text : r.text;
+            detail = r.code ? std::to_string(r.code) + " " + (r.enhanced.empty() ? "" : r.enhanced + " ") + r.text : r.text;
             switch (r.outcome) {
             case SubmitOutcome::Accepted:
                 status = "accepted";

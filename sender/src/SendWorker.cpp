@@ -78,15 +78,10 @@ void recordRejection(MysqlConnection& db, const std::string& campaign, const Set
     result.address = s.email;
     result.action = "failed";
     result.replyCode = std::to_string(s.result.code);
-    result.diagnostic = "smtp; " + s.result.text;
-    // "550 5.1.1 text": the enhanced code, when the server gave one.
-    const std::string& text = s.result.text;
-    const auto space = text.find(' ');
-    const std::string first = text.substr(0, space);
-    if (first.size() >= 5 && (first[0] == '4' || first[0] == '5') && first[1] == '.')
-        result.status = first;
-    else
-        result.status = std::to_string(s.result.code / 100) + ".0.0";
+    // The reply as a DSN would quote it, and the enhanced code when the server gave one.
+    result.diagnostic = "smtp; " + std::to_string(s.result.code) + " " +
+                        (s.result.enhanced.empty() ? "" : s.result.enhanced + " ") + s.result.text;
+    result.status = !s.result.enhanced.empty() ? s.result.enhanced : std::to_string(s.result.code / 100) + ".0.0";
     result.remoteMta = server;
     const Classification c = classify(ReturnKind::Bounce, result);
     result.reason = c.reason;

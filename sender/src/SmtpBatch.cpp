@@ -57,6 +57,12 @@ SubmitResult resultFrom(const smtp_status_t* status)
         return r;
     r.code = status->code;
     r.text = printable(status->text ? status->text : "", 200);
+    if (status->enh_class > 0)
+        r.enhanced = std::to_string(status->enh_class) + "." + std::to_string(status->enh_subject) + "." +
+                     std::to_string(status->enh_detail);
+    // libESMTP keeps the text after the codes; make it read like the reply line.
+    while (!r.text.empty() && (r.text.back() == '\n' || r.text.back() == '\r' || r.text.back() == ' '))
+        r.text.pop_back();
     const int klass = status->code / 100;
     r.outcome = klass == 2 ? SubmitOutcome::Accepted : klass == 5 ? SubmitOutcome::Rejected : SubmitOutcome::Deferred;
     return r;

@@ -43,7 +43,8 @@ struct SubmitResult
 {
     SubmitOutcome outcome = SubmitOutcome::NotAttempted;
     int code = 0;
-    std::string text;  ///< the server's reply, bounded
+    std::string enhanced;  ///< RFC 2034 enhanced status "5.1.1", or "" when the server gave none
+    std::string text;      ///< the server's reply text, bounded
 };
 
 class SmtpBatch
