@@ -7,7 +7,8 @@ namespace verpmail {
 BoundedRead readBounded(std::istream& in, std::size_t maxBytes)
 {
     BoundedRead result;
-    std::array<char, 65536> buffer{};
+    // Not value-initialised: zeroing 64 KiB per message was 7% of --parse.
+    std::array<char, 65536> buffer;
     while (in) {
         in.read(buffer.data(), buffer.size());
         const auto got = static_cast<std::size_t>(in.gcount());

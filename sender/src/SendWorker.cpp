@@ -221,7 +221,7 @@ void SendWorker::loop()
 
         if (!toSend.empty()) {
             _queue.prepareTracker(db, toSend);
-            SmtpBatch batch(_context.smtp, campaign);
+            SmtpBatch batch(_context.smtp, campaign, _context.tls);
             for (std::size_t i = 0; i < toSend.size(); ++i)
                 batch.add(envelopes[i], toSend[i].email, std::move(wires[i]));
             try {

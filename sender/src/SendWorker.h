@@ -8,6 +8,7 @@
 #include "MessageTemplate.h"
 #include "RateLimiter.h"
 #include "SendSummary.h"
+#include "TlsClientContext.h"
 
 #include "verpmail/config/Settings.h"
 #include "verpmail/store/ListStore.h"
@@ -33,6 +34,7 @@ struct SendContext
     const MysqlOptions& mysql;
     std::string listIdDomain;
     std::string date;
+    const TlsClientContext* tls = nullptr;  ///< set when smtp.starttls is not "no"
 };
 
 /// What the workers share: the counters, the first fatal error, the stop flag.

@@ -284,10 +284,15 @@ ExitStatus SenderApp::send(SendSummary& summary)
     SendShared shared;
     shared.summary = summary;
     shared.rate = rate > 0 ? &limiter : nullptr;
-    const SendContext context{*list, message, codec, policy, smtp, sendSettings, mysql,
+    SendContext context{*list, message, codec, policy, smtp, sendSettings, mysql,
                               sendSettings.listIdDomain.empty() ? codec.settings().domain : sendSettings.listIdDomain,
                               Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::RFC1123_FORMAT)};
 
+    std::unique_ptr<TlsClientContext> tls;
+    if (smtp.starttls != StarttlsMode::No) {
+        tls = std::make_unique<TlsClientContext>(smtp.tlsCaFile, smtp.tlsVerify);
+        context.tls = tls.get();
+    }
     std::vector<std::unique_ptr<SendWorker>> workers;
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < smtp.connections; ++i) {

@@ -1,6 +1,10 @@
 #include "SmtpBatch.h"
 
+#include "TlsClientContext.h"
+
 #include "verpmail/util/Printable.h"
+
+#include <cstdarg>
 
 #include <climits>
 #include <cstdlib>
@@ -50,6 +54,41 @@ extern "C" int supplyCredentials(auth_client_request_t request, char** result, i
     return 1;
 }
 
+// libESMTP reports certificate problems as events and lets the application decide
+// through an int* in the variable arguments. Refuse unless verification is off.
+extern "C" void onSessionEvent(smtp_session_t, int event, void* arg, ...) noexcept
+{
+    auto* state = static_cast<SmtpBatch::TlsEvents*>(arg);
+    va_list args;
+    va_start(args, arg);
+    int* ok = nullptr;
+    switch (event) {
+    case SMTP_EV_INVALID_PEER_CERTIFICATE:
+        (void)va_arg(args, long);  // the verification result
+        ok = va_arg(args, int*);
+        state->problem = "the server's certificate does not verify";
+        break;
+    case SMTP_EV_NO_PEER_CERTIFICATE:
+        ok = va_arg(args, int*);
+        state->problem = "the server sent no certificate";
+        break;
+    case SMTP_EV_WRONG_PEER_CERTIFICATE:
+        ok = va_arg(args, int*);
+        state->problem = "the server's certificate is for another host";
+        break;
+    case SMTP_EV_NO_CLIENT_CERTIFICATE:
+        ok = va_arg(args, int*);
+        *ok = 1;  // we never present one
+        ok = nullptr;
+        break;
+    default:
+        break;
+    }
+    if (ok)
+        *ok = state->verify ? 0 : 1;
+    va_end(args);
+}
+
 SubmitResult resultFrom(const smtp_status_t* status)
 {
     SubmitResult r;
@@ -70,12 +109,13 @@ SubmitResult resultFrom(const smtp_status_t* status)
 
 } // namespace
 
-SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId)
+SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const TlsClientContext* tls)
     : _session(smtp_create_session()), _envelopeId(std::move(envelopeId))
 {
     if (!_session)
         throw SmtpUnavailable("libESMTP cannot create a session");
     smtp_session_t s = _session.get();
+    _server = settings.server;
     if (!smtp_set_server(s, settings.server.c_str()))
         throw SmtpUnavailable("bad smtp.server " + settings.server);
     if (!settings.helo.empty())
@@ -87,9 +127,15 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId)
     smtp_set_timeout(s, Timeout_TRANSFER, ms);
     smtp_set_timeout(s, Timeout_DATA2, ms);
 
-    if (settings.starttls != StarttlsMode::No &&
-        !smtp_starttls_enable(s, settings.starttls == StarttlsMode::Required ? Starttls_REQUIRED : Starttls_ENABLED))
-        throw SmtpUnavailable("libESMTP was built without STARTTLS support (smtp.starttls)");
+    if (settings.starttls != StarttlsMode::No) {
+        if (!tls)
+            throw SmtpUnavailable("smtp.starttls is set but no TLS context was made");
+        if (!smtp_starttls_enable(s, settings.starttls == StarttlsMode::Required ? Starttls_REQUIRED : Starttls_ENABLED) ||
+            !smtp_starttls_set_ctx(s, tls->native()))
+            throw SmtpUnavailable("libESMTP was built without STARTTLS support (smtp.starttls)");
+        _tlsEvents.verify = tls->verify();
+        smtp_set_eventcb(s, onSessionEvent, &_tlsEvents);
+    }
     if (!settings.authUser.empty()) {
         static const bool initialized = [] {
             auth_client_init();
@@ -149,10 +195,14 @@ void SmtpBatch::run()
         anyReply = anyReply || r.outcome != SubmitOutcome::NotAttempted;
         _results.push_back(std::move(r));
     }
+    if (!anyReply && !_tlsEvents.problem.empty())
+        throw SmtpUnavailable("STARTTLS with " + _server + " failed: " + _tlsEvents.problem +
+                              " (smtp.tlsCaFile, smtp.tlsVerify)");
     if (!ok && !anyReply) {
         char buffer[256];
         const char* why = smtp_strerror(smtp_errno(), buffer, sizeof buffer);
-        throw SmtpUnavailable(std::string("SMTP session failed: ") + (why ? why : "unknown error"));
+        throw SmtpUnavailable(std::string("SMTP session failed: ") +
+                              (!_tlsEvents.problem.empty() ? "STARTTLS: " + _tlsEvents.problem : why ? why : "unknown error"));
     }
 }
 

@@ -12,6 +12,9 @@
 
 #include "verpmail/config/Settings.h"
 
+// OpenSSL first: libesmtp.h declares smtp_starttls_set_ctx only when it is included.
+#include <openssl/ssl.h>
+
 #include <auth-client.h>
 #include <libesmtp.h>
 
@@ -47,10 +50,13 @@ struct SubmitResult
     std::string text;      ///< the server's reply text, bounded
 };
 
+class TlsClientContext;
+
 class SmtpBatch
 {
 public:
-    SmtpBatch(const SmtpSettings& settings, std::string envelopeId);
+    /// @param tls the run's TLS context, required when smtp.starttls is not "no".
+    SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const TlsClientContext* tls = nullptr);
     SmtpBatch(const SmtpBatch&) = delete;
     SmtpBatch& operator=(const SmtpBatch&) = delete;
 
@@ -62,6 +68,14 @@ public:
     void run();
 
     const std::vector<SubmitResult>& results() const { return _results; }
+
+    /// What libESMTP's event callback needs: the decision on certificate problems, and
+    /// where to leave the reason for a refused one.
+    struct TlsEvents
+    {
+        bool verify = true;
+        std::string problem;
+    };
 
 private:
     struct SessionDeleter
@@ -87,6 +101,8 @@ private:
     std::vector<std::unique_ptr<Message>> _messages;  // stable addresses for the callback
     std::vector<SubmitResult> _results;
     std::string _envelopeId;
+    TlsEvents _tlsEvents;
+    std::string _server;
 };
 
 } // namespace verpmail

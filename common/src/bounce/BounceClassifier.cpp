@@ -33,14 +33,18 @@ std::string_view lookupCode(const std::vector<CodeRule>& rules, std::string_view
 }
 
 // Matches a phrase whose (single) '*' stands for exactly one word ("host * not found").
-bool matchesPhrase(std::string_view text, std::string_view phrase)
+bool matchesPhrase(std::string_view text, const bounce::BigramFilter& filter, std::string_view phrase)
 {
     const std::size_t star = phrase.find('*');
+    // Performance: skip phrases whose byte pairs the text does not have (same answer).
+    if (!filter.mayContain(phrase.substr(0, star)) ||
+        (star != std::string_view::npos && !filter.mayContain(phrase.substr(star + 1))))
+        return false;
     if (star == std::string_view::npos)
-        return text.find(phrase) != std::string_view::npos;
+        return bounce::findBytes(text, phrase) != std::string_view::npos;
     const std::string_view head = phrase.substr(0, star);
     const std::string_view tail = phrase.substr(star + 1);
-    for (std::size_t at = text.find(head); at != std::string_view::npos; at = text.find(head, at + 1))
+    for (std::size_t at = bounce::findBytes(text, head); at != std::string_view::npos; at = bounce::findBytes(text, head, at + 1))
     {
         std::size_t cursor = at + head.size();
         const std::size_t wordStart = cursor;
@@ -57,8 +61,9 @@ std::string_view lookupPhrase(std::string_view diagnostic)
     if (diagnostic.empty())
         return {};
     const std::string text = bounce::toLower(bounce::collapseSpace(diagnostic, 4000));
+    const bounce::BigramFilter filter(text);
     for (const auto& rule : bounce::phraseRules())
-        if (matchesPhrase(text, rule.phrase))
+        if (matchesPhrase(text, filter, rule.phrase))
             return rule.reason;
     return {};
 }

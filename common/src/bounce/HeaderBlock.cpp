@@ -4,12 +4,89 @@
 #include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
 
-#include <Poco/Net/MessageHeader.h>
-#include <Poco/Net/NameValueCollection.h>
 
 namespace verpmail::bounce {
 
 namespace {
+
+bool isPocoSpace(char c)
+{
+    // Poco::Ascii::isSpace: blank, tab, LF, VT, FF, CR.
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+void trimRight(std::string& s)
+{
+    std::size_t n = s.size();
+    while (n > 0 && isPocoSpace(s[n - 1]))
+        --n;
+    s.resize(n);
+}
+
+// The same splitting as Poco::Net::MessageHeader::splitParameters (value; name=value;
+// name="quoted \" value"), written out so the bouncer need not load libPocoNet, whose
+// dynamic linking cost more than parsing a return (issue 3: per-invocation cost).
+void splitParameters(std::string_view s, std::string& value, std::vector<std::pair<std::string, std::string>>& params)
+{
+    std::size_t i = 0;
+    const std::size_t end = s.size();
+    while (i != end && isPocoSpace(s[i]))
+        ++i;
+    while (i != end && s[i] != ';')
+        value += s[i++];
+    trimRight(value);
+    if (i != end)
+        ++i;
+    std::string name;
+    std::string pvalue;
+    while (i != end)
+    {
+        name.clear();
+        pvalue.clear();
+        while (i != end && isPocoSpace(s[i]))
+            ++i;
+        while (i != end && s[i] != '=' && s[i] != ';')
+            name += s[i++];
+        trimRight(name);
+        if (i != end && s[i] != ';')
+            ++i;
+        while (i != end && isPocoSpace(s[i]))
+            ++i;
+        while (i != end && s[i] != ';')
+        {
+            if (s[i] == '"')
+            {
+                ++i;
+                while (i != end && s[i] != '"')
+                {
+                    if (s[i] == '\\')
+                    {
+                        ++i;
+                        if (i != end)
+                            pvalue += s[i++];
+                    }
+                    else
+                        pvalue += s[i++];
+                }
+                if (i != end)
+                    ++i;
+            }
+            else if (s[i] == '\\')
+            {
+                ++i;
+                if (i != end)
+                    pvalue += s[i++];
+            }
+            else
+                pvalue += s[i++];
+        }
+        trimRight(pvalue);
+        if (!name.empty())
+            params.emplace_back(name, pvalue);
+        if (i != end)
+            ++i;
+    }
+}
 
 bool isFieldNameChar(char c)
 {
@@ -190,8 +267,8 @@ ContentType parseContentType(std::string_view value)
     try
     {
         std::string mainValue;
-        Poco::Net::NameValueCollection params;
-        Poco::Net::MessageHeader::splitParameters(std::string(trimmed), mainValue, params);
+        std::vector<std::pair<std::string, std::string>> params;
+        splitParameters(trimmed, mainValue, params);
         result.type = toLower(trim(mainValue));
         for (const auto& [name, paramValue] : params)
             result.params[toLower(name)] = paramValue;

@@ -203,9 +203,10 @@ std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
         if (!line.empty() && line.size() < 200)
         {
             const std::string lower = toLower(line);
+            const BigramFilter filter(lower);
             for (std::string_view marker : originalMarkers())
             {
-                if (lower.find(marker) != std::string::npos)
+                if (filter.mayContain(marker) && findBytes(lower, marker) != std::string_view::npos)
                 {
                     if (contentStart)
                         *contentStart = next;

@@ -3,6 +3,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace verpmail::bounce {
@@ -78,17 +79,77 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 {
     if (needle.empty())
         return from <= haystack.size() ? from : std::string_view::npos;
-    if (haystack.size() < needle.size())
+    if (haystack.size() < needle.size() || from > haystack.size() - needle.size())
         return std::string_view::npos;
+    // Performance: jump between candidate first characters with memchr (both cases of a
+    // letter) instead of lower-casing every byte; the comparison is the same ASCII one.
     const char first = lowerChar(needle[0]);
-    for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i)
+    const char firstUpper = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 'a' + 'A') : first;
+    const std::string_view rest = needle.substr(1);
+    const std::size_t last = haystack.size() - needle.size();  // last possible start
+    const char* base = haystack.data();
+    std::size_t i = from;
+    while (i <= last)
     {
-        if (lowerChar(haystack[i]) != first)
-            continue;
-        if (iequals(haystack.substr(i, needle.size()), needle))
-            return i;
+        const std::size_t span = last - i + 1;
+        const void* lo = std::memchr(base + i, first, span);
+        std::size_t at = lo ? static_cast<std::size_t>(static_cast<const char*>(lo) - base) : std::string_view::npos;
+        if (firstUpper != first)
+        {
+            const std::size_t upSpan = (at == std::string_view::npos ? last + 1 : at) - i;
+            if (const void* up = upSpan ? std::memchr(base + i, firstUpper, upSpan) : nullptr)
+                at = static_cast<std::size_t>(static_cast<const char*>(up) - base);
+        }
+        if (at == std::string_view::npos)
+            break;
+        if (iequals(haystack.substr(at + 1, rest.size()), rest))
+            return at;
+        i = at + 1;
     }
     return std::string_view::npos;
+}
+
+std::size_t findBytes(std::string_view text, std::string_view needle, std::size_t from)
+{
+    if (from > text.size())
+        return std::string_view::npos;
+    if (needle.empty())
+        return from;
+    if (text.size() - from < needle.size())
+        return std::string_view::npos;
+    const char* base = text.data();
+    const std::size_t last = text.size() - needle.size();
+    for (std::size_t i = from; i <= last;)
+    {
+        const void* hit = std::memchr(base + i, needle[0], last - i + 1);
+        if (!hit)
+            break;
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
+        if (std::memcmp(base + at + 1, needle.data() + 1, needle.size() - 1) == 0)
+            return at;
+        i = at + 1;
+    }
+    return std::string_view::npos;
+}
+
+BigramFilter::BigramFilter(std::string_view text)
+{
+    for (std::size_t i = 1; i < text.size(); ++i)
+    {
+        const unsigned k = slot(static_cast<unsigned char>(text[i - 1]), static_cast<unsigned char>(text[i]));
+        _bits[k >> 6] |= std::uint64_t{1} << (k & 63u);
+    }
+}
+
+bool BigramFilter::mayContain(std::string_view needle) const
+{
+    for (std::size_t i = 1; i < needle.size(); ++i)
+    {
+        const unsigned k = slot(static_cast<unsigned char>(needle[i - 1]), static_cast<unsigned char>(needle[i]));
+        if ((_bits[k >> 6] & (std::uint64_t{1} << (k & 63u))) == 0)
+            return false;
+    }
+    return true;
 }
 
 std::string_view trim(std::string_view text)
@@ -103,22 +164,20 @@ std::string_view trim(std::string_view text)
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes)
 {
     text = text.substr(0, std::min(text.size(), maxBytes));
+    // Performance: copy the runs between CRs in one piece (most mail has LF or CRLF ends
+    // and whole messages pass through here) instead of one push_back per byte.
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i)
+    std::size_t start = 0;
+    for (std::size_t cr = text.find('\r'); cr != std::string_view::npos; cr = text.find('\r', start))
     {
-        const char c = text[i];
-        if (c == '\r')
-        {
-            out.push_back('\n');
-            if (i + 1 < text.size() && text[i + 1] == '\n')
-                ++i;
-        }
-        else
-        {
-            out.push_back(c);
-        }
+        out.append(text.data() + start, cr - start);
+        out.push_back('\n');
+        start = cr + 1;
+        if (start < text.size() && text[start] == '\n')
+            ++start;
     }
+    out.append(text.data() + start, text.size() - start);
     return out;
 }
 
@@ -350,11 +409,19 @@ std::string findSmtpCommand(std::string_view text)
         {"did not like our mail from", "MAIL"}, {"did not like our data", "DATA"},             {"smtp command data", "DATA"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
         {"after initial connection", "CONN"},  {"refused to talk to me", "CONN"},
     };
+    // Performance: lower-case the text once and search it with plain find (memchr +
+    // memcmp) instead of 27 case-insensitive scans; the phrases are lower-case ASCII,
+    // so the positions are those ifind would give.
+    const std::string lowered = toLower(text);
+    const std::string_view haystack(lowered);
+    const BigramFilter filter(haystack);
     std::size_t best = std::string_view::npos;
     std::string_view command;
     for (const auto& [phrase, name] : phrases)
     {
-        const std::size_t at = ifind(text, phrase);
+        if (!filter.mayContain(phrase))
+            continue;
+        const std::size_t at = findBytes(haystack, phrase);
         if (at < best)
         {
             best = at;

@@ -98,6 +98,11 @@ SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
         s.starttls = StarttlsMode::Required;
     else
         throw ConfigError("smtp.starttls must be no, enabled or required, got \"" + starttls + "\"");
+    s.tlsCaFile = stringKey(config, keys::kSmtpTlsCaFile);
+    const std::string verify = Poco::toLower(stringKey(config, keys::kSmtpTlsVerify));
+    if (verify != "yes" && verify != "no")
+        throw ConfigError("smtp.tlsVerify must be yes or no, got \"" + verify + "\"");
+    s.tlsVerify = verify == "yes";
     const std::string authFile = stringKey(config, keys::kSmtpAuthFile);
     if (!authFile.empty())
         readSmtpAuthFile(authFile, s);

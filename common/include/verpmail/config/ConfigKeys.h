@@ -36,6 +36,8 @@ inline constexpr Key kSmtpConnections   {"smtp.connections",    "8",            
 inline constexpr Key kSmtpMaxAttempts   {"smtp.maxAttempts",    "3",                    "submissions of a message answered 4xx before it is reported deferred"};
 inline constexpr Key kSmtpRetryDelay    {"smtp.retryDelay",     "5",                    "seconds before a 4xx is retried in the same run"};
 inline constexpr Key kSmtpStarttls      {"smtp.starttls",       "no",                   "no, enabled (if offered) or required"};
+inline constexpr Key kSmtpTlsCaFile    {"smtp.tlsCaFile",      "",                     "CA certificates (PEM) to verify the server with (default: the system's)"};
+inline constexpr Key kSmtpTlsVerify    {"smtp.tlsVerify",      "yes",                  "verify the server's certificate and host name (yes/no)"};
 inline constexpr Key kSmtpAuthFile      {"smtp.authFile",       "",                     "file (mode 0600) with 'username = ...' and 'password = ...' for SMTP AUTH"};
 
 inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",                     "https unsubscribe URL; {list}, {address} and {token} are replaced"};
@@ -68,7 +70,7 @@ inline constexpr const Key* kAll[] = {
     &kMysqlOptionFile, &kMysqlOptionGroup, &kMysqlConnectTimeout, &kMysqlReadTimeout, &kMysqlWriteTimeout,
     &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile,
     &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections, &kSmtpMaxAttempts,
-    &kSmtpRetryDelay, &kSmtpStarttls, &kSmtpAuthFile,
+    &kSmtpRetryDelay, &kSmtpStarttls, &kSmtpTlsCaFile, &kSmtpTlsVerify, &kSmtpAuthFile,
     &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
     &kPolicyRules, &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,

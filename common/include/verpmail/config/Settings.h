@@ -28,6 +28,8 @@ struct SmtpSettings
     unsigned maxAttempts = 3;
     unsigned retryDelaySeconds = 5;
     StarttlsMode starttls = StarttlsMode::No;
+    std::string tlsCaFile;     ///< "" : the system's trust store
+    bool tlsVerify = true;
     std::string authUser;      ///< from smtp.authFile; empty: no AUTH
     std::string authPassword;
 };
