@@ -13,6 +13,7 @@ namespace verpmail {
 namespace {
 
 constexpr std::size_t kExamples = 5;
+constexpr std::size_t kListedChanges = 10000;  // JSON lists each change up to this many
 constexpr std::int64_t kPage = 1000;
 
 struct Transition
@@ -33,6 +34,11 @@ ExitStatus simulatePolicy(MysqlConnection& db, const Poco::Util::AbstractConfigu
 
     // Every address that has a state or a countable return; the others cannot change.
     std::map<std::pair<std::string, std::string>, Transition> transitions;
+    struct Change
+    {
+        std::string address, from, to, rule;
+    };
+    std::vector<Change> changes;
     std::uint64_t evaluated = 0, unchanged = 0;
     std::string after;
     for (;;) {
@@ -60,6 +66,8 @@ ExitStatus simulatePolicy(MysqlConnection& db, const Poco::Util::AbstractConfigu
             ++t.byRule[d.rule];
             if (t.examples.size() < kExamples)
                 t.examples.push_back(email);
+            if (changes.size() < kListedChanges)
+                changes.push_back({email, toString(s.state.state), toString(d.state), d.rule});
         }
         if (static_cast<std::int64_t>(emails.size()) < kPage)
             break;
@@ -81,6 +89,10 @@ ExitStatus simulatePolicy(MysqlConnection& db, const Poco::Util::AbstractConfigu
                 j.value(e);
             j.endArray().endObject();
         }
+        j.endArray().key("changed").beginArray();
+        for (const Change& c : changes)
+            j.beginObject().key("address").value(c.address).key("from").value(c.from).key("to").value(c.to)
+                .key("rule").value(c.rule).endObject();
         j.endArray().endObject();
         out << j.str() << "\n";
         return ExitStatus::Ok;

@@ -94,7 +94,7 @@ assert_eq "$(msgs_of "$S1")" 3 "p2: a soft bounce after the quarantine suppresse
 assert_eq "$(state_of "$S1")" suppressed "p2: $S1 state suppressed"
 explain=$(vadmin explain "$S1" 2>&1 || true)
 assert_match "$explain" "soft bounce after quarantine -> suppress" "p2: explain names the rule"
-assert_match "$explain" "evidence[^\n]*:.*soft +mailboxfull +5.2.2" "p2: explain lists the evidence"
+assert_match "$explain" "evidence.*soft +mailboxfull +5\.2\.2" "p2: explain lists the evidence"
 assert_eq "$(sql_value "SELECT COUNT(*) FROM policy_decisions WHERE email = $(sql_quote "$S1")")" 3 \
     "p2: three decisions recorded (quarantine, release, suppress)"
 
