@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS bounce_daily (
     bounce_type   VARCHAR(16) NOT NULL,
     bounce_reason VARCHAR(64) NOT NULL DEFAULT '',
     campaign      VARCHAR(64) CHARACTER SET ascii NOT NULL DEFAULT '',
-    returns       INT UNSIGNED NOT NULL DEFAULT 0,
+    return_count  INT UNSIGNED NOT NULL DEFAULT 0,
     PRIMARY KEY (day, domain, bounce_type, bounce_reason, campaign),
     KEY ix_bounce_daily_campaign (campaign, day)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

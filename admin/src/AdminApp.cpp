@@ -1,9 +1,13 @@
 #include "AdminApp.h"
 
+#include "AddressCommands.h"
 #include "ExplainCommand.h"
+#include "MemberCommands.h"
 #include "MemberFile.h"
-#include "SuppressionReport.h"
-#include "TextTable.h"
+#include "PolicyCommands.h"
+#include "PurgeCommand.h"
+#include "ReportCommand.h"
+#include "reports/ReportWindow.h"
 
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/Migrations.h"
@@ -11,8 +15,6 @@
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/EmailAddress.h"
 #include "verpmail/store/ListStore.h"
-#include "verpmail/store/TrackerStore.h"
-#include "verpmail/util/Json.h"
 #include "verpmail/util/Printable.h"
 
 #include <Poco/Util/Option.h>
@@ -20,16 +22,31 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
 namespace verpmail {
 namespace {
 
+void expectArgs(const std::vector<std::string>& args, std::size_t min, std::size_t max, const char* synopsis)
+{
+    if (args.size() < min || args.size() > max)
+        throw AdminError(ExitStatus::Usage, std::string("usage: verpmail-admin ") + synopsis);
+}
+
 void expectArgs(const std::vector<std::string>& args, std::size_t count, const char* synopsis)
 {
-    if (args.size() != count)
-        throw AdminError(ExitStatus::Usage, std::string("usage: verpmail-admin ") + synopsis);
+    expectArgs(args, count, count, synopsis);
+}
+
+bool onOff(const std::string& value)
+{
+    if (value == "on")
+        return true;
+    if (value == "off")
+        return false;
+    throw AdminError(ExitStatus::Usage, "usage: verpmail-admin ignore ADDRESS on|off");
 }
 
 } // namespace
@@ -39,9 +56,18 @@ AdminApp::AdminApp() : ProgramBase("verpmail-admin", false) {}
 void AdminApp::defineOptions(Poco::Util::OptionSet& options)
 {
     ProgramBase::defineOptions(options);
+    auto valued = [&](const char* name, const char* help, const char* arg) {
+        options.addOption(Poco::Util::Option(name, "", help).required(false).repeatable(false).argument(arg));
+    };
+    auto flag = [&](const char* name, const char* help) {
+        options.addOption(Poco::Util::Option(name, "", help).required(false).repeatable(false));
+    };
     options.addOption(Poco::Util::Option("from", "f", "list From address").required(false).repeatable(false).argument("ADDRESS"));
-    options.addOption(Poco::Util::Option("format", "", "report format").required(false).repeatable(false).argument("FORMAT"));
-    options.addOption(Poco::Util::Option("skip-invalid", "", "import valid lines only").required(false).repeatable(false));
+    valued("format", "output format", "FORMAT");
+    valued("since", "report window", "WHEN");
+    valued("older-than", "purge cutoff", "AGE");
+    flag("skip-invalid", "import valid lines only");
+    flag("dry-run", "count, change nothing");
 }
 
 void AdminApp::handleOption(const std::string& name, const std::string& value)
@@ -51,15 +77,24 @@ void AdminApp::handleOption(const std::string& name, const std::string& value)
         _from = value;
     else if (name == "format")
         _format = value;
+    else if (name == "since")
+        _since = value;
+    else if (name == "older-than")
+        _olderThan = value;
     else if (name == "skip-invalid")
         _skipInvalid = true;
+    else if (name == "dry-run")
+        _dryRun = true;
+    else
+        return;
+    _given.insert(name);
 }
 
 void AdminApp::printHelp() const
 {
     std::cout <<
         "NAME\n"
-        "  verpmail-admin - manage verpmail lists, explain and report bounce decisions\n"
+        "  verpmail-admin - manage verpmail lists and addresses, explain and report bounces\n"
         "\n"
         "SYNOPSIS\n"
         "  verpmail-admin [--config FILE] [--define KEY=VALUE]... COMMAND ...\n"
@@ -70,25 +105,83 @@ void AdminApp::printHelp() const
         "  list create NAME --from ADDRESS\n"
         "      Create a list. NAME is 1-64 characters of a-z 0-9 . _ - (it appears in\n"
         "      List-Id); ADDRESS is the From used when a message has none.\n"
+        "  members add LIST ADDRESS [NAME]\n"
+        "      Add one member, or re-activate it and set its name.\n"
+        "  members remove LIST ADDRESS\n"
+        "      Delete one membership (the address's bounce history stays).\n"
         "  members import LIST FILE [--skip-invalid]\n"
         "      Add members, one per line: \"address\" or \"address,name\" (# comments and\n"
         "      blank lines are skipped). Existing members are re-activated and their\n"
         "      name refreshed. Any invalid line aborts the import unless --skip-invalid.\n"
+        "  members export LIST [--format csv|json]\n"
+        "      Every member, streamed: address, name, active, bounce_status. csv\n"
+        "      (default, RFC 4180, with a header line) or a JSON array of objects.\n"
+        "  unsubscribe LIST ADDRESS\n"
+        "  resubscribe LIST ADDRESS\n"
+        "      Stop or resume mail to a member of LIST (members.active 0 or 1).\n"
+        "  reset ADDRESS\n"
+        "      Start the address afresh: hard, soft and complaint counts to zero, policy\n"
+        "      state active, no quarantine or suppression, counting restarts now (older\n"
+        "      returns are history). Records a policy decision \"admin reset\" with the\n"
+        "      counts before. The next send mails the address again.\n"
+        "  ignore ADDRESS on|off\n"
+        "      IgnoreBounces: on, returns are recorded but never stop mail to ADDRESS.\n"
         "  explain ADDRESS\n"
         "      The tracker row, list memberships, recent returns, the policy decision,\n"
-        "      why, and what would release it.\n"
-        "  report suppressed [--format table|json]\n"
-        "      Every address the policy suppresses now, with reason and evidence. JSON is\n"
-        "      an array of objects: address, reason, rule, explanation, hard_bounces,\n"
-        "      soft_bounces_in_window, complaints, blocks, last_bounce, suppressed_at.\n"
+        "      the rule and evidence behind it, and what would release it.\n"
+        "  policy simulate [--format table|json]\n"
+        "      Which addresses would change state under the configured policy (try\n"
+        "      rules with --define policy.KEY=VALUE). Changes nothing.\n"
+        "  report summary|suppressed|domains|reasons|campaign [ID]|trend\n"
+        "         [--since 30d] [--format table|csv|json|html]\n"
+        "      summary     totals, returns per day by class, the 20 domains with the\n"
+        "                  most returns and their bounce rate, suppressed addresses by\n"
+        "                  reason, campaigns, reasons. --format html is the dashboard:\n"
+        "                  one self-contained page with four SVG charts.\n"
+        "      suppressed  every address the policy does not mail now, with reason, rule,\n"
+        "                  explanation and counts (the current state: --since does not\n"
+        "                  apply).\n"
+        "      domains     every receiving domain with sends or returns: sent, returns by\n"
+        "                  class, bounce rate.\n"
+        "      reasons     returns by class and reason, with their share.\n"
+        "      campaign ID one campaign, all its history: send_log states, returns by\n"
+        "                  class, bounce rate, its domains and reasons. Without ID: every\n"
+        "                  campaign with sends or returns in the window.\n"
+        "      trend       per day: accepted, rejected, returns by class, bounce rate.\n"
+        "      --since is Nd, Nh or a date YYYY-MM-DD (from its midnight); default 30d.\n"
+        "      Times and days are UTC. The bounce rate is hard + soft + block returns per\n"
+        "      100 messages sent (send_log accepted + rejected). Returns count from the\n"
+        "      live bounce_logs and, for purged days, from the daily roll-ups, so totals\n"
+        "      stay the same after a purge (a purged day counts whole).\n"
+        "      table: aligned text; csv: the first table (summary: its totals); json: a\n"
+        "      one-table report is an array of objects, the others an object with report,\n"
+        "      since, until and one key per table; html: no script, no external link.\n"
+        "  purge --older-than AGE [--dry-run]\n"
+        "      Move returns from before midnight UTC AGE ago (90d, or a date) into the\n"
+        "      daily roll-ups and delete them with their raw messages, 10,000 rows per\n"
+        "      transaction. Keeps what the policy still counts: AGE must reach past every\n"
+        "      rule's window, and returns a window-less rule (hard, complaint) may still\n"
+        "      match are kept until the address is suppressed or reset. send_log is kept.\n"
+        "      --dry-run prints what would go.\n"
+        "\n"
+        "  Every command that changes data writes an admin_audit row (time, Unix user and\n"
+        "  SUDO_USER, action, target, detail) in the same transaction as the change.\n"
         "\n"
         "OPTIONS\n"
         << commonOptionsHelp() <<
+        "  --format FORMAT     output format, see the command\n"
+        "  --since WHEN        report window: Nd, Nh or YYYY-MM-DD [30d]\n"
+        "  --older-than AGE    purge cutoff: Nd or YYYY-MM-DD\n"
+        "  --dry-run           purge: count only\n"
+        "  --skip-invalid      members import: import the valid lines only\n"
+        "  --from ADDRESS      list create: the list's From address\n"
         "\n"
         "EXIT STATUS\n"
-        "  0 success; 64 usage error; 65 bad input (unknown list or address, invalid\n"
-        "  member lines, list exists); 66 input file unreadable; 70 internal or schema\n"
-        "  error; 75 database unavailable (retry later); 78 configuration error.\n";
+        "  0 success; 64 usage error (unknown command or option, bad --since, --format\n"
+        "  or --older-than); 65 bad input (unknown list, address or campaign, invalid\n"
+        "  member lines, list exists, not a member); 66 input file unreadable; 70\n"
+        "  internal or schema error; 75 database unavailable (retry later); 78\n"
+        "  configuration error.\n";
 }
 
 int AdminApp::main(const std::vector<std::string>& args)
@@ -110,7 +203,7 @@ int AdminApp::main(const std::vector<std::string>& args)
     } catch (const MysqlError& e) {
         code = e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
         error = std::string("database: ") + e.what() +
-                (e.errorNumber() == 1146 ? " (run: verpmail-admin db migrate)" : "");
+                (e.errorNumber() == 1146 || e.errorNumber() == 1054 ? " (run: verpmail-admin db migrate)" : "");
     } catch (const std::exception& e) {
         code = ExitStatus::Software;
         error = std::string("internal error: ") + e.what();
@@ -120,47 +213,127 @@ int AdminApp::main(const std::vector<std::string>& args)
     return toInt(code);
 }
 
+void AdminApp::allowOptions(const std::string& command, std::initializer_list<const char*> allowed) const
+{
+    for (const std::string& given : _given) {
+        bool ok = false;
+        for (const char* a : allowed)
+            ok = ok || given == a;
+        if (!ok)
+            throw AdminError(ExitStatus::Usage, "--" + given + " does not apply to " + command + " (see --help)");
+    }
+}
+
+std::string AdminApp::format(std::initializer_list<const char*> allowed, const char* fallback) const
+{
+    if (_format.empty())
+        return fallback;
+    std::string list;
+    for (const char* a : allowed) {
+        if (_format == a)
+            return _format;
+        list += (list.empty() ? "" : "|") + std::string(a);
+    }
+    throw AdminError(ExitStatus::Usage, "--format must be " + list + ", not \"" + printable(_format, 20) + "\"");
+}
+
+MysqlConnection AdminApp::connect()
+{
+    loadSettings();
+    return MysqlConnection(mysqlOptionsFrom(config()));
+}
+
 ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
 {
-    const std::string command = args.empty() ? "" : args[0] + (args.size() > 1 ? " " + args[1] : "");
-    const std::vector<std::string> rest(args.size() > 2 ? args.begin() + 2 : args.end(), args.end());
     if (args.empty())
         throw AdminError(ExitStatus::Usage, "a command is required (see --help)");
+    const std::string& verb = args[0];
+    const std::string sub = args.size() > 1 ? args[1] : "";
+    const std::vector<std::string> rest1(args.begin() + 1, args.end());
+    const std::vector<std::string> rest2(args.size() > 2 ? args.begin() + 2 : args.end(), args.end());
 
-    // Parse everything before touching the configuration or the database.
-    if (command == "db migrate") {
-        expectArgs(rest, 0, "db migrate");
-        loadSettings();
+    // Each branch checks its arguments and options before touching the
+    // configuration or the database.
+    if (verb == "db" && sub == "migrate") {
+        expectArgs(rest2, 0, "db migrate");
+        allowOptions("db migrate", {});
         return dbMigrate();
     }
-    if (command == "list create") {
-        expectArgs(rest, 1, "list create NAME --from ADDRESS");
-        loadSettings();
-        return listCreate(rest[0]);
+    if (verb == "list" && sub == "create") {
+        expectArgs(rest2, 1, "list create NAME --from ADDRESS");
+        allowOptions("list create", {"from"});
+        return listCreate(rest2[0]);
     }
-    if (command == "members import") {
-        expectArgs(rest, 2, "members import LIST FILE");
-        loadSettings();
-        return membersImport(rest[0], rest[1]);
+    if (verb == "members" && sub == "add") {
+        expectArgs(rest2, 2, 3, "members add LIST ADDRESS [NAME]");
+        allowOptions("members add", {});
+        MysqlConnection db = connect();
+        return membersAdd(db, rest2[0], rest2[1], rest2.size() > 2 ? rest2[2] : "", std::cout);
     }
-    if (args[0] == "explain") {
-        expectArgs(std::vector<std::string>(args.begin() + 1, args.end()), 1, "explain ADDRESS");
-        loadSettings();
-        return explain(args[1]);
+    if (verb == "members" && sub == "remove") {
+        expectArgs(rest2, 2, "members remove LIST ADDRESS");
+        allowOptions("members remove", {});
+        MysqlConnection db = connect();
+        return membersRemove(db, rest2[0], rest2[1], std::cout);
     }
-    if (command == "report suppressed") {
-        expectArgs(rest, 0, "report suppressed [--format table|json]");
-        if (_format != "table" && _format != "json")
-            throw AdminError(ExitStatus::Usage, "--format must be table or json");
-        loadSettings();
-        return reportSuppressed();
+    if (verb == "members" && sub == "import") {
+        expectArgs(rest2, 2, "members import LIST FILE [--skip-invalid]");
+        allowOptions("members import", {"skip-invalid"});
+        return membersImport(rest2[0], rest2[1]);
     }
-    throw AdminError(ExitStatus::Usage, "unknown command \"" + printable(command, 60) + "\" (see --help)");
+    if (verb == "members" && sub == "export") {
+        expectArgs(rest2, 1, "members export LIST [--format csv|json]");
+        allowOptions("members export", {"format"});
+        const std::string f = format({"csv", "json"}, "csv");
+        MysqlConnection db = connect();
+        return membersExport(db, rest2[0], f, std::cout);
+    }
+    if (verb == "unsubscribe" || verb == "resubscribe") {
+        expectArgs(rest1, 2, verb == "unsubscribe" ? "unsubscribe LIST ADDRESS" : "resubscribe LIST ADDRESS");
+        allowOptions(verb, {});
+        MysqlConnection db = connect();
+        return setSubscribed(db, rest1[0], rest1[1], verb == "resubscribe", std::cout);
+    }
+    if (verb == "reset") {
+        expectArgs(rest1, 1, "reset ADDRESS");
+        allowOptions("reset", {});
+        MysqlConnection db = connect();
+        return resetAddress(db, rest1[0], std::cout);
+    }
+    if (verb == "ignore") {
+        expectArgs(rest1, 2, "ignore ADDRESS on|off");
+        allowOptions("ignore", {});
+        const bool on = onOff(rest1[1]);
+        MysqlConnection db = connect();
+        return ignoreAddress(db, rest1[0], on, std::cout);
+    }
+    if (verb == "explain") {
+        expectArgs(rest1, 1, "explain ADDRESS");
+        allowOptions("explain", {});
+        MysqlConnection db = connect();
+        return explainAddress(db, policySettingsFrom(config()), rest1[0], std::cout);
+    }
+    if (verb == "policy" && sub == "simulate") {
+        expectArgs(rest2, 0, "policy simulate [--format table|json]");
+        allowOptions("policy simulate", {"format"});
+        const std::string f = format({"table", "json"}, "table");
+        MysqlConnection db = connect();
+        return simulatePolicy(db, config(), f, std::cout);
+    }
+    if (verb == "report")
+        return report(rest1);
+    if (verb == "purge") {
+        expectArgs(rest1, 0, "purge --older-than AGE [--dry-run]");
+        allowOptions("purge", {"older-than", "dry-run"});
+        return purge();
+    }
+    const std::string shown = sub.empty() ? verb : verb + " " + sub;
+    throw AdminError(ExitStatus::Usage, "unknown command \"" + printable(shown, 60) + "\" (see --help)");
 }
 
 ExitStatus AdminApp::dbMigrate()
 {
-    MysqlConnection db(mysqlOptionsFrom(config()));
+    MysqlConnection db = connect();
     const std::vector<Migration> applied = migrate(db);
     for (const Migration& m : applied)
         std::cout << "applied " << m.name << "\n";
@@ -176,7 +349,7 @@ ExitStatus AdminApp::listCreate(const std::string& name)
     if (!from)
         throw AdminError(ExitStatus::Usage, _from.empty() ? "list create needs --from ADDRESS"
                                                         : "--from is not a valid address: \"" + printable(_from) + "\"");
-    MysqlConnection db(mysqlOptionsFrom(config()));
+    MysqlConnection db = connect();
     const std::optional<ListInfo> list = ListStore(db).create(name, from->str());
     if (!list)
         throw AdminError(ExitStatus::DataErr, "list \"" + name + "\" already exists");
@@ -194,35 +367,40 @@ ExitStatus AdminApp::membersImport(const std::string& listName, const std::strin
         std::cerr << "verpmail-admin: " << file << ": " << e << "\n";
     if (!parsed.errors.empty() && !_skipInvalid)
         throw AdminError(ExitStatus::DataErr, "nothing imported: fix the lines above or use --skip-invalid");
-
-    MysqlConnection db(mysqlOptionsFrom(config()));
-    ListStore lists(db);
-    const std::optional<ListInfo> list = lists.find(listName);
-    if (!list)
-        throw AdminError(ExitStatus::DataErr, "unknown list \"" + printable(listName, 64) + "\"");
-    const ImportCounts counts = lists.importMembers(list->id, parsed.members);
-    std::cout << "list=" << list->name << " added=" << counts.added << " updated=" << counts.updated
-              << " duplicates=" << parsed.duplicates << " invalid=" << parsed.errors.size() << "\n";
-    return ExitStatus::Ok;
+    MysqlConnection db = connect();
+    return verpmail::membersImport(db, listName, file, parsed.members, parsed.duplicates, parsed.errors.size(),
+                                   std::cout);
 }
 
-ExitStatus AdminApp::explain(const std::string& addressText)
+ExitStatus AdminApp::report(const std::vector<std::string>& operands)
 {
-    const PolicySettings policy = policySettingsFrom(config());
-    MysqlConnection db(mysqlOptionsFrom(config()));
-    return explainAddress(db, policy, addressText, std::cout);
+    const char* synopsis =
+        "report summary|suppressed|domains|reasons|campaign [ID]|trend [--since 30d] [--format table|csv|json|html]";
+    if (operands.empty() || !isReportName(operands[0]))
+        throw AdminError(ExitStatus::Usage,
+                         operands.empty() ? std::string("usage: verpmail-admin ") + synopsis
+                                          : "unknown report \"" + printable(operands[0], 40) + "\" (see --help)");
+    expectArgs(operands, 1, operands[0] == "campaign" ? 2 : 1, synopsis);
+    allowOptions("report", {"since", "format"});
+    const std::optional<ReportFormat> f = parseReportFormat(format({"table", "csv", "json", "html"}, "table"));
+    const std::optional<ReportWindow> window = parseWindow(_since, std::time(nullptr));
+    if (!window)
+        throw AdminError(ExitStatus::Usage, "--since must be Nd, Nh or YYYY-MM-DD, not \"" + printable(_since, 40) + "\"");
+    MysqlConnection db = connect();
+    const std::optional<std::string> campaign =
+        operands.size() > 1 ? std::optional<std::string>(operands[1]) : std::nullopt;
+    return runReport(db, policySettingsFrom(config()), operands[0], campaign, *window, *f, std::cout);
 }
 
-ExitStatus AdminApp::reportSuppressed()
+ExitStatus AdminApp::purge()
 {
-    const PolicySettings policy = policySettingsFrom(config());
-    MysqlConnection db(mysqlOptionsFrom(config()));
-    const std::vector<SuppressedAddress> rows = suppressedAddresses(db, policy);
-    if (_format == "json")
-        std::cout << suppressionJson(rows) << "\n";
-    else
-        std::cout << suppressionTable(rows);
-    return ExitStatus::Ok;
+    if (_olderThan.empty())
+        throw AdminError(ExitStatus::Usage, "purge needs --older-than AGE (for example 90d)");
+    const std::optional<ReportWindow> cutoff = parseWindow(_olderThan, std::time(nullptr));
+    if (!cutoff || _olderThan.back() == 'h')
+        throw AdminError(ExitStatus::Usage, "--older-than must be Nd or YYYY-MM-DD, not \"" + printable(_olderThan, 40) + "\"");
+    MysqlConnection db = connect();
+    return purgeReturns(db, policySettingsFrom(config()), *cutoff, _dryRun, std::cout);
 }
 
 } // namespace verpmail

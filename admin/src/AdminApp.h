@@ -1,13 +1,20 @@
-// AdminApp: verpmail-admin, the operator's tool. One subcommand per job; each
-// returns its exit status, and main() maps environment failures in one place.
+// AdminApp: verpmail-admin, the operator's tool. One subcommand per job, each in
+// its own file (AddressCommands, MemberCommands, PurgeCommand, ReportCommand,
+// ExplainCommand, PolicyCommands); the command line is checked before the
+// configuration or the database is touched, and main() maps every failure to an
+// exit status in one place.
 #pragma once
 
 #include "verpmail/config/ProgramBase.h"
 #include "verpmail/util/ExitStatus.h"
 
+#include <initializer_list>
+#include <set>
 #include <stdexcept>
 
 namespace verpmail {
+
+class MysqlConnection;
 
 class AdminApp : public ProgramBase
 {
@@ -25,12 +32,23 @@ private:
     ExitStatus dbMigrate();
     ExitStatus listCreate(const std::string& name);
     ExitStatus membersImport(const std::string& list, const std::string& file);
-    ExitStatus explain(const std::string& address);
-    ExitStatus reportSuppressed();
+    ExitStatus report(const std::vector<std::string>& operands);
+    ExitStatus purge();
+
+    /// Loads the configuration and connects.
+    MysqlConnection connect();
+    /// @throws AdminError (64) when an option outside `allowed` was given.
+    void allowOptions(const std::string& command, std::initializer_list<const char*> allowed) const;
+    /// The --format value, or `fallback`; @throws AdminError (64) when not one of `allowed`.
+    std::string format(std::initializer_list<const char*> allowed, const char* fallback) const;
 
     std::string _from;
-    std::string _format = "table";
+    std::string _format;
+    std::string _since = "30d";
+    std::string _olderThan;
     bool _skipInvalid = false;
+    bool _dryRun = false;
+    std::set<std::string> _given;  ///< the command options given, to reject those a command ignores
 };
 
 /// A usage or input problem: message for stderr, and the status to exit with.

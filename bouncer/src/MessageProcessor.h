@@ -55,6 +55,11 @@ public:
 
     const VerpCodec& codec() const { return _codec; }
 
+    /// True while a connection from an earlier message is kept. A long-running caller
+    /// (verpmail-bouncerd) retries once on a transient error of a kept connection: the
+    /// server may have closed it while idle, and that says nothing about the server now.
+    bool connected() const { return _db != nullptr; }
+
 private:
     ProcessOutcome record(const IncomingMessage& message);
 

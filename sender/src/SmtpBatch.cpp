@@ -121,11 +121,10 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const
     if (!settings.helo.empty())
         smtp_set_hostname(s, settings.helo.c_str());
     const long ms = static_cast<long>(settings.timeoutSeconds) * 1000L;
-    smtp_set_timeout(s, Timeout_GREETING, ms);
-    smtp_set_timeout(s, Timeout_ENVELOPE, ms);
-    smtp_set_timeout(s, Timeout_DATA, ms);
-    smtp_set_timeout(s, Timeout_TRANSFER, ms);
-    smtp_set_timeout(s, Timeout_DATA2, ms);
+    // libESMTP raises anything below RFC 5321's minimums (up to 10 minutes) unless
+    // told not to; smtp.timeout is the operator's choice and must hold.
+    for (const int which : {Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA, Timeout_TRANSFER, Timeout_DATA2})
+        smtp_set_timeout(s, which | Timeout_OVERRIDE_RFC2822_MINIMUM, ms);
 
     if (settings.starttls != StarttlsMode::No) {
         if (!tls)
