@@ -95,13 +95,15 @@ SubmitResult resultFrom(const smtp_status_t* status)
     if (!status || status->code == 0)
         return r;
     r.code = status->code;
-    r.text = printable(status->text ? status->text : "", 200);
+    // libESMTP keeps the text after the codes with its line end; drop that before
+    // masking, or it would end up as "??" in logs and the bounce record.
+    std::string text = status->text ? status->text : "";
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.pop_back();
+    r.text = printable(text, 200);
     if (status->enh_class > 0)
         r.enhanced = std::to_string(status->enh_class) + "." + std::to_string(status->enh_subject) + "." +
                      std::to_string(status->enh_detail);
-    // libESMTP keeps the text after the codes; make it read like the reply line.
-    while (!r.text.empty() && (r.text.back() == '\n' || r.text.back() == '\r' || r.text.back() == ' '))
-        r.text.pop_back();
     const int klass = status->code / 100;
     r.outcome = klass == 2 ? SubmitOutcome::Accepted : klass == 5 ? SubmitOutcome::Rejected : SubmitOutcome::Deferred;
     return r;
