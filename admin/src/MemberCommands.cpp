@@ -12,16 +12,6 @@
 #include <algorithm>
 
 namespace verpmail {
-namespace {
-
-std::size_t memberCount(MysqlConnection& db, unsigned listId)
-{
-    MysqlStatement count = db.prepare("SELECT COUNT(*) FROM members WHERE list_id = ?");
-    count.execute({listId});
-    return count.fetch() ? static_cast<std::size_t>(count.integer(0)) : 0;
-}
-
-} // namespace
 
 ListInfo requireList(MysqlConnection& db, const std::string& name)
 {
@@ -33,23 +23,7 @@ ListInfo requireList(MysqlConnection& db, const std::string& name)
 
 std::size_t upsertMembers(MysqlConnection& db, unsigned listId, const std::vector<NewMember>& members)
 {
-    constexpr std::size_t kRowsPerStatement = 500;
-    const std::size_t before = memberCount(db, listId);
-    for (std::size_t start = 0; start < members.size(); start += kRowsPerStatement) {
-        const std::size_t end = std::min(members.size(), start + kRowsPerStatement);
-        std::string values;
-        std::vector<SqlValue> params;
-        for (std::size_t i = start; i < end; ++i) {
-            values += values.empty() ? "(?,?,?,1,UTC_TIMESTAMP())" : ",(?,?,?,1,UTC_TIMESTAMP())";
-            params.emplace_back(listId);
-            params.emplace_back(members[i].email);
-            params.emplace_back(members[i].name.empty() ? SqlValue() : SqlValue(members[i].name));
-        }
-        MysqlStatement st = db.prepare("INSERT INTO members (list_id, email, name, active, added_at) VALUES " + values +
-                                       " ON DUPLICATE KEY UPDATE name = COALESCE(VALUES(name), name), active = 1");
-        st.execute(params);
-    }
-    return memberCount(db, listId) - before;
+    return ListStore(db).importMembers(listId, members).added;
 }
 
 ExitStatus membersAdd(MysqlConnection& db, const std::string& listName, const std::string& address,

@@ -41,8 +41,8 @@ std::optional<ListInfo> ListStore::create(const std::string& name, const std::st
 
 ImportCounts ListStore::importMembers(unsigned listId, const std::vector<NewMember>& members)
 {
+    // No transaction of its own: the caller's (with its audit row) makes it atomic.
     constexpr std::size_t kRowsPerStatement = 500;
-    Transaction tx(_db);
     auto memberCount = [&] {
         MysqlStatement count = _db.prepare("SELECT COUNT(*) FROM members WHERE list_id = ?");
         count.execute({listId});
@@ -66,7 +66,6 @@ ImportCounts ListStore::importMembers(unsigned listId, const std::vector<NewMemb
     ImportCounts counts;
     counts.added = memberCount() - before;
     counts.updated = members.size() - counts.added;
-    tx.commit();
     return counts;
 }
 

@@ -38,7 +38,7 @@ public:
     /// Creates a list. Returns nullopt when the name is taken.
     std::optional<ListInfo> create(const std::string& name, const std::string& fromAddress);
 
-    /// Adds or refreshes members, 500 per statement, in one transaction.
+    /// Adds or refreshes members, 500 per statement, in the caller's transaction.
     ImportCounts importMembers(unsigned listId, const std::vector<NewMember>& members);
 
 private:
