@@ -1,11 +1,8 @@
 #include "SuppressionReport.h"
 
-#include "TextTable.h"
-
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
-#include "verpmail/util/Json.h"
 
 namespace verpmail {
 
@@ -54,46 +51,6 @@ std::vector<SuppressedAddress> suppressedAddresses(MysqlConnection& db, const Po
             break;
     }
     return rows;
-}
-
-std::string suppressionTable(const std::vector<SuppressedAddress>& rows)
-{
-    TextTable table({"ADDRESS", "REASON", "HARD", "SOFT(window)", "COMPLAINTS", "LAST BOUNCE", "WHY"});
-    for (const SuppressedAddress& r : rows)
-        table.add({r.address, r.decision.reason, std::to_string(r.history.hardBounces),
-                   std::to_string(r.history.softBouncesInWindow), std::to_string(r.history.complaints),
-                   r.lastBounce.value_or("-"), r.decision.explanation});
-    return table.render() + std::to_string(rows.size()) + " suppressed address" + (rows.size() == 1 ? "" : "es") + "\n";
-}
-
-std::string suppressionJson(const std::vector<SuppressedAddress>& rows)
-{
-    JsonWriter j;
-    j.beginArray();
-    for (const SuppressedAddress& r : rows) {
-        j.beginObject()
-            .key("address").value(r.address)
-            .key("reason").value(r.decision.reason)
-            .key("rule").value(r.decision.rule)
-            .key("explanation").value(r.decision.explanation)
-            .key("hard_bounces").value(r.history.hardBounces)
-            .key("soft_bounces_in_window").value(r.history.softBouncesInWindow)
-            .key("complaints").value(r.history.complaints)
-            .key("blocks").value(r.history.blocks)
-            .key("last_bounce");
-        if (r.lastBounce)
-            j.value(*r.lastBounce);
-        else
-            j.null();
-        j.key("suppressed_at");
-        if (r.suppressedAt)
-            j.value(*r.suppressedAt);
-        else
-            j.null();
-        j.endObject();
-    }
-    j.endArray();
-    return j.str();
 }
 
 } // namespace verpmail

@@ -37,7 +37,5 @@ struct SuppressedAddress
 
 std::vector<SuppressedAddress> suppressedAddresses(MysqlConnection& db, const PolicySettings& policy);
 
-std::string suppressionTable(const std::vector<SuppressedAddress>& rows);
-std::string suppressionJson(const std::vector<SuppressedAddress>& rows);
 
 } // namespace verpmail
