@@ -10,6 +10,26 @@
 #include "verpmail/util/Printable.h"
 
 namespace verpmail {
+namespace {
+
+/// The rows of a one-parameter query as a text table, every column as text.
+TextTable queryTable(MysqlConnection& db, const std::string& sql, const std::string& param,
+                     std::vector<std::string> header)
+{
+    MysqlStatement st = db.prepare(sql);
+    st.execute({param});
+    const std::size_t columns = header.size();
+    TextTable table(std::move(header));
+    while (st.fetch()) {
+        std::vector<std::string> row;
+        for (std::size_t c = 0; c < columns; ++c)
+            row.push_back(st.text(c));
+        table.add(std::move(row));
+    }
+    return table;
+}
+
+} // namespace
 
 ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, const std::string& addressText, std::ostream& out)
 {
@@ -20,14 +40,11 @@ ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, con
     TrackerStore tracker(db);
     const std::optional<TrackerRow> row = tracker.find(email);
 
-    MysqlStatement memberships = db.prepare(
-        "SELECT l.name, m.active, m.bounce_count, m.bounce_status, COALESCE(m.last_bounce_at, '-')"
-        " FROM members m JOIN lists l ON l.id = m.list_id WHERE m.email = ? ORDER BY l.name");
-    memberships.execute({email});
-    TextTable lists({"LIST", "ACTIVE", "BOUNCES", "STATUS", "LAST BOUNCE"});
-    while (memberships.fetch())
-        lists.add({memberships.text(0), memberships.integer(1) ? "yes" : "no", memberships.text(2), memberships.text(3),
-                   memberships.text(4)});
+    const TextTable lists = queryTable(
+        db,
+        "SELECT l.name, IF(m.active, 'yes', 'no'), m.bounce_count, m.bounce_status, COALESCE(m.last_bounce_at, '-')"
+        " FROM members m JOIN lists l ON l.id = m.list_id WHERE m.email = ? ORDER BY l.name",
+        email, {"LIST", "ACTIVE", "BOUNCES", "STATUS", "LAST BOUNCE"});
 
     if (!row && lists.rows() == 0)
         throw AdminError(ExitStatus::DataErr, "no record of " + email + " (not a member of any list, never mailed)");
@@ -54,14 +71,6 @@ ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, con
     if (row->countsResetAt)
         out << "  counts reset at " << *row->countsResetAt << "\n";
 
-    const std::vector<BounceLogRow> returns = tracker.recentReturns(email, 10);
-    if (!returns.empty()) {
-        TextTable table({"WHEN", "CLASS", "REASON", "STATUS", "CAMPAIGN", "DIAGNOSTIC"});
-        for (const BounceLogRow& r : returns)
-            table.add({r.bouncedAt, r.bounceType, r.reason, r.status, r.campaign, r.diagnostic});
-        out << "\nrecent returns (newest first):\n" << table.render();
-    }
-
     const std::string now = utcNow();
     PolicyStore store(db);
     const PolicySubject subject = store.load({email}, policy, now).at(email);
@@ -73,13 +82,19 @@ ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, con
         out << ", by rule \"" << subject.state.decisionRule << "\"";
     out << "\n";
 
-    MysqlStatement history = db.prepare(
+    const std::vector<BounceLogRow> returns = tracker.recentReturns(email, 10);
+    if (!returns.empty()) {
+        TextTable table({"WHEN", "CLASS", "REASON", "STATUS", "CAMPAIGN", "DIAGNOSTIC"});
+        for (const BounceLogRow& r : returns)
+            table.add({r.bouncedAt, r.bounceType, r.reason, r.status, r.campaign, r.diagnostic});
+        out << "\nrecent returns (newest first):\n" << table.render();
+    }
+
+    const TextTable decisions = queryTable(
+        db,
         "SELECT DATE_FORMAT(decided_at, '%Y-%m-%d %H:%i:%s'), state, action, rule, actor FROM policy_decisions"
-        " WHERE email = ? ORDER BY decided_at DESC, id DESC LIMIT 10");
-    history.execute({email});
-    TextTable decisions({"WHEN", "STATE", "ACTION", "RULE", "BY"});
-    while (history.fetch())
-        decisions.add({history.text(0), history.text(1), history.text(2), history.text(3), history.text(4)});
+        " WHERE email = ? ORDER BY decided_at DESC, id DESC LIMIT 10",
+        email, {"WHEN", "STATE", "ACTION", "RULE", "BY"});
     if (decisions.rows() > 0)
         out << "\npolicy decisions (newest first):\n" << decisions.render();
 

@@ -2,6 +2,8 @@
 
 #include "TransferEncoding.h"
 
+#include "verpmail/util/Html.h"
+
 #include <optional>
 
 namespace verpmail {
@@ -60,7 +62,7 @@ PlaceholderValues::PlaceholderValues(const Personalization& values)
     plain[static_cast<std::size_t>(Placeholder::UnsubscribeUrl)] = oneLine(values.unsubscribeUrl);
     plain[static_cast<std::size_t>(Placeholder::UnsubscribeMailto)] = oneLine(values.unsubscribeMailto);
     for (std::size_t i = 0; i < kPlaceholderCount; ++i)
-        mime::appendHtmlEscaped(html[i], plain[i]);
+        verpmail::appendHtmlEscaped(html[i], plain[i]);
 }
 
 PlaceholderText PlaceholderText::parse(std::string_view text, std::vector<std::string>* unknown)

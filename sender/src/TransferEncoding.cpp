@@ -189,19 +189,6 @@ std::optional<std::string> decodeBase64(std::string_view body)
     return out;
 }
 
-void appendHtmlEscaped(std::string& out, std::string_view text)
-{
-    for (const char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-}
 
 bool hasEightBit(std::string_view text)
 {

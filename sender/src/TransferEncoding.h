@@ -36,8 +36,6 @@ std::string decodeQuotedPrintable(std::string_view body);
 /// outside the base64 alphabet appears (the part is then passed through untouched).
 std::optional<std::string> decodeBase64(std::string_view body);
 
-/// & < > " ' as HTML character references, for values inserted into text/html.
-void appendHtmlEscaped(std::string& out, std::string_view text);
 
 /// True when a byte >= 0x80 appears.
 bool hasEightBit(std::string_view text);

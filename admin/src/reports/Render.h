@@ -32,7 +32,5 @@ std::string csvField(std::string_view text);
 /// Fields joined with commas, ended with CRLF.
 std::string csvLine(const std::vector<std::string>& fields);
 
-/// Text for HTML and SVG: & < > " ' escaped, control characters replaced by U+FFFD.
-std::string htmlEscape(std::string_view text);
 
 } // namespace verpmail

@@ -1,5 +1,7 @@
 #include "reports/Render.h"
 
+#include "verpmail/util/Html.h"
+
 #include "reports/SvgChart.h"
 
 namespace verpmail {
@@ -58,65 +60,45 @@ std::string chart(const Report& report, const ChartSpec& spec)
     case ChartKind::HorizontalBars: svg = horizontalBarChart(spec.id, labels, series.at(0), spec.unit); break;
     case ChartKind::Line: svg = lineChart(spec.id, labels, series, spec.unit); break;
     }
-    return "<figure>\n<figcaption>" + htmlEscape(spec.title) + "</figcaption>\n" + svg + "</figure>\n";
+    return "<figure>\n<figcaption>" + htmlEscaped(spec.title) + "</figcaption>\n" + svg + "</figure>\n";
 }
 
 std::string table(const ReportTable& t)
 {
-    std::string out = "<section id=\"table-" + htmlEscape(t.id) + "\">\n<h2>" + htmlEscape(t.title) +
+    std::string out = "<section id=\"table-" + htmlEscaped(t.id) + "\">\n<h2>" + htmlEscaped(t.title) +
                       "</h2>\n<table>\n<thead><tr>";
     for (const Column& c : t.columns)
-        out += "<th>" + htmlEscape(c.id) + "</th>";
+        out += "<th>" + htmlEscaped(c.id) + "</th>";
     out += "</tr></thead>\n<tbody>\n";
     for (const auto& row : t.rows) {
         out += "<tr>";
         for (std::size_t i = 0; i < row.size(); ++i) {
             const bool numeric = row[i].isCount() || row[i].isRatio();
             out += numeric ? "<td class=\"n\">" : "<td>";
-            out += htmlEscape(row[i].isNull() ? "-" : row[i].str()) + "</td>";
+            out += htmlEscaped(row[i].isNull() ? "-" : row[i].str()) + "</td>";
         }
         out += "</tr>\n";
     }
     out += "</tbody>\n</table>\n";
     if (!t.footer.empty())
-        out += "<p>" + htmlEscape(t.footer) + "</p>\n";
+        out += "<p>" + htmlEscaped(t.footer) + "</p>\n";
     return out + "</section>\n";
 }
 
 } // namespace
 
-std::string htmlEscape(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
-                out += "\xEF\xBF\xBD";
-            else
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string renderHtml(const Report& report)
 {
     std::string out =
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>verpmail: " +
-        htmlEscape(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
-        htmlEscape(report.title) + "</h1>\n";
+        htmlEscaped(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
+        htmlEscaped(report.title) + "</h1>\n";
     if (report.windowed)
-        out += "<p class=\"window\">" + htmlEscape(report.window.since) + " to " + htmlEscape(report.window.until) +
-               " UTC (--since " + htmlEscape(report.window.text) + ")</p>\n";
+        out += "<p class=\"window\">" + htmlEscaped(report.window.since) + " to " + htmlEscaped(report.window.until) +
+               " UTC (--since " + htmlEscaped(report.window.text) + ")</p>\n";
     else
-        out += "<p class=\"window\">as of " + htmlEscape(report.window.until) + " UTC</p>\n";
+        out += "<p class=\"window\">as of " + htmlEscaped(report.window.until) + " UTC</p>\n";
     if (!report.charts.empty()) {
         out += "<section id=\"charts\">\n";
         for (const ChartSpec& spec : report.charts)

@@ -1,5 +1,7 @@
 #include "reports/SvgChart.h"
 
+#include "verpmail/util/Html.h"
+
 #include "reports/Render.h"
 
 #include <algorithm>
@@ -30,15 +32,15 @@ std::string value(double v, const std::string& unit)
 
 std::string open(const std::string& id, const char* kind, double height, const std::string& label)
 {
-    return "<svg id=\"" + htmlEscape(id) + "\" class=\"chart chart-" + kind + "\" width=\"" + num(kWidth) +
+    return "<svg id=\"" + htmlEscaped(id) + "\" class=\"chart chart-" + kind + "\" width=\"" + num(kWidth) +
            "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(kWidth) + " " + num(height) +
-           "\" role=\"img\" aria-label=\"" + htmlEscape(label) + "\">\n";
+           "\" role=\"img\" aria-label=\"" + htmlEscaped(label) + "\">\n";
 }
 
 std::string text(double x, double y, const std::string& s, const char* anchor = "start", const char* cls = "")
 {
     return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\"" +
-           (*cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + htmlEscape(s) + "</text>\n";
+           (*cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + htmlEscaped(s) + "</text>\n";
 }
 
 std::string noData(const std::string& id, const char* kind)
@@ -131,7 +133,7 @@ std::string stackedBarChart(const std::string& id, const std::vector<std::string
             y -= h;
             out += "<rect class=\"bar\" x=\"" + num(kLeft + slot * static_cast<double>(i) + (slot - barWidth) / 2) +
                    "\" y=\"" + num(y) + "\" width=\"" + num(barWidth) + "\" height=\"" + num(h) + "\" fill=\"" +
-                   s.color + "\"><title>" + htmlEscape(labels[i] + " " + s.name + ": " + value(v, "")) +
+                   s.color + "\"><title>" + htmlEscaped(labels[i] + " " + s.name + ": " + value(v, "")) +
                    "</title></rect>\n";
         }
     }
@@ -161,7 +163,7 @@ std::string horizontalBarChart(const std::string& id, const std::vector<std::str
         out += text(labelWidth - 8, y + 14, label, "end");
         out += "<rect class=\"bar\" x=\"" + num(labelWidth) + "\" y=\"" + num(y + 3) + "\" width=\"" +
                num(std::max(0.0, barArea * v / top)) + "\" height=\"" + num(row - 6) + "\" fill=\"" + values.color +
-               "\"><title>" + htmlEscape(labels[i] + ": " + value(v, unit)) + "</title></rect>\n";
+               "\"><title>" + htmlEscaped(labels[i] + ": " + value(v, unit)) + "</title></rect>\n";
         out += text(labelWidth + barArea * v / top + 6, y + 14, value(v, unit));
     }
     return out + "</svg>\n";
@@ -190,11 +192,11 @@ std::string lineChart(const std::string& id, const std::vector<std::string>& lab
             points += (i ? " " : "") + num(x) + "," + num(y);
             if (n <= 120)
                 dots += "<circle class=\"point\" cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"2.5\" fill=\"" +
-                        s.color + "\"><title>" + htmlEscape(labels[i] + " " + s.name + ": " + value(s.values[i], unit)) +
+                        s.color + "\"><title>" + htmlEscaped(labels[i] + " " + s.name + ": " + value(s.values[i], unit)) +
                         "</title></circle>\n";
         }
         out += "<polyline class=\"series\" fill=\"none\" stroke=\"" + s.color + "\" stroke-width=\"2\" points=\"" +
-               points + "\"><title>" + htmlEscape(s.name) + "</title></polyline>\n" + dots;
+               points + "\"><title>" + htmlEscaped(s.name) + "</title></polyline>\n" + dots;
     }
     return out + "</svg>\n";
 }

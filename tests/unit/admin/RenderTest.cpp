@@ -1,6 +1,8 @@
 #include "reports/Render.h"
 #include "reports/SvgChart.h"
 
+#include "verpmail/util/Html.h"
+
 #include <gtest/gtest.h>
 
 namespace verpmail {
@@ -91,8 +93,8 @@ TEST(RenderTest, HtmlIsSelfContainedEscapedAndHasTheChart)
 
 TEST(RenderTest, HtmlEscapeCoversMarkupAndControls)
 {
-    EXPECT_EQ(htmlEscape("a&b<c>\"d\"'e'"), "a&amp;b&lt;c&gt;&quot;d&quot;&#39;e&#39;");
-    EXPECT_EQ(htmlEscape(std::string("x\x01y", 3)), "x\xEF\xBF\xBDy");
+    EXPECT_EQ(htmlEscaped("a&b<c>\"d\"'e'"), "a&amp;b&lt;c&gt;&quot;d&quot;&#39;e&#39;");
+    EXPECT_EQ(htmlEscaped(std::string("x\x01y", 3)), "x\xEF\xBF\xBDy");
 }
 
 TEST(RenderTest, ChartsDrawOneMarkPerValueAndSayNoDataWhenEmpty)

@@ -3,6 +3,8 @@
 #include "HeaderEncoding.h"
 #include "TransferEncoding.h"
 
+#include "verpmail/util/Html.h"
+
 #include <gtest/gtest.h>
 
 namespace verpmail::mime {
@@ -131,7 +133,7 @@ TEST(TransferEncoding, DecodesBase64)
 TEST(TransferEncoding, EscapesHtmlAndMeasuresLines)
 {
     std::string out;
-    appendHtmlEscaped(out, "a&b <c> \"d\" 'e' Zo\xC3\xAB");
+    verpmail::appendHtmlEscaped(out, "a&b <c> \"d\" 'e' Zo\xC3\xAB");
     EXPECT_EQ(out, "a&amp;b &lt;c&gt; &quot;d&quot; &#39;e&#39; Zo\xC3\xAB");
     EXPECT_TRUE(hasEightBit("Zo\xC3\xAB"));
     EXPECT_FALSE(hasEightBit("Zoe"));
