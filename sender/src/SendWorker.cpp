@@ -5,6 +5,7 @@
 #include "PlaceholderText.h"
 
 #include "verpmail/bounce/BounceClassifier.h"
+#include "verpmail/db/DeadlockRetry.h"
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/ReturnRecorder.h"
@@ -150,7 +151,8 @@ void SendWorker::loop()
         // still waiting when the process dies would be reported uncertain.
         if (_shared.rate)
             _shared.rate->acquire(_context.smtp.batchSize);
-        const std::vector<std::string> emails = _queue.claim(db, _context.smtp.batchSize);
+        const std::vector<std::string> emails =
+            withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize); });
         if (emails.empty()) {
             const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
             // Nothing queued, or only mail held back for a domain incident: done for
@@ -213,14 +215,16 @@ void SendWorker::loop()
             toSend.push_back(std::move(s));
         }
         if (!decisions.empty()) {
-            Transaction tx(db);
-            for (const auto& [email, decision] : decisions)
-                policyStore.record(email, decision, "verpmail-send campaign=" + campaign, _context.list.id);
-            tx.commit();
+            withDeadlockRetry([&] {
+                Transaction tx(db);
+                for (const auto& [email, decision] : decisions)
+                    policyStore.record(email, decision, "verpmail-send campaign=" + campaign, _context.list.id);
+                tx.commit();
+            });
         }
 
         if (!toSend.empty()) {
-            _queue.prepareTracker(db, toSend);
+            withDeadlockRetry([&] { _queue.prepareTracker(db, toSend); });
             SmtpBatch batch(_context.smtp, campaign, _context.tls);
             for (std::size_t i = 0; i < toSend.size(); ++i)
                 batch.add(envelopes[i], toSend[i].email, std::move(wires[i]));
@@ -228,8 +232,8 @@ void SendWorker::loop()
                 batch.run();
             } catch (const SmtpUnavailable&) {
                 // Nothing was submitted: give every claim back before stopping.
-                _queue.settle(db, done);
-                _queue.settle(db, toSend);  // results are NotAttempted: released to 'queued'
+                withDeadlockRetry([&] { _queue.settle(db, done); });
+                withDeadlockRetry([&] { _queue.settle(db, toSend); });  // NotAttempted: released to 'queued'
                 throw;
             }
             for (std::size_t i = 0; i < toSend.size(); ++i)
@@ -248,10 +252,10 @@ void SendWorker::loop()
         }
         for (Settlement& s : toSend)
             done.push_back(std::move(s));
-        _queue.settle(db, done);
+        withDeadlockRetry([&] { _queue.settle(db, done); });
         for (const Settlement& s : done)
             if (s.kind == Settlement::Kind::Submitted && s.result.outcome == SubmitOutcome::Rejected)
-                recordRejection(db, campaign, s, _context.smtp.server);
+                withDeadlockRetry([&] { recordRejection(db, campaign, s, _context.smtp.server); });
 
         const unsigned number = ++_shared.batches;
         _log.information("campaign=%s batch=%u size=%z accepted=%Lu rejected=%Lu deferred=%Lu uncertain=%Lu "

@@ -1,0 +1,34 @@
+// DeadlockRetry: runs a unit of database work again when InnoDB chose it as the
+// victim of a deadlock or a lock wait timed out.
+//
+// Concurrent senders (threads and processes) insert tracker rows whose unique
+// EncodedFROM keys lock index gaps in an order no caller controls; InnoDB then
+// aborts one transaction with 1213 and expects it to be retried. The work must be
+// a whole transaction (or one autocommit statement): the aborted attempt has been
+// rolled back entirely, so running it again is safe.
+#pragma once
+
+#include "verpmail/db/MysqlError.h"
+
+#include <chrono>
+#include <thread>
+
+namespace verpmail {
+
+template <typename Work>
+auto withDeadlockRetry(Work&& work, int attempts = 5) -> decltype(work())
+{
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return work();
+        } catch (const MysqlError& e) {
+            const bool lockConflict = e.errorNumber() == 1213 || e.errorNumber() == 1205;
+            if (!lockConflict || attempt >= attempts)
+                throw;
+            // Back off a little, longer each time, so the winners can finish.
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+        }
+    }
+}
+
+} // namespace verpmail
