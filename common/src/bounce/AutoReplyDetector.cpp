@@ -2,6 +2,7 @@
 // mark auto-replies, and subject prefixes used by common clients.
 #include "verpmail/bounce/AutoReplyDetector.h"
 
+#include "verpmail/bounce/PhraseSet.h"
 #include "verpmail/bounce/TextScan.h"
 
 #include <string_view>
@@ -30,9 +31,9 @@ const std::vector<std::pair<std::string_view, std::string_view>>& replyHeaders()
 }
 
 // Lower-case subject beginnings/phrases of out-of-office answers.
-const std::vector<std::string_view>& replySubjects()
+const PhraseSet& replySubjects()
 {
-    static const std::vector<std::string_view> phrases = {
+    static const PhraseSet phrases({
         "auto reply",           "autoreply",            "auto-reply",          "automatic reply",
         "autorespons",          "auto response",        "auto-response",       "automatische antwort",
         "out of office",        "out of the office",    "out-of-office",       "on vacation",
@@ -43,7 +44,7 @@ const std::vector<std::string_view>& replySubjects()
         "\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94",   // 自動応答
         "\xe8\x87\xaa\xe5\x8a\xa8\xe5\x9b\x9e\xe5\xa4\x8d",   // 自动回复
         "\xe4\xb8\x8d\xe5\x9c\xa8",                           // 不在
-    };
+    });
     return phrases;
 }
 
@@ -57,11 +58,7 @@ bool isAutoReply(const HeaderBlock& headers)
             if (value.empty() || icontains(field, value))
                 return true;
     }
-    const std::string subject = toLower(decodeEncodedWords(headers.get("Subject")));
-    for (std::string_view phrase : replySubjects())
-        if (subject.find(phrase) != std::string::npos)
-            return true;
-    return false;
+    return replySubjects().findAny(decodeEncodedWords(headers.get("Subject")));
 }
 
 } // namespace verpmail::bounce

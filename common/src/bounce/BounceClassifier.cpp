@@ -4,6 +4,7 @@
 #include "verpmail/bounce/BounceClassifier.h"
 
 #include "verpmail/bounce/ClassifierRules.h"
+#include "verpmail/bounce/PhraseSet.h"
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
@@ -32,40 +33,60 @@ std::string_view lookupCode(const std::vector<CodeRule>& rules, std::string_view
     return {};
 }
 
-// Matches a phrase whose (single) '*' stands for exactly one word ("host * not found").
-bool matchesPhrase(std::string_view text, const bounce::BigramFilter& filter, std::string_view phrase)
+// The phrase table compiled once: each rule's text up to its '*' (or all of it) in
+// one PhraseSet, so a diagnostic is read once instead of once per rule.
+class CompiledPhrases
 {
-    const std::size_t star = phrase.find('*');
-    // Performance: skip phrases whose byte pairs the text does not have (same answer).
-    if (!filter.mayContain(phrase.substr(0, star)) ||
-        (star != std::string_view::npos && !filter.mayContain(phrase.substr(star + 1))))
-        return false;
-    if (star == std::string_view::npos)
-        return bounce::findBytes(text, phrase) != std::string_view::npos;
-    const std::string_view head = phrase.substr(0, star);
-    const std::string_view tail = phrase.substr(star + 1);
-    for (std::size_t at = bounce::findBytes(text, head); at != std::string_view::npos; at = bounce::findBytes(text, head, at + 1))
+public:
+    CompiledPhrases() : _heads(headsOf(bounce::phraseRules())) {}
+
+    // The reason of the first rule (in table order) whose phrase occurs in text.
+    std::string_view lookup(std::string_view text) const
     {
-        std::size_t cursor = at + head.size();
+        const auto& rules = bounce::phraseRules();
+        std::size_t best = bounce::PhraseSet::npos;
+        _heads.forEach(text, [&](std::size_t pos, std::size_t index) {
+            if (index < best && tailMatches(text, pos, rules[index].phrase))
+                best = index;
+            return best != 0;
+        });
+        return best == bounce::PhraseSet::npos ? std::string_view() : rules[best].reason;
+    }
+
+private:
+    static std::vector<std::string_view> headsOf(const std::vector<bounce::PhraseRule>& rules)
+    {
+        std::vector<std::string_view> heads;
+        heads.reserve(rules.size());
+        for (const auto& rule : rules)
+            heads.push_back(rule.phrase.substr(0, rule.phrase.find('*')));
+        return heads;
+    }
+
+    // After the head at pos: nothing more, or (for "host * not found") exactly one
+    // word, then the rest of the phrase.
+    static bool tailMatches(std::string_view text, std::size_t pos, std::string_view phrase)
+    {
+        const std::size_t star = phrase.find('*');
+        if (star == std::string_view::npos)
+            return true;
+        const std::string_view tail = phrase.substr(star + 1);
+        std::size_t cursor = pos + star;
         const std::size_t wordStart = cursor;
         while (cursor < text.size() && text[cursor] != ' ')
             ++cursor;
-        if (cursor > wordStart && text.compare(cursor, tail.size(), tail) == 0)
-            return true;
+        return cursor > wordStart && text.compare(cursor, tail.size(), tail) == 0;
     }
-    return false;
-}
+
+    bounce::PhraseSet _heads;
+};
 
 std::string_view lookupPhrase(std::string_view diagnostic)
 {
     if (diagnostic.empty())
         return {};
-    const std::string text = bounce::toLower(bounce::collapseSpace(diagnostic, 4000));
-    const bounce::BigramFilter filter(text);
-    for (const auto& rule : bounce::phraseRules())
-        if (matchesPhrase(text, filter, rule.phrase))
-            return rule.reason;
-    return {};
+    static const CompiledPhrases phrases;
+    return phrases.lookup(bounce::toLower(bounce::collapseSpace(diagnostic, 4000)));
 }
 
 bool contains(const std::vector<std::string_view>& list, std::string_view value)

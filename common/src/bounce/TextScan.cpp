@@ -2,6 +2,8 @@
 // time on hostile input, and no locale surprises with 8-bit text.
 #include "verpmail/bounce/TextScan.h"
 
+#include "verpmail/bounce/PhraseSet.h"
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -107,49 +109,6 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
         i = at + 1;
     }
     return std::string_view::npos;
-}
-
-std::size_t findBytes(std::string_view text, std::string_view needle, std::size_t from)
-{
-    if (from > text.size())
-        return std::string_view::npos;
-    if (needle.empty())
-        return from;
-    if (text.size() - from < needle.size())
-        return std::string_view::npos;
-    const char* base = text.data();
-    const std::size_t last = text.size() - needle.size();
-    for (std::size_t i = from; i <= last;)
-    {
-        const void* hit = std::memchr(base + i, needle[0], last - i + 1);
-        if (!hit)
-            break;
-        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
-        if (std::memcmp(base + at + 1, needle.data() + 1, needle.size() - 1) == 0)
-            return at;
-        i = at + 1;
-    }
-    return std::string_view::npos;
-}
-
-BigramFilter::BigramFilter(std::string_view text)
-{
-    for (std::size_t i = 1; i < text.size(); ++i)
-    {
-        const unsigned k = slot(static_cast<unsigned char>(text[i - 1]), static_cast<unsigned char>(text[i]));
-        _bits[k >> 6] |= std::uint64_t{1} << (k & 63u);
-    }
-}
-
-bool BigramFilter::mayContain(std::string_view needle) const
-{
-    for (std::size_t i = 1; i < needle.size(); ++i)
-    {
-        const unsigned k = slot(static_cast<unsigned char>(needle[i - 1]), static_cast<unsigned char>(needle[i]));
-        if ((_bits[k >> 6] & (std::uint64_t{1} << (k & 63u))) == 0)
-            return false;
-    }
-    return true;
 }
 
 std::string_view trim(std::string_view text)
@@ -406,29 +365,20 @@ std::string findSmtpCommand(std::string_view text)
         {"after helo", "HELO"},                {"after ehlo", "HELO"},
         {">>> data", "DATA"},                  {">>> rcpt to", "RCPT"},
         {">>> mail from", "MAIL"},             {"did not like our rcpt to", "RCPT"},
-        {"did not like our mail from", "MAIL"}, {"did not like our data", "DATA"},             {"smtp command data", "DATA"},             {"in reply to initial", "CONN"},       {"while connected", "CONN"},
-        {"after initial connection", "CONN"},  {"refused to talk to me", "CONN"},
+        {"did not like our mail from", "MAIL"}, {"did not like our data", "DATA"},
+        {"smtp command data", "DATA"},         {"in reply to initial", "CONN"},
+        {"while connected", "CONN"},           {"after initial connection", "CONN"},
+        {"refused to talk to me", "CONN"},
     };
-    // Performance: lower-case the text once and search it with plain find (memchr +
-    // memcmp) instead of 27 case-insensitive scans; the phrases are lower-case ASCII,
-    // so the positions are those ifind would give.
-    const std::string lowered = toLower(text);
-    const std::string_view haystack(lowered);
-    const BigramFilter filter(haystack);
-    std::size_t best = std::string_view::npos;
-    std::string_view command;
-    for (const auto& [phrase, name] : phrases)
-    {
-        if (!filter.mayContain(phrase))
-            continue;
-        const std::size_t at = findBytes(haystack, phrase);
-        if (at < best)
-        {
-            best = at;
-            command = name;
-        }
-    }
-    return std::string(command);
+    // The phrase that starts first names the command (the earlier row on a tie).
+    static const PhraseSet set = [] {
+        std::vector<std::string_view> list;
+        for (const auto& row : phrases)
+            list.push_back(row.first);
+        return PhraseSet(std::move(list));
+    }();
+    const PhraseSet::Match found = set.findEarliest(text);
+    return found ? std::string(phrases[found.index].second) : std::string();
 }
 
 } // namespace verpmail::bounce

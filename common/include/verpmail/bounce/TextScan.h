@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,24 +18,6 @@ bool iequals(std::string_view a, std::string_view b);
 bool istartsWith(std::string_view text, std::string_view prefix);
 /// Case-insensitive find; npos when absent.
 std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
-/// text.find(needle, from) with memchr + memcmp (std::string_view::find and glibc's
-/// memmem were both slower on the short texts and many needles here).
-std::size_t findBytes(std::string_view text, std::string_view needle, std::size_t from = 0);
-
-/// Performance: a 4096-bit set of the byte pairs in a text. mayContain() is false only
-/// when the needle cannot occur in the text, so a search that it rules out is skipped
-/// with the same answer; it lets the classifier test hundreds of phrases per diagnostic
-/// without scanning the text for each.
-class BigramFilter
-{
-public:
-    explicit BigramFilter(std::string_view text);
-    bool mayContain(std::string_view needle) const;
-
-private:
-    static unsigned slot(unsigned char a, unsigned char b) { return ((a * 67u) ^ (b * 13u) ^ (b >> 3)) & 4095u; }
-    std::uint64_t _bits[64] = {};
-};
 inline bool icontains(std::string_view haystack, std::string_view needle)
 {
     return ifind(haystack, needle) != std::string_view::npos;
