@@ -139,6 +139,17 @@ void BouncerApp::printHelp() const
         "  SENDER is informational (Postfix passes MAILER-DAEMON or an empty string for\n"
         "  bounces).\n"
         "\n"
+        "  When verpmail-bouncerd runs and answers on bouncer.socket, the pipe form\n"
+        "  \"[--config FILE] -- SENDER RECIPIENT\" hands the message to the daemon, which\n"
+        "  records it in exactly the same way with warm database connections (about 1 ms\n"
+        "  a return instead of about 10): verpmail-bouncer is a small front that passes\n"
+        "  the daemon's answer on. When the daemon is not running (no socket, or no one\n"
+        "  listening on it) the front runs verpmail-bouncer-direct, installed next to it,\n"
+        "  which does the work in its own process. Every other form (--mbox, --maildir,\n"
+        "  --parse, --help, --define) and a run as root always go to\n"
+        "  verpmail-bouncer-direct. Starting or stopping the daemon needs no change in\n"
+        "  master.cf; a return deferred one way and retried the other counts once.\n"
+        "\n"
         "  --mbox FILE      process the returns saved in a catch-all mailbox instead\n"
         "  --maildir DIR    (run it from cron as the mailbox's owner). Each message is\n"
         "                   recorded exactly as a piped one; the VERP address is taken\n"
@@ -196,8 +207,10 @@ void BouncerApp::printHelp() const
         "  mysql.writeTimeout, verp.mode, verp.prefix, verp.domain, verp.keyFile,\n"
         "  bouncer.maxMessageBytes (default 10485760; per message, also for intake),\n"
         "  bouncer.timeLimit (default 60 s; keep it below Postfix's verpmail_time_limit;\n"
-        "  not applied to intake). Logs go to syslog (LOG_MAIL) unless logging.* keys\n"
-        "  say otherwise.\n";
+        "  not applied to intake), bouncer.socket (default /run/verpmail/bouncerd.sock;\n"
+        "  the front reads these three keys from FILE itself and leaves a file it cannot\n"
+        "  read simply, e.g. with line continuations, to verpmail-bouncer-direct). Logs go\n"
+        "  to syslog (LOG_MAIL) unless logging.* keys say otherwise.\n";
 }
 
 int BouncerApp::runBouncer(int argc, char** argv)

@@ -33,7 +33,7 @@ struct IncomingMessage
     /// More addresses that may be the VERP address (mailbox intake: Delivered-To,
     /// X-Original-To, To); tried before the parser's candidates.
     std::vector<std::string> candidates;
-    std::string source;           ///< "" for the pipe; "mbox FILE" / "maildir DIR" for the log
+    std::string source;           ///< for the log: "" for the pipe, "worker=N" in the daemon, "mbox FILE" / "maildir DIR"
 };
 
 enum class ProcessOutcome { Recorded, Duplicate, Unattributed };

@@ -6,7 +6,10 @@
 #   configuration it cannot use: exit 75 and a "4.x.x reason" line on stdout, so that
 #   Postfix keeps the return and retries it
 #
-# The bouncer runs as the pipe user (nobody), with the arguments Postfix passes.
+# The bouncer runs as the pipe user (nobody), with the arguments Postfix passes. Every
+# input goes through both ways verpmail-bouncer records: handed to verpmail-bouncerd
+# (the test bed's configuration names its socket) and, with a configuration whose
+# bouncer.socket has no daemon behind it, in its own process (verpmail-bouncer-direct).
 source "$(dirname "$0")/lib.sh"
 
 require_programs verpmail-bouncer
@@ -23,18 +26,33 @@ bouncer() {
     )
 }
 
+# A scratch directory the pipe user can read, and the configuration without a daemon.
+scratch=$TESTBED_DIR/tmp-$RUN
+install -d -m 0755 "$scratch"
+trap 'rc=$?; rm -rf "$scratch"; (exit $rc); e2e_on_exit' EXIT
+sed "s|^bouncer.socket *=.*|bouncer.socket = $scratch/no-daemon.sock|" "$VERPMAIL_CONFIG" >"$scratch/direct.properties"
+chmod 0644 "$scratch/direct.properties"
+grep -q "^bouncer.socket = $scratch/no-daemon.sock" "$scratch/direct.properties" ||
+    fatal "the test bed's configuration has no bouncer.socket line to replace"
+
 unattributed() {
     sql_value "SELECT COUNT(*) FROM bounce_logs WHERE bounce_type = 'unattributed'"
 }
 
 # feed NAME: run the bouncer on $E2E_TMP/NAME as stdin for the recipient
-# sentto-nonsense<run><name>@bounces.test; check exit 0 and one more unattributed row.
-# (Not in a pipeline: ok/fail must run in this shell to be counted.)
+# sentto-nonsense<run><name>@bounces.test, once per way; check exit 0 and one more
+# unattributed row each time. (Not in a pipeline: ok/fail must run in this shell.)
 feed() {
-    local name=$1 recipient="sentto-nonsense$RUN$1@$TESTBED_BOUNCE_DOMAIN" before after rc=0 out
+    feed_with "$1" "$VERPMAIL_CONFIG" daemon
+    feed_with "$1" "$scratch/direct.properties" direct
+}
+
+feed_with() {
+    local file=$E2E_TMP/$1 name="$1 ($3)" config=$2 recipient="sentto-nonsense$RUN$1$3@$TESTBED_BOUNCE_DOMAIN"
+    local before after rc=0 out
     before=$(unattributed)
-    out=$(bouncer --config "$VERPMAIL_CONFIG" -- MAILER-DAEMON "$recipient" \
-        <"$E2E_TMP/$name" 2>"$E2E_TMP/stderr") || rc=$?
+    out=$(bouncer --config "$config" -- MAILER-DAEMON "$recipient" \
+        <"$file" 2>"$E2E_TMP/stderr") || rc=$?
     if ((rc == 0)); then
         ok "$name: exit 0"
     else
@@ -46,8 +64,14 @@ feed() {
     assert_eq "$after" "$((before + 1))" "$name: one bounce_logs row with bounce_type unattributed"
     local row
     row=$(sql_value "SELECT COUNT(*) FROM bounce_logs WHERE bounce_type = 'unattributed'
-        AND envelope_recipient LIKE '%nonsense$RUN$name%'")
+        AND envelope_recipient = '$recipient'")
     [[ $row == 1 ]] || note "$name: no unattributed row with envelope_recipient $recipient"
+    # Who recorded it: the daemon's log lines name the worker.
+    if [[ $3 == daemon ]]; then
+        check "$name: recorded by verpmail-bouncerd" grep -q "worker=[0-9]* recipient=<$recipient>" "$TESTBED_VERPMAIL_LOG"
+    else
+        check "$name: recorded in the bouncer's own process" grep -q ": recipient=<$recipient>" "$TESTBED_VERPMAIL_LOG"
+    fi
 }
 
 # ------------------------------------------------------------------ not a return
@@ -105,14 +129,13 @@ expect_tempfail() {
 
 expect_tempfail "config /nonexistent" --config /nonexistent
 
-# A readable configuration whose database credentials are wrong.
-bad=$TESTBED_DIR/tmp-$RUN
-install -d -m 0755 "$bad"
-trap 'rc=$?; rm -rf "$bad"; (exit $rc); e2e_on_exit' EXIT
+# A readable configuration whose database credentials are wrong (read by
+# verpmail-bouncer-direct: no daemon behind its bouncer.socket).
+bad=$scratch
 sed 's/^password=.*/password=wrong/' "$TESTBED_MYSQL_OPTION_FILE" >"$bad/my.cnf"
 chown "$PIPE_USER" "$bad/my.cnf"
 chmod 0600 "$bad/my.cnf"
-sed "s|^mysql.optionFile *=.*|mysql.optionFile = $bad/my.cnf|" "$VERPMAIL_CONFIG" >"$bad/verpmail.properties"
+sed "s|^mysql.optionFile *=.*|mysql.optionFile = $bad/my.cnf|" "$scratch/direct.properties" >"$bad/verpmail.properties"
 chmod 0644 "$bad/verpmail.properties"
 expect_tempfail "wrong database password" --config "$bad/verpmail.properties"
 

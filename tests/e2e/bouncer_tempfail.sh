@@ -7,6 +7,9 @@
 #   (f2) MariaDB hung (SIGSTOP): the bouncer gives up within its own time limit
 #        (bouncer.timeLimit 20 s < verpmail_time_limit 30 s) with exit 75; resume,
 #        flush: recorded once
+#   (f3) verpmail-bouncerd stopped (daemon test bed): verpmail-bouncer records the
+#        return in its own process at once; started again, the next return goes
+#        through the daemon
 # shellcheck disable=SC2317 # functions called through traps and wait_for
 source "$(dirname "$0")/lib.sh"
 
@@ -22,6 +25,7 @@ readonly QADDRESS
 restore_mariadb() {
     testbed mariadb-resume >/dev/null 2>&1 || true
     testbed mariadb-start >/dev/null 2>&1 || true
+    if [[ $TESTBED_BOUNCER == daemon ]]; then testbed bouncerd-start >/dev/null 2>&1 || true; fi
 }
 trap 'rc=$?; restore_mariadb; (exit $rc); e2e_on_exit' EXIT
 
@@ -108,5 +112,32 @@ else
 fi
 assert_match "$first" "dsn=4\.[0-9]+\.[0-9]+" "hung: deferred with a 4.x.x status (exit 75)"
 expect_deferred_then_recorded hung "$mark" 3 mariadb-resume
+
+# ------------------------------------------------------------ (f3) the daemon stopped
+
+# recorder_of N: "daemon" or "direct" for the Nth return recorded for our VERP address
+# (the daemon's log lines name the worker).
+recorder_of() {
+    local line
+    line=$(grep -F "recipient=<$VERP>" "$TESTBED_VERPMAIL_LOG" | grep -F "status=recorded" | sed -n "$1p")
+    if [[ -z $line ]]; then echo none; elif [[ $line == *" worker="[0-9]*" recipient="* ]]; then echo daemon; else echo direct; fi
+}
+
+if [[ $TESTBED_BOUNCER == daemon ]]; then
+    assert_eq "$(recorder_of 3)" daemon "daemon test bed: the returns so far went through verpmail-bouncerd"
+    testbed bouncerd-stop
+    mark=$(maillog_mark)
+    inject "$VERP" "$ADDRESS" || fatal "cannot submit a message to $TESTBED_SMTP"
+    wait_for "[[ \$(returns) -ge 4 ]]" 30 "daemon stopped: the return is recorded all the same" || true
+    assert_eq "$(grep -c 'status=sent' <<<"$(pipe_lines "$mark")" || true)" 1 "daemon stopped: delivered to the bouncer once, not deferred"
+    assert_eq "$(recorder_of 4)" direct "daemon stopped: recorded by verpmail-bouncer in its own process"
+
+    testbed bouncerd-start
+    inject "$VERP" "$ADDRESS" || fatal "cannot submit a message to $TESTBED_SMTP"
+    wait_for "[[ \$(returns) -ge 5 ]]" 30 "daemon started again: the next return is recorded" || true
+    assert_eq "$(recorder_of 5)" daemon "daemon started again: recorded by verpmail-bouncerd"
+else
+    note "direct test bed (TESTBED_BOUNCER=$TESTBED_BOUNCER): no daemon to stop"
+fi
 
 finish

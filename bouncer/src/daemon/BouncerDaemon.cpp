@@ -79,17 +79,18 @@ void BouncerDaemon::printHelp() const
         "  verpmail-bouncerd [--config FILE] [--define KEY=VALUE]\n"
         "\n"
         "DESCRIPTION\n"
-        "  The daemon form of verpmail-bouncer. Postfix's pipe(8) runs the tiny\n"
-        "  verpmail-bouncer-client once per return; the client hands the message to this\n"
-        "  daemon over a unix socket (bouncer.socket) and waits for the answer. Each of\n"
-        "  bouncer.workers threads keeps its own database connection, so a return costs\n"
-        "  a process start of the small client plus one transaction, not a start of the\n"
-        "  whole bouncer and a new connection.\n"
+        "  The daemon form of the bouncer. Postfix's pipe(8) runs verpmail-bouncer once\n"
+        "  per return; while this daemon answers on bouncer.socket, verpmail-bouncer (a\n"
+        "  small libc-only front) hands the message to it and waits for the answer;\n"
+        "  when it does not, verpmail-bouncer records the return itself. Each of\n"
+        "  bouncer.workers threads keeps its own database connection and its prepared\n"
+        "  statements, so a return costs the start of the small front plus one\n"
+        "  transaction, not a start of the whole bouncer and a new connection.\n"
         "\n"
-        "  Returns are recorded exactly as verpmail-bouncer records them (attribution,\n"
+        "  Returns are recorded exactly as verpmail-bouncer-direct records them (attribution,\n"
         "  parsing, classification, incidents, one transaction, the same dedup key), and\n"
         "  the answer \"OK\" is sent only after the commit. Any failure is answered\n"
-        "  \"TEMPFAIL 4.x.x text\"; the client then exits 75 and Postfix keeps the return.\n"
+        "  \"TEMPFAIL 4.x.x text\"; verpmail-bouncer then exits 75 and Postfix keeps the return.\n"
         "  The protocol is described in bouncer/src/daemon/Protocol.h.\n"
         "\n"
         "  It runs in the foreground and logs to syslog (LOG_MAIL) unless logging.* keys\n"
@@ -154,6 +155,8 @@ int BouncerDaemon::main(const std::vector<std::string>& args)
         daemon = daemonSettingsFrom(config());
         setup.verp = verpSettingsFrom(config());
         setup.mysql = mysqlOptionsFrom(config());
+        // Each worker runs the same dozen statements per return on its one connection.
+        setup.mysql.statementCache = 64;
         setup.incident = policySettingsFrom(config()).incident;
         setup.maxMessageBytes = bouncerSettingsFrom(config()).maxMessageBytes;
         setup.readTimeout = std::chrono::seconds(daemon.readTimeoutSeconds);

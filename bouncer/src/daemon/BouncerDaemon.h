@@ -2,8 +2,8 @@
 //
 //   verpmail-bouncerd [--config FILE] [--define KEY=VALUE]
 //
-// One job: record the returns that verpmail-bouncer-client hands over on a unix
-// socket (Protocol.h), exactly as the pipe bouncer records them (MessageProcessor),
+// One job: record the returns that verpmail-bouncer (the pipe front) hands over on a
+// unix socket (Protocol.h), exactly as verpmail-bouncer-direct records them (MessageProcessor),
 // without paying for a process start and a database connection per return. It runs
 // in the foreground as the unprivileged bouncer user (systemd, or the test bed),
 // refuses root, and stops on SIGTERM after the requests in hand are answered.

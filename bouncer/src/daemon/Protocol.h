@@ -1,4 +1,4 @@
-// Protocol: the wire format between verpmail-bouncer-client (run by Postfix's pipe(8),
+// Protocol: the wire format between verpmail-bouncer (the front Postfix's pipe(8) runs,
 // one process per return) and verpmail-bouncerd (the long-running recorder).
 //
 // One request per connection, over a unix stream socket (bouncer.socket):
@@ -11,7 +11,7 @@
 //   reply    "OK <state>\n"              after the commit: state is recorded,
 //                                        duplicate or unattributed
 //            "TEMPFAIL <4.x.x text>\n"   nothing was recorded (or nothing is known):
-//                                        the client prints "4.x.x text" and exits 75
+//                                        the front prints "4.x.x text" and exits 75
 //   then the daemon closes the connection.
 //
 // Limits: the request line is at most kMaxRequestLine bytes, sender and recipient at
@@ -21,13 +21,13 @@
 // (bad line, short read, a client too slow) earns "TEMPFAIL 4.3.0 protocol error" and
 // the connection is closed; the daemon never trusts the client further than that.
 //
-// Why a line and byte counts instead of, say, SMTP/LMTP: the client stays a few
+// Why a line and byte counts instead of, say, SMTP/LMTP: the front stays a few
 // hundred lines of libc, the daemon never scans the message for a terminator, and
 // every byte of the return reaches MessageProcessor exactly as pipe(8) delivered it
 // (no dot-stuffing, no line-end conversion), so the dedup key is the same in both
 // modes and a return retried from one mode to the other still counts once.
 //
-// Nothing here allocates or throws: the client links only libc and libstdc++.
+// Nothing here allocates or throws: the front links only libc.
 #pragma once
 
 #include <cstddef>

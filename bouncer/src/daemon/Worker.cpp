@@ -132,6 +132,7 @@ std::string Worker::record(ReturnRequest request, const std::string& client)
     message.totalBytes = request.totalBytes;
     message.sender = std::move(request.sender);
     message.recipient = request.recipient;
+    message.source = "worker=" + std::to_string(_id);
 
     std::string failure;
     try {

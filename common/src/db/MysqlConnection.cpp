@@ -30,11 +30,13 @@ MysqlConnection::MysqlConnection(const MysqlOptions& options) : _handle(mysql_in
 
     if (!mysql_real_connect(h, nullptr, nullptr, nullptr, nullptr, 0, nullptr, 0))
         throwLastError();
+    if (options.statementCache > 0)
+        _cache = std::make_unique<StatementCache>(options.statementCache);
 }
 
 MysqlStatement MysqlConnection::prepare(std::string_view sql)
 {
-    return MysqlStatement(_handle.get(), sql);
+    return MysqlStatement(_handle.get(), sql, _cache.get());
 }
 
 void MysqlConnection::execute(std::string_view sql)

@@ -1,6 +1,7 @@
 #include "verpmail/db/MysqlStatement.h"
 
 #include "verpmail/db/MysqlError.h"
+#include "verpmail/db/StatementCache.h"
 
 #include <cstring>
 
@@ -11,16 +12,47 @@ constexpr unsigned long kInitialColumnBuffer = 256;
 
 } // namespace
 
-MysqlStatement::MysqlStatement(MYSQL* connection, std::string_view sql) : _stmt(mysql_stmt_init(connection)), _sql(sql)
+MysqlStatement::MysqlStatement(MYSQL* connection, std::string_view sql, StatementCache* cache) : _sql(sql), _cache(cache)
 {
+    if (_cache) {
+        _stmt.reset(_cache->take(_sql));
+        if (_stmt)
+            return;
+    }
+    _stmt.reset(mysql_stmt_init(connection));
     if (!_stmt)
         throw MysqlError(mysql_errno(connection), mysql_sqlstate(connection), mysql_error(connection), _sql);
     if (mysql_stmt_prepare(_stmt.get(), _sql.data(), static_cast<unsigned long>(_sql.size())) != 0)
         throwError();
 }
 
-void MysqlStatement::throwError() const
+MysqlStatement::~MysqlStatement()
 {
+    if (_stmt && _cache && _reusable)
+        _cache->giveBack(_sql, _stmt.release());
+}
+
+MysqlStatement::MysqlStatement(MysqlStatement&& other) noexcept
+    : _stmt(std::move(other._stmt)),
+      _sql(std::move(other._sql)),
+      _cache(other._cache),
+      _reusable(other._reusable),
+      _paramBinds(std::move(other._paramBinds)),
+      _paramInts(std::move(other._paramInts)),
+      _paramStrings(std::move(other._paramStrings)),
+      _resultBinds(std::move(other._resultBinds)),
+      _resultBuffers(std::move(other._resultBuffers)),
+      _resultLengths(std::move(other._resultLengths)),
+      _resultNulls(std::move(other._resultNulls)),
+      _resultErrors(std::move(other._resultErrors)),
+      _row(std::move(other._row)),
+      _rowNull(std::move(other._rowNull))
+{
+}
+
+void MysqlStatement::throwError()
+{
+    _reusable = false;
     MYSQL_STMT* s = _stmt.get();
     throw MysqlError(mysql_stmt_errno(s), mysql_stmt_sqlstate(s), mysql_stmt_error(s), _sql);
 }
@@ -80,6 +112,9 @@ void MysqlStatement::execute(const std::vector<SqlValue>& params, bool stream)
     }
     if (mysql_stmt_bind_result(s, _resultBinds.data()) != 0)
         throwError();
+    // A result left half-read on the server cannot be reused without a reset.
+    if (stream)
+        _reusable = false;
     if (!stream && mysql_stmt_store_result(s) != 0)
         throwError();
 }

@@ -64,6 +64,9 @@ inline constexpr Key kPolicyIncidentPause{"policy.incident.pauseSending","true",
 
 inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "input read from stdin at most; the rest is drained and ignored"};
 inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
+inline constexpr Key kBouncerSocket     {"bouncer.socket",      "/run/verpmail/bouncerd.sock", "unix socket verpmail-bouncerd listens on (mode 0660); verpmail-bouncer hands returns to it while it answers"};
+inline constexpr Key kBouncerWorkers    {"bouncer.workers",     "4",                    "verpmail-bouncerd worker threads, each with its own database connection"};
+inline constexpr Key kBouncerReadTimeout{"bouncer.readTimeout", "10",                   "seconds a client has to send its whole request to verpmail-bouncerd"};
 // clang-format on
 
 inline constexpr const Key* kAll[] = {
@@ -75,7 +78,7 @@ inline constexpr const Key* kAll[] = {
     &kPolicyRules, &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
     &kPolicyIncidentClose, &kPolicyIncidentPause,
-    &kBouncerMaxMessageBytes, &kBouncerTimeLimit,
+    &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerSocket, &kBouncerWorkers, &kBouncerReadTimeout,
 };
 
 } // namespace verpmail::keys

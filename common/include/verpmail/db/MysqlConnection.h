@@ -10,6 +10,7 @@
 #pragma once
 
 #include "verpmail/db/MysqlStatement.h"
+#include "verpmail/db/StatementCache.h"
 
 #include <mysql.h>
 
@@ -26,6 +27,9 @@ struct MysqlOptions
     unsigned connectTimeout = 5;
     unsigned readTimeout = 10;
     unsigned writeTimeout = 10;
+    /// Prepared statements kept for reuse (StatementCache.h); 0 prepares each time.
+    /// For long-lived connections that run the same statements again and again.
+    std::size_t statementCache = 0;
 };
 
 class MysqlConnection final
@@ -61,6 +65,9 @@ private:
         void operator()(MYSQL* handle) const noexcept { mysql_close(handle); }
     };
     std::unique_ptr<MYSQL, Closer> _handle;
+    // Declared after _handle, so destroyed first: its statements close while the
+    // connection is still open. On the heap, so statements keep it across a move.
+    std::unique_ptr<StatementCache> _cache;
 };
 
 /// Rolls back unless commit() was called: a transaction cannot leak half-done work

@@ -46,14 +46,19 @@ private:
     std::variant<std::monostate, std::int64_t, std::string> _value;
 };
 
+class StatementCache;
+
 class MysqlStatement final
 {
 public:
-    MysqlStatement(MYSQL* connection, std::string_view sql);  // use MysqlConnection::prepare
+    /// Use MysqlConnection::prepare. With a cache, the handle comes from it when it
+    /// holds one for this SQL and goes back to it on destruction (StatementCache.h).
+    MysqlStatement(MYSQL* connection, std::string_view sql, StatementCache* cache = nullptr);
+    ~MysqlStatement();
     MysqlStatement(const MysqlStatement&) = delete;
     MysqlStatement& operator=(const MysqlStatement&) = delete;
-    MysqlStatement(MysqlStatement&&) noexcept = default;
-    MysqlStatement& operator=(MysqlStatement&&) noexcept = default;
+    MysqlStatement(MysqlStatement&& other) noexcept;
+    MysqlStatement& operator=(MysqlStatement&&) = delete;
 
     /// Binds the values to the '?' placeholders in order and runs the statement.
     /// @throws MysqlError (also when the number of values does not match).
@@ -71,7 +76,7 @@ public:
     std::uint64_t insertId() const;
 
 private:
-    [[noreturn]] void throwError() const;
+    [[noreturn]] void throwError();
 
     struct Closer
     {
@@ -79,6 +84,8 @@ private:
     };
     std::unique_ptr<MYSQL_STMT, Closer> _stmt;
     std::string _sql;
+    StatementCache* _cache = nullptr;
+    bool _reusable = true;  // false after an error or a streamed result: not fit for the cache
 
     // Parameter and result buffers must stay put while libmariadb holds pointers to them.
     std::vector<MYSQL_BIND> _paramBinds;
