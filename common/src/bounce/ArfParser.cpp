@@ -21,23 +21,25 @@ FeedbackReport parseFeedbackReport(std::string_view text, const ParseLimits& lim
         if (bodyAt == 0)
             break;
         pos += bodyAt;
-        for (const auto& field : fields.fields())
+        for (std::size_t i = 0; i < fields.size(); ++i)
         {
-            if (iequals(field.name, "Feedback-Type") && report.feedbackType.empty())
-                report.feedbackType = toLower(trim(field.value));
-            else if (iequals(field.name, "Original-Rcpt-To") || iequals(field.name, "Removal-Recipient"))
+            const std::string_view name = fields.fieldName(i);
+            const std::string_view value = fields.fieldValue(i);
+            if (iequals(name, "Feedback-Type") && report.feedbackType.empty())
+                report.feedbackType = toLower(trim(value));
+            else if (iequals(name, "Original-Rcpt-To") || iequals(name, "Removal-Recipient"))
             {
-                const std::string address = normaliseAddress(field.value);
+                const std::string address = normaliseAddress(value);
                 if (!address.empty() && report.recipients.size() < limits.maxRecipients &&
                     std::find(report.recipients.begin(), report.recipients.end(), address) == report.recipients.end())
                     report.recipients.push_back(address);
             }
-            else if (iequals(field.name, "Original-Mail-From") && report.originalMailFrom.empty())
-                report.originalMailFrom = normaliseAddress(field.value);
-            else if (iequals(field.name, "Original-Envelope-Id") && report.originalEnvelopeId.empty())
-                report.originalEnvelopeId = std::string(trim(field.value));
-            else if (iequals(field.name, "User-Agent") && report.userAgent.empty())
-                report.userAgent = field.value;
+            else if (iequals(name, "Original-Mail-From") && report.originalMailFrom.empty())
+                report.originalMailFrom = normaliseAddress(value);
+            else if (iequals(name, "Original-Envelope-Id") && report.originalEnvelopeId.empty())
+                report.originalEnvelopeId = std::string(trim(value));
+            else if (iequals(name, "User-Agent") && report.userAgent.empty())
+                report.userAgent = std::string(value);
         }
     }
     return report;

@@ -58,7 +58,7 @@ bool isAutoReply(const HeaderBlock& headers)
             if (value.empty() || icontains(field, value))
                 return true;
     }
-    return replySubjects().findAny(decodeEncodedWords(headers.get("Subject")));
+    return replySubjects().findAny(decodeEncodedWords(headers.find("Subject")));
 }
 
 } // namespace verpmail::bounce

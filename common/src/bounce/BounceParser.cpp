@@ -46,6 +46,14 @@ bool isTextType(std::string_view type)
     return type.empty() || type == "text/plain";
 }
 
+// The parts whose bodies the questions below read (dissect, the DSN pasted as text).
+bool bodyIsRead(const ContentType& contentType)
+{
+    const std::string& type = contentType.type;
+    return isTextType(type) || type == "text/html" || isDeliveryStatusType(type) ||
+           type == "message/feedback-report" || isOriginalType(type);
+}
+
 void addUnique(std::vector<std::string>& list, const std::string& value)
 {
     if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end())
@@ -60,20 +68,27 @@ std::vector<std::string> addressesIn(std::string_view headerValue)
     return out;
 }
 
-// What the message is made of, found in one pass over the parts.
+// What the message is made of, found in one pass over the parts. The texts are views
+// into the parts' bodies (or joinedText), so it is filled in place and never copied.
 struct Anatomy
 {
+    Anatomy() = default;
+    Anatomy(const Anatomy&) = delete;
+    Anatomy& operator=(const Anatomy&) = delete;
+
     const MimePart* deliveryStatus = nullptr;
     const MimePart* feedbackReport = nullptr;
     const MimePart* original = nullptr;
-    std::string humanText;     ///< text/plain parts before the original, joined
-    std::string originalText;  ///< the returned original (or its headers)
+    std::string joinedText;         ///< storage when several text parts make up humanText
+    std::string_view humanText;     ///< text/plain parts before the original, joined
+    std::string_view originalText;  ///< the returned original (or its headers)
 };
 
-Anatomy dissect(const MimeMessage& mime)
+void dissect(const MimeMessage& mime, Anatomy& a)
 {
-    Anatomy a;
-    bool multipart = !mime.parts.empty() && mime.parts.front().multipart;
+    const bool multipart = !mime.parts.empty() && mime.parts.front().multipart;
+    std::vector<std::string_view> texts;
+    std::size_t joinedSize = 0;
     for (const MimePart& part : mime.parts)
     {
         const std::string& type = part.contentType.type;
@@ -85,17 +100,29 @@ Anatomy dissect(const MimeMessage& mime)
             a.feedbackReport = &part;
         else if (isOriginalType(type) && !a.original)
             a.original = &part;
-        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && a.humanText.empty())))
+        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && texts.empty())))
         {
-            if (a.humanText.size() < 256 * 1024)
+            if (joinedSize < 256 * 1024)
             {
-                a.humanText += part.body;
-                a.humanText += '\n';
+                texts.push_back(part.body);
+                joinedSize += part.body.size() + 1;
             }
         }
     }
     if (!multipart)
-        a.humanText = mime.rawBody;
+        a.humanText = mime.parts.empty() ? std::string_view() : std::string_view(mime.parts.front().body);
+    else if (texts.size() == 1)
+        a.humanText = texts.front();   // (a line break after it would change no answer)
+    else
+    {
+        a.joinedText.reserve(joinedSize);
+        for (std::string_view text : texts)
+        {
+            a.joinedText += text;
+            a.joinedText += '\n';
+        }
+        a.humanText = a.joinedText;
+    }
     if (a.original)
         a.originalText = a.original->body;
     // A quoted original inside the text: cut the text there, keep the copy.
@@ -106,29 +133,27 @@ Anatomy dissect(const MimeMessage& mime)
         if (a.originalText.empty() && contentStart != std::string::npos)
         {
             // Skip blank lines between the marker and the copied header.
-            std::string_view rest = std::string_view(a.humanText).substr(contentStart);
+            std::string_view rest = a.humanText.substr(contentStart);
             while (!rest.empty() && (rest.front() == '\n' || rest.front() == ' ' || rest.front() == '\t'))
                 rest.remove_prefix(1);
-            a.originalText = std::string(rest);
+            a.originalText = rest;
         }
-        a.humanText.resize(cut);
+        a.humanText = a.humanText.substr(0, cut);
     }
-    return a;
 }
 
-void readOriginal(const Anatomy& a, const ParseLimits& limits, ParsedReturn& r, std::vector<std::string>& originalTo)
+void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std::string>& originalTo)
 {
-    if (a.originalText.empty())
+    if (original.empty())
         return;
-    const HeaderBlock original = HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
-    addUnique(r.verpCandidates, normaliseAddress(original.get("X-Verpmail-Envelope")));
-    addUnique(r.verpCandidates, normaliseAddress(original.get("Return-Path")));
+    addUnique(r.verpCandidates, normaliseAddress(original.find("X-Verpmail-Envelope")));
+    addUnique(r.verpCandidates, normaliseAddress(original.find("Return-Path")));
     for (const char* name : {"From", "Sender"})
-        for (auto& address : addressesIn(original.get(name)))
+        for (auto& address : addressesIn(original.find(name)))
             addUnique(r.verpCandidates, address);
-    r.campaign = std::string(trim(original.get("X-Verpmail-Campaign")).substr(0, 200));
-    r.originalMessageId = std::string(trim(original.get("Message-ID")).substr(0, 998));
-    originalTo = addressesIn(original.get("To"));
+    r.campaign = std::string(trim(original.find("X-Verpmail-Campaign")).substr(0, 200));
+    r.originalMessageId = std::string(trim(original.find("Message-ID")).substr(0, 998));
+    originalTo = addressesIn(original.find("To"));
 }
 
 // The addresses a text scan must not mistake for failed recipients.
@@ -136,7 +161,7 @@ std::vector<std::string> excludedAddresses(const HeaderBlock& headers, const Par
 {
     std::vector<std::string> out;
     for (const char* name : {"From", "To", "Return-Path", "Reply-To", "Sender"})
-        for (auto& address : addressesIn(headers.get(name)))
+        for (auto& address : addressesIn(headers.find(name)))
             addUnique(out, address);
     for (const auto& candidate : r.verpCandidates)
         addUnique(out, toLower(candidate));
@@ -185,14 +210,13 @@ bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::
 
 // Complaint loops that do not use ARF (Hotmail/Outlook.com JMRP): the original is
 // attached as message/rfc822 and names the complainer in a header of its own.
-bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits,
+bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const HeaderBlock& original,
                              const std::vector<std::string>& originalTo, ParsedReturn& r)
 {
     if (a.originalText.empty())
         return false;
-    const HeaderBlock original = HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
-    const std::string subject = toLower(mime.headers.get("Subject"));
-    const std::string complainer = normaliseAddress(original.get("X-HmXmrOriginalRecipient"));
+    const std::string subject = toLower(mime.headers.find("Subject"));
+    const std::string complainer = normaliseAddress(original.find("X-HmXmrOriginalRecipient"));
     if (complainer.empty() && subject.find("complaint about message") == std::string::npos)
         return false;
     r.kind = ReturnKind::Complaint;
@@ -238,7 +262,7 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
     r.kind = ReturnKind::Bounce;
     r.envelopeId = ds.originalEnvelopeId;
     const std::vector<RecipientResult> scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
-    const std::vector<std::string> failedHeader = addressesIn(mime.headers.get("X-Failed-Recipients"));
+    const std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
     for (const auto& d : ds.recipients)
     {
         RecipientResult result;
@@ -295,7 +319,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
     // Exim names the failed addresses in a header of its own. The body wins where
     // the two disagree (a rewritten address), but the header filters out addresses
     // the prose mentions for other reasons ("generated from ...").
-    const std::vector<std::string> failed = addressesIn(mime.headers.get("X-Failed-Recipients"));
+    const std::vector<std::string> failed = addressesIn(mime.headers.find("X-Failed-Recipients"));
     if (!failed.empty())
     {
         std::vector<RecipientResult> ordered;
@@ -364,21 +388,26 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
 ParsedReturn parseNormalised(const std::string& text, const ParseLimits& limits)
 {
     ParsedReturn r;
-    const MimeMessage mime = readMime(text, limits);
+    const MimeMessage mime = readMime(text, limits, bodyIsRead);
     r.problem = mime.problem;
     if (mime.headers.empty())
     {
         r.problem = r.problem.empty() ? "no header" : r.problem;
         return r;
     }
-    r.subject = collapseSpace(decodeEncodedWords(mime.headers.get("Subject")), 200);
+    r.subject = collapseSpace(decodeEncodedWords(mime.headers.find("Subject")), 200);
 
-    const Anatomy a = dissect(mime);
+    Anatomy a;
+    dissect(mime, a);
+    // The returned original's header (up to 500 fields: mail loops carry thousands).
+    const HeaderBlock original = a.originalText.empty()
+                                     ? HeaderBlock()
+                                     : HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
     std::vector<std::string> originalTo;
-    readOriginal(a, limits, r, originalTo);
+    readOriginal(original, r, originalTo);
 
     if (readFeedbackReport(a, limits, originalTo, r) || readDeliveryStatus(a, mime, limits, r) ||
-        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, limits, originalTo, r))
+        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, original, originalTo, r))
     {
         classifyAll(r);
         return r;
@@ -394,7 +423,7 @@ ParsedReturn parseNormalised(const std::string& text, const ParseLimits& limits)
     {
         r.kind = ReturnKind::AutoReply;
         RecipientResult result;
-        const auto from = addressesIn(mime.headers.get("From"));
+        const auto from = addressesIn(mime.headers.find("From"));
         if (!from.empty())
             result.address = from.front();
         result.diagnostic = collapseSpace(a.humanText, 1000);

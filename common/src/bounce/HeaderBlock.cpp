@@ -4,6 +4,7 @@
 #include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
 
+#include <algorithm>
 
 namespace verpmail::bounce {
 
@@ -100,6 +101,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
                                std::size_t maxFields)
 {
     HeaderBlock block;
+    block._text.reserve(std::min<std::size_t>(text.size(), 2048));
     std::size_t pos = 0;
     bool inField = false;
     while (pos < text.size())
@@ -109,7 +111,8 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         if (end == std::string_view::npos)
             end = text.size();
         std::string_view line = text.substr(pos, end - pos);
-        if (trim(line).empty())
+        const bool blankStart = line.empty() || isPocoSpace(line[0]);
+        if (blankStart && trim(line).empty())
         {
             // The empty line ends the header section. A line of only blanks counts too:
             // some MTAs write one, and treating it as folding would swallow the body.
@@ -120,13 +123,19 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         {
             if (inField && !block._fields.empty())
             {
-                std::string& value = block._fields.back().value;
+                // The field being unfolded is the last thing in the buffer.
+                Slice& value = block._fields.back().value;
                 const std::string_view more = trim(line);
-                if (value.size() < maxFieldBytes)
+                if (value.length < maxFieldBytes)
                 {
-                    if (!value.empty())
-                        value.push_back(' ');
-                    value.append(more.substr(0, maxFieldBytes - std::min(maxFieldBytes, value.size())));
+                    if (value.length != 0)
+                    {
+                        block._text.push_back(' ');
+                        ++value.length;
+                    }
+                    const std::string_view kept = more.substr(0, maxFieldBytes - std::min(maxFieldBytes, value.length));
+                    block._text.append(kept);
+                    value.length += kept.size();
                 }
             }
             pos = next;
@@ -157,10 +166,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
             pos = next;
             continue;
         }
-        HeaderField field;
-        field.name = std::string(line.substr(0, colon));
-        field.value = std::string(trim(line.substr(afterName + 1)).substr(0, maxFieldBytes));
-        block._fields.push_back(std::move(field));
+        block.append(line.substr(0, colon), trim(line.substr(afterName + 1)).substr(0, maxFieldBytes));
         inField = true;
         pos = next;
     }
@@ -169,29 +175,47 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
     return block;
 }
 
-std::string HeaderBlock::get(std::string_view name) const
+void HeaderBlock::add(const HeaderField& field)
 {
-    for (const auto& field : _fields)
-        if (iequals(field.name, name))
-            return field.value;
-    return {};
+    append(field.name, field.value);
+}
+
+void HeaderBlock::append(std::string_view name, std::string_view value)
+{
+    Field field;
+    field.name = {_text.size(), name.size()};
+    _text.append(name);
+    field.value = {_text.size(), value.size()};
+    _text.append(value);
+    _fields.push_back(field);
+}
+
+std::size_t HeaderBlock::indexOf(std::string_view name) const
+{
+    for (std::size_t i = 0; i < _fields.size(); ++i)
+        if (iequals(fieldName(i), name))
+            return i;
+    return _fields.size();
+}
+
+std::string_view HeaderBlock::find(std::string_view name) const
+{
+    const std::size_t i = indexOf(name);
+    return i < _fields.size() ? fieldValue(i) : std::string_view();
 }
 
 std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
 {
     std::vector<std::string> values;
-    for (const auto& field : _fields)
-        if (iequals(field.name, name))
-            values.push_back(field.value);
+    for (std::size_t i = 0; i < _fields.size(); ++i)
+        if (iequals(fieldName(i), name))
+            values.emplace_back(fieldValue(i));
     return values;
 }
 
 bool HeaderBlock::has(std::string_view name) const
 {
-    for (const auto& field : _fields)
-        if (iequals(field.name, name))
-            return true;
-    return false;
+    return indexOf(name) < _fields.size();
 }
 
 std::string decodeEncodedWords(std::string_view text)

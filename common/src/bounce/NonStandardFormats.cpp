@@ -232,11 +232,11 @@ bool looksLikeBounceHeader(const HeaderBlock& headers)
 {
     if (headers.has("X-Failed-Recipients"))
         return true;
-    const std::string from = toLower(headers.get("From"));
+    const std::string from = toLower(headers.find("From"));
     if (from.find("mailer-daemon") != std::string::npos || from.find("postmaster") != std::string::npos ||
         from.find("mail delivery") != std::string::npos || from.find("mail-daemon") != std::string::npos)
         return true;
-    return bounceSubjects().findAny(decodeEncodedWords(headers.get("Subject")));
+    return bounceSubjects().findAny(decodeEncodedWords(headers.find("Subject")));
 }
 
 bool looksLikeBounceText(std::string_view text)

@@ -27,5 +27,7 @@ std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ = false
 /// U+FFFD. ISO-2022-JP text is recognised by its escape sequences even when the
 /// charset is not declared.
 std::string toUtf8(std::string_view text, std::string_view charset);
+/// toUtf8 on a string of one's own: text that needs no conversion is not copied.
+void convertToUtf8(std::string& text, std::string_view charset);
 
 } // namespace verpmail::bounce

@@ -34,16 +34,38 @@ public:
                              std::size_t* bodyOffset = nullptr, std::size_t maxFields = 2000);
 
     /// The first field of that name (case-insensitive), or "".
-    std::string get(std::string_view name) const;
+    std::string get(std::string_view name) const { return std::string(find(name)); }
+    /// The same without a copy; valid while this block lives and is not added to.
+    std::string_view find(std::string_view name) const;
     std::vector<std::string> getAll(std::string_view name) const;
     bool has(std::string_view name) const;
 
-    const std::vector<HeaderField>& fields() const { return _fields; }
+    /// The fields in arrival order.
+    std::size_t size() const { return _fields.size(); }
+    std::string_view fieldName(std::size_t i) const { return slice(_fields[i].name); }
+    std::string_view fieldValue(std::size_t i) const { return slice(_fields[i].value); }
     bool empty() const { return _fields.empty(); }
-    void add(HeaderField field) { _fields.push_back(std::move(field)); }
+    void add(const HeaderField& field);
 
 private:
-    std::vector<HeaderField> _fields;
+    // Performance: every name and unfolded value lives in one buffer (a field is two
+    // slices of it), so a header costs two allocations however many fields it has.
+    struct Slice
+    {
+        std::size_t offset = 0;
+        std::size_t length = 0;
+    };
+    struct Field
+    {
+        Slice name;
+        Slice value;
+    };
+    std::string_view slice(Slice s) const { return std::string_view(_text).substr(s.offset, s.length); }
+    std::size_t indexOf(std::string_view name) const;
+    void append(std::string_view name, std::string_view value);
+
+    std::string _text;
+    std::vector<Field> _fields;
 };
 
 /// Decodes RFC 2047 encoded words (=?charset?B|Q?...?=) and converts them to UTF-8

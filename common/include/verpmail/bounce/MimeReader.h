@@ -26,17 +26,24 @@ struct MimePart
     std::string body;          ///< transfer-decoded, LF line ends, text/* in UTF-8; for multiparts the preamble
     int depth = 0;             ///< 0 for the top-level entity
     bool multipart = false;
+    bool bodySkipped = false;  ///< the caller did not want this body: `body` is empty
 };
 
 struct MimeMessage
 {
     HeaderBlock headers;           ///< top-level header
-    std::string rawBody;           ///< top-level body, transfer-decoded when not multipart
-    std::vector<MimePart> parts;   ///< every entity in document order, parts[0] is the top level
+    std::vector<MimePart> parts;   ///< every entity in document order, parts[0] is the top level (its body
+                                   ///< is the whole decoded body when it is not multipart)
     std::string problem;           ///< a limit that was hit, or ""
 };
 
-MimeMessage readMime(std::string_view text, const ParseLimits& limits);
+/// Which parts' bodies the caller reads. Performance: undoing the transfer encoding and
+/// converting the charset of attachments and HTML alternatives cost more than the rest
+/// of a parse; a part this rejects keeps an empty body (the top level is always read).
+using BodyWanted = bool (*)(const ContentType& type);
+
+/// Null `wanted`: every body.
+MimeMessage readMime(std::string_view text, const ParseLimits& limits, BodyWanted wanted = nullptr);
 
 /// Decodes a Content-Transfer-Encoding (base64, quoted-printable; others unchanged).
 std::string decodeTransferEncoding(std::string_view body, std::string_view encoding);
