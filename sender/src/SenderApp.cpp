@@ -176,7 +176,8 @@ void SenderApp::printHelp() const
         "  64  usage error        65  unknown list or unusable message file\n"
         "  66  message file cannot be read\n"
         "  70  internal error     75  database or SMTP server unavailable: rerun later\n"
-        "  78  configuration error\n";
+        "  78  configuration error, or the SMTP server refused smtp.authFile's credentials\n"
+        "      (or offers no AUTH); the members not sent stay queued for a rerun\n";
 }
 
 int SenderApp::main(const std::vector<std::string>& args)
@@ -216,6 +217,11 @@ int SenderApp::main(const std::vector<std::string>& args)
         code = e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
         error = std::string("database: ") + e.what() +
                 (e.errorNumber() == 1146 ? " (run: verpmail-admin db migrate)" : "");
+    } catch (const SmtpAuthFailed& e) {
+        // Refused credentials, or no AUTH offered: a rerun will not help until the
+        // configuration changes. A 4xx reply to AUTH is temporary.
+        code = e.permanent() ? ExitStatus::Config : ExitStatus::TempFail;
+        error = e.what();
     } catch (const SmtpUnavailable& e) {
         code = ExitStatus::TempFail;
         error = e.what();

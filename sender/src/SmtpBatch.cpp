@@ -4,10 +4,13 @@
 
 #include "verpmail/util/Printable.h"
 
+#include <algorithm>
 #include <cstdarg>
 
 #include <climits>
 #include <cstdlib>
+#include <strings.h>
+#include <string_view>
 
 namespace verpmail {
 namespace {
@@ -89,6 +92,62 @@ extern "C" void onSessionEvent(smtp_session_t, int event, void* arg, ...) noexce
     va_end(args);
 }
 
+bool startsWithNoCase(std::string_view line, std::string_view prefix)
+{
+    return line.size() >= prefix.size() && ::strncasecmp(line.data(), prefix.data(), prefix.size()) == 0;
+}
+
+// libESMTP's protocol monitor: every command and reply in clear text (TLS is below it),
+// commands as flushed (one or more lines), replies as read (any part of a line). It
+// follows AUTH until the first MAIL command and ignores the rest. C, must not throw.
+extern "C" void watchAuth(const char* buf, int len, int direction, void* arg) noexcept
+{
+    auto* watch = static_cast<SmtpBatch::AuthWatch*>(arg);
+    if (watch->done || len <= 0)
+        return;
+    try {
+        const std::string_view data(buf, static_cast<std::size_t>(len));
+        if (direction == SMTP_CB_WRITING) {
+            for (std::size_t start = 0; start < data.size();) {
+                const std::size_t end = std::min(data.find('\n', start), data.size());
+                const std::string_view line = data.substr(start, end - start);
+                start = end + 1;
+                if (startsWithNoCase(line, "AUTH ")) {
+                    watch->waiting = true;
+                } else if (startsWithNoCase(line, "MAIL FROM:")) {
+                    watch->mailUnauthenticated = !watch->authenticated;
+                    watch->done = true;
+                    return;
+                }
+            }
+            return;
+        }
+        if (direction != SMTP_CB_READING)
+            return;
+        watch->partial.append(data);
+        for (std::size_t eol; (eol = watch->partial.find('\n')) != std::string::npos;) {
+            std::string line = watch->partial.substr(0, eol);
+            watch->partial.erase(0, eol + 1);
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+                line.pop_back();
+            // Only the last line of a reply to AUTH ("235 ...", or "535-..." lines up to "535 ...").
+            if (!watch->waiting || line.size() < 3 || (line.size() > 3 && line[3] != ' '))
+                continue;
+            if (line[0] == '2') {
+                watch->authenticated = true;
+                watch->waiting = false;
+            } else if (line[0] == '4' || line[0] == '5') {
+                watch->refusal = printable(line, 200);
+                watch->waiting = false;
+            }  // 3xx: a challenge; the client answers and waits again
+        }
+        if (watch->partial.size() > 4096)
+            watch->partial.clear();
+    } catch (...) {
+        // Out of memory: the watch stays as it was; run() then reports what it knows.
+    }
+}
+
 SubmitResult resultFrom(const smtp_status_t* status)
 {
     SubmitResult r;
@@ -151,7 +210,9 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const
         auth_set_mechanism_flags(_auth.get(), AUTH_PLUGIN_PLAIN, 0);
         auth_set_interact_cb(_auth.get(), supplyCredentials, &_authPair);
         smtp_auth_set_context(s, _auth.get());
+        smtp_set_monitorcb(s, watchAuth, &_authWatch, 0);
     }
+    _starttls = settings.starttls != StarttlsMode::No;
 }
 
 void SmtpBatch::add(const std::string& envelopeSender, const std::string& recipient, std::string wireMessage)
@@ -196,6 +257,7 @@ void SmtpBatch::run()
         anyReply = anyReply || r.outcome != SubmitOutcome::NotAttempted;
         _results.push_back(std::move(r));
     }
+    failIfUnauthenticated();
     if (!anyReply && !_tlsEvents.problem.empty())
         throw SmtpUnavailable("STARTTLS with " + _server + " failed: " + _tlsEvents.problem +
                               " (smtp.tlsCaFile, smtp.tlsVerify)");
@@ -205,6 +267,38 @@ void SmtpBatch::run()
         throw SmtpUnavailable(std::string("SMTP session failed: ") +
                               (!_tlsEvents.problem.empty() ? "STARTTLS: " + _tlsEvents.problem : why ? why : "unknown error"));
     }
+}
+
+// With smtp.authFile set, a session that went on without AUTH (refused, or not offered)
+// submitted to an unauthenticated client: the server's refusals are about that, not
+// about the members, so they are put back as not attempted, never settled as rejected
+// (which would record a bounce for every member and drop them from the campaign).
+// Messages the server took anyway keep their results; when there are none, the run
+// stops here with the reason.
+void SmtpBatch::failIfUnauthenticated()
+{
+    if (!_auth || _authWatch.authenticated || (!_authWatch.mailUnauthenticated && _authWatch.refusal.empty()))
+        return;
+    bool anyTaken = false;
+    for (SubmitResult& r : _results) {
+        if (r.outcome == SubmitOutcome::Accepted || r.outcome == SubmitOutcome::Uncertain)
+            anyTaken = true;
+        else
+            r = SubmitResult{};
+    }
+    if (anyTaken)
+        return;
+    const std::string& refusal = _authWatch.refusal;
+    if (!refusal.empty()) {
+        const bool permanent = refusal[0] == '5';
+        throw SmtpAuthFailed("SMTP AUTH as " + printable(_authPair.first, 100) + " at " + _server + " failed: " + refusal +
+                                 (permanent ? " (check the username and password in smtp.authFile)"
+                                            : " (a temporary failure: run again later)"),
+                             permanent);
+    }
+    throw SmtpAuthFailed(_server + " does not offer SMTP AUTH (or no mechanism libESMTP supports), but smtp.authFile is set" +
+                             (_starttls ? std::string() : "; most servers offer AUTH only after STARTTLS (smtp.starttls)"),
+                         true);
 }
 
 } // namespace verpmail

@@ -5,6 +5,11 @@
 //   batch.run();                      // throws SmtpUnavailable if no session at all
 //   for (auto& r : batch.results()) ...
 //
+// With smtp.authFile, a session that did not authenticate submits nothing that counts:
+// libESMTP goes on to MAIL when the server refuses AUTH or offers none, and the
+// server's refusals of that unauthenticated client say nothing about the members, so
+// run() puts them back (NotAttempted) and throws SmtpAuthFailed.
+//
 // Owns the libESMTP session (RAII); the messages and recipients libESMTP hands
 // back are borrowed handles that live as long as the session. The message bytes
 // are owned here too, because libESMTP reads them through a callback during run().
@@ -31,6 +36,19 @@ class SmtpUnavailable : public std::runtime_error
 {
 public:
     using std::runtime_error::runtime_error;
+};
+
+/// smtp.authFile is set and the session did not authenticate; nothing was submitted.
+/// permanent(): the server refused the credentials (5xx) or offers no AUTH we can use,
+/// which a rerun will not change; otherwise (4xx) try again later.
+class SmtpAuthFailed : public SmtpUnavailable
+{
+public:
+    SmtpAuthFailed(const std::string& what, bool permanent) : SmtpUnavailable(what), _permanent(permanent) {}
+    bool permanent() const { return _permanent; }
+
+private:
+    bool _permanent;
 };
 
 enum class SubmitOutcome
@@ -64,7 +82,9 @@ public:
     std::size_t size() const { return _messages.size(); }
 
     /// Runs the session. @throws SmtpUnavailable when it fails and no message got a
-    /// reply; otherwise per-message results are in results().
+    /// reply, SmtpAuthFailed when smtp.authFile is set, the session did not
+    /// authenticate and the server took no message; otherwise per-message results are
+    /// in results().
     void run();
 
     const std::vector<SubmitResult>& results() const { return _results; }
@@ -75,6 +95,18 @@ public:
     {
         bool verify = true;
         std::string problem;
+    };
+
+    /// What libESMTP's protocol monitor shows of AUTH (libESMTP itself tells the
+    /// application nothing): watched up to the first MAIL command, then ignored.
+    struct AuthWatch
+    {
+        bool waiting = false;             ///< AUTH (or an answer to a challenge) sent, no final reply yet
+        bool authenticated = false;       ///< the server said 235
+        bool mailUnauthenticated = false; ///< the first MAIL went out without AUTH
+        bool done = false;                ///< the first MAIL went out
+        std::string refusal;              ///< the server's last 4xx/5xx reply to AUTH, bounded
+        std::string partial;              ///< a reply line not yet complete
     };
 
 private:
@@ -102,7 +134,11 @@ private:
     std::vector<SubmitResult> _results;
     std::string _envelopeId;
     TlsEvents _tlsEvents;
+    AuthWatch _authWatch;
     std::string _server;
+    bool _starttls = false;
+
+    void failIfUnauthenticated();
 };
 
 } // namespace verpmail
