@@ -53,11 +53,9 @@ const PhraseSet& replySubjects()
 bool isAutoReply(const HeaderBlock& headers)
 {
     for (const auto& [name, value] : replyHeaders())
-    {
-        for (const auto& field : headers.getAll(name))
-            if (value.empty() || icontains(field, value))
+        for (std::size_t i = 0; i < headers.size(); ++i)
+            if (iequals(headers.fieldName(i), name) && (value.empty() || icontains(headers.fieldValue(i), value)))
                 return true;
-    }
     return replySubjects().findAny(decodeEncodedWords(headers.find("Subject")));
 }
 

@@ -385,7 +385,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
     return true;
 }
 
-ParsedReturn parseNormalised(const std::string& text, const ParseLimits& limits)
+ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
 {
     ParsedReturn r;
     const MimeMessage mime = readMime(text, limits, bodyIsRead);
@@ -442,8 +442,12 @@ ParsedReturn parseReturn(std::string_view message, const ParseLimits& limits)
         problem = "input larger than maxBytes, tail ignored";
     try
     {
-        const std::string text = normaliseLineEnds(message, limits.maxBytes);
-        ParsedReturn r = parseNormalised(text, limits);
+        // Most returns have LF line ends already (a pipe from Postfix): no copy then.
+        const std::string_view head = message.substr(0, limits.maxBytes);
+        std::string normalised;
+        if (head.find('\r') != std::string_view::npos)
+            normalised = normaliseLineEnds(head, limits.maxBytes);
+        ParsedReturn r = parseNormalised(normalised.empty() ? head : std::string_view(normalised), limits);
         if (!problem.empty())
             r.problem = problem;
         return r;

@@ -66,10 +66,10 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             lastValue = nullptr;
             continue;
         }
-        const std::string name = toLower(trim(line.substr(0, colon)));
+        const std::string_view name = trim(line.substr(0, colon));
         const std::string_view value = trim(line.substr(colon + 1)).substr(0, limits.maxHeaderBytes);
         lastValue = &scratch;
-        if (name == "final-recipient")
+        if (iequals(name, "final-recipient"))
         {
             if (!current.rawFinalRecipient.empty())
                 flush();
@@ -77,7 +77,7 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             current.rawFinalRecipient = std::string(value);
             lastValue = &current.rawFinalRecipient;
         }
-        else if (name == "original-recipient")
+        else if (iequals(name, "original-recipient"))
         {
             if (!current.originalRecipient.empty())
                 flush();
@@ -85,33 +85,33 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             current.originalRecipient = std::string(value);
             lastValue = &current.originalRecipient;
         }
-        else if (name == "action")
+        else if (iequals(name, "action"))
         {
             currentStarted = true;
             current.action = toLower(trim(value));
             lastValue = &current.action;
         }
-        else if (name == "status")
+        else if (iequals(name, "status"))
         {
             currentStarted = true;
             current.status = findStatusCode(value);
         }
-        else if (name == "diagnostic-code")
+        else if (iequals(name, "diagnostic-code"))
         {
             currentStarted = true;
             current.diagnosticCode = std::string(value);
             lastValue = &current.diagnosticCode;
         }
-        else if (name == "remote-mta")
+        else if (iequals(name, "remote-mta"))
         {
             currentStarted = true;
             current.remoteMta = std::string(dropType(value));
         }
-        else if (name == "reporting-mta")
+        else if (iequals(name, "reporting-mta"))
         {
             result.reportingMta = std::string(dropType(value));
         }
-        else if (name == "original-envelope-id")
+        else if (iequals(name, "original-envelope-id"))
         {
             result.originalEnvelopeId = std::string(value);
         }
