@@ -33,8 +33,9 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
     const std::size_t end = s.size();
     while (i != end && isPocoSpace(s[i]))
         ++i;
-    while (i != end && s[i] != ';')
-        value += s[i++];
+    const std::size_t semi = std::min(s.find(';', i), end);
+    value.assign(s.substr(i, semi - i));
+    i = semi;
     trimRight(value);
     if (i != end)
         ++i;
@@ -276,10 +277,13 @@ std::string decodeEncodedWords(std::string_view text)
     return out;
 }
 
-std::string ContentType::param(const std::string& name) const
+std::string ContentType::param(std::string_view name) const
 {
-    const auto it = params.find(name);
-    return it == params.end() ? std::string() : it->second;
+    // The last one of a name wins, as it would in a map filled in order.
+    for (auto it = params.rbegin(); it != params.rend(); ++it)
+        if (it->first == name)
+            return it->second;
+    return {};
 }
 
 ContentType parseContentType(std::string_view value)
@@ -291,11 +295,10 @@ ContentType parseContentType(std::string_view value)
     try
     {
         std::string mainValue;
-        std::vector<std::pair<std::string, std::string>> params;
-        splitParameters(trimmed, mainValue, params);
+        splitParameters(trimmed, mainValue, result.params);
         result.type = toLower(trim(mainValue));
-        for (const auto& [name, paramValue] : params)
-            result.params[toLower(name)] = paramValue;
+        for (auto& param : result.params)
+            param.first = toLower(param.first);
     }
     catch (...)
     {

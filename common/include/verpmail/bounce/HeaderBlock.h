@@ -11,9 +11,9 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace verpmail::bounce {
@@ -76,8 +76,10 @@ std::string decodeEncodedWords(std::string_view text);
 struct ContentType
 {
     std::string type;                              ///< lower-case "type/subtype", "" when absent
-    std::map<std::string, std::string> params;     ///< lower-case names
-    std::string param(const std::string& name) const;
+    /// Parameters in order, names lower-case (a short list: cheaper than a map to fill).
+    std::vector<std::pair<std::string, std::string>> params;
+    /// The value of the last parameter of that (lower-case) name, or "".
+    std::string param(std::string_view name) const;
 };
 
 ContentType parseContentType(std::string_view value);
