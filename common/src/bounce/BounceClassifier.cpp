@@ -40,13 +40,16 @@ class CompiledPhrases
 public:
     CompiledPhrases() : _heads(headsOf(bounce::phraseRules())) {}
 
-    // The reason of the first rule (in table order) whose phrase occurs in text.
-    std::string_view lookup(std::string_view text) const
+    // The reason of the first rule (in table order) whose phrase occurs in text and
+    // whose status condition the status meets.
+    std::string_view lookup(std::string_view text, std::string_view status) const
     {
         const auto& rules = bounce::phraseRules();
         std::size_t best = bounce::PhraseSet::npos;
         _heads.forEach(text, [&](std::size_t pos, std::size_t index) {
-            if (index < best && tailMatches(text, pos, rules[index].phrase))
+            const bounce::PhraseRule& rule = rules[index];
+            if (index < best && status.substr(0, rule.statusPrefix.size()) == rule.statusPrefix &&
+                tailMatches(text, pos, rule.phrase))
                 best = index;
             return best != 0;
         });
@@ -81,12 +84,12 @@ private:
     bounce::PhraseSet _heads;
 };
 
-std::string_view lookupPhrase(std::string_view diagnostic)
+std::string_view lookupPhrase(std::string_view diagnostic, std::string_view status)
 {
     if (diagnostic.empty())
         return {};
     static const CompiledPhrases phrases;
-    return phrases.lookup(bounce::toLower(bounce::collapseSpace(diagnostic, 4000)));
+    return phrases.lookup(bounce::toLower(bounce::collapseSpace(diagnostic, 4000)), status);
 }
 
 bool contains(const std::vector<std::string_view>& list, std::string_view value)
@@ -141,7 +144,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     std::string_view reason = lookupCode(bounce::decisiveStatusRules(), result.status);
     if (reason.empty())
     {
-        reason = lookupPhrase(result.diagnostic);
+        reason = lookupPhrase(result.diagnostic, result.status);
         // A "bad mailbox" status (X.1.1) is specific: the wording beats it only where
         // it names another party's fault or a mailbox that exists (ClassifierRules).
         const std::string_view byStatus = lookupCode(bounce::statusRules(), result.status);

@@ -50,7 +50,9 @@ const std::vector<PhraseRule>& phraseRules()
         // --- a provider's "may not exist" text also mentions blacklists ---
         {"account or domain may not exist", "hostunknown"},
 
-        // --- Microsoft's wording for an unknown recipient (before "access denied") ---
+        // --- Microsoft's wording for an unknown recipient (before "access denied"), with
+        //     5.4.1 / 5.1.10; with 5.7.x the same words are a Postfix access-map refusal ---
+        {"recipient address rejected: access denied", "blocked", "5.7."},
         {"recipient address rejected: access denied", "userunknown"},
 
         // --- the sender's address or domain was refused (must precede "domain not found") ---

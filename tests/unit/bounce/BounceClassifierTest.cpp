@@ -31,6 +31,13 @@ TEST(BounceClassifier, ClassifiesResults)
         {"failed", "", "", "undefined", BounceClass::Soft},
         {"failed", "5.0.0", "550 Unknown user (in reply to end of DATA command)", "filtered", BounceClass::Soft},
         {"failed", "5.0.0", "550 Access denied (in reply to MAIL FROM command)", "rejected", BounceClass::Block},
+        // The same words: Office 365's unknown user (5.4.1, 5.1.10), a Postfix access-map refusal (5.7.1).
+        {"failed", "5.4.1", "550 5.4.1 <a@b.example>: Recipient address rejected: Access denied", "userunknown",
+         BounceClass::Hard},
+        {"failed", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient address rejected: Access denied",
+         "userunknown", BounceClass::Hard},
+        {"failed", "5.7.1", "554 5.7.1 <a@b.example>: Recipient address rejected: Access denied (in reply to RCPT TO command)",
+         "blocked", BounceClass::Block},
         // A mailbox-status code contradicts "user unknown" unless the RCPT stage confirms it.
         {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown", "filtered", BounceClass::Soft},
         {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown (in reply to RCPT TO command)", "userunknown", BounceClass::Hard},

@@ -4,7 +4,8 @@
 // Tables, consulted in this order by classify():
 //  0. decisive status codes (5.2.3, 5.7.26, ...) that no wording overrides;
 //  1. diagnostic phrases (lower-case substrings of the error text) -> reason;
-//     first match wins, so specific phrases come before general ones;
+//     first match wins, so specific phrases come before general ones; a phrase
+//     may hold only with a class of status (the same words mean different things);
 //  2. enhanced status codes -> reason (exact "5.1.1", or a "5.4." class prefix);
 //  3. SMTP reply codes -> reason (weakest evidence);
 // then the SMTP stage (StageRule) and the corroboration a reason needs (EvidenceRule).
@@ -19,6 +20,7 @@ struct PhraseRule
 {
     std::string_view phrase;   ///< lower-case substring of the diagnostic text; one '*' may stand for one word
     std::string_view reason;
+    std::string_view statusPrefix = {};   ///< "5.7.": the rule holds only with such a status ("" any)
 };
 
 struct CodeRule
