@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 namespace verpmail::bounce {
 
@@ -75,23 +77,57 @@ bool hasIso2022Escape(std::string_view text)
     return false;
 }
 
-class Iconv
+// Performance: iconv_open costs more than converting a typical part, so each thread
+// keeps the converters it opened last (returns use one or two charsets, and the
+// daemon parses on several threads). A name iconv does not know is kept as well.
+class ConverterCache
 {
 public:
-    explicit Iconv(const std::string& from) : _cd(iconv_open("UTF-8", from.c_str())) {}
-    ~Iconv()
+    ConverterCache() = default;
+    ConverterCache(const ConverterCache&) = delete;
+    ConverterCache& operator=(const ConverterCache&) = delete;
+    ~ConverterCache()
     {
-        if (ok())
-            iconv_close(_cd);
+        for (const Entry& e : _entries)
+            close(e.cd);
     }
-    Iconv(const Iconv&) = delete;
-    Iconv& operator=(const Iconv&) = delete;
-    bool ok() const { return _cd != reinterpret_cast<iconv_t>(-1); }
-    iconv_t get() const { return _cd; }
+
+    /// A converter from `from` to UTF-8 in its initial state, or (iconv_t)-1.
+    iconv_t get(const std::string& from)
+    {
+        for (const Entry& e : _entries)
+            if (e.name == from)
+            {
+                if (ok(e.cd))
+                    iconv(e.cd, nullptr, nullptr, nullptr, nullptr);
+                return e.cd;
+            }
+        if (_entries.size() >= kKept)
+        {
+            close(_entries.front().cd);
+            _entries.erase(_entries.begin());
+        }
+        _entries.push_back({from, iconv_open("UTF-8", from.c_str())});
+        return _entries.back().cd;
+    }
+
+    static bool ok(iconv_t cd) { return cd != reinterpret_cast<iconv_t>(-1); }
 
 private:
-    iconv_t _cd;
+    struct Entry
+    {
+        std::string name;
+        iconv_t cd;
+    };
+    static constexpr std::size_t kKept = 8;
+    static void close(iconv_t cd)
+    {
+        if (ok(cd))
+            iconv_close(cd);
+    }
+    std::vector<Entry> _entries;
 };
+
 
 } // namespace
 
@@ -202,9 +238,14 @@ std::string conversionFrom(std::string_view text, std::string_view charset)
 
 std::string convert(std::string_view text, const std::string& from)
 {
-    Iconv cd(from);
-    if (!cd.ok())
+    thread_local ConverterCache converters;
+    const iconv_t cd = converters.get(from);
+    if (!ConverterCache::ok(cd))
         return std::string(text);
+    // ISO-2022 is a 7-bit code: an 8-bit byte is never valid in any shift state, so
+    // it becomes U+FFFD here, not after a call into iconv per byte (mislabelled
+    // Japanese text has hundreds of them).
+    const bool sevenBit = istartsWith(from, "iso-2022-");
 
     std::string out;
     out.reserve(text.size() * 3 / 2 + 16);
@@ -213,9 +254,16 @@ std::string convert(std::string_view text, const std::string& from)
     std::size_t inLeft = text.size();
     while (inLeft > 0)
     {
+        if (sevenBit && static_cast<unsigned char>(*in) >= 0x80)
+        {
+            out += "\xef\xbf\xbd";
+            ++in;
+            --inLeft;
+            continue;
+        }
         char* outPtr = buffer;
         std::size_t outLeft = sizeof buffer;
-        const std::size_t rc = iconv(cd.get(), &in, &inLeft, &outPtr, &outLeft);
+        const std::size_t rc = iconv(cd, &in, &inLeft, &outPtr, &outLeft);
         out.append(buffer, sizeof buffer - outLeft);
         if (rc != static_cast<std::size_t>(-1))
             continue;
@@ -230,7 +278,7 @@ std::string convert(std::string_view text, const std::string& from)
     // Flush a pending shift state (ISO-2022-JP back to ASCII).
     char* outPtr = buffer;
     std::size_t outLeft = sizeof buffer;
-    iconv(cd.get(), nullptr, nullptr, &outPtr, &outLeft);
+    iconv(cd, nullptr, nullptr, &outPtr, &outLeft);
     out.append(buffer, sizeof buffer - outLeft);
     return out;
 }
