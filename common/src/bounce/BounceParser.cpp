@@ -64,7 +64,10 @@ std::vector<std::string> addressesIn(std::string_view headerValue)
 {
     std::vector<std::string> out;
     for (auto& found : findAddresses(headerValue, 50))
-        addUnique(out, toLower(found.address));
+    {
+        lowerInPlace(found.address);
+        addUnique(out, found.address);
+    }
     return out;
 }
 
@@ -367,14 +370,13 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
             result.address = originalTo.front();
         scanned.push_back(std::move(result));
     }
-    const std::string whole = collapseSpace(a.humanText, 1000);
     const bool delayed = isDelayNotice(a.humanText) || isDelayNotice(r.subject);
     for (auto& s : scanned)
     {
         // A bare address line says nothing; the whole report then is the diagnostic.
         if (s.status.empty() && s.replyCode.empty() && scanned.size() == 1 && s.diagnostic.size() < s.address.size() + 12)
         {
-            s.diagnostic = whole;
+            s.diagnostic = collapseSpace(a.humanText, 1000);
             fillCodesFromText(s);
         }
         if (delayed)

@@ -44,7 +44,8 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
     };
 
     std::string scratch;
-    for (std::string_view line : splitLines(text))
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);)
     {
         if (trim(line).empty())
         {
@@ -150,7 +151,8 @@ bool looksLikeDeliveryStatus(std::string_view text)
 {
     bool recipient = false;
     bool detail = false;
-    for (std::string_view line : splitLines(text))
+    LineReader lines(text);
+    for (std::string_view line; lines.next(line);)
     {
         if (istartsWith(line, "Final-Recipient:") || istartsWith(line, "Original-Recipient:"))
             recipient = true;

@@ -102,7 +102,9 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
                                std::size_t maxFields)
 {
     HeaderBlock block;
-    block._text.reserve(std::min<std::size_t>(text.size(), 2048));
+    // Most headers fit these; growing past them costs a copy each time.
+    block._text.reserve(std::min<std::size_t>(text.size(), 4096));
+    block._fields.reserve(32);
     std::size_t pos = 0;
     bool inField = false;
     while (pos < text.size())
@@ -298,7 +300,7 @@ ContentType parseContentType(std::string_view value)
         splitParameters(trimmed, mainValue, result.params);
         result.type = toLower(trim(mainValue));
         for (auto& param : result.params)
-            param.first = toLower(param.first);
+            lowerInPlace(param.first);
     }
     catch (...)
     {
@@ -307,9 +309,9 @@ ContentType parseContentType(std::string_view value)
         result.type = toLower(trim(trimmed.substr(0, semi)));
     }
     // "text/plain (comment)" and stray quotes appear in the wild.
-    const std::size_t junk = result.type.find_first_of(" \t(\"");
-    if (junk != std::string::npos)
-        result.type.resize(junk);
+    const auto junk = std::find_if(result.type.begin(), result.type.end(),
+                                   [](char c) { return c == ' ' || c == '\t' || c == '(' || c == '"'; });
+    result.type.erase(junk, result.type.end());
     return result;
 }
 

@@ -58,9 +58,14 @@ bool isSpace(char c)
 std::string toLower(std::string_view text)
 {
     std::string out(text);
-    for (char& c : out)
-        c = lowerChar(c);
+    lowerInPlace(out);
     return out;
+}
+
+void lowerInPlace(std::string& text)
+{
+    for (char& c : text)
+        c = lowerChar(c);
 }
 
 bool iequals(std::string_view a, std::string_view b)

@@ -14,6 +14,8 @@
 namespace verpmail::bounce {
 
 std::string toLower(std::string_view text);
+/// toLower of a string of one's own, without a copy.
+void lowerInPlace(std::string& text);
 bool iequals(std::string_view a, std::string_view b);
 bool istartsWith(std::string_view text, std::string_view prefix);
 /// Case-insensitive find; npos when absent.
@@ -29,6 +31,28 @@ std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes);
 
 /// Splits LF-terminated text into lines (without the LF).
 std::vector<std::string_view> splitLines(std::string_view text);
+
+/// The lines of splitLines one at a time, without building the vector:
+///   LineReader lines(text); for (std::string_view line; lines.next(line);) ...
+class LineReader
+{
+public:
+    explicit LineReader(std::string_view text) : _text(text) {}
+    bool next(std::string_view& line)
+    {
+        if (_pos >= _text.size())
+            return false;
+        const std::size_t end = _text.find('\n', _pos);
+        const std::size_t stop = end == std::string_view::npos ? _text.size() : end;
+        line = _text.substr(_pos, stop - _pos);
+        _pos = stop + 1;
+        return true;
+    }
+
+private:
+    std::string_view _text;
+    std::size_t _pos = 0;
+};
 
 /// Collapses runs of white space into one space and trims; cut at maxBytes.
 std::string collapseSpace(std::string_view text, std::size_t maxBytes = 1000);
