@@ -1,6 +1,7 @@
 #include "AdminApp.h"
 
 #include "AddressCommands.h"
+#include "Audit.h"
 #include "ExplainCommand.h"
 #include "MemberCommands.h"
 #include "MemberFile.h"
@@ -15,11 +16,13 @@
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/EmailAddress.h"
 #include "verpmail/store/ListStore.h"
+#include "verpmail/store/ReportCounters.h"
 #include "verpmail/util/Printable.h"
 
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -102,6 +105,11 @@ void AdminApp::printHelp() const
         "COMMANDS\n"
         "  db migrate\n"
         "      Create or upgrade the schema; prints the steps applied. Safe to rerun.\n"
+        "  db recount\n"
+        "      Rebuild the report counters from bounce_logs, the daily roll-ups and\n"
+        "      send_log, in one transaction (the bouncer and the sender wait for it).\n"
+        "      Needed only after rows were written behind verpmail's back (an import,\n"
+        "      a program older than the counters); prints the totals.\n"
         "  list create NAME --from ADDRESS\n"
         "      Create a list. NAME is 1-64 characters of a-z 0-9 . _ - (it appears in\n"
         "      List-Id); ADDRESS is the From used when a message has none.\n"
@@ -150,9 +158,10 @@ void AdminApp::printHelp() const
         "      trend       per day: accepted, rejected, returns by class, bounce rate.\n"
         "      --since is Nd, Nh or a date YYYY-MM-DD (from its midnight); default 30d.\n"
         "      Times and days are UTC. The bounce rate is hard + soft + block returns per\n"
-        "      100 messages sent (send_log accepted + rejected). Returns count from the\n"
-        "      live bounce_logs and, for purged days, from the daily roll-ups, so totals\n"
-        "      stay the same after a purge (a purged day counts whole).\n"
+        "      100 messages sent (send_log accepted + rejected). Reports read counters\n"
+        "      kept as returns are recorded and messages settled; purged returns stay\n"
+        "      counted, so totals stay the same after a purge (a purged day counts\n"
+        "      whole when --since starts inside it).\n"
         "      table: aligned text; csv: the first table (summary: its totals); json: a\n"
         "      one-table report is an array of objects, the others an object with report,\n"
         "      since, until and one key per table; html: no script, no external link.\n"
@@ -237,10 +246,15 @@ std::string AdminApp::format(std::initializer_list<const char*> allowed, const c
     throw AdminError(ExitStatus::Usage, "--format must be " + list + ", not \"" + printable(_format, 20) + "\"");
 }
 
-MysqlConnection AdminApp::connect()
+MysqlConnection AdminApp::connect(bool wholeTables)
 {
     loadSettings();
-    return MysqlConnection(mysqlOptionsFrom(config()));
+    MysqlOptions options = mysqlOptionsFrom(config());
+    // A statement that reads a whole table of a large database runs for minutes;
+    // mysql.readTimeout is sized for the short ones every other command sends.
+    if (wholeTables)
+        options.readTimeout = std::max(options.readTimeout, 3600u);
+    return MysqlConnection(options);
 }
 
 ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
@@ -258,6 +272,11 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
         expectArgs(rest2, 0, "db migrate");
         allowOptions("db migrate", {});
         return dbMigrate();
+    }
+    if (verb == "db" && sub == "recount") {
+        expectArgs(rest2, 0, "db recount");
+        allowOptions("db recount", {});
+        return dbRecount();
     }
     if (verb == "list" && sub == "create") {
         expectArgs(rest2, 1, "list create NAME --from ADDRESS");
@@ -333,11 +352,27 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
 
 ExitStatus AdminApp::dbMigrate()
 {
-    MysqlConnection db = connect();
+    MysqlConnection db = connect(true);
     const std::vector<Migration> applied = migrate(db);
     for (const Migration& m : applied)
         std::cout << "applied " << m.name << "\n";
     std::cout << "schema version " << currentSchemaVersion(db) << (applied.empty() ? " (up to date)" : "") << "\n";
+    return ExitStatus::Ok;
+}
+
+ExitStatus AdminApp::dbRecount()
+{
+    MysqlConnection db = connect(true);
+    Transaction tx(db);
+    recountAll(db);
+    MysqlStatement totals = db.prepare("SELECT COALESCE(SUM(hard + soft + block + complaint + autoreply + none + unattributed), 0),"
+                                       " COALESCE(SUM(accepted + rejected), 0) FROM counts_day_campaign");
+    totals.execute();
+    totals.fetch();
+    const std::string detail = "returns=" + totals.text(0) + " sends=" + totals.text(1);
+    writeAudit(db, "recount", "counts", detail);
+    tx.commit();
+    std::cout << "recount " << detail << "\n";
     return ExitStatus::Ok;
 }
 

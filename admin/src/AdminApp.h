@@ -30,13 +30,15 @@ protected:
 private:
     ExitStatus dispatch(const std::vector<std::string>& args);
     ExitStatus dbMigrate();
+    ExitStatus dbRecount();
     ExitStatus listCreate(const std::string& name);
     ExitStatus membersImport(const std::string& list, const std::string& file);
     ExitStatus report(const std::vector<std::string>& operands);
     ExitStatus purge();
 
-    /// Loads the configuration and connects.
-    MysqlConnection connect();
+    /// Loads the configuration and connects; `wholeTables` (migrate, recount): with a
+    /// read timeout of at least an hour.
+    MysqlConnection connect(bool wholeTables = false);
     /// @throws AdminError (64) when an option outside `allowed` was given.
     void allowOptions(const std::string& command, std::initializer_list<const char*> allowed) const;
     /// The --format value, or `fallback`; @throws AdminError (64) when not one of `allowed`.

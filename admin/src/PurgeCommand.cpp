@@ -2,7 +2,6 @@
 
 #include "AdminApp.h"
 #include "Audit.h"
-#include "reports/ReportQueries.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/TrackerStore.h"
@@ -82,11 +81,12 @@ std::size_t purgeBatch(MysqlConnection& db, const std::string& cutoff, const Pur
     if (ids.empty())
         return 0;
     const std::string in = " WHERE id IN (" + placeholders(ids.size()) + ")";
+    // The roll-up groups the rows as the counters count them (the counted_returns
+    // view), so moving them leaves every counter's sources summing to the same.
     MysqlStatement rollup = db.prepare(
-        std::string("INSERT INTO bounce_daily (day, domain, bounce_type, bounce_reason, campaign, return_count)"
-                    " SELECT DATE(bounced_at) AS d, ") + kReturnDomainSql +
-        " AS dom, bounce_type, bounce_reason, COALESCE(campaign, '') AS camp, COUNT(*) AS n FROM bounce_logs" + in +
-        " GROUP BY d, dom, bounce_type, bounce_reason, camp"
+        "INSERT INTO bounce_daily (day, domain, bounce_type, bounce_reason, campaign, return_count)"
+        " SELECT day, domain, bounce_type, bounce_reason, campaign, COUNT(*) FROM counted_returns" + in +
+        " GROUP BY day, domain, bounce_type, bounce_reason, campaign"
         " ON DUPLICATE KEY UPDATE return_count = return_count + VALUES(return_count)");
     rollup.execute(ids);
     MysqlStatement remove = db.prepare("DELETE FROM bounce_logs" + in);

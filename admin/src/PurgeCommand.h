@@ -1,11 +1,13 @@
 // PurgeCommand: `purge --older-than 90d [--dry-run]`.
 //
 // Deletes bounce_logs rows (and so their raw messages) from before midnight UTC of
-// the cutoff day, after adding them to the daily roll-up bounce_daily, so every
-// report keeps its totals. Works in batches of 10,000 rows: each batch is rolled
-// up, deleted and recorded in the audit row in one short transaction, so neither
-// the bouncer nor a report waits long, and an interrupted purge leaves every row
-// either live or rolled up, never both and never neither. send_log is left alone.
+// the cutoff day, after adding them to the daily roll-up bounce_daily. Reports read
+// the counters (ReportCounters.h), which count live and rolled-up rows alike and
+// which purge leaves alone, so every report keeps its totals. Works in batches of
+// 10,000 rows: each batch is rolled up, deleted and recorded in the audit row in one
+// short transaction, so neither the bouncer nor a report waits long, and an
+// interrupted purge leaves every row either live or rolled up, never both and never
+// neither. send_log is left alone.
 //
 // Purge never changes what the policy decides. The cutoff must lie before the
 // longest rule window (younger returns still count), and a rule that counts since

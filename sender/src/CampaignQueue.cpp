@@ -1,6 +1,7 @@
 #include "CampaignQueue.h"
 
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/store/ReportCounters.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -148,6 +149,7 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
         return;
     std::vector<SqlValue> finalParams, retryParams, releaseParams{_campaign}, acceptedParams;
     std::vector<SqlValue> pausedParams{_campaign};
+    std::vector<std::string> sent;  // settled accepted or rejected: what the report counters count
     std::size_t finalRows = 0, retryRows = 0, releaseRows = 0, acceptedRows = 0, pausedRows = 0;
     for (const Settlement& s : settlements) {
         std::string status;
@@ -186,6 +188,8 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
                 continue;
             }
         }
+        if (status == "accepted" || status == "rejected")
+            sent.push_back(s.email);
         finalParams.emplace_back(_campaign);
         finalParams.emplace_back(s.email);
         finalParams.emplace_back(status);
@@ -240,6 +244,10 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
             " SentSinceBounce = IF(SentSinceBounce + 1 >= ?, 0, SentSinceBounce + 1)");
         st.execute(acceptedParams);
     }
+    // Counted last: today's counter rows are shared by every sender and bouncer, so
+    // they are locked only until the commit. A row becomes accepted or rejected only
+    // here, once, so each send counts once.
+    countSends(db, _campaign, sent);
     tx.commit();
 }
 

@@ -8,7 +8,8 @@
 //              processes (or threads) never get the same member;
 //   settle()   records each claimed member's outcome; a 4xx goes back to 'queued'
 //              with retry_at until smtp.maxAttempts; a message never attempted is
-//              released to 'queued'.
+//              released to 'queued'; accepted and rejected messages are counted in
+//              the report counters (ReportCounters.h) in the same transaction.
 // A 'pending' row whose claimer died (SIGKILL mid-session) is never resent: the
 // server may have accepted it. It is reported as uncertain. Every method runs on
 // the caller's connection; one connection per thread.

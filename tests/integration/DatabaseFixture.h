@@ -35,6 +35,10 @@ protected:
     }
 
     MysqlConnection& db() { return *_db; }
+    /// A new connection to the same database (one per thread).
+    MysqlConnection connect() const { return MysqlConnection(mysqlOptionsFrom(*_config)); }
+    /// The random tag of this test run.
+    const std::string& tag() const { return _tag; }
     const Poco::Util::AbstractConfiguration& config() const { return *_config; }
 
     /// An address unique to this test run: "<local>.<tag>@<domain>".

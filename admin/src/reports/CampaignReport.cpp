@@ -6,7 +6,6 @@
 #include "verpmail/util/Printable.h"
 
 #include <algorithm>
-#include <set>
 
 namespace verpmail {
 namespace {
@@ -31,15 +30,11 @@ std::map<std::string, CampaignInfo> campaignInfo(MysqlConnection& db)
 
 void addCampaignTable(Report& report, MysqlConnection& db, const ReportScope& scope)
 {
-    const std::map<std::string, ClassCounts> returns = returnsByClass(db, scope, GroupKey::Campaign);
-    const std::map<std::string, SentCounts> sent = sentBy(db, scope, GroupKey::Campaign);
+    const std::map<std::string, Tally> tallies = talliesBy(db, scope, GroupKey::Campaign);
     const std::map<std::string, CampaignInfo> info = campaignInfo(db);
-    std::set<std::string> ids;
-    for (const auto& [id, counts] : returns)
-        ids.insert(id);
-    for (const auto& [id, counts] : sent)
-        ids.insert(id);
-    std::vector<std::string> ordered(ids.begin(), ids.end());
+    std::vector<std::string> ordered;
+    for (const auto& [id, tally] : tallies)
+        ordered.push_back(id);
     // Newest campaign first; returns without a campaign last.
     auto started = [&](const std::string& id) {
         const auto i = info.find(id);
@@ -54,11 +49,9 @@ void addCampaignTable(Report& report, MysqlConnection& db, const ReportScope& sc
     columns.push_back({"bounce_rate", true});
     ReportTable& t = report.addTable("campaigns", "Campaigns", columns);
     for (const std::string& id : ordered) {
-        const auto r = returns.find(id);
-        const auto s = sent.find(id);
         const auto i = info.find(id);
-        const ClassCounts c = r == returns.end() ? ClassCounts{} : r->second;
-        const SentCounts n = s == sent.end() ? SentCounts{} : s->second;
+        const ClassCounts& c = tallies.at(id).returns;
+        const SentCounts& n = tallies.at(id).sent;
         std::vector<Cell> row{Cell(keyLabel(id)), i == info.end() ? Cell() : Cell(i->second.list),
                               i == info.end() ? Cell() : Cell(i->second.startedAt), Cell(n.sent())};
         for (Cell& cell : classCells(c))
@@ -106,9 +99,10 @@ Report campaignReport(MysqlConnection& db, const ReportWindow& window, const std
     t.rows.push_back({Cell("sent"), Cell(sent)});
 
     const ReportScope scope{nullptr, campaign};
-    ClassCounts returns;
-    for (const auto& [cls, counts] : returnsByClass(db, scope, GroupKey::Class))
-        returns.add(cls, counts.total());
+    Tally all;
+    for (const auto& [domain, tally] : talliesBy(db, scope, GroupKey::Domain))
+        all += tally;
+    const ClassCounts& returns = all.returns;
     const std::vector<Column> classes = classColumns();
     const std::vector<Cell> cells = classCells(returns);
     for (std::size_t i = 0; i < classes.size(); ++i)

@@ -1,7 +1,6 @@
 #include "reports/Reports.h"
 
 #include <algorithm>
-#include <set>
 
 namespace verpmail {
 
@@ -9,29 +8,15 @@ std::string keyLabel(const std::string& key) { return key.empty() ? "(unknown)" 
 
 void addDomainTable(Report& report, MysqlConnection& db, const ReportScope& scope, std::size_t maxRows)
 {
-    const std::map<std::string, ClassCounts> returns = returnsByClass(db, scope, GroupKey::Domain);
-    const std::map<std::string, SentCounts> sent = sentBy(db, scope, GroupKey::Domain);
-    struct Row
-    {
-        std::string domain;
-        ClassCounts returns;
-        SentCounts sent;
-    };
-    std::vector<Row> rows;
-    for (const auto& [domain, counts] : returns) {
-        const auto s = sent.find(domain);
-        rows.push_back({domain, counts, s == sent.end() ? SentCounts{} : s->second});
-    }
-    for (const auto& [domain, counts] : sent)
-        if (!returns.count(domain))
-            rows.push_back({domain, ClassCounts{}, counts});
+    const std::map<std::string, Tally> tallies = talliesBy(db, scope, GroupKey::Domain);
+    std::vector<std::pair<std::string, Tally>> rows(tallies.begin(), tallies.end());
     // The domains that return the most first; ties by volume, then by name.
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-        if (a.returns.total() != b.returns.total())
-            return a.returns.total() > b.returns.total();
-        if (a.sent.sent() != b.sent.sent())
-            return a.sent.sent() > b.sent.sent();
-        return a.domain < b.domain;
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        if (a.second.returns.total() != b.second.returns.total())
+            return a.second.returns.total() > b.second.returns.total();
+        if (a.second.sent.sent() != b.second.sent.sent())
+            return a.second.sent.sent() > b.second.sent.sent();
+        return a.first < b.first;
     });
 
     std::vector<Column> columns{{"domain"}, {"sent", true}, {"accepted", true}, {"rejected", true}};
@@ -42,12 +27,12 @@ void addDomainTable(Report& report, MysqlConnection& db, const ReportScope& scop
     ReportTable& t = report.addTable(maxRows ? "top_domains" : "domains",
                                      maxRows ? "Receiving domains with the most returns" : "Receiving domains", columns);
     for (std::size_t i = 0; i < rows.size() && (!maxRows || i < maxRows); ++i) {
-        const Row& r = rows[i];
-        std::vector<Cell> row{Cell(keyLabel(r.domain)), Cell(r.sent.sent()), Cell(r.sent.accepted),
-                              Cell(r.sent.rejected)};
-        for (Cell& cell : classCells(r.returns))
+        const auto& [domain, tally] = rows[i];
+        std::vector<Cell> row{Cell(keyLabel(domain)), Cell(tally.sent.sent()), Cell(tally.sent.accepted),
+                              Cell(tally.sent.rejected)};
+        for (Cell& cell : classCells(tally.returns))
             row.push_back(std::move(cell));
-        row.push_back(bounceRate(r.returns.bounces(), r.sent.sent()));
+        row.push_back(bounceRate(tally.returns.bounces(), tally.sent.sent()));
         t.rows.push_back(std::move(row));
     }
     if (top)

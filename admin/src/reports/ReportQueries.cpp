@@ -6,122 +6,116 @@
 #include <stdexcept>
 
 namespace verpmail {
-
-const char* const kReturnDomainSql = "COALESCE(domain, LOWER(SUBSTRING_INDEX(email, '@', -1)), '')";
-
 namespace {
 
-// The same grouping expressions over the roll-up and the live rows.
-const char* rollupExpression(GroupKey key)
+// A place counts come from: a counts_* table, or one of sql/005's counted_* views of
+// the raw rows (subtracted), with the WHERE clause that picks its rows.
+struct Source
+{
+    std::string from;  // "table WHERE ..."
+    std::vector<SqlValue> params;
+    bool hasSends = true;  // has the accepted and rejected columns
+    bool subtract = false;
+};
+
+// The counter tables that hold the scope's counts grouped by `column`.
+std::vector<Source> counterSources(const ReportScope& scope, const std::string& column)
+{
+    const bool byReason = column == "bounce_reason";
+    if (scope.campaign) {
+        if (scope.window || (column != "domain" && !byReason))
+            throw std::logic_error("one campaign's counts are kept for all time, per domain and per reason");
+        if (byReason)
+            return {{"counts_campaign_reason WHERE campaign = ?", {*scope.campaign}, false}};
+        return {{"counts_campaign_domain WHERE campaign = ?", {*scope.campaign}}};
+    }
+    if (column == "domain") {
+        if (!scope.window)
+            return {{"counts_month_domain", {}}};
+        // The rest of the first month by day, then whole months.
+        const std::string& first = scope.window->sinceDay;
+        return {{"counts_day_domain WHERE day >= ? AND day <= LAST_DAY(?)", {first, first}},
+                {"counts_month_domain WHERE month > ?", {first}}};
+    }
+    const char* table = byReason ? "counts_day_reason" : "counts_day_campaign";
+    if (!scope.window)
+        return {{table, {}, !byReason}};
+    return {{std::string(table) + " WHERE day >= ?", {scope.window->sinceDay}, !byReason}};
+}
+
+// The rows of the window's first day from before `since`: the day's counters hold
+// them, the window does not. Purged rows are not here, so a purged day counts whole.
+std::vector<Source> firstDayBeforeSince(const ReportScope& scope, bool sends)
+{
+    if (!scope.window)
+        return {};
+    const std::string midnight = scope.window->sinceDay + " 00:00:00";
+    if (scope.window->since <= midnight)
+        return {};
+    const std::vector<SqlValue> range{midnight, scope.window->since};
+    std::vector<Source> out{{"counted_returns WHERE at >= ? AND at < ?", range, true, true}};
+    if (sends)
+        out.push_back({"counted_sends WHERE at >= ? AND at < ?", range, true, true});
+    return out;
+}
+
+std::string countSelect(const Source& source, const std::string& column)
+{
+    const std::string sign = source.subtract ? "-" : "";
+    std::string sql = "SELECT " + column + " AS k";
+    for (const char* c : kSendColumns)
+        sql += (source.hasSends ? ", " + sign + "SUM(" + c + ")" : std::string(", 0")) + " AS " + c;
+    for (const char* c : kReturnColumns)
+        sql += ", " + sign + "SUM(" + c + ") AS " + c;
+    return sql + " FROM " + source.from + " GROUP BY " + column;
+}
+
+// Counts per value of `column` (day, domain, campaign or bounce_reason): every
+// source grouped on the server, then added up there (so keys that differ only in
+// case, which the tables' collation makes one, stay one). Keys whose counts come
+// to nothing are left out.
+std::map<std::string, Tally> countsBy(MysqlConnection& db, const ReportScope& scope, const std::string& column)
+{
+    std::vector<Source> sources = counterSources(scope, column);
+    for (Source& s : firstDayBeforeSince(scope, column != "bounce_reason"))
+        sources.push_back(std::move(s));
+    std::string parts;
+    std::vector<SqlValue> params;
+    for (const Source& s : sources) {
+        parts += (parts.empty() ? "" : " UNION ALL ") + countSelect(s, column);
+        params.insert(params.end(), s.params.begin(), s.params.end());
+    }
+    std::string sums;
+    for (const char* c : kSendColumns)
+        sums += std::string(", SUM(") + c + ")";
+    for (const char* c : kReturnColumns)
+        sums += std::string(", SUM(") + c + ")";
+    MysqlStatement st = db.prepare("SELECT k" + sums + " FROM (" + parts + ") u GROUP BY k");
+    st.execute(params);
+    std::map<std::string, Tally> out;
+    while (st.fetch()) {
+        Tally t;
+        t.sent.accepted = st.integer(1);
+        t.sent.rejected = st.integer(2);
+        for (std::size_t i = 0; i < kReturnColumns.size(); ++i)
+            t.returns.byClass[i] = st.integer(3 + i);
+        if (t.sent.sent() != 0 || t.returns.total() != 0)
+            out[st.text(0)] = t;
+    }
+    return out;
+}
+
+const char* columnOf(GroupKey key)
 {
     switch (key) {
-    case GroupKey::Day: return "DATE_FORMAT(day, '%Y-%m-%d')";
+    case GroupKey::Day: return "day";
     case GroupKey::Domain: return "domain";
-    case GroupKey::Class: return "bounce_type";
-    case GroupKey::Reason: return "bounce_reason";
     case GroupKey::Campaign: return "campaign";
     }
     throw std::logic_error("unknown group key");
 }
 
-const char* liveExpression(GroupKey key)
-{
-    switch (key) {
-    case GroupKey::Day: return "DATE_FORMAT(bounced_at, '%Y-%m-%d')";
-    case GroupKey::Domain: return kReturnDomainSql;
-    case GroupKey::Class: return "CAST(bounce_type AS CHAR)";
-    case GroupKey::Reason: return "bounce_reason";
-    case GroupKey::Campaign: return "COALESCE(campaign, '')";
-    }
-    throw std::logic_error("unknown group key");
-}
-
-const char* sentExpression(GroupKey key)
-{
-    switch (key) {
-    case GroupKey::Day: return "DATE_FORMAT(updated_at, '%Y-%m-%d')";
-    case GroupKey::Domain: return "LOWER(SUBSTRING_INDEX(email, '@', -1))";
-    case GroupKey::Campaign: return "campaign_id";
-    case GroupKey::Class:
-    case GroupKey::Reason: break;
-    }
-    throw std::logic_error("sends have no class or reason");
-}
-
-std::string joined(const std::vector<GroupKey>& keys, const char* (*expression)(GroupKey), bool alias)
-{
-    std::string out;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        out += i ? ", " : "";
-        out += expression(keys[i]);
-        if (alias)
-            out += " AS k" + std::to_string(i);
-    }
-    return out;
-}
-
-struct Grouped
-{
-    std::vector<std::string> keys;
-    std::int64_t count;
-};
-
-// Returns grouped on the server in each source, then added: both groupings are small
-// (days x classes, domains x classes), the scans use covering indexes.
-std::vector<Grouped> returnsGrouped(MysqlConnection& db, const ReportScope& scope, const std::vector<GroupKey>& keys)
-{
-    std::string outer;
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        outer += (i ? ", k" : "k") + std::to_string(i);
-    std::string rollupWhere = " WHERE 1 = 1";
-    std::string liveWhere = " WHERE 1 = 1";
-    std::vector<SqlValue> rollupParams, liveParams;
-    if (scope.window) {
-        rollupWhere += " AND day >= ?";
-        rollupParams.emplace_back(scope.window->sinceDay);
-        liveWhere += " AND bounced_at >= ?";
-        liveParams.emplace_back(scope.window->since);
-    }
-    if (scope.campaign) {
-        rollupWhere += " AND campaign = ?";
-        rollupParams.emplace_back(*scope.campaign);
-        liveWhere += " AND campaign = ?";
-        liveParams.emplace_back(*scope.campaign);
-    }
-    const std::string sql =
-        "SELECT " + outer + ", SUM(n) FROM ("
-        "SELECT " + joined(keys, rollupExpression, true) + ", SUM(return_count) AS n FROM bounce_daily" + rollupWhere +
-        " GROUP BY " + joined(keys, rollupExpression, false) +
-        " UNION ALL "
-        "SELECT " + joined(keys, liveExpression, true) + ", COUNT(*) AS n FROM bounce_logs" + liveWhere +
-        " GROUP BY " + joined(keys, liveExpression, false) +
-        ") u GROUP BY " + outer;
-    std::vector<SqlValue> params = rollupParams;
-    params.insert(params.end(), liveParams.begin(), liveParams.end());
-    MysqlStatement st = db.prepare(sql);
-    st.execute(params);
-    std::vector<Grouped> rows;
-    while (st.fetch()) {
-        Grouped g;
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            g.keys.push_back(st.text(i));
-        g.count = st.integer(keys.size());
-        rows.push_back(std::move(g));
-    }
-    return rows;
-}
-
 } // namespace
-
-void ClassCounts::add(const std::string& bounceType, std::int64_t n)
-{
-    for (std::size_t i = 0; i < kReturnClasses.size(); ++i)
-        if (bounceType == kReturnClasses[i]) {
-            byClass[i] += n;
-            return;
-        }
-    byClass[kReturnClasses.size() - 1] += n;  // an unknown class: count it, never drop it
-}
 
 std::int64_t ClassCounts::of(const char* bounceType) const
 {
@@ -141,44 +135,27 @@ std::int64_t ClassCounts::total() const
 
 std::int64_t ClassCounts::bounces() const { return of("hard") + of("soft") + of("block"); }
 
-std::map<std::string, ClassCounts> returnsByClass(MysqlConnection& db, const ReportScope& scope, GroupKey key)
+Tally& Tally::operator+=(const Tally& other)
 {
-    std::map<std::string, ClassCounts> out;
-    for (const Grouped& g : returnsGrouped(db, scope, {key, GroupKey::Class}))
-        out[g.keys[0]].add(g.keys[1], g.count);
-    return out;
+    sent.accepted += other.sent.accepted;
+    sent.rejected += other.sent.rejected;
+    for (std::size_t i = 0; i < returns.byClass.size(); ++i)
+        returns.byClass[i] += other.returns.byClass[i];
+    return *this;
+}
+
+std::map<std::string, Tally> talliesBy(MysqlConnection& db, const ReportScope& scope, GroupKey key)
+{
+    return countsBy(db, scope, columnOf(key));
 }
 
 std::map<std::pair<std::string, std::string>, std::int64_t> returnsByReason(MysqlConnection& db, const ReportScope& scope)
 {
     std::map<std::pair<std::string, std::string>, std::int64_t> out;
-    for (const Grouped& g : returnsGrouped(db, scope, {GroupKey::Class, GroupKey::Reason}))
-        out[{g.keys[0], g.keys[1]}] += g.count;
-    return out;
-}
-
-std::map<std::string, SentCounts> sentBy(MysqlConnection& db, const ReportScope& scope, GroupKey key)
-{
-    std::string where = " WHERE status IN ('accepted', 'rejected')";
-    std::vector<SqlValue> params;
-    if (scope.window) {
-        where += " AND updated_at >= ?";
-        params.emplace_back(scope.window->since);
-    }
-    if (scope.campaign) {
-        where += " AND campaign_id = ?";
-        params.emplace_back(*scope.campaign);
-    }
-    const std::string k = sentExpression(key);
-    MysqlStatement st = db.prepare("SELECT " + k + ", SUM(status = 'accepted'), SUM(status = 'rejected') FROM send_log" +
-                                   where + " GROUP BY " + k);
-    st.execute(params);
-    std::map<std::string, SentCounts> out;
-    while (st.fetch()) {
-        SentCounts& s = out[st.text(0)];
-        s.accepted += st.integer(1);
-        s.rejected += st.integer(2);
-    }
+    for (const auto& [reason, tally] : countsBy(db, scope, "bounce_reason"))
+        for (std::size_t i = 0; i < kReturnClasses.size(); ++i)
+            if (tally.returns.byClass[i] != 0)
+                out[{kReturnClasses[i], reason}] = tally.returns.byClass[i];
     return out;
 }
 

@@ -1,15 +1,23 @@
 // ReportQueries: the counts every report is built from.
 //
-// Returns come from two places: bounce_daily (the days `purge` rolled up) and the
-// live bounce_logs rows (the days it did not). Each is grouped on the server and
-// the two results are added, so a report's totals are the same before and after a
-// purge. A purged day counts whole when a window starts inside it.
+// Sends and returns are read from the counts_* tables the writers keep
+// (sql/005_report_counters.sql, verpmail/store/ReportCounters.h), so a report over a
+// year reads a few thousand small rows. They count every return ever recorded,
+// purged or not, so a report's totals are the same before and after a purge.
 //
-// Sent counts come from send_log: accepted and rejected messages, by the time they
-// were settled. The bounce rate is (hard + soft + block) / (accepted + rejected).
+// A window starts at a time (`since`) and the counters are per day: a report counts
+// the whole days from the window's first day and subtracts that day's rows from
+// before `since`, which are still in bounce_logs and send_log unless purged (a purged
+// day counts whole when a window starts inside it). Domains are counted per day only
+// for the rest of the window's first month and per month after it.
+//
+// Sent counts are accepted and rejected messages, on the day they were settled. The
+// bounce rate is (hard + soft + block) / (accepted + rejected).
 #pragma once
 
 #include "reports/ReportModel.h"
+
+#include "verpmail/store/ReportCounters.h"
 
 #include <array>
 #include <cstdint>
@@ -22,23 +30,16 @@ namespace verpmail {
 
 class MysqlConnection;
 
-/// The receiving domain of a bounce_logs row: its domain column, or for rows
-/// written before it existed, the domain of its address; '' when unattributed.
-/// Purge rolls up with the same expression the reports group by.
-extern const char* const kReturnDomainSql;
-
-/// What returns and sends can be grouped by. Sends have no class or reason.
-enum class GroupKey { Day, Domain, Class, Reason, Campaign };
+/// What sends and returns can be grouped by.
+enum class GroupKey { Day, Domain, Campaign };
 
 /// The bounce_type values, in report order.
-constexpr std::array<const char*, 7> kReturnClasses = {"hard", "soft", "block", "complaint", "autoreply", "none",
-                                                      "unattributed"};
+inline constexpr const auto& kReturnClasses = kReturnColumns;
 
 struct ClassCounts
 {
     std::array<std::int64_t, kReturnClasses.size()> byClass{};
 
-    void add(const std::string& bounceType, std::int64_t n);
     std::int64_t of(const char* bounceType) const;
     std::int64_t total() const;
     /// hard + soft + block: the failures a bounce rate counts.
@@ -52,21 +53,29 @@ struct SentCounts
     std::int64_t sent() const { return accepted + rejected; }
 };
 
-/// Filters: the window (nullptr: all time) and optionally one campaign.
+/// What was sent to and returned from one key (a day, a domain, a campaign).
+struct Tally
+{
+    SentCounts sent;
+    ClassCounts returns;
+
+    Tally& operator+=(const Tally& other);
+};
+
+/// Filters: a window (nullptr: all time), or one campaign, all its history.
 struct ReportScope
 {
     const ReportWindow* window = nullptr;
     std::optional<std::string> campaign;
 };
 
-/// Returns per value of `key` (Day, Domain, Reason, Campaign), split by class.
-/// Unknown domains and campaigns are "".
-std::map<std::string, ClassCounts> returnsByClass(MysqlConnection& db, const ReportScope& scope, GroupKey key);
+/// Sends and returns per value of `key`; unknown domains and campaigns are "".
+/// Only keys with something sent or returned in the scope. One campaign's counts
+/// are kept per domain and reason only: a campaign scope takes GroupKey::Domain.
+/// @throws std::logic_error for a scope the counters do not keep.
+std::map<std::string, Tally> talliesBy(MysqlConnection& db, const ReportScope& scope, GroupKey key);
 
-/// Sends per value of `key` (Day, Domain or Campaign).
-std::map<std::string, SentCounts> sentBy(MysqlConnection& db, const ReportScope& scope, GroupKey key);
-
-/// Returns per (class, reason).
+/// Returns per (class, reason), the classes and reasons with any.
 std::map<std::pair<std::string, std::string>, std::int64_t> returnsByReason(MysqlConnection& db, const ReportScope& scope);
 
 /// Bounces per 100 sent, or null when nothing was sent.

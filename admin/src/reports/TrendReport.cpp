@@ -1,7 +1,6 @@
 #include "reports/Reports.h"
 
 #include <ctime>
-#include <set>
 
 namespace verpmail {
 namespace {
@@ -34,27 +33,19 @@ std::vector<std::string> everyDay(const std::string& from, const std::string& to
 
 void addDailyTable(Report& report, MysqlConnection& db, const ReportScope& scope)
 {
-    const std::map<std::string, ClassCounts> returns = returnsByClass(db, scope, GroupKey::Day);
-    const std::map<std::string, SentCounts> sent = sentBy(db, scope, GroupKey::Day);
-    std::set<std::string> days;
+    std::map<std::string, Tally> days = talliesBy(db, scope, GroupKey::Day);
     if (scope.window)
         for (const std::string& d : everyDay(scope.window->sinceDay, scope.window->until.substr(0, 10)))
-            days.insert(d);
-    for (const auto& [day, counts] : returns)
-        days.insert(day);
-    for (const auto& [day, counts] : sent)
-        days.insert(day);
+            days[d];  // quiet days show as zero
 
     std::vector<Column> columns{{"day"}, {"accepted", true}, {"rejected", true}, {"sent", true}};
     for (const Column& c : classColumns())
         columns.push_back(c);
     columns.push_back({"bounce_rate", true});
     ReportTable& t = report.addTable("per_day", "Per day (UTC)", columns);
-    for (const std::string& day : days) {
-        const auto r = returns.find(day);
-        const auto s = sent.find(day);
-        const ClassCounts c = r == returns.end() ? ClassCounts{} : r->second;
-        const SentCounts n = s == sent.end() ? SentCounts{} : s->second;
+    for (const auto& [day, tally] : days) {
+        const ClassCounts& c = tally.returns;
+        const SentCounts& n = tally.sent;
         std::vector<Cell> row{Cell(day), Cell(n.accepted), Cell(n.rejected), Cell(n.sent())};
         for (Cell& cell : classCells(c))
             row.push_back(std::move(cell));

@@ -2,6 +2,7 @@
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
+#include "verpmail/store/ReportCounters.h"
 
 namespace verpmail {
 namespace {
@@ -141,36 +142,12 @@ void ReturnRecorder::linkIncident(std::uint64_t bounceId, const std::string& dom
     touch.execute({incident, incident, incident});
 }
 
-RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
+void ReturnRecorder::applyToMember(const ReturnEntry& entry, std::uint64_t bounceId, const std::string& domain)
 {
-    Transaction tx(_db);
     const BounceClass cls = entry.result.bounceClass;
-    const std::string type = entry.email ? bounceTypeName(cls) : "unattributed";
-
-    MysqlStatement insert = _db.prepare(
-        "INSERT INTO bounce_logs (email, domain, bounce_type, bounce_reason, status_code, diagnostic, bounced_at,"
-        " raw_message, campaign, envelope_recipient, kind, dedup_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
-    const std::string domain = entry.email ? entry.email->substr(entry.email->rfind('@') + 1) : std::string();
-    try {
-        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain), type, bounded(validUtf8(entry.result.reason), 64),
-                        bounded(validUtf8(entry.result.status), 16),
-                        bounded(validUtf8(entry.result.diagnostic), kDiagnosticColumn), entry.rawMessage,
-                        entry.campaign.empty() ? SqlValue() : SqlValue(bounded(entry.campaign, 64)),
-                        bounded(validUtf8(entry.envelopeRecipient), 320), kindName(entry.kind),
-                        std::string(reinterpret_cast<const char*>(entry.dedupKey.data()), entry.dedupKey.size())});
-    } catch (const MysqlError& e) {
-        if (e.isDuplicateKey())
-            return RecordOutcome::Duplicate;  // tx rolls back
-        throw;
-    }
-
-    if (!entry.email) {
-        tx.commit();
-        return RecordOutcome::Recorded;
-    }
+    const std::string type = bounceTypeName(cls);
     if (cls == BounceClass::Soft || cls == BounceClass::Block)
-        linkIncident(insert.insertId(), domain, type, bounded(validUtf8(entry.result.reason), 64));
+        linkIncident(bounceId, domain, type, bounded(validUtf8(entry.result.reason), 64));
 
     // Failures (hard, soft, block) move BounceCount and the LastBounce rotation the
     // operators know; the per-class counts are what the policy reads, so a block
@@ -222,7 +199,36 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
         const SqlValue campaign = entry.campaign.empty() ? SqlValue() : SqlValue(entry.campaign);
         members.execute({type, *entry.email, campaign, campaign, campaign});
     }
+}
 
+RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
+{
+    Transaction tx(_db);
+    const std::string type = entry.email ? bounceTypeName(entry.result.bounceClass) : "unattributed";
+
+    MysqlStatement insert = _db.prepare(
+        "INSERT INTO bounce_logs (email, domain, bounce_type, bounce_reason, status_code, diagnostic, bounced_at,"
+        " raw_message, campaign, envelope_recipient, kind, dedup_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
+    const std::string domain = entry.email ? entry.email->substr(entry.email->rfind('@') + 1) : std::string();
+    try {
+        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain), type, bounded(validUtf8(entry.result.reason), 64),
+                        bounded(validUtf8(entry.result.status), 16),
+                        bounded(validUtf8(entry.result.diagnostic), kDiagnosticColumn), entry.rawMessage,
+                        entry.campaign.empty() ? SqlValue() : SqlValue(bounded(entry.campaign, 64)),
+                        bounded(validUtf8(entry.envelopeRecipient), 320), kindName(entry.kind),
+                        std::string(reinterpret_cast<const char*>(entry.dedupKey.data()), entry.dedupKey.size())});
+    } catch (const MysqlError& e) {
+        if (e.isDuplicateKey())
+            return RecordOutcome::Duplicate;  // tx rolls back
+        throw;
+    }
+
+    if (entry.email)
+        applyToMember(entry, insert.insertId(), domain);
+    // Counted last: the report counters (today's rows above all) are what concurrent
+    // bouncers and senders share most, so they are locked only until the commit.
+    countReturn(_db, insert.insertId());
     tx.commit();
     return RecordOutcome::Recorded;
 }

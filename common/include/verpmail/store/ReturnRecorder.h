@@ -15,6 +15,9 @@
 // Idempotent: every entry carries a dedup key (the hash of the raw return, the
 // envelope recipient and the recipient index); recording the same return twice
 // (Postfix retrying after a lost exit status) leaves the counters as they were.
+//
+// Report counters: every recorded return is counted (ReportCounters.h) in the same
+// transaction, as its last statements.
 #pragma once
 
 #include "verpmail/bounce/ParsedReturn.h"
@@ -56,6 +59,9 @@ public:
     static Sha256Digest dedupKey(std::string_view rawMessage, std::string_view envelopeRecipient, std::size_t index);
 
 private:
+    /// The member's side of an attributed return: incidents, tracker, memberships.
+    void applyToMember(const ReturnEntry& entry, std::uint64_t bounceId, const std::string& domain);
+
     /// Links this return to a domain incident (opening one when enough members at the
     /// domain fail alike), so it does not count against the member.
     void linkIncident(std::uint64_t bounceId, const std::string& domain, const std::string& type,
