@@ -14,7 +14,7 @@ namespace {
 
 char lowerChar(char c)
 {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return static_cast<char>(foldByte(static_cast<unsigned char>(c)));
 }
 
 bool isDigit(char c)

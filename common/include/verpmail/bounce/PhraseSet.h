@@ -15,30 +15,14 @@
 // UTF-8; only A-Z are folded.
 #pragma once
 
+#include "verpmail/bounce/TextScan.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
 namespace verpmail::bounce {
-
-/// ASCII lower-case of every byte value (UTF-8 bytes unchanged): one load per byte
-/// where the scan below folds three bytes per step.
-struct FoldTable
-{
-    unsigned char lower[256];
-    constexpr FoldTable() : lower()
-    {
-        for (int c = 0; c < 256; ++c)
-            lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
-};
-inline constexpr FoldTable kFoldTable{};
-
-inline unsigned char foldByte(unsigned char c)
-{
-    return kFoldTable.lower[c];
-}
 
 class PhraseSet
 {

@@ -13,6 +13,24 @@
 
 namespace verpmail::bounce {
 
+/// ASCII lower-case of every byte value (UTF-8 bytes unchanged). A table: case is
+/// folded once per byte of every text the parser compares.
+struct FoldTable
+{
+    unsigned char lower[256];
+    constexpr FoldTable() : lower()
+    {
+        for (int c = 0; c < 256; ++c)
+            lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+};
+inline constexpr FoldTable kFoldTable{};
+
+inline unsigned char foldByte(unsigned char c)
+{
+    return kFoldTable.lower[c];
+}
+
 std::string toLower(std::string_view text);
 /// toLower of a string of one's own, without a copy.
 void lowerInPlace(std::string& text);
