@@ -89,9 +89,7 @@ std::string_view lookupPhrase(std::string_view diagnostic, std::string_view stat
     if (diagnostic.empty())
         return {};
     static const CompiledPhrases phrases;
-    std::string text = bounce::collapseSpace(diagnostic, 4000);
-    bounce::lowerInPlace(text);
-    return phrases.lookup(text, status);
+    return phrases.lookup(bounce::collapseSpaceLower(diagnostic, 4000), status);
 }
 
 bool contains(const std::vector<std::string_view>& list, std::string_view value)

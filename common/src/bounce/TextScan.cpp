@@ -164,7 +164,10 @@ std::vector<std::string_view> splitLines(std::string_view text)
     return lines;
 }
 
-std::string collapseSpace(std::string_view text, std::size_t maxBytes)
+namespace {
+
+template <bool Lower>
+std::string collapse(std::string_view text, std::size_t maxBytes)
 {
     // Every output byte stands for at least one input byte: write into a buffer of
     // the final bound instead of growing a string a byte at a time.
@@ -189,10 +192,22 @@ std::string collapseSpace(std::string_view text, std::size_t maxBytes)
             if (o == limit)
                 break;
         }
-        *o++ = c;
+        *o++ = Lower ? lowerChar(c) : c;
     }
     out.resize(static_cast<std::size_t>(o - begin));
     return out;
+}
+
+} // namespace
+
+std::string collapseSpace(std::string_view text, std::size_t maxBytes)
+{
+    return collapse<false>(text, maxBytes);
+}
+
+std::string collapseSpaceLower(std::string_view text, std::size_t maxBytes)
+{
+    return collapse<true>(text, maxBytes);
 }
 
 std::string normaliseAddress(std::string_view raw)
@@ -308,7 +323,13 @@ std::string findReplyCode(std::string_view text)
 {
     for (std::size_t i = 0; i + 3 <= text.size(); ++i)
     {
-        // Performance: one test for "not 2, 4 or 5", the answer for most bytes.
+        // Performance: a code is three digits, so where text[i + 2] is none, no code
+        // starts at i, i + 1 or i + 2 (prose is mostly such bytes).
+        if (!isDigit(text[i + 2]))
+        {
+            i += 2;
+            continue;
+        }
         const char c = text[i];
         if (static_cast<unsigned char>(c - '2') > 3 || c == '3')
             continue;

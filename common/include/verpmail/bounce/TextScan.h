@@ -74,6 +74,8 @@ private:
 
 /// Collapses runs of white space into one space and trims; cut at maxBytes.
 std::string collapseSpace(std::string_view text, std::size_t maxBytes = 1000);
+/// collapseSpace and toLower in one pass (the form phrase tables are matched against).
+std::string collapseSpaceLower(std::string_view text, std::size_t maxBytes = 1000);
 
 struct FoundAddress
 {
