@@ -52,3 +52,25 @@ TEST(Encodings, ConvertsToUtf8)
         EXPECT_EQ(toUtf8(row.in, row.charset), row.want);
     }
 }
+
+TEST(Encodings, ConvertsInPlaceAndAgain)
+{
+    // In place: text that needs nothing stays as it is; a converter is reused (cached).
+    for (int round = 0; round < 2; ++round)
+    {
+        std::string latin = "caf\xe9";
+        convertToUtf8(latin, "ISO-8859-1");
+        EXPECT_EQ(latin, "caf\xc3\xa9");
+        std::string plain = "plain";
+        convertToUtf8(plain, "utf-8");
+        EXPECT_EQ(plain, "plain");
+    }
+}
+
+TEST(Encodings, MarksEightBitBytesInIso2022)
+{
+    // ISO-2022-JP is 7-bit: each 8-bit byte is U+FFFD, before and after a shift.
+    EXPECT_EQ(toUtf8("a\x82\xb1" "b", "ISO-2022-JP"), "a\xef\xbf\xbd\xef\xbf\xbd" "b");
+    EXPECT_EQ(toUtf8("\x1b$B$3\xa4$s\x1b(B", "iso-2022-jp"),
+              "\xe3\x81\x93\xef\xbf\xbd\xe3\x82\x93");
+}

@@ -18,6 +18,11 @@ TEST(HeaderBlock, UnfoldsAndFindsFields)
     EXPECT_EQ(h.get("Content-Type"), "text/plain");
     EXPECT_EQ(h.get("Missing"), "");
     EXPECT_EQ(text.substr(bodyAt), "body");
+    ASSERT_EQ(h.size(), 2u);
+    EXPECT_EQ(h.fieldName(1), "content-type");
+    EXPECT_EQ(h.fieldValue(0), "Undelivered Mail");
+    EXPECT_EQ(h.find("SUBJECT"), "Undelivered Mail");
+    EXPECT_EQ(h.getAll("subject"), std::vector<std::string>{"Undelivered Mail"});
 }
 
 TEST(HeaderBlock, CutsLongFieldsAndStopsAtNonFieldLine)
@@ -55,4 +60,7 @@ TEST(HeaderBlock, ParsesContentType)
     EXPECT_EQ(ct.param("boundary"), "XYZ/host");
     EXPECT_EQ(ct.param("report-type"), "delivery-status");
     EXPECT_EQ(parseContentType("").type, "");
+    // A repeated parameter: the last one wins; names are case-insensitive.
+    EXPECT_EQ(parseContentType("text/plain (x); CHARSET=a; charset=\"b\"").param("charset"), "b");
+    EXPECT_EQ(parseContentType("text/plain (x); CHARSET=a").type, "text/plain");
 }

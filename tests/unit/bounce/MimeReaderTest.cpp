@@ -76,3 +76,18 @@ TEST(MimeReader, DecodesTransferEncodings)
     EXPECT_EQ(decodeTransferEncoding("a=zz", "quoted-printable").substr(0, 1), "a");
     EXPECT_EQ(decodeTransferEncoding("plain", "7bit"), "plain");
 }
+
+TEST(MimeReader, LeavesUnwantedBodiesEncoded)
+{
+    const auto textOnly = [](const ContentType& type) { return type.type.empty() || type.type == "text/plain"; };
+    const char* text = "Content-Type: multipart/mixed; boundary=X\n\n--X\n"
+                       "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--X\n"
+                       "Content-Type: image/png\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--X--\n";
+    const MimeMessage m = readMime(text, verpmail::ParseLimits{}, textOnly);
+    ASSERT_EQ(m.parts.size(), 3u);
+    EXPECT_EQ(m.parts[1].body, "hello");
+    EXPECT_FALSE(m.parts[1].bodySkipped);
+    EXPECT_EQ(m.parts[2].body, "");
+    EXPECT_TRUE(m.parts[2].bodySkipped);
+    EXPECT_EQ(m.parts[2].contentType.type, "image/png");
+}

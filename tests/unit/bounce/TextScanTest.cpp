@@ -94,3 +94,34 @@ TEST(TextScan, FindsSmtpCommand)
         EXPECT_EQ(findSmtpCommand(row.in), row.want);
     }
 }
+
+TEST(TextScan, CollapsesAndLowerCases)
+{
+    EXPECT_EQ(collapseSpace("  a \t\n b  ", 100), "a b");
+    EXPECT_EQ(collapseSpace("ab c", 3), "ab ");   // the bound cuts after the space
+    EXPECT_EQ(collapseSpaceLower("  User  UNKNOWN\n", 100), "user unknown");
+    std::string mixed = "MiXeD \xc3\x89";
+    lowerInPlace(mixed);
+    EXPECT_EQ(mixed, "mixed \xc3\x89");   // ASCII only
+}
+
+TEST(TextScan, ReadsLinesLikeSplitLines)
+{
+    for (const char* text : {"", "a", "a\n", "a\n\nb", "\n\n", "a\nb\n"})
+    {
+        SCOPED_TRACE(text);
+        std::vector<std::string_view> read;
+        LineReader lines(text);
+        for (std::string_view line; lines.next(line);)
+            read.push_back(line);
+        EXPECT_EQ(read, splitLines(text));
+    }
+}
+
+TEST(TextScan, FindsReplyCodesBetweenDigits)
+{
+    EXPECT_EQ(findReplyCode("id 12345 then 550 no"), "550");
+    EXPECT_EQ(findReplyCode("x550"), "");
+    EXPECT_EQ(findReplyCode("(421)"), "421");
+    EXPECT_EQ(findReplyCode("5500 552"), "552");
+}
