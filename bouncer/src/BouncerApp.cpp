@@ -2,6 +2,7 @@
 
 #include "BoundedInput.h"
 #include "DeliveryHeaders.h"
+#include "FileOps.h"
 #include "MaildirIntake.h"
 #include "MboxIntake.h"
 #include "MessageProcessor.h"
@@ -17,12 +18,14 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace verpmail {
 namespace {
@@ -342,24 +345,79 @@ int BouncerApp::runIntake(const std::vector<std::string>& args)
     return toInt(ExitStatus::Ok);
 }
 
+namespace {
+
+/// Reads the first maxBytes of a file into data (reused from file to file), as
+/// readBounded would keep them; nothing beyond is read, since --parse never looks at
+/// it. One open, fstat and read instead of an ifstream and a 64 KiB buffer per file:
+/// ~5 µs a file, a large part of --parse over many small messages. A read error
+/// ends the data as an istream would (a directory reads as empty); only a file that
+/// cannot be opened is an error.
+bool readFilePrefix(const std::string& path, std::size_t maxBytes, std::string& data)
+{
+    data.clear();
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        return false;
+    struct stat st {};
+    // One byte past a regular file's size, so the read that sees EOF needs no growth.
+    const std::size_t first =
+        ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 65536;
+    std::size_t have = 0;
+    for (;;) {
+        if (have == data.size()) {
+            if (have >= maxBytes)
+                break;
+            data.resize(std::min(maxBytes, std::max(first, 2 * have)));
+        }
+        const ssize_t got = ::read(fd.get(), &data[have], data.size() - have);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        have += static_cast<std::size_t>(got);
+    }
+    data.resize(have);
+    return true;
+}
+
+/// Writes what is pending to stdout (the stream std::cout shares) and empties it.
+void flushTo(std::string& pending)
+{
+    std::fwrite(pending.data(), 1, pending.size(), stdout);
+    pending.clear();
+}
+
+} // namespace
+
 int BouncerApp::parseFiles(const std::vector<std::string>& files)
 {
     if (files.empty()) {
         std::cerr << "verpmail-bouncer: --parse needs at least one FILE (see --help)\n";
         return toInt(ExitStatus::Usage);
     }
+    // Output is gathered and written in large chunks: a stream insertion per line
+    // cost more than the JSON itself.
+    constexpr std::size_t kFlushBytes = 1 << 16;
+    std::string out;
+    std::string data;
     ExitStatus status = ExitStatus::Ok;
+    const ParseLimits limits;
     for (const std::string& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) {
+        if (!readFilePrefix(file, limits.maxBytes, data)) {
+            flushTo(out);  // keeps the lines before it ahead of the message
+            std::fflush(stdout);
             std::cerr << "verpmail-bouncer: cannot read " << printable(file) << "\n";
             status = ExitStatus::NoInput;
             continue;
         }
-        const ParseLimits limits;
-        const BoundedRead input = readBounded(in, limits.maxBytes);
-        std::cout << returnToJson(file, parseReturn(input.data, limits)) << '\n';
+        out += returnToJson(file, parseReturn(data, limits));
+        out += '\n';
+        if (out.size() >= kFlushBytes)
+            flushTo(out);
     }
+    flushTo(out);
+    std::fflush(stdout);
     return toInt(status);
 }
 
