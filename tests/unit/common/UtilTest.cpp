@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace verpmail {
 namespace {
 
@@ -22,6 +25,50 @@ TEST(Json, EscapesAndReplacesInvalidUtf8)
     std::string out;
     appendJsonString(out, "q\"b\\n\n\x01 \xC3\xA9 \xFF");
     EXPECT_EQ(out, "\"q\\\"b\\\\n\\n\\u0001 \xC3\xA9 \xEF\xBF\xBD\"");
+}
+
+struct JsonStringCase
+{
+    std::string in;
+    std::string out;  // without the surrounding quotes
+};
+
+// appendJsonString copies runs of plain bytes in bulk; every kind of byte that ends a
+// run, at the start, middle and end of a text, must still come out as it did.
+TEST(Json, EscapesEveryKindOfByteAtAnyPosition)
+{
+    const std::string longRun(5000, 'x');
+    const std::vector<JsonStringCase> cases = {
+        {"", ""},
+        {"plain text, no escapes", "plain text, no escapes"},
+        {longRun, longRun},
+        {longRun + "\"" + longRun, longRun + "\\\"" + longRun},
+        {"\"", "\\\""},
+        {"\\", "\\\\"},
+        {"a\"b\\c", "a\\\"b\\\\c"},
+        {"\"\"\\\\", "\\\"\\\"\\\\\\\\"},
+        {"\n\r\t", "\\n\\r\\t"},
+        {std::string("\0", 1), "\\u0000"},
+        {std::string("a\0b", 3), "a\\u0000b"},
+        {"\x01\x08\x0b\x0c\x1f", "\\u0001\\u0008\\u000b\\u000c\\u001f"},
+        {"x\x7fy", "x\\u007fy"},
+        {"~ ", "~ "},
+        {"caf\xC3\xA9", "caf\xC3\xA9"},
+        {"\xE2\x82\xAC" "5", "\xE2\x82\xAC" "5"},
+        {"\xF0\x9F\x98\x80!", "\xF0\x9F\x98\x80!"},
+        {"\xFF", "\xEF\xBF\xBD"},
+        {"a\x80z", "a\xEF\xBF\xBDz"},
+        {"\xC3", "\xEF\xBF\xBD"},                    // text ends inside a sequence
+        {"\xE2\x82", "\xEF\xBF\xBD\xEF\xBF\xBD"},    // each byte of a cut sequence
+        {"\xC3(", "\xEF\xBF\xBD("},                  // bad continuation byte
+        {"\xF8\x88\x80\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+        {longRun + "\xC3\xA9\n" + longRun + "\xFF", longRun + "\xC3\xA9\\n" + longRun + "\xEF\xBF\xBD"},
+    };
+    for (const JsonStringCase& c : cases) {
+        std::string out = "prefix";
+        appendJsonString(out, c.in);
+        EXPECT_EQ(out, "prefix\"" + c.out + "\"") << printable(c.in, 60);
+    }
 }
 
 TEST(Json, WritesNestedStructures)
