@@ -169,6 +169,28 @@ bool startsCopiedHeader(std::string_view line)
     return false;
 }
 
+// lines[first, last) with their '\n's, whole lines while fewer than `bound` bytes are
+// gathered, as text itself holds them: splitLines' lines are consecutive views of
+// it, so this is a view, not a copy, unless the last line taken has no '\n' in text
+// (text's last line); then the text is copied into `owned` with one added, so the
+// result is always what appending line + '\n' one by one would give.
+std::string_view joinedLines(std::string_view text, const std::vector<std::string_view>& lines, std::size_t first,
+                             std::size_t last, std::size_t bound, std::string& owned)
+{
+    std::size_t size = 0;
+    std::size_t i = first;
+    for (; i < last && size < bound; ++i)
+        size += lines[i].size() + 1;
+    if (i == first)
+        return {};
+    const std::size_t begin = static_cast<std::size_t>(lines[first].data() - text.data());
+    if (begin + size <= text.size())
+        return text.substr(begin, size);
+    owned.assign(text.substr(begin));
+    owned.push_back('\n');
+    return owned;
+}
+
 bool looksLikeHeaderLine(std::string_view line)
 {
     static const std::vector<std::string_view> names = {
@@ -327,16 +349,13 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     // ("Could not be delivered because of 550 5.1.1 User unknown. The following
     // recipients were affected: ..."). That preamble is every address's error when
     // the text after the address carries no code of its own.
-    std::string preamble;
+    std::string preambleCopy;
+    std::string_view preamble;
     if (!hits.empty())
     {
-        for (std::size_t i = 0; i < hits.front().line && preamble.size() < 2000; ++i)
-        {
-            preamble.append(lines[i]);
-            preamble.push_back('\n');
-        }
+        preamble = joinedLines(errorText, lines, 0, hits.front().line, 2000, preambleCopy);
         if (!carriesErrorCode(preamble))
-            preamble.clear();
+            preamble = {};
     }
     std::vector<RecipientResult> results;
     for (std::size_t h = 0; h < hits.size(); ++h)
@@ -358,14 +377,15 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
                 last = repeat.line;
                 break;
             }
-        std::string segment;
-        for (std::size_t i = first; i < last && segment.size() < 4000; ++i)
-        {
-            segment.append(lines[i]);
-            segment.push_back('\n');
-        }
+        std::string segmentCopy;
+        std::string_view segment = joinedLines(errorText, lines, first, last, 4000, segmentCopy);
         if (!preamble.empty() && !carriesErrorCode(segment))
-            segment = preamble + segment;
+        {
+            std::string withPreamble(preamble);
+            withPreamble.append(segment);
+            segmentCopy = std::move(withPreamble);
+            segment = segmentCopy;
+        }
         RecipientResult result;
         result.address = hits[h].address;
         result.diagnostic = dropContinuationCodes(collapseSpace(segment, 1000));

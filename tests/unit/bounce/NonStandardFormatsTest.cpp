@@ -87,3 +87,39 @@ TEST(NonStandardFormats, RepeatedListEndsTheErrorOfAnotherAddress)
     EXPECT_EQ(results[1].address, "two@example.jp");
     EXPECT_EQ(results[1].diagnostic.find("User Unknown"), std::string::npos) << results[1].diagnostic;
 }
+
+TEST(NonStandardFormats, ErrorTextMayEndWithoutNewline)
+{
+    // An address's error is its lines each with a '\n', whether or not the text has
+    // the last one.
+    for (const std::string end : {"", "\n"})
+    {
+        SCOPED_TRACE(end.empty() ? "no final newline" : "final newline");
+        const auto own = scanErrorText("  a@example.jp\n    550 5.1.1 User unknown in reply to RCPT TO" + end, {},
+                                       verpmail::ParseLimits{});
+        ASSERT_EQ(own.size(), 1u);
+        EXPECT_EQ(own[0].diagnostic, "a@example.jp 550 5.1.1 User unknown in reply to RCPT TO");
+        EXPECT_EQ(own[0].smtpCommand, "RCPT");
+        const auto shared = scanErrorText("Could not be delivered because of\n\n550 5.1.1 User unknown\n\n"
+                                          "The following recipients were affected:\n    gone@example.org" + end,
+                                          {}, verpmail::ParseLimits{});
+        ASSERT_EQ(shared.size(), 1u);
+        EXPECT_EQ(shared[0].diagnostic, "Could not be delivered because of 550 5.1.1 User unknown The following "
+                                        "recipients were affected: gone@example.org");
+        EXPECT_EQ(shared[0].status, "5.1.1");
+    }
+}
+
+TEST(NonStandardFormats, ErrorTextIsWholeLinesUpToAboutFourKilobytes)
+{
+    // Lines are taken while fewer than 4000 bytes are gathered: a stage named after
+    // a long line is still read, one after the bound is not.
+    const auto stage = [](std::size_t filler) {
+        const std::string text = "  a@example.jp\n" + std::string(filler, 'x') + "\n550 denied in reply to RCPT TO\n";
+        const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
+        return results.size() == 1 ? results[0].smtpCommand : "?";
+    };
+    EXPECT_EQ(stage(3000), "RCPT");
+    EXPECT_EQ(stage(3983), "RCPT");  // 15 + 3984 bytes gathered: one line more
+    EXPECT_EQ(stage(3984), "");      // 15 + 3985 = 4000: the bound
+}
