@@ -47,7 +47,7 @@ bool isDomainChar(char c)
     return isAlnum(c) || c == '.' || c == '-' || c == '_';
 }
 
-bool isSpace(char c)
+constexpr bool isSpace(char c)
 {
     // ' ' and '\t' '\n' '\v' '\f' '\r'
     return c == ' ' || (c >= '\t' && c <= '\r');
@@ -166,6 +166,18 @@ std::vector<std::string_view> splitLines(std::string_view text)
 
 namespace {
 
+/// isSpace as a table: collapse asks it of every byte.
+struct SpaceTable
+{
+    bool space[256];
+    constexpr SpaceTable() : space()
+    {
+        for (int c = 0; c < 256; ++c)
+            space[c] = isSpace(static_cast<char>(c));
+    }
+};
+constexpr SpaceTable kSpaceTable{};
+
 template <bool Lower>
 std::string collapse(std::string_view text, std::size_t maxBytes)
 {
@@ -175,24 +187,38 @@ std::string collapse(std::string_view text, std::size_t maxBytes)
     char* const begin = out.data();
     char* o = begin;
     char* const limit = begin + out.size();
-    bool pendingSpace = false;
-    for (const char c : text)
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    const auto space = [](char c) { return kSpaceTable.space[static_cast<unsigned char>(c)]; };
+    // A word at a time: find where it ends (or the output is full), then copy it in
+    // one piece; a byte at a time with the space state was twice the instructions.
+    while (o != limit)
     {
-        if (o == limit)
+        while (p != end && space(*p))
+            ++p;
+        if (p == end)
             break;
-        if (isSpace(c))
-        {
-            pendingSpace = o != begin;
-            continue;
-        }
-        if (pendingSpace)
+        if (o != begin)
         {
             *o++ = ' ';
-            pendingSpace = false;
             if (o == limit)
                 break;
         }
-        *o++ = Lower ? lowerChar(c) : c;
+        const char* const stop = p + std::min(static_cast<std::size_t>(end - p), static_cast<std::size_t>(limit - o));
+        const char* word = p;
+        while (word != stop && !space(*word))
+            ++word;
+        if constexpr (Lower)
+        {
+            for (; p != word; ++p)
+                *o++ = lowerChar(*p);
+        }
+        else
+        {
+            std::memcpy(o, p, static_cast<std::size_t>(word - p));
+            o += word - p;
+            p = word;
+        }
     }
     out.resize(static_cast<std::size_t>(o - begin));
     return out;

@@ -100,6 +100,16 @@ TEST(TextScan, CollapsesAndLowerCases)
     EXPECT_EQ(collapseSpace("  a \t\n b  ", 100), "a b");
     EXPECT_EQ(collapseSpace("ab c", 3), "ab ");   // the bound cuts after the space
     EXPECT_EQ(collapseSpaceLower("  User  UNKNOWN\n", 100), "user unknown");
+    // Words are copied whole; the bound may fall inside one, on a space, or at the end.
+    EXPECT_EQ(collapseSpace("", 10), "");
+    EXPECT_EQ(collapseSpace(" \t\n\v\f\r ", 10), "");
+    EXPECT_EQ(collapseSpace("one\v\ftwo\r\nthree", 100), "one two three");
+    EXPECT_EQ(collapseSpace("abcdef ghi", 4), "abcd");
+    EXPECT_EQ(collapseSpace("  abc   def", 4), "abc ");
+    EXPECT_EQ(collapseSpace("abc def", 7), "abc def");
+    EXPECT_EQ(collapseSpace("abc def", 0), "");
+    EXPECT_EQ(collapseSpace("a\x01b \xC3\xA9", 100), "a\x01b \xC3\xA9");  // only white space is
+    EXPECT_EQ(collapseSpaceLower("  ABC   DEF\tGh", 6), "abc de");
     std::string mixed = "MiXeD \xc3\x89";
     lowerInPlace(mixed);
     EXPECT_EQ(mixed, "mixed \xc3\x89");   // ASCII only
