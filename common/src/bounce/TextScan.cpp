@@ -387,6 +387,7 @@ std::string dropContinuationCodes(std::string_view collapsed)
         return std::string(collapsed);
     const std::string status = findStatusCode(collapsed);
     std::string out;
+    out.reserve(collapsed.size());  // it only gets shorter: no growing token by token
     bool seenCode = false;
     bool skippedCode = false;
     std::size_t pos = 0;
