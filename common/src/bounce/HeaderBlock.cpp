@@ -10,16 +10,10 @@ namespace verpmail::bounce {
 
 namespace {
 
-bool isPocoSpace(char c)
-{
-    // Poco::Ascii::isSpace: blank, tab, LF, VT, FF, CR.
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
 void trimRight(std::string& s)
 {
     std::size_t n = s.size();
-    while (n > 0 && isPocoSpace(s[n - 1]))
+    while (n > 0 && isSpace(s[n - 1]))
         --n;
     s.resize(n);
 }
@@ -27,11 +21,12 @@ void trimRight(std::string& s)
 // The same splitting as Poco::Net::MessageHeader::splitParameters (value; name=value;
 // name="quoted \" value"), written out so the bouncer need not load libPocoNet, whose
 // dynamic linking cost more than parsing a return (issue 3: per-invocation cost).
+// isSpace is Poco::Ascii::isSpace's set (blank, tab, LF, VT, FF, CR).
 void splitParameters(std::string_view s, std::string& value, std::vector<std::pair<std::string, std::string>>& params)
 {
     std::size_t i = 0;
     const std::size_t end = s.size();
-    while (i != end && isPocoSpace(s[i]))
+    while (i != end && isSpace(s[i]))
         ++i;
     const std::size_t semi = std::min(s.find(';', i), end);
     value.assign(s.substr(i, semi - i));
@@ -45,14 +40,14 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
     {
         name.clear();
         pvalue.clear();
-        while (i != end && isPocoSpace(s[i]))
+        while (i != end && isSpace(s[i]))
             ++i;
         while (i != end && s[i] != '=' && s[i] != ';')
             name += s[i++];
         trimRight(name);
         if (i != end && s[i] != ';')
             ++i;
-        while (i != end && isPocoSpace(s[i]))
+        while (i != end && isSpace(s[i]))
             ++i;
         while (i != end && s[i] != ';')
         {
@@ -114,7 +109,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         if (end == std::string_view::npos)
             end = text.size();
         std::string_view line = text.substr(pos, end - pos);
-        const bool blankStart = line.empty() || isPocoSpace(line[0]);
+        const bool blankStart = line.empty() || isSpace(line[0]);
         if (blankStart && trim(line).empty())
         {
             // The empty line ends the header section. A line of only blanks counts too:

@@ -47,12 +47,6 @@ bool isDomainChar(char c)
     return isAlnum(c) || c == '.' || c == '-' || c == '_';
 }
 
-constexpr bool isSpace(char c)
-{
-    // ' ' and '\t' '\n' '\v' '\f' '\r'
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 } // namespace
 
 std::string toLower(std::string_view text)
@@ -66,16 +60,6 @@ void lowerInPlace(std::string& text)
 {
     for (char& c : text)
         c = lowerChar(c);
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lowerChar(a[i]) != lowerChar(b[i]))
-            return false;
-    return true;
 }
 
 bool istartsWith(std::string_view text, std::string_view prefix)
@@ -115,15 +99,6 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
         i = at + 1;
     }
     return std::string_view::npos;
-}
-
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && isSpace(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && isSpace(text.back()))
-        text.remove_suffix(1);
-    return text;
 }
 
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes)

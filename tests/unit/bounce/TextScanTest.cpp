@@ -135,3 +135,37 @@ TEST(TextScan, FindsReplyCodesBetweenDigits)
     EXPECT_EQ(findReplyCode("(421)"), "421");
     EXPECT_EQ(findReplyCode("5500 552"), "552");
 }
+
+TEST(TextScan, TrimsWhiteSpaceAndComparesCaseBlind)
+{
+    struct Row { std::string_view in; std::string_view trimmed; };
+    const Row rows[] = {
+        {"", ""},
+        {" \t\n\v\f\r", ""},
+        {"  a b  ", "a b"},
+        {"\va\f", "a"},
+        {"a", "a"},
+        {std::string_view("\0a\0", 3), std::string_view("\0a\0", 3)},   // NUL is no white space
+        {"\xA0x\x85", "\xA0x\x85"},                                       // nor are 8-bit bytes
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.in));
+        EXPECT_EQ(trim(row.in), row.trimmed);
+    }
+    struct Pair { std::string_view a; std::string_view b; bool equal; };
+    const Pair pairs[] = {
+        {"", "", true},
+        {"Content-Type", "content-type", true},
+        {"FROM", "from", true},
+        {"From", "Fro", false},
+        {"From", "Frog", false},
+        {"\xC3\x89", "\xC3\xA9", false},   // ASCII only
+        {"a[", "A{", false},               // '[' and '{' are not one letter's cases
+    };
+    for (const auto& p : pairs)
+    {
+        SCOPED_TRACE(std::string(p.a) + " / " + std::string(p.b));
+        EXPECT_EQ(iequals(p.a, p.b), p.equal);
+    }
+}

@@ -31,10 +31,27 @@ inline unsigned char foldByte(unsigned char c)
     return kFoldTable.lower[c];
 }
 
+/// ' ', '\t', '\n', '\v', '\f', '\r': white space, as the C locale has it.
+constexpr bool isSpace(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 std::string toLower(std::string_view text);
 /// toLower of a string of one's own, without a copy.
 void lowerInPlace(std::string& text);
-bool iequals(std::string_view a, std::string_view b);
+// Performance: iequals and trim are inline; header fields are looked up by name and
+// trimmed tens of times per message, and a call cost more than most comparisons
+// (their lengths differ).
+inline bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (foldByte(static_cast<unsigned char>(a[i])) != foldByte(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
 bool istartsWith(std::string_view text, std::string_view prefix);
 /// Case-insensitive find; npos when absent.
 std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0);
@@ -42,7 +59,14 @@ inline bool icontains(std::string_view haystack, std::string_view needle)
 {
     return ifind(haystack, needle) != std::string_view::npos;
 }
-std::string_view trim(std::string_view text);
+inline std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && isSpace(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && isSpace(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
 
 /// Returns text with CRLF and bare CR turned into LF, cut at maxBytes.
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes);
