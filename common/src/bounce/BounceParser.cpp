@@ -22,6 +22,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace verpmail {
 
@@ -264,7 +265,15 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         return false;
     r.kind = ReturnKind::Bounce;
     r.envelopeId = ds.originalEnvelopeId;
-    const std::vector<RecipientResult> scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+    // Performance: the text scan costs more than the DSN itself and is only asked
+    // about a recipient the DSN leaves without a diagnostic, a command or an address,
+    // so it runs at most once and only then.
+    std::optional<std::vector<RecipientResult>> scanned;
+    const auto scan = [&]() -> const std::vector<RecipientResult>& {
+        if (!scanned)
+            scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+        return *scanned;
+    };
     const std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
     for (const auto& d : ds.recipients)
     {
@@ -282,15 +291,23 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         result.diagnostic = d.diagnosticCode;
         result.diagnosticType = d.diagnosticType;
         result.remoteMta = d.remoteMta;
-        const RecipientResult* textual = matchingScan(scanned, result.address, ds.recipients.size());
-        if (result.diagnostic.empty() && textual)
+        // The scan's result for the address as the DSN gives it, looked up when needed.
+        const RecipientResult* textual = nullptr;
+        bool lookedUp = false;
+        const auto lookUpTextual = [&]() {
+            if (!lookedUp)
+                textual = matchingScan(scan(), result.address, ds.recipients.size());
+            lookedUp = true;
+            return textual;
+        };
+        if (result.diagnostic.empty() && lookUpTextual())
             result.diagnostic = textual->diagnostic;
         // The DSN rarely says which command failed; the prose often does.
         result.smtpCommand = findSmtpCommand(result.diagnostic);
-        if (result.smtpCommand.empty() && textual)
+        if (result.smtpCommand.empty() && lookUpTextual())
             result.smtpCommand = findSmtpCommand(textual->diagnostic);
         if (result.address.empty())
-            if (const RecipientResult* s = matchingScan(scanned, result.address, ds.recipients.size()))
+            if (const RecipientResult* s = matchingScan(scan(), result.address, ds.recipients.size()))
                 result.address = s->address;
         // A local delivery (a file or a pipe) has no address in its Final-Recipient;
         // Exim's X-Failed-Recipients still names the one that failed.

@@ -320,3 +320,53 @@ TEST(BounceParser, SurvivesHostileStructure)
     const ParsedReturn big = parseReturn(longLine);
     EXPECT_LE(big.subject.size(), 200u);
 }
+
+// The DSN's own fields win; the prose (scanned only when asked) fills what they lack.
+TEST(BounceParser, CompletesDsnFieldsFromProse)
+{
+    struct Row
+    {
+        const char* prose;
+        const char* diagnosticField;   // "" leaves Diagnostic-Code out
+        const char* wantDiagnostic;
+        const char* wantCommand;
+    };
+    const char* const said = "<member@example.jp>: host mx.example.jp said: 550 5.1.1 unknown (in reply to RCPT TO command)";
+    const Row rows[] = {
+        {said, "smtp; 550 5.1.1 unknown (in reply to end of DATA command)",
+         "550 5.1.1 unknown (in reply to end of DATA command)", "DATA"},
+        {said, "smtp; 550 5.1.1 unknown", "550 5.1.1 unknown", "RCPT"},
+        {said, "", said, "RCPT"},
+        {"Delivery failed.", "", "", ""},
+        {"Delivery failed.", "smtp; 550 5.1.1 unknown", "550 5.1.1 unknown", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.prose) + " / " + row.diagnosticField);
+        const std::string diagnosticLine =
+            *row.diagnosticField ? std::string("Diagnostic-Code: ") + row.diagnosticField + "\n" : std::string();
+        const std::string message = "From: MAILER-DAEMON@mx.example.org\n"
+                                    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+                                    "\n"
+                                    "--B\n"
+                                    "Content-Type: text/plain\n"
+                                    "\n" +
+                                    std::string(row.prose) +
+                                    "\n"
+                                    "--B\n"
+                                    "Content-Type: message/delivery-status\n"
+                                    "\n"
+                                    "Reporting-MTA: dns; mx.example.org\n"
+                                    "\n"
+                                    "Final-Recipient: rfc822; member@example.jp\n"
+                                    "Action: failed\n"
+                                    "Status: 5.1.1\n" +
+                                    diagnosticLine + "\n--B--\n";
+        const ParsedReturn got = parseReturn(message);
+        EXPECT_EQ(got.kind, ReturnKind::Bounce);
+        ASSERT_EQ(got.recipients.size(), 1u);
+        EXPECT_EQ(got.recipients[0].address, "member@example.jp");
+        EXPECT_EQ(got.recipients[0].diagnostic, row.wantDiagnostic);
+        EXPECT_EQ(got.recipients[0].smtpCommand, row.wantCommand);
+    }
+}
