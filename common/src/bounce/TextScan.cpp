@@ -47,6 +47,16 @@ bool isDomainChar(char c)
     return isAlnum(c) || c == '.' || c == '-' || c == '_';
 }
 
+// Appends text lower-cased: an address is built with its domain lower-cased in place,
+// without a temporary string (most domains are too long for the short-string buffer).
+void appendLower(std::string& out, std::string_view text)
+{
+    const std::size_t from = out.size();
+    out.append(text);
+    for (std::size_t i = from; i < out.size(); ++i)
+        out[i] = lowerChar(out[i]);
+}
+
 } // namespace
 
 std::string toLower(std::string_view text)
@@ -241,8 +251,10 @@ std::string normaliseAddress(std::string_view raw)
         return {};
     if (!quotedLocal && s.find_first_of(" \t") != std::string_view::npos)
         return {};
-    std::string out(s.substr(0, at + 1));
-    out += toLower(s.substr(at + 1));
+    std::string out;
+    out.reserve(s.size());
+    out.append(s.substr(0, at + 1));
+    appendLower(out, s.substr(at + 1));
     return out;
 }
 
@@ -271,9 +283,11 @@ std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCo
                                !isDigit(domain.back());
         if (plausible)
         {
-            std::string address(local);
+            std::string address;
+            address.reserve(local.size() + 1 + domain.size());
+            address.append(local);
             address += '@';
-            address += toLower(domain);
+            appendLower(address, domain);
             found.push_back({std::move(address), begin});
         }
         at = text.find('@', std::max(end, at + 1));

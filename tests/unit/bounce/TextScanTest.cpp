@@ -51,11 +51,32 @@ TEST(TextScan, NormalisesAddresses)
         {"\"a..b\"@example.org", "\"a..b\"@example.org"},
         {"rfc822; nobody", ""},
         {"", ""},
+        // Only the domain is lower-cased, also when it is too long for a short string.
+        {"Kiji.Tora@MX1.Mail.Subdomain.EXAMPLE.JP", "Kiji.Tora@mx1.mail.subdomain.example.jp"},
+        {"A@B.CO", "A@b.co"},
+        {"<X@\xC3\x89XAMPLE.org>", "X@\xC3\x89xample.org"},   // ASCII only
     };
     for (const auto& row : rows)
     {
         SCOPED_TRACE(row.in);
         EXPECT_EQ(normaliseAddress(row.in), row.want);
+    }
+}
+
+TEST(TextScan, LowerCasesOnlyTheDomainOfFoundAddresses)
+{
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"to <Kiji.Tora@MX1.Mail.Subdomain.EXAMPLE.JP>:", "Kiji.Tora@mx1.mail.subdomain.example.jp"},
+        {"A@B.CO", "A@b.co"},
+        {"USER@EXAMPLE.ORG.", "USER@example.org"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        const auto found = findAddresses(row.in);
+        ASSERT_EQ(found.size(), 1u);
+        EXPECT_EQ(found[0].address, row.want);
     }
 }
 
