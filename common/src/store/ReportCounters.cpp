@@ -18,22 +18,31 @@ Columns allColumns(const CounterTable& table)
     return columns;
 }
 
+enum class Rows
+{
+    Many,  // group by the table's keys, in key order
+    One,   // `where` selects one row: no grouping (and no temporary table) per return
+};
+
 // Adds the rows of a counted_* view that match `where` to `table`: one statement
-// that groups them by the table's keys and inserts or adds each group. The groups
-// go in key order, so every writer locks a table's rows in the same order.
+// that inserts or adds each group of the table's keys. Groups go in key order, so
+// every writer locks a table's rows in the same order.
 std::string accumulateSql(const CounterTable& table, const char* source, const Columns& columns,
-                          const std::string& where)
+                          const std::string& where, Rows rows = Rows::Many)
 {
     const std::string keys = std::string(table.keys[0]) + ", " + table.keys[1];
     std::string names, sums, additions;
     for (const char* c : columns) {
         const std::string column(c);
         names += ", " + column;
-        sums += ", SUM(" + column + ")";
-        additions += (additions.empty() ? "" : ", ") + column + " = " + column + " + VALUES(" + column + ")";
+        sums += rows == Rows::One ? ", " + column : ", SUM(" + column + ")";
+        // Qualified: without grouping, the view's columns of the same names are in scope too.
+        const std::string target = std::string(table.name) + "." + column;
+        additions += (additions.empty() ? "" : ", ") + target + " = " + target + " + VALUES(" + column + ")";
     }
+    const std::string grouping = rows == Rows::One ? "" : " GROUP BY " + keys + " ORDER BY " + keys;
     return "INSERT INTO " + std::string(table.name) + " (" + keys + names + ") SELECT " + keys + sums + " FROM " +
-           source + where + " GROUP BY " + keys + " ORDER BY " + keys + " ON DUPLICATE KEY UPDATE " + additions;
+           source + where + grouping + " ON DUPLICATE KEY UPDATE " + additions;
 }
 
 } // namespace
@@ -42,7 +51,7 @@ void countReturn(MysqlConnection& db, std::uint64_t id)
 {
     const Columns columns = returnColumns();
     for (const CounterTable& table : kCounterTables) {
-        MysqlStatement st = db.prepare(accumulateSql(table, "counted_returns", columns, " WHERE id = ?"));
+        MysqlStatement st = db.prepare(accumulateSql(table, "counted_returns", columns, " WHERE id = ?", Rows::One));
         st.execute({static_cast<std::int64_t>(id)});
     }
 }
