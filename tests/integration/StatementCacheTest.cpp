@@ -40,22 +40,22 @@ protected:
     }
 };
 
-TEST_F(StatementCacheTest, PreparesOnceAndGivesTheSameResults)
+TEST_F(StatementCacheTest, PreparesOnceWithTheCacheAndEachTimeWithout)
 {
-    auto db = cachedConnection(8);
-    const std::int64_t before = prepares(*db);
-    for (std::int64_t n = 0; n < 5; ++n)
-        EXPECT_EQ(plusOne(*db, n), n + 1);
-    EXPECT_EQ(prepares(*db) - before, 1);
-}
-
-TEST_F(StatementCacheTest, WithoutTheCacheEveryUsePrepares)
-{
-    auto db = cachedConnection(0);
-    const std::int64_t before = prepares(*db);
-    for (std::int64_t n = 0; n < 3; ++n)
-        EXPECT_EQ(plusOne(*db, n), n + 1);
-    EXPECT_EQ(prepares(*db) - before, 3);
+    struct Case
+    {
+        std::size_t capacity;
+        int uses;
+        std::int64_t wantPrepares;
+    };
+    for (const Case& c : {Case{8, 5, 1}, Case{0, 3, 3}}) {
+        SCOPED_TRACE("capacity " + std::to_string(c.capacity));
+        auto db = cachedConnection(c.capacity);
+        const std::int64_t before = prepares(*db);
+        for (std::int64_t n = 0; n < c.uses; ++n)
+            EXPECT_EQ(plusOne(*db, n), n + 1);
+        EXPECT_EQ(prepares(*db) - before, c.wantPrepares);
+    }
 }
 
 TEST_F(StatementCacheTest, TwoLiveStatementsWithTheSameTextAreTwoHandles)
