@@ -8,6 +8,7 @@
 #include <iconv.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -63,6 +64,35 @@ bool isPlausibleCharsetName(std::string_view name)
     for (char c : name)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
               c == '.' || c == ':'))
+            return false;
+    return true;
+}
+
+// Charsets whose first 128 code points are ASCII and that shift only with ISO 2022
+// escapes: text of 7-bit bytes without ESC, SO or SI reads the same in them as in UTF-8.
+bool isAsciiSuperset(std::string_view iconvName)
+{
+    return istartsWith(iconvName, "iso-8859-") || istartsWith(iconvName, "windows-125") ||
+           istartsWith(iconvName, "cp125") || istartsWith(iconvName, "iso-2022-jp");
+}
+
+bool isPlainAscii(std::string_view text)
+{
+    // Eight bytes at a time for the high bits (whole parts pass through here).
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8)
+    {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, 8);
+        if (word & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; i < text.size(); ++i)
+        if (static_cast<unsigned char>(text[i]) >= 0x80)
+            return false;
+    // One memchr per shift byte: find_first_of would compare each byte with all three.
+    for (const char shift : {'\x1b', '\x0e', '\x0f'})
+        if (text.find(shift) != std::string_view::npos)
             return false;
     return true;
 }
@@ -233,6 +263,10 @@ std::string conversionFrom(std::string_view text, std::string_view charset)
     // ISO-2022-JP-2 / -3 escapes are a superset of what mail uses; CP50221 is Microsoft's.
     if (istartsWith(name, "iso-2022-jp"))
         name = "ISO-2022-JP-2";
+    // Performance: most parts labelled Latin-1 or ISO-2022-JP hold only ASCII, and a
+    // glance at the bytes is far cheaper than iconv's converting them one by one.
+    if (isAsciiSuperset(name) && isPlainAscii(text))
+        return {};
     return name;
 }
 

@@ -45,6 +45,12 @@ TEST(Encodings, ConvertsToUtf8)
         {"plain", "no-such-charset", "plain"},
         {"x\xffy", "us-ascii", "x\xffy"},                                  // not converted, not lost
         {"a\x82", "shift_jis", "a\xef\xbf\xbd"},                           // cut sequence -> U+FFFD
+        // 7-bit text in an ASCII superset is taken as it is, long or short.
+        {"Delivery to the following recipients failed.", "iso-8859-1", "Delivery to the following recipients failed."},
+        {"plain", "windows-1252", "plain"},
+        {"User unknown\n", "iso-2022-jp", "User unknown\n"},
+        {"long enough for a word and then caf\xe9", "iso-8859-1", "long enough for a word and then caf\xc3\xa9"},
+        {"\x1b(Bshifted to ASCII", "iso-2022-jp", "shifted to ASCII"},   // an escape is still read by iconv
     };
     for (const auto& row : rows)
     {
