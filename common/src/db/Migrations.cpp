@@ -2,9 +2,35 @@
 
 #include "verpmail/db/MysqlConnection.h"
 
+#include <cctype>
 #include <sstream>
 
 namespace verpmail {
+
+namespace {
+
+// "DELIMITER //" (any case) as the mysql client reads it: the terminator is the next
+// word, so a stored program's body can hold ';'. Empty when the line is not one.
+std::string delimiterDirective(const std::string& line, std::size_t first)
+{
+    static const std::string kWord = "DELIMITER";
+    if (line.size() <= first + kWord.size() || !std::isspace(static_cast<unsigned char>(line[first + kWord.size()])))
+        return {};
+    for (std::size_t i = 0; i < kWord.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(line[first + i])) != kWord[i])
+            return {};
+    std::istringstream words(line.substr(first + kWord.size()));
+    std::string terminator;
+    words >> terminator;
+    return terminator;
+}
+
+bool endsWith(const std::string& text, std::size_t end, const std::string& suffix)
+{
+    return end >= suffix.size() && text.compare(end - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
 
 std::vector<std::string> splitSqlStatements(const std::string& sql)
 {
@@ -12,13 +38,20 @@ std::vector<std::string> splitSqlStatements(const std::string& sql)
     std::istringstream in(sql);
     std::string line;
     std::string current;
+    std::string terminator = ";";
     while (std::getline(in, line)) {
         const auto first = line.find_first_not_of(" \t\r");
         if (first == std::string::npos || line.compare(first, 2, "--") == 0)
             continue;
-        const auto last = line.find_last_not_of(" \t\r");
-        const bool ends = line[last] == ';';
-        current += line.substr(0, ends ? last : last + 1);
+        if (current.empty()) {
+            if (std::string next = delimiterDirective(line, first); !next.empty()) {
+                terminator = next;
+                continue;
+            }
+        }
+        const auto end = line.find_last_not_of(" \t\r") + 1;
+        const bool ends = endsWith(line, end, terminator);
+        current += line.substr(0, ends ? end - terminator.size() : end);
         current += '\n';
         if (ends) {
             statements.push_back(current);

@@ -28,6 +28,8 @@ std::vector<Migration> migrate(MysqlConnection& db);
 
 /// Splits a migration file into statements: drops "--" comment lines, splits at a
 /// ';' that ends a line. Migrations keep one statement per ';'-terminated block.
+/// A "DELIMITER X" line between statements makes X the terminator instead, as in the
+/// mysql client, so a stored program's body (whose lines end in ';') is one statement.
 std::vector<std::string> splitSqlStatements(const std::string& sql);
 
 } // namespace verpmail

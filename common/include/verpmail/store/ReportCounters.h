@@ -11,7 +11,9 @@
 // and recountAll() rebuilds every table from its sources (bounce_logs, bounce_daily,
 // send_log) for `verpmail-admin db recount`. What a source row counts under (its day,
 // month, domain, campaign, reason, class) is defined once, by the counted_* views of
-// sql/005; this file only names tables and columns.
+// sql/005; this file only names tables and columns. A return is counted by the
+// count_return procedure (sql/006): one call per return instead of one statement per
+// table, because under Postfix every return is a transaction of its own.
 //
 // Lock order: the tables in kCounterTables order, each in key order, and always as
 // the last statements of the caller's transaction (the busiest rows, today's, are
