@@ -63,6 +63,22 @@ TEST_F(ReturnRecorderTest, SameReturnTwiceCountsOnce)
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM bounce_logs WHERE email = ?", {email}), 1);
 }
 
+TEST_F(ReturnRecorderTest, UpdatesTheRowTheSenderWroteOncePerReturn)
+{
+    const std::string email = address("existing");
+    MysqlStatement sent = db().prepare("INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, MsgCount) VALUES (?, ?, 3)");
+    sent.execute({email, "sentto-written-by-the-sender"});
+    ReturnRecorder recorder(db());
+    ASSERT_EQ(recorder.record(entry(email, BounceClass::Hard, "hard " + email)), RecordOutcome::Recorded);
+    ASSERT_EQ(recorder.record(entry(email, BounceClass::Complaint, "arf " + email)), RecordOutcome::Recorded);
+    EXPECT_EQ(tracker("BounceCount", email), 1);
+    EXPECT_EQ(tracker("HardBounceCount", email), 1);
+    EXPECT_EQ(tracker("ComplaintCount", email), 1);
+    EXPECT_EQ(tracker("MsgCount", email), 3);
+    EXPECT_EQ(queryText("SELECT EncodedFROM FROM EmailAddressTracker WHERE EmailAddress = ?", {email}),
+              "sentto-written-by-the-sender");
+}
+
 TEST_F(ReturnRecorderTest, RotatesLastBounceThreeDeep)
 {
     const std::string email = address("rotate");

@@ -174,11 +174,6 @@ void ReturnRecorder::applyToMember(const ReturnEntry& entry, std::uint64_t bounc
         break;
     }
     if (update) {
-        // The row normally exists (the sender wrote it before mailing); a return for
-        // an address decoded from a plain VERP address may arrive without one.
-        MysqlStatement ensure = _db.prepare("INSERT IGNORE INTO EmailAddressTracker (EmailAddress, EncodedFROM) VALUES (?, ?)");
-        ensure.execute({*entry.email, entry.encodedFrom});
-
         std::vector<SqlValue> params;
         const int typeParams = cls == BounceClass::Complaint ? 1 : 5;
         for (int i = 0; i < typeParams; ++i)
@@ -186,6 +181,15 @@ void ReturnRecorder::applyToMember(const ReturnEntry& entry, std::uint64_t bounc
         params.emplace_back(*entry.email);
         MysqlStatement tracker = _db.prepare(std::string("UPDATE EmailAddressTracker SET ") + update + " WHERE EmailAddress = ?");
         tracker.execute(params);
+        // Every update above changes a counter, so no row changed means no row. It
+        // normally exists (the sender wrote it before mailing); a return for an
+        // address decoded from a plain VERP address may arrive without one. Updating
+        // first costs the common case one statement instead of two.
+        if (tracker.affectedRows() == 0) {
+            MysqlStatement ensure = _db.prepare("INSERT IGNORE INTO EmailAddressTracker (EmailAddress, EncodedFROM) VALUES (?, ?)");
+            ensure.execute({*entry.email, entry.encodedFrom});
+            tracker.execute(params);
+        }
     }
 
     if (cls == BounceClass::Hard || cls == BounceClass::Soft) {
