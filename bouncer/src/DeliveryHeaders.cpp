@@ -12,12 +12,21 @@ constexpr std::size_t kMaxFieldBytes = 16 * 1024;
 constexpr std::size_t kMaxFields = 1000;
 constexpr std::size_t kMaxHeaderSection = 256 * 1024;
 
-bounce::HeaderBlock headersOf(std::string_view message)
+// A message's header section with LF line ends (HeaderBlock wants them), and its
+// fields, which are views of it: neither copied nor moved.
+struct MessageHeader
 {
-    // HeaderBlock wants LF line ends; only the header section matters here.
-    const std::string text = bounce::normaliseLineEnds(message.substr(0, kMaxHeaderSection), kMaxHeaderSection);
-    return bounce::HeaderBlock::parse(text, kMaxFieldBytes, nullptr, kMaxFields);
-}
+    explicit MessageHeader(std::string_view message)
+        : text(bounce::normaliseLineEnds(message.substr(0, kMaxHeaderSection), kMaxHeaderSection)),
+          fields(bounce::HeaderBlock::parse(text, kMaxFieldBytes, nullptr, kMaxFields))
+    {
+    }
+    MessageHeader(const MessageHeader&) = delete;
+    MessageHeader& operator=(const MessageHeader&) = delete;
+
+    const std::string text;
+    const bounce::HeaderBlock fields;
+};
 
 bool isTraceField(std::string_view line)
 {
@@ -48,10 +57,10 @@ std::string_view withoutTraceFields(std::string_view message)
 
 std::vector<std::string> deliveryAddresses(std::string_view message)
 {
-    const bounce::HeaderBlock headers = headersOf(message);
+    const MessageHeader header(message);
     std::vector<std::string> out;
     for (const char* name : {"Delivered-To", "X-Original-To", "To"}) {
-        for (const std::string& value : headers.getAll(name)) {
+        for (const std::string& value : header.fields.getAll(name)) {
             for (const bounce::FoundAddress& found : bounce::findAddresses(value, 20)) {
                 if (std::find(out.begin(), out.end(), found.address) == out.end())
                     out.push_back(found.address);
@@ -63,7 +72,8 @@ std::vector<std::string> deliveryAddresses(std::string_view message)
 
 std::string returnPath(std::string_view message)
 {
-    return bounce::normaliseAddress(headersOf(message).get("Return-Path"));
+    const MessageHeader header(message);
+    return bounce::normaliseAddress(header.fields.find("Return-Path"));
 }
 
 MailboxRecipient chooseRecipient(const VerpCodec& codec, const std::vector<std::string>& addresses)

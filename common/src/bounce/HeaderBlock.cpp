@@ -97,9 +97,10 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
                                std::size_t maxFields)
 {
     HeaderBlock block;
-    // Most headers fit these; growing past them costs a copy each time.
-    block._text.reserve(std::min<std::size_t>(text.size(), 4096));
+    block._source = text;
+    // Most headers fit this; growing past it costs a copy each time.
     block._fields.reserve(32);
+    const auto offsetOf = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - text.data()); };
     std::size_t pos = 0;
     bool inField = false;
     while (pos < text.size())
@@ -120,22 +121,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         if ((line[0] == ' ' || line[0] == '\t'))
         {
             if (inField && !block._fields.empty())
-            {
-                // The field being unfolded is the last thing in the buffer.
-                Slice& value = block._fields.back().value;
-                const std::string_view more = trim(line);
-                if (value.length < maxFieldBytes)
-                {
-                    if (value.length != 0)
-                    {
-                        block._text.push_back(' ');
-                        ++value.length;
-                    }
-                    const std::string_view kept = more.substr(0, maxFieldBytes - std::min(maxFieldBytes, value.length));
-                    block._text.append(kept);
-                    value.length += kept.size();
-                }
-            }
+                block.unfoldLast(trim(line), maxFieldBytes);
             pos = next;
             continue;
         }
@@ -164,7 +150,9 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
             pos = next;
             continue;
         }
-        block.append(line.substr(0, colon), trim(line.substr(afterName + 1)).substr(0, maxFieldBytes));
+        const std::string_view name = line.substr(0, colon);
+        const std::string_view value = trim(line.substr(afterName + 1)).substr(0, maxFieldBytes);
+        block._fields.push_back({{offsetOf(name), name.size()}, {offsetOf(value), value.size()}});
         inField = true;
         pos = next;
     }
@@ -173,19 +161,46 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
     return block;
 }
 
-void HeaderBlock::add(const HeaderField& field)
+void HeaderBlock::unfoldLast(std::string_view continuation, std::size_t maxFieldBytes)
 {
-    append(field.name, field.value);
+    Field& field = _fields.back();
+    if (field.value.length >= maxFieldBytes)
+        return;
+    if (!field.copied)
+    {
+        // The parsed text has a line break where the value goes on: copy the field to
+        // the end of _copies, where its continuations are appended.
+        const std::string_view name = slice(field, field.name);
+        const std::string_view value = slice(field, field.value);
+        // Folded fields come several to a header (Received, DKIM-Signature): room for
+        // them at once, rather than a copy of them all each time the buffer doubles.
+        if (_copies.empty())
+            _copies.reserve(kCopiesReserved);
+        field.name = {_copies.size(), name.size()};
+        _copies.append(name);
+        field.value = {_copies.size(), value.size()};
+        _copies.append(value);
+        field.copied = true;
+    }
+    if (field.value.length != 0)
+    {
+        _copies.push_back(' ');
+        ++field.value.length;
+    }
+    const std::string_view kept = continuation.substr(0, maxFieldBytes - std::min(maxFieldBytes, field.value.length));
+    _copies.append(kept);
+    field.value.length += kept.size();
 }
 
-void HeaderBlock::append(std::string_view name, std::string_view value)
+void HeaderBlock::add(const HeaderField& field)
 {
-    Field field;
-    field.name = {_text.size(), name.size()};
-    _text.append(name);
-    field.value = {_text.size(), value.size()};
-    _text.append(value);
-    _fields.push_back(field);
+    Field copy;
+    copy.copied = true;
+    copy.name = {_copies.size(), field.name.size()};
+    _copies.append(field.name);
+    copy.value = {_copies.size(), field.value.size()};
+    _copies.append(field.value);
+    _fields.push_back(copy);
 }
 
 std::size_t HeaderBlock::indexOf(std::string_view name) const

@@ -33,6 +33,52 @@ TEST(HeaderBlock, CutsLongFieldsAndStopsAtNonFieldLine)
     EXPECT_FALSE(h.has("To"));
 }
 
+TEST(HeaderBlock, ViewsPlainFieldsAndUnfoldsFoldedOnes)
+{
+    struct Row { const char* name; std::size_t maxFieldBytes; const char* header; const char* want; };
+    const Row rows[] = {
+        {"one line", 1000, "To: a@b.example\n", "a@b.example"},
+        {"trimmed", 1000, "To:   a@b.example  \n", "a@b.example"},
+        {"blank before colon", 1000, "To : a@b.example\n", "a@b.example"},
+        {"folded", 1000, "To: a@b.example,\n c@d.example\n", "a@b.example, c@d.example"},
+        {"folded twice, tab", 1000, "To: a,\n\tb,\n   c\n", "a, b, c"},
+        {"empty, then folded", 1000, "To:\n a@b.example\n", "a@b.example"},
+        {"cut", 5, "To: abcdefgh\n", "abcde"},
+        {"cut in a continuation", 6, "To: abc\n defgh\n", "abc de"},
+        {"cut before a continuation", 3, "To: abc\n defgh\n", "abc"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        // Folded fields around the one looked up: each keeps its own value.
+        const std::string text = std::string("Received: from x\n by y\nX-Plain: p\n") + row.header + "X-After: q\n \n";
+        const HeaderBlock h = HeaderBlock::parse(text, row.maxFieldBytes);
+        EXPECT_EQ(h.find("To"), row.want);
+        EXPECT_EQ(h.find("Received"), std::string("from x by y").substr(0, row.maxFieldBytes));
+        EXPECT_EQ(h.find("X-Plain"), "p");
+        EXPECT_EQ(h.find("X-After"), "q");
+    }
+}
+
+TEST(HeaderBlock, CopiesStayValidAndAddedFieldsAreOwned)
+{
+    const std::string text = "Subject: folded\n value\nFrom: f@example.org\n\n";
+    HeaderBlock copy;
+    {
+        const HeaderBlock parsed = HeaderBlock::parse(text, 1000);
+        copy = parsed;
+    }
+    std::string name = "X-Added";
+    std::string value = "v";
+    copy.add({name, value});
+    name.assign("overwritten");
+    value.assign("overwritten");
+    EXPECT_EQ(copy.find("Subject"), "folded value");
+    EXPECT_EQ(copy.find("From"), "f@example.org");
+    EXPECT_EQ(copy.find("X-Added"), "v");
+    EXPECT_EQ(copy.fieldName(2), "X-Added");
+}
+
 TEST(HeaderBlock, DecodesEncodedWords)
 {
     struct Row { const char* in; const char* want; };

@@ -8,6 +8,8 @@
 // is often broken (mbox "From " lines, lines without a colon, NUL bytes, thousands
 // of Received lines) and MessageHeader throws on such input; here a bad line ends
 // or is skipped, never an error. Input must have LF line ends.
+//
+// The fields are views of the parsed text, which must outlive the block.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +31,7 @@ class HeaderBlock
 public:
     /// Parses header fields from the start of text up to the first empty line.
     /// Each unfolded field is cut at maxFieldBytes; at most maxFields are kept.
+    /// The block refers to text: it is valid only while text is.
     /// *bodyOffset (if given) receives the offset of the body (after the empty line).
     static HeaderBlock parse(std::string_view text, std::size_t maxFieldBytes,
                              std::size_t* bodyOffset = nullptr, std::size_t maxFields = 2000);
@@ -42,14 +45,17 @@ public:
 
     /// The fields in arrival order.
     std::size_t size() const { return _fields.size(); }
-    std::string_view fieldName(std::size_t i) const { return slice(_fields[i].name); }
-    std::string_view fieldValue(std::size_t i) const { return slice(_fields[i].value); }
+    std::string_view fieldName(std::size_t i) const { return slice(_fields[i], _fields[i].name); }
+    std::string_view fieldValue(std::size_t i) const { return slice(_fields[i], _fields[i].value); }
     bool empty() const { return _fields.empty(); }
+    /// Adds a copy of field (the block does not refer to its strings).
     void add(const HeaderField& field);
 
 private:
-    // Performance: every name and unfolded value lives in one buffer (a field is two
-    // slices of it), so a header costs two allocations however many fields it has.
+    // Performance: a field is two slices of the parsed text, so a header costs one
+    // allocation (the field list) and copies nothing; only a folded field (its value
+    // must be unfolded) and an added one are copied, into _copies. Offsets rather
+    // than views: a copy of the block stays valid.
     struct Slice
     {
         std::size_t offset = 0;
@@ -59,12 +65,19 @@ private:
     {
         Slice name;
         Slice value;
+        bool copied = false;   ///< both slices are of _copies, not of the parsed text
     };
-    std::string_view slice(Slice s) const { return std::string_view(_text).substr(s.offset, s.length); }
+    static constexpr std::size_t kCopiesReserved = 2048;
+    std::string_view slice(const Field& field, Slice s) const
+    {
+        return (field.copied ? std::string_view(_copies) : _source).substr(s.offset, s.length);
+    }
     std::size_t indexOf(std::string_view name) const;
-    void append(std::string_view name, std::string_view value);
+    /// Appends a continuation line to the last field (copying it out first).
+    void unfoldLast(std::string_view continuation, std::size_t maxFieldBytes);
 
-    std::string _text;
+    std::string_view _source;
+    std::string _copies;
     std::vector<Field> _fields;
 };
 

@@ -7,7 +7,8 @@
 // missing closing boundary, which returned mail often has); transfer decoding and
 // charset conversion to UTF-8 of text parts use the lenient decoders of Encodings.h.
 // Depth and part count follow ParseLimits; nothing throws on bad input. Input must
-// have LF line ends (normaliseLineEnds).
+// have LF line ends (normaliseLineEnds), and outlive the MimeMessage (its headers are
+// views of it).
 #pragma once
 
 #include "verpmail/bounce/HeaderBlock.h"
