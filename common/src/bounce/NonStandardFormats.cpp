@@ -169,23 +169,24 @@ bool startsCopiedHeader(std::string_view line)
     return false;
 }
 
-// lines[first, last) with their '\n's, whole lines while fewer than `bound` bytes are
-// gathered, as text itself holds them: splitLines' lines are consecutive views of
-// it, so this is a view, not a copy, unless the last line taken has no '\n' in text
-// (text's last line); then the text is copied into `owned` with one added, so the
-// result is always what appending line + '\n' one by one would give.
-std::string_view joinedLines(std::string_view text, const std::vector<std::string_view>& lines, std::size_t first,
-                             std::size_t last, std::size_t bound, std::string& owned)
+// The whole lines of text from offset `begin` up to offset `end` (both line starts, or
+// text.size()), with their '\n's, while fewer than `bound` bytes are gathered. A view
+// of text, unless the last line taken has no '\n' in text (text's last line); then a
+// copy in `owned` with one added, so the result is always what appending line + '\n'
+// one by one would give.
+std::string_view wholeLines(std::string_view text, std::size_t begin, std::size_t end, std::size_t bound,
+                            std::string& owned)
 {
-    std::size_t size = 0;
-    std::size_t i = first;
-    for (; i < last && size < bound; ++i)
-        size += lines[i].size() + 1;
-    if (i == first)
+    std::size_t pos = begin;
+    while (pos < end && pos - begin < bound)
+    {
+        const std::size_t eol = text.find('\n', pos);
+        pos = eol == std::string_view::npos ? text.size() + 1 : eol + 1;
+    }
+    if (pos == begin)
         return {};
-    const std::size_t begin = static_cast<std::size_t>(lines[first].data() - text.data());
-    if (begin + size <= text.size())
-        return text.substr(begin, size);
+    if (pos <= text.size())
+        return text.substr(begin, pos - begin);
     owned.assign(text.substr(begin));
     owned.push_back('\n');
     return owned;
@@ -282,12 +283,13 @@ void fillCodesFromText(RecipientResult& result)
 std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
                                            const ParseLimits& limits, const std::vector<std::string>& fallback)
 {
+    // An address and where its line starts (line starts order lines as their
+    // numbers would).
     struct Hit
     {
         std::string address;
-        std::size_t line;
+        std::size_t lineStart;
     };
-    const std::vector<std::string_view> lines = splitLines(errorText);
     std::vector<Hit> hits;
     // Weak hits name a recipient only when nothing else does: daemon addresses,
     // addresses on "To:" summary lines, and the excluded ones (the original's sender
@@ -298,34 +300,40 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     // Lines that list an address named before, alone: a report repeated in a second
     // language or a summary, which ends another address's error text.
     std::vector<Hit> repeatLines;
-    for (std::size_t i = 0; i < lines.size() && hits.size() < limits.maxRecipients; ++i)
+    // Performance: only lines with an '@' can name an address, so the scan goes from
+    // one '@' to the next instead of reading every line of the text.
+    for (std::size_t at = errorText.find('@'); at != std::string_view::npos && hits.size() < limits.maxRecipients;)
     {
-        if (lines[i].size() > 4096 || lines[i].find('@') == std::string_view::npos)
+        const std::size_t lineBreakBefore = at == 0 ? std::string_view::npos : errorText.rfind('\n', at - 1);
+        const std::size_t lineStart = lineBreakBefore == std::string_view::npos ? 0 : lineBreakBefore + 1;
+        const std::size_t eol = errorText.find('\n', at);
+        const std::string_view line =
+            errorText.substr(lineStart, (eol == std::string_view::npos ? errorText.size() : eol) - lineStart);
+        at = eol == std::string_view::npos ? eol : errorText.find('@', eol + 1);
+        if (line.size() > 4096 || isSenderContextLine(line))
             continue;
-        if (isSenderContextLine(lines[i]))
-            continue;
-        for (auto& found : findAddresses(lines[i], 20))
+        for (auto& found : findAddresses(line, 20))
         {
             const std::string lower = toLower(found.address);
             if (!seen.insert(lower).second)
             {
-                if (isBareAddressLine(lines[i]) && repeatLines.size() < 10000)
-                    repeatLines.push_back({lower, i});
+                if (isBareAddressLine(line) && repeatLines.size() < 10000)
+                    repeatLines.push_back({lower, lineStart});
                 continue;
             }
             if (std::find(exclude.begin(), exclude.end(), lower) != exclude.end())
             {
                 if (excludedHits.size() < limits.maxRecipients)
-                    excludedHits.push_back({found.address, i});
+                    excludedHits.push_back({found.address, lineStart});
                 continue;
             }
-            if (isDaemonAddress(lower) || istartsWith(trim(lines[i]), "to:") || istartsWith(trim(lines[i]), "cc:"))
+            if (isDaemonAddress(lower) || istartsWith(trim(line), "to:") || istartsWith(trim(line), "cc:"))
             {
                 if (daemonHits.size() < limits.maxRecipients)
-                    daemonHits.push_back({found.address, i});
+                    daemonHits.push_back({found.address, lineStart});
                 continue;
             }
-            hits.push_back({found.address, i});
+            hits.push_back({found.address, lineStart});
             if (hits.size() >= limits.maxRecipients)
                 break;
         }
@@ -353,7 +361,7 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     std::string_view preamble;
     if (!hits.empty())
     {
-        preamble = joinedLines(errorText, lines, 0, hits.front().line, 2000, preambleCopy);
+        preamble = wholeLines(errorText, 0, hits.front().lineStart, 2000, preambleCopy);
         if (!carriesErrorCode(preamble))
             preamble = {};
     }
@@ -362,23 +370,23 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     {
         // The error for an address is the text from its line up to the next address
         // (or the end of the error text).
-        const std::size_t first = hits[h].line;
-        std::size_t last = lines.size();
+        const std::size_t first = hits[h].lineStart;
+        std::size_t last = errorText.size();
         for (std::size_t k = h + 1; k < hits.size(); ++k)
-            if (hits[k].line > first)
+            if (hits[k].lineStart > first)
             {
-                last = hits[k].line;
+                last = hits[k].lineStart;
                 break;
             }
         // (Its own address repeated is part of its error: "after RCPT TO:\n<a@b>:".)
         for (const Hit& repeat : repeatLines)
-            if (repeat.line > first && repeat.line < last && !iequals(repeat.address, hits[h].address))
+            if (repeat.lineStart > first && repeat.lineStart < last && !iequals(repeat.address, hits[h].address))
             {
-                last = repeat.line;
+                last = repeat.lineStart;
                 break;
             }
         std::string segmentCopy;
-        std::string_view segment = joinedLines(errorText, lines, first, last, 4000, segmentCopy);
+        std::string_view segment = wholeLines(errorText, first, last, 4000, segmentCopy);
         if (!preamble.empty() && !carriesErrorCode(segment))
         {
             std::string withPreamble(preamble);

@@ -123,3 +123,31 @@ TEST(NonStandardFormats, ErrorTextIsWholeLinesUpToAboutFourKilobytes)
     EXPECT_EQ(stage(3983), "RCPT");  // 15 + 3984 bytes gathered: one line more
     EXPECT_EQ(stage(3984), "");      // 15 + 3985 = 4000: the bound
 }
+
+TEST(NonStandardFormats, ReadsTheLinesThatHoldAnAddress)
+{
+    // The scan goes from '@' to '@'; each address's error is still its whole lines.
+    struct Row { const char* name; std::string text; std::vector<std::string> addresses; const char* firstDiagnostic; };
+    const Row rows[] = {
+        {"first line, then another", "a@example.jp: 550 unknown\nb@example.jp: 552 full\n",
+         {"a@example.jp", "b@example.jp"}, "a@example.jp: 550 unknown"},
+        {"two on one line", "prose\none@example.jp, two@example.jp\n550 no such users\n",
+         {"one@example.jp", "two@example.jp"}, "one@example.jp, two@example.jp 550 no such users"},
+        {"an over-long line is passed over", "x@" + std::string(5000, 'y') + ".example\nc@example.jp 550 no\n",
+         {"c@example.jp"}, "c@example.jp 550 no"},
+        {"no address", "550 no such user\n", {}, ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const auto results = scanErrorText(row.text, {}, verpmail::ParseLimits{});
+        std::vector<std::string> addresses;
+        for (const auto& result : results)
+            addresses.push_back(result.address);
+        EXPECT_EQ(addresses, row.addresses);
+        if (!results.empty())
+        {
+            EXPECT_EQ(results[0].diagnostic, row.firstDiagnostic);
+        }
+    }
+}
