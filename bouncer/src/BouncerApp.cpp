@@ -218,10 +218,36 @@ void BouncerApp::printHelp() const
         "  to syslog (LOG_MAIL) unless logging.* keys say otherwise.\n";
 }
 
+namespace {
+
+// How many arguments at the end of the command line are the files of "--parse
+// FILE..." in its documented form: "--parse" (which takes no value), then only
+// arguments that are not options, and no "--" before it.
+int trailingParseFiles(int argc, char** argv)
+{
+    int first = argc;
+    while (first > 2 && argv[first - 1][0] != '-')
+        --first;
+    if (first == argc || std::string_view(argv[first - 1]) != "--parse")
+        return 0;
+    for (int i = 1; i < first - 1; ++i)
+        if (std::string_view(argv[i]) == "--")
+            return 0;
+    return argc - first;
+}
+
+} // namespace
+
 int BouncerApp::runBouncer(int argc, char** argv)
 {
+    // Performance: Poco's init() stores every argument in the configuration
+    // (application.argv[N]) and matches each against the options: ~4,000
+    // instructions a file, 3% of parsing it. The files of --parse are kept from it
+    // and follow its arguments in main().
+    const int files = trailingParseFiles(argc, argv);
+    _trailingFiles.assign(argv + argc - files, argv + argc);
     try {
-        init(argc, argv);
+        init(argc - files, argv);
     } catch (const Poco::Exception& e) {
         std::cerr << "verpmail-bouncer: " << e.displayText() << " (see --help)\n";
         // Under Postfix a usage error is a configuration mistake in master.cf: keep
@@ -239,8 +265,10 @@ int BouncerApp::runBouncer(int argc, char** argv)
     return run();
 }
 
-int BouncerApp::main(const std::vector<std::string>& args)
+int BouncerApp::main(const std::vector<std::string>& optionArgs)
 {
+    std::vector<std::string> args = optionArgs;
+    args.insert(args.end(), _trailingFiles.begin(), _trailingFiles.end());
     if (_parseMode)
         return parseFiles(args);
     if (!_mboxPath.empty() || !_maildirPath.empty())

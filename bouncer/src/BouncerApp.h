@@ -41,6 +41,8 @@ private:
     int parseFiles(const std::vector<std::string>& files);
 
     bool _parseMode = false;
+    /// The files ending "--parse FILE...", kept from Poco (see runBouncer).
+    std::vector<std::string> _trailingFiles;
     std::string _mboxPath;
     std::string _maildirPath;
 };
