@@ -55,20 +55,27 @@ bool bodyIsRead(const ContentType& contentType)
            type == "message/feedback-report" || isOriginalType(type);
 }
 
-void addUnique(std::vector<std::string>& list, const std::string& value)
+void addUnique(std::vector<std::string>& list, std::string value)
 {
     if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end())
-        list.push_back(value);
+        list.push_back(std::move(value));
+}
+
+// Adds the addresses in a header value, lower-cased, that list does not hold yet
+// (moved in: an address is mostly too long for the short-string buffer).
+void addAddressesIn(std::string_view headerValue, std::vector<std::string>& list)
+{
+    for (auto& found : findAddresses(headerValue, 50))
+    {
+        lowerInPlace(found.address);
+        addUnique(list, std::move(found.address));
+    }
 }
 
 std::vector<std::string> addressesIn(std::string_view headerValue)
 {
     std::vector<std::string> out;
-    for (auto& found : findAddresses(headerValue, 50))
-    {
-        lowerInPlace(found.address);
-        addUnique(out, found.address);
-    }
+    addAddressesIn(headerValue, out);
     return out;
 }
 
@@ -153,8 +160,7 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std:
     addUnique(r.verpCandidates, normaliseAddress(original.find("X-Verpmail-Envelope")));
     addUnique(r.verpCandidates, normaliseAddress(original.find("Return-Path")));
     for (const char* name : {"From", "Sender"})
-        for (auto& address : addressesIn(original.find(name)))
-            addUnique(r.verpCandidates, address);
+        addAddressesIn(original.find(name), r.verpCandidates);
     r.campaign = std::string(trim(original.find("X-Verpmail-Campaign")).substr(0, 200));
     r.originalMessageId = std::string(trim(original.find("Message-ID")).substr(0, 998));
     originalTo = addressesIn(original.find("To"));
@@ -165,8 +171,7 @@ std::vector<std::string> excludedAddresses(const HeaderBlock& headers, const Par
 {
     std::vector<std::string> out;
     for (const char* name : {"From", "To", "Return-Path", "Reply-To", "Sender"})
-        for (auto& address : addressesIn(headers.find(name)))
-            addUnique(out, address);
+        addAddressesIn(headers.find(name), out);
     for (const auto& candidate : r.verpCandidates)
         addUnique(out, toLower(candidate));
     return out;
