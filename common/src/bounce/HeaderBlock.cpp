@@ -42,13 +42,23 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
         pvalue.clear();
         while (i != end && isSpace(s[i]))
             ++i;
+        const std::size_t nameStart = i;
         while (i != end && s[i] != '=' && s[i] != ';')
-            name += s[i++];
+            ++i;
+        name.assign(s.substr(nameStart, i - nameStart));
         trimRight(name);
         if (i != end && s[i] != ';')
             ++i;
         while (i != end && isSpace(s[i]))
             ++i;
+        // Plain runs are appended whole (a boundary is tens of bytes), up to the next
+        // byte that means something here.
+        const auto appendRun = [&](bool quoted) {
+            const std::size_t start = i;
+            while (i != end && s[i] != '"' && s[i] != '\\' && (quoted || s[i] != ';'))
+                ++i;
+            pvalue.append(s.substr(start, i - start));
+        };
         while (i != end && s[i] != ';')
         {
             if (s[i] == '"')
@@ -63,7 +73,7 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
                             pvalue += s[i++];
                     }
                     else
-                        pvalue += s[i++];
+                        appendRun(true);
                 }
                 if (i != end)
                     ++i;
@@ -75,7 +85,7 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
                     pvalue += s[i++];
             }
             else
-                pvalue += s[i++];
+                appendRun(false);
         }
         trimRight(pvalue);
         if (!name.empty())

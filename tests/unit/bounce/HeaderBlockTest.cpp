@@ -99,6 +99,26 @@ TEST(HeaderBlock, DecodesEncodedWords)
     }
 }
 
+TEST(HeaderBlock, ReadsContentTypeParameterValues)
+{
+    struct Row { const char* value; const char* param; const char* want; };
+    const Row rows[] = {
+        {"multipart/mixed; boundary=plain-run_1", "boundary", "plain-run_1"},
+        {"multipart/mixed; boundary=\"with; semicolon\"", "boundary", "with; semicolon"},
+        {"multipart/mixed; boundary=\"esc\\\"aped\\\\\"", "boundary", "esc\"aped\\"},
+        {"multipart/mixed; boundary=un\\;quoted; x=y", "boundary", "un;quoted"},
+        {"multipart/mixed; boundary=half\"quoted; run\"tail", "boundary", "halfquoted; runtail"},
+        {"text/plain; charset=  spaced  ; format=flowed", "charset", "spaced"},
+        {"text/plain; charset=\"unterminated", "charset", "unterminated"},
+        {"text/plain; =nameless; charset=a", "charset", "a"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.value);
+        EXPECT_EQ(parseContentType(row.value).param(row.param), row.want);
+    }
+}
+
 TEST(HeaderBlock, ParsesContentType)
 {
     const ContentType ct = parseContentType("Multipart/Report; report-type=delivery-status;\tboundary=\"XYZ/host\"");
