@@ -211,8 +211,7 @@ int AdminApp::main(const std::vector<std::string>& args)
         error = e.what();
     } catch (const MysqlError& e) {
         code = e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
-        error = std::string("database: ") + e.what() +
-                (e.errorNumber() == 1146 || e.errorNumber() == 1054 ? " (run: verpmail-admin db migrate)" : "");
+        error = "database: " + e.describe();
     } catch (const std::exception& e) {
         code = ExitStatus::Software;
         error = std::string("internal error: ") + e.what();

@@ -83,7 +83,7 @@ Disposition recordSaved(MessageProcessor& processor, const MailboxMessage& saved
         }
         return Disposition::Processed;
     } catch (const MysqlError& e) {
-        tally.lastError = std::string("database unavailable: ") + e.what();
+        tally.lastError = "database unavailable: " + e.describe();
         log.error("%s status=deferred reason=\"%s\"", printable(saved.where, 200), printable(tally.lastError, 300));
         // A server that is down stays down for the rest of the run; an error with
         // this one message (a constraint, bad data) says nothing about the next.
@@ -293,7 +293,7 @@ int BouncerApp::main(const std::vector<std::string>& optionArgs)
     } catch (const ConfigError& e) {
         return tempfail(logger, "4.3.5", std::string("verpmail-bouncer configuration error: ") + e.what());
     } catch (const MysqlError& e) {
-        return tempfail(logger, "4.3.0", std::string("verpmail-bouncer database unavailable: ") + e.what());
+        return tempfail(logger, "4.3.0", "verpmail-bouncer database unavailable: " + e.describe());
     } catch (const std::exception& e) {
         return tempfail(logger, "4.3.0", std::string("verpmail-bouncer internal error: ") + e.what());
     } catch (...) {

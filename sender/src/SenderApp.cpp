@@ -215,8 +215,7 @@ int SenderApp::main(const std::vector<std::string>& args)
         error = e.what();
     } catch (const MysqlError& e) {
         code = e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
-        error = std::string("database: ") + e.what() +
-                (e.errorNumber() == 1146 ? " (run: verpmail-admin db migrate)" : "");
+        error = "database: " + e.describe();
     } catch (const SmtpAuthFailed& e) {
         // Refused credentials, or no AUTH offered: a rerun will not help until the
         // configuration changes. A 4xx reply to AUTH is temporary.

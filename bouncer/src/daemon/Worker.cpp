@@ -157,7 +157,7 @@ std::string Worker::record(ReturnRequest request, const std::string& client)
     } catch (const ConfigError& e) {
         failure = std::string("4.3.5 verpmail-bouncerd configuration error: ") + e.what();
     } catch (const MysqlError& e) {
-        failure = std::string("4.3.0 verpmail-bouncerd database unavailable: ") + e.what();
+        failure = "4.3.0 verpmail-bouncerd database unavailable: " + e.describe();
     } catch (const std::exception& e) {
         failure = std::string("4.3.0 verpmail-bouncerd internal error: ") + e.what();
     }

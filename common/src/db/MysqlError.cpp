@@ -31,4 +31,16 @@ bool MysqlError::isTransient() const
     return std::find(kServerTransient.begin(), kServerTransient.end(), _errorNumber) != kServerTransient.end();
 }
 
+bool MysqlError::isSchemaBehind() const
+{
+    return _errorNumber == 1146     // ER_NO_SUCH_TABLE
+           || _errorNumber == 1054  // ER_BAD_FIELD_ERROR
+           || _errorNumber == 1305; // ER_SP_DOES_NOT_EXIST
+}
+
+std::string MysqlError::describe() const
+{
+    return std::string(what()) + (isSchemaBehind() ? " (run: verpmail-admin db migrate)" : "");
+}
+
 } // namespace verpmail

@@ -25,6 +25,13 @@ public:
     /// True when the error is a duplicate key on an INSERT (ER_DUP_ENTRY).
     bool isDuplicateKey() const { return _errorNumber == 1062; }
 
+    /// True when the program expects a table, column or procedure the database does
+    /// not have: the schema is older than the program (`verpmail-admin db migrate`).
+    bool isSchemaBehind() const;
+
+    /// what(), plus the remedy when there is one an operator can apply.
+    std::string describe() const;
+
 private:
     unsigned _errorNumber;
     std::string _sqlState;
