@@ -6,6 +6,8 @@
 -- roll-up and deletes them in one transaction, so every return is counted exactly
 -- once, before and after. Sent counts come from send_log, which purge leaves alone
 -- (it is the sender's exactly-once record and holds no message bodies).
+-- (Since 005, reports read the counts_* counters instead; bounce_daily stays the
+-- record of what purge removed, from which `verpmail-admin db recount` rebuilds them.)
 
 -- Who did what to which address or list, and when. Written in the same transaction
 -- as the change it records.
