@@ -8,6 +8,8 @@ namespace verpmail::bounce {
 
 namespace {
 
+constexpr std::size_t kPartsReserved = 6;
+
 class Reader
 {
 public:
@@ -159,6 +161,10 @@ std::string decodeTransferEncoding(std::string_view body, std::string_view encod
 MimeMessage readMime(std::string_view text, const ParseLimits& limits, BodyWanted wanted)
 {
     MimeMessage message;
+    // Most returns are a handful of entities (the multipart, its text and HTML, the
+    // status, the original): room for them at once, rather than moving every part
+    // (its header and body) each time the list grows.
+    message.parts.reserve(kPartsReserved);
     Reader reader(limits, wanted, message);
     reader.readEntity(text, 0);
     if (!message.parts.empty())
