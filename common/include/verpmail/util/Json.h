@@ -37,6 +37,8 @@ public:
     JsonWriter& null();
 
     const std::string& str() const { return _out; }
+    /// Room for bytes of output at once, for a caller that knows about how much it writes.
+    void reserve(std::size_t bytes) { _out.reserve(bytes); }
 
 private:
     void separate();
