@@ -2,6 +2,9 @@
 
 #include "verpmail/db/MysqlConnection.h"
 
+#include <map>
+#include <utility>
+
 namespace verpmail {
 namespace {
 
@@ -35,6 +38,39 @@ std::string accumulateSql(const CounterTable& table, const char* source, const C
            source + where + " GROUP BY " + keys + " ORDER BY " + keys + " ON DUPLICATE KEY UPDATE " + additions;
 }
 
+// Sends of one settled batch that count under the same keys.
+struct SendGroup
+{
+    std::map<std::string, std::string> keys;  ///< day, month, domain, campaign
+    std::int64_t accepted;
+    std::int64_t rejected;
+};
+
+// Adds `groups` to `table`, one upsert for all of its rows, in key order (the same
+// order for every writer, so two of them never lock a table's rows in a cycle).
+void addSends(MysqlConnection& db, const CounterTable& table, const std::vector<SendGroup>& groups)
+{
+    std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> rows;
+    for (const SendGroup& g : groups) {
+        auto& counts = rows[{g.keys.at(table.keys[0]), g.keys.at(table.keys[1])}];
+        counts.first += g.accepted;
+        counts.second += g.rejected;
+    }
+    if (rows.empty())
+        return;
+    std::string values;
+    std::vector<SqlValue> params;
+    for (const auto& [key, counts] : rows) {
+        values += values.empty() ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+        params.insert(params.end(), {key.first, key.second, counts.first, counts.second});
+    }
+    MysqlStatement st = db.prepare("INSERT INTO " + std::string(table.name) + " (" + table.keys[0] + ", " +
+                                   table.keys[1] + ", accepted, rejected) VALUES " + values +
+                                   " ON DUPLICATE KEY UPDATE accepted = accepted + VALUES(accepted),"
+                                   " rejected = rejected + VALUES(rejected)");
+    st.execute(params);
+}
+
 } // namespace
 
 void countReturn(MysqlConnection& db, std::uint64_t id)
@@ -49,19 +85,29 @@ void countSends(MysqlConnection& db, const std::string& campaign, const std::vec
 {
     if (emails.empty())
         return;
+    // Read first, with a plain SELECT: InnoDB's consistent read takes no locks and
+    // sees this transaction's own settling. An INSERT ... SELECT per table would
+    // share-lock the send_log rows it scans while holding the counter rows the
+    // previous table's statement added to; two senders settling at once then wait
+    // on each other (a deadlock, seen as the rerun of a killed campaign failing).
     std::string in;
     std::vector<SqlValue> params{campaign};
     for (const std::string& email : emails) {
         in += in.empty() ? "?" : ",?";
         params.emplace_back(email);
     }
-    const Columns columns = sendColumns();
-    const std::string where = " WHERE campaign_id = ? AND email IN (" + in + ")";
+    MysqlStatement read = db.prepare(
+        "SELECT day, month, domain, campaign, SUM(accepted), SUM(rejected) FROM counted_sends"
+        " WHERE campaign_id = ? AND email IN (" + in + ") GROUP BY day, month, domain, campaign");
+    read.execute(params);
+    std::vector<SendGroup> groups;
+    while (read.fetch())
+        groups.push_back({{{"day", read.text(0)}, {"month", read.text(1)}, {"domain", read.text(2)}, {"campaign", read.text(3)}},
+                          read.integer(4), read.integer(5)});
+
     for (const CounterTable& table : kCounterTables)
-        if (table.countsSends) {
-            MysqlStatement st = db.prepare(accumulateSql(table, "counted_sends", columns, where));
-            st.execute(params);
-        }
+        if (table.countsSends)
+            addSends(db, table, groups);
 }
 
 void recountAll(MysqlConnection& db)
