@@ -213,10 +213,18 @@ void HeaderBlock::add(const HeaderField& field)
     _fields.push_back(copy);
 }
 
+bool HeaderBlock::hasName(std::size_t i, std::string_view name) const
+{
+    // Performance: the parser asks each header for tens of names, and most fields
+    // differ from the name in length; the stored length rules them out before a
+    // view of the name is made and compared.
+    return _fields[i].name.length == name.size() && iequals(fieldName(i), name);
+}
+
 std::size_t HeaderBlock::indexOf(std::string_view name) const
 {
     for (std::size_t i = 0; i < _fields.size(); ++i)
-        if (iequals(fieldName(i), name))
+        if (hasName(i, name))
             return i;
     return _fields.size();
 }
@@ -231,7 +239,7 @@ std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
 {
     std::vector<std::string> values;
     for (std::size_t i = 0; i < _fields.size(); ++i)
-        if (iequals(fieldName(i), name))
+        if (hasName(i, name))
             values.emplace_back(fieldValue(i));
     return values;
 }

@@ -72,6 +72,8 @@ private:
     {
         return (field.copied ? std::string_view(_copies) : _source).substr(s.offset, s.length);
     }
+    /// Whether field i is called name (case-insensitive).
+    bool hasName(std::size_t i, std::string_view name) const;
     std::size_t indexOf(std::string_view name) const;
     /// Appends a continuation line to the last field (copying it out first).
     void unfoldLast(std::string_view continuation, std::size_t maxFieldBytes);
