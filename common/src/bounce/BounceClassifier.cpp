@@ -41,7 +41,7 @@ public:
     CompiledPhrases() : _heads(headsOf(bounce::phraseRules())) {}
 
     // The reason of the first rule (in table order) whose phrase occurs in text and
-    // whose status condition the status meets.
+    // whose status condition the status meets. text: space-collapsed, in any case.
     std::string_view lookup(std::string_view text, std::string_view status) const
     {
         const auto& rules = bounce::phraseRules();
@@ -78,7 +78,7 @@ private:
         const std::size_t wordStart = cursor;
         while (cursor < text.size() && text[cursor] != ' ')
             ++cursor;
-        return cursor > wordStart && text.compare(cursor, tail.size(), tail) == 0;
+        return cursor > wordStart && bounce::istartsWith(text.substr(cursor), tail);
     }
 
     bounce::PhraseSet _heads;
@@ -89,7 +89,13 @@ std::string_view lookupPhrase(std::string_view diagnostic, std::string_view stat
     if (diagnostic.empty())
         return {};
     static const CompiledPhrases phrases;
-    return phrases.lookup(bounce::collapseSpaceLower(diagnostic, 4000), status);
+    constexpr std::size_t kMaxBytesRead = 4000;
+    // The parsers store most diagnostics collapsed already, and the phrases are
+    // matched ignoring case: such a text is read where it is, not copied again.
+    const std::string_view head = diagnostic.substr(0, kMaxBytesRead);
+    if (bounce::isCollapsed(head))
+        return phrases.lookup(head, status);
+    return phrases.lookup(bounce::collapseSpace(diagnostic, kMaxBytesRead), status);
 }
 
 bool contains(const std::vector<std::string_view>& list, std::string_view value)

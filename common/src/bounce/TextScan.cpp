@@ -163,8 +163,9 @@ struct SpaceTable
 };
 constexpr SpaceTable kSpaceTable{};
 
-template <bool Lower>
-std::string collapse(std::string_view text, std::size_t maxBytes)
+} // namespace
+
+std::string collapseSpace(std::string_view text, std::size_t maxBytes)
 {
     // Every output byte stands for at least one input byte: write into a buffer of
     // the final bound instead of growing a string a byte at a time.
@@ -193,32 +194,31 @@ std::string collapse(std::string_view text, std::size_t maxBytes)
         const char* word = p;
         while (word != stop && !space(*word))
             ++word;
-        if constexpr (Lower)
-        {
-            for (; p != word; ++p)
-                *o++ = lowerChar(*p);
-        }
-        else
-        {
-            std::memcpy(o, p, static_cast<std::size_t>(word - p));
-            o += word - p;
-            p = word;
-        }
+        std::memcpy(o, p, static_cast<std::size_t>(word - p));
+        o += word - p;
+        p = word;
     }
     out.resize(static_cast<std::size_t>(o - begin));
     return out;
 }
 
-} // namespace
-
-std::string collapseSpace(std::string_view text, std::size_t maxBytes)
+bool isCollapsed(std::string_view text)
 {
-    return collapse<false>(text, maxBytes);
-}
-
-std::string collapseSpaceLower(std::string_view text, std::size_t maxBytes)
-{
-    return collapse<true>(text, maxBytes);
+    if (!text.empty() && (text.front() == ' ' || text.back() == ' '))
+        return false;
+    bool afterBlank = false;
+    for (const char c : text)
+    {
+        if (kSpaceTable.space[static_cast<unsigned char>(c)])
+        {
+            if (c != ' ' || afterBlank)
+                return false;
+            afterBlank = true;
+        }
+        else
+            afterBlank = false;
+    }
+    return true;
 }
 
 std::string normaliseAddress(std::string_view raw)

@@ -53,6 +53,10 @@ TEST(BounceClassifier, ClassifiesResults)
         {"failed", "", "Remote host said: 550 <a@b.example>... Access denied. Connected to 192.0.2.1 but sender was rejected.", "rejected", BounceClass::Block},
         {"failed", "", "500 Remote server does not support TLS", "failedstarttls", BounceClass::Block},
         {"failed", "", "Unrouteable address", "hostunknown", BounceClass::Hard},
+        // Wording is matched in any case and spacing, a one-word gap ("host * not found") too.
+        {"failed", "", "Host mx.example.org NOT Found", "hostunknown", BounceClass::Hard},
+        {"failed", "", "  Host\tmx.example.org\n  not  found ", "hostunknown", BounceClass::Hard},
+        {"failed", "", "Host mx.example.org found", "onhold", BounceClass::Soft},
     };
     for (const auto& row : rows)
     {

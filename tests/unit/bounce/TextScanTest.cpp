@@ -116,11 +116,10 @@ TEST(TextScan, FindsSmtpCommand)
     }
 }
 
-TEST(TextScan, CollapsesAndLowerCases)
+TEST(TextScan, CollapsesSpaceAndLowerCases)
 {
     EXPECT_EQ(collapseSpace("  a \t\n b  ", 100), "a b");
     EXPECT_EQ(collapseSpace("ab c", 3), "ab ");   // the bound cuts after the space
-    EXPECT_EQ(collapseSpaceLower("  User  UNKNOWN\n", 100), "user unknown");
     // Words are copied whole; the bound may fall inside one, on a space, or at the end.
     EXPECT_EQ(collapseSpace("", 10), "");
     EXPECT_EQ(collapseSpace(" \t\n\v\f\r ", 10), "");
@@ -130,10 +129,36 @@ TEST(TextScan, CollapsesAndLowerCases)
     EXPECT_EQ(collapseSpace("abc def", 7), "abc def");
     EXPECT_EQ(collapseSpace("abc def", 0), "");
     EXPECT_EQ(collapseSpace("a\x01b \xC3\xA9", 100), "a\x01b \xC3\xA9");  // only white space is
-    EXPECT_EQ(collapseSpaceLower("  ABC   DEF\tGh", 6), "abc de");
     std::string mixed = "MiXeD \xc3\x89";
     lowerInPlace(mixed);
     EXPECT_EQ(mixed, "mixed \xc3\x89");   // ASCII only
+}
+
+TEST(TextScan, TellsCollapsedText)
+{
+    // Collapsed exactly when collapseSpace would return it unchanged.
+    struct Row { const char* in; bool collapsed; };
+    const Row rows[] = {
+        {"", true},
+        {"a", true},
+        {"550 5.1.1 User unknown", true},
+        {"a\x01b \xC3\xA9", true},   // only white space counts
+        {" a", false},
+        {"a ", false},
+        {" ", false},
+        {"a  b", false},
+        {"a\tb", false},
+        {"a\nb", false},
+        {"a\rb", false},
+        {"a\vb", false},
+        {"a\fb", false},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(isCollapsed(row.in), row.collapsed);
+        EXPECT_EQ(isCollapsed(row.in), collapseSpace(row.in, 100) == row.in);
+    }
 }
 
 TEST(TextScan, ReadsLinesLikeSplitLines)

@@ -98,8 +98,10 @@ private:
 
 /// Collapses runs of white space into one space and trims; cut at maxBytes.
 std::string collapseSpace(std::string_view text, std::size_t maxBytes = 1000);
-/// collapseSpace and toLower in one pass (the form phrase tables are matched against).
-std::string collapseSpaceLower(std::string_view text, std::size_t maxBytes = 1000);
+/// Whether collapseSpace would leave text as it is (single blanks between words,
+/// none at either end): most diagnostics are stored collapsed, and a reader that
+/// needs them so can then skip the copy.
+bool isCollapsed(std::string_view text);
 
 struct FoundAddress
 {
