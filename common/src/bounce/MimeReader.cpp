@@ -80,6 +80,18 @@ private:
         return {};
     }
 
+    // The start of the first line at or after pos that begins with prefix, or npos.
+    // Performance: the delimiter is searched for, not every line break: a part is
+    // mostly lines that cannot be one, and a search per line cost more than the rest
+    // of the split.
+    static std::size_t findLineStartingWith(std::string_view text, std::string_view prefix, std::size_t pos)
+    {
+        for (std::size_t at = text.find(prefix, pos); at != std::string_view::npos; at = text.find(prefix, at + 1))
+            if (at == 0 || text[at - 1] == '\n')
+                return at;
+        return std::string_view::npos;
+    }
+
     void splitMultipart(MimePart part, std::string_view body, const std::string& boundary, int depth)
     {
         const std::string delimiter = "--" + boundary;
@@ -88,31 +100,27 @@ private:
         std::size_t childStart = std::string_view::npos;
         bool closed = false;
         std::string_view preamble = body;
-        while (pos < body.size())
+        while ((pos = findLineStartingWith(body, delimiter, pos)) != std::string_view::npos)
         {
             std::size_t end = body.find('\n', pos);
             const std::size_t next = end == std::string_view::npos ? body.size() : end + 1;
             if (end == std::string_view::npos)
                 end = body.size();
-            const std::string_view line = body.substr(pos, end - pos);
-            if (line.size() >= delimiter.size() && line.compare(0, delimiter.size(), delimiter) == 0)
+            const std::string_view rest = trim(body.substr(pos + delimiter.size(), end - pos - delimiter.size()));
+            const bool closing = rest.size() >= 2 && rest[0] == '-' && rest[1] == '-';
+            if (rest.empty() || closing)
             {
-                const std::string_view rest = trim(line.substr(delimiter.size()));
-                const bool closing = rest.size() >= 2 && rest[0] == '-' && rest[1] == '-';
-                if (rest.empty() || closing)
+                // The line break before a delimiter belongs to the delimiter.
+                const std::size_t contentEnd = pos > 0 ? pos - 1 : 0;
+                if (childStart == std::string_view::npos)
+                    preamble = body.substr(0, contentEnd);
+                else
+                    children.push_back(body.substr(childStart, contentEnd >= childStart ? contentEnd - childStart : 0));
+                childStart = next;
+                if (closing)
                 {
-                    // The line break before a delimiter belongs to the delimiter.
-                    const std::size_t contentEnd = pos > 0 ? pos - 1 : 0;
-                    if (childStart == std::string_view::npos)
-                        preamble = body.substr(0, contentEnd);
-                    else
-                        children.push_back(body.substr(childStart, contentEnd >= childStart ? contentEnd - childStart : 0));
-                    childStart = next;
-                    if (closing)
-                    {
-                        closed = true;
-                        break;
-                    }
+                    closed = true;
+                    break;
                 }
             }
             pos = next;

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 using namespace verpmail::bounce;
 
 namespace {
@@ -37,6 +40,30 @@ TEST(MimeReader, SplitsAndDecodesParts)
     EXPECT_EQ(m.parts[2].contentType.type, "message/delivery-status");
     EXPECT_EQ(m.parts[3].body, "hello");
     EXPECT_EQ(m.problem, "");
+}
+
+TEST(MimeReader, TakesOnlyWholeDelimiterLinesAsBoundaries)
+{
+    // What splits: "--B" at the start of a line, followed by nothing (or blanks) or
+    // by "--". The same letters elsewhere are text of the part.
+    struct Row { const char* body; std::vector<std::string> parts; };
+    const Row rows[] = {
+        {"--B\n\none\n--B\n\ntwo\n--B--\n", {"one", "two"}},
+        {"--B\n\none --B\n--B--\n", {"one --B"}},                 // not at a line start
+        {"--B\n\none\n--Bx\n--B--\n", {"one\n--Bx"}},             // a longer token
+        {"--B\n\none\n--B \t\n\ntwo\n--B -- \n", {"one", "two"}}, // blanks after it
+        {"--B\n\none\n--B--\nepilogue\n--B\n\nnot a part\n", {"one"}},
+        {"--B\n\nno closing line", {"no closing line"}},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.body);
+        const std::string text = std::string("Content-Type: multipart/mixed; boundary=B\n\n") + row.body;
+        const MimeMessage m = readMime(text, verpmail::ParseLimits{});
+        ASSERT_EQ(m.parts.size(), row.parts.size() + 1);
+        for (std::size_t i = 0; i < row.parts.size(); ++i)
+            EXPECT_EQ(m.parts[i + 1].body, row.parts[i]);
+    }
 }
 
 TEST(MimeReader, RespectsPartLimit)
