@@ -4,18 +4,9 @@
 
 namespace verpmail {
 
-namespace {
-
-constexpr std::size_t kTypicalBytes = 768;
-
-} // namespace
-
-std::string returnToJson(const std::string& file, const ParsedReturn& parsed)
+void appendReturnJson(std::string& out, const std::string& file, const ParsedReturn& parsed)
 {
-    JsonWriter j;
-    // Nine in ten returns print 270 to 650 bytes (the corpus): one buffer, rather than
-    // several as it doubles.
-    j.reserve(kTypicalBytes);
+    JsonWriter j(out);
     j.beginObject().key("file").value(file).key("kind").value(toString(parsed.kind));
     j.key("recipients").beginArray();
     for (const RecipientResult& r : parsed.recipients) {
@@ -36,7 +27,6 @@ std::string returnToJson(const std::string& file, const ParsedReturn& parsed)
     if (!parsed.problem.empty())
         j.key("problem").value(parsed.problem);
     j.endObject();
-    return j.str();
 }
 
 } // namespace verpmail

@@ -10,6 +10,7 @@
 
 namespace verpmail {
 
-std::string returnToJson(const std::string& file, const ParsedReturn& parsed);
+/// Appends the line (without its line break) to out.
+void appendReturnJson(std::string& out, const std::string& file, const ParsedReturn& parsed);
 
 } // namespace verpmail

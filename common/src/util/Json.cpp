@@ -111,23 +111,23 @@ void JsonWriter::separate()
         return;
     }
     if (!_first.empty()) {
-        if (!_first.back())
-            _out += ',';
-        _first.back() = false;
+        if (_first.back() == '0')
+            *_out += ',';
+        _first.back() = '0';
     }
 }
 
 JsonWriter& JsonWriter::beginObject()
 {
     separate();
-    _out += '{';
-    _first.push_back(true);
+    *_out += '{';
+    _first.push_back('1');
     return *this;
 }
 
 JsonWriter& JsonWriter::endObject()
 {
-    _out += '}';
+    *_out += '}';
     _first.pop_back();
     return *this;
 }
@@ -135,14 +135,14 @@ JsonWriter& JsonWriter::endObject()
 JsonWriter& JsonWriter::beginArray()
 {
     separate();
-    _out += '[';
-    _first.push_back(true);
+    *_out += '[';
+    _first.push_back('1');
     return *this;
 }
 
 JsonWriter& JsonWriter::endArray()
 {
-    _out += ']';
+    *_out += ']';
     _first.pop_back();
     return *this;
 }
@@ -150,8 +150,8 @@ JsonWriter& JsonWriter::endArray()
 JsonWriter& JsonWriter::key(std::string_view name)
 {
     separate();
-    appendJsonString(_out, name);
-    _out += ':';
+    appendJsonString(*_out, name);
+    *_out += ':';
     _afterKey = true;
     return *this;
 }
@@ -159,14 +159,14 @@ JsonWriter& JsonWriter::key(std::string_view name)
 JsonWriter& JsonWriter::value(std::string_view text)
 {
     separate();
-    appendJsonString(_out, text);
+    appendJsonString(*_out, text);
     return *this;
 }
 
 JsonWriter& JsonWriter::value(std::int64_t number)
 {
     separate();
-    _out += std::to_string(number);
+    *_out += std::to_string(number);
     return *this;
 }
 
@@ -174,26 +174,26 @@ JsonWriter& JsonWriter::value(double number)
 {
     separate();
     if (!std::isfinite(number)) {
-        _out += "null";
+        *_out += "null";
         return *this;
     }
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.3f", number);
-    _out += buffer;
+    *_out += buffer;
     return *this;
 }
 
 JsonWriter& JsonWriter::value(bool flag)
 {
     separate();
-    _out += flag ? "true" : "false";
+    *_out += flag ? "true" : "false";
     return *this;
 }
 
 JsonWriter& JsonWriter::null()
 {
     separate();
-    _out += "null";
+    *_out += "null";
     return *this;
 }
 

@@ -13,13 +13,20 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace verpmail {
 
 class JsonWriter
 {
 public:
+    /// Writes into a string of its own (str()).
+    JsonWriter() = default;
+    /// Appends to sink, which must outlive the writer: a caller printing many
+    /// documents keeps one buffer instead of copying each one into it.
+    explicit JsonWriter(std::string& sink) : _out(&sink) {}
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
+
     JsonWriter& beginObject();
     JsonWriter& endObject();
     JsonWriter& beginArray();
@@ -36,15 +43,18 @@ public:
     JsonWriter& value(bool flag);
     JsonWriter& null();
 
-    const std::string& str() const { return _out; }
-    /// Room for bytes of output at once, for a caller that knows about how much it writes.
-    void reserve(std::size_t bytes) { _out.reserve(bytes); }
+    const std::string& str() const { return *_out; }
+    /// Room for `bytes` more output at once, for a caller that knows about how much it writes.
+    void reserve(std::size_t bytes) { _out->reserve(_out->size() + bytes); }
 
 private:
     void separate();
 
-    std::string _out;
-    std::vector<bool> _first;  // per open container: no element written yet
+    std::string _own;
+    std::string* _out = &_own;
+    // Per open container, '1' while no element is written yet. A string, not a
+    // vector<bool>: the usual few levels fit without a heap allocation.
+    std::string _first;
     bool _afterKey = false;
 };
 
