@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 using namespace verpmail::bounce;
 
 TEST(TextScan, FindsStatusCodes)
@@ -158,6 +161,50 @@ TEST(TextScan, TellsCollapsedText)
         SCOPED_TRACE(row.in);
         EXPECT_EQ(isCollapsed(row.in), row.collapsed);
         EXPECT_EQ(isCollapsed(row.in), collapseSpace(row.in, 100) == row.in);
+    }
+}
+
+// collapseSpace and isCollapsed read eight bytes at a time; a byte-at-a-time model
+// says what they must return for every length, bound and position of white space,
+// control bytes and 8-bit bytes (words that cross, end at or fill an 8-byte block).
+TEST(TextScan, CollapsesLikeTheByteModel)
+{
+    auto model = [](std::string_view text, std::size_t maxBytes) {
+        std::string out;
+        bool pendingBlank = false;
+        for (const char c : text)
+        {
+            if (out.size() >= maxBytes)
+                break;
+            if (isSpace(c))
+            {
+                pendingBlank = !out.empty();
+                continue;
+            }
+            if (pendingBlank)
+            {
+                out.push_back(' ');
+                pendingBlank = false;
+                if (out.size() >= maxBytes)
+                    break;
+            }
+            out.push_back(c);
+        }
+        return out;
+    };
+    const char alphabet[] = {'a', 'a', 'a', 'Z', ' ', ' ', '\t', '\n', '\r', '\v', '\f', '\x01', '\x1f', '!',
+                             '\x80', '\xa0', '\xff', '\0'};
+    std::uint32_t seed = 12345;
+    auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string text(next() % 40, 'a');
+        for (char& c : text)
+            c = alphabet[next() % sizeof alphabet];
+        const std::size_t bound = next() % 45;
+        SCOPED_TRACE(::testing::PrintToString(text) + " bound " + std::to_string(bound));
+        ASSERT_EQ(collapseSpace(text, bound), model(text, bound));
+        ASSERT_EQ(isCollapsed(text), model(text, text.size()) == text);
     }
 }
 
