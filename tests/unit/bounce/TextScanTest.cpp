@@ -208,6 +208,40 @@ TEST(TextScan, CollapsesLikeTheByteModel)
     }
 }
 
+// Case is folded eight bytes at a time: only A-Z change, whatever their neighbours
+// in the byte table ('@', '[', '`', '{') or their 8-bit twins (0xC1 = 'A' | 0x80).
+TEST(TextScan, LowerCasesOnlyAsciiLettersAtEveryOffset)
+{
+    std::string all;
+    for (int c = 0; c < 256; ++c)
+        all.push_back(static_cast<char>(c));
+    for (std::size_t from = 0; from < 9; ++from)
+    {
+        const std::string text = all.substr(from) + "MiXeD@ExAmPlE.ORG";
+        std::string expected = text;
+        for (char& c : expected)
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+        std::string lowered = text;
+        lowerInPlace(lowered);
+        EXPECT_EQ(lowered, expected);
+        EXPECT_EQ(toLower(text), expected);
+    }
+}
+
+TEST(TextScan, FindsAddressesWithEveryLocalPartCharacter)
+{
+    const auto found = findAddresses("<A.b!#$%&'*+/=?^_`{|}~-9@Sub-Dom_ain.Example.ORG>, (x@Y.example.com)");
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0].address, "A.b!#$%&'*+/=?^_`{|}~-9@sub-dom_ain.example.org");
+    EXPECT_EQ(found[0].pos, 1u);
+    EXPECT_EQ(found[1].address, "x@y.example.com");
+    EXPECT_EQ(found[1].pos, 52u);
+    // Characters outside the sets end the parts: '"', '(' and ',' before, '+' after.
+    EXPECT_EQ(firstAddress("\"q\"@a.example+b"), "");   // the local part "" is empty
+    EXPECT_EQ(firstAddress("q@A.Example+b"), "q@a.example");
+}
+
 TEST(TextScan, ReadsLinesLikeSplitLines)
 {
     for (const char* text : {"", "a", "a\n", "a\n\nb", "\n\n", "a\nb\n"})
