@@ -96,3 +96,105 @@ TEST(PhraseSet, AgreesWithOneSearchPerPhrase)
         EXPECT_EQ(set.findLowestIndex(text).index, lowest);
     }
 }
+
+namespace {
+
+// Every (pos, index) by one search per phrase, in forEach's order.
+std::vector<std::pair<std::size_t, std::size_t>> allMatches(const std::vector<std::string>& phrases, const std::string& text)
+{
+    const std::string folded = lower(text);
+    std::vector<std::pair<std::size_t, std::size_t>> found;
+    for (std::size_t pos = 0; pos < folded.size(); ++pos)
+        for (std::size_t i = 0; i < phrases.size(); ++i)
+            if (phrases[i].size() >= 2 && folded.compare(pos, phrases[i].size(), phrases[i]) == 0)
+                found.emplace_back(pos, i);
+    return found;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> forEachMatches(const PhraseSet& set, const std::string& text)
+{
+    std::vector<std::pair<std::size_t, std::size_t>> seen;
+    set.forEach(text, [&](std::size_t pos, std::size_t index) {
+        seen.emplace_back(pos, index);
+        return true;
+    });
+    return seen;
+}
+
+void expectAgrees(const std::vector<std::string>& phrases, const std::string& text)
+{
+    const std::vector<std::string_view> views(phrases.begin(), phrases.end());
+    const PhraseSet set(views);
+    const auto want = allMatches(phrases, text);
+    SCOPED_TRACE(text);
+    EXPECT_EQ(forEachMatches(set, text), want);
+    const auto earliest = set.findEarliest(text);
+    EXPECT_EQ(earliest.index, want.empty() ? PhraseSet::npos : want.front().second);
+    EXPECT_EQ(earliest.pos, want.empty() ? PhraseSet::npos : want.front().first);
+    std::size_t lowest = PhraseSet::npos;
+    for (const auto& m : want)
+        lowest = std::min(lowest, m.second);
+    EXPECT_EQ(set.findLowestIndex(text).index, lowest);
+    for (const auto& m : want)
+        EXPECT_TRUE(set.matchesAt(text, m.first, m.second));
+}
+
+} // namespace
+
+// Short phrases (found by the filter) and long ones (found by window jumps) in one
+// table: the matches come out merged, by position and then index.
+TEST(PhraseSet, MergesShortAndLongPhrases)
+{
+    const std::vector<std::string> phrases = {"mailbox full", "rbl", "spam", "listed in rbl", " uce ",
+                                              "mailbox", "user unknown", "unknown", "box", "x-unix"};
+    expectAgrees(phrases, "RBL");
+    expectAgrees(phrases, "rbl listed in RBL");
+    expectAgrees(phrases, "Mailbox Full");
+    expectAgrees(phrases, "550 Mailbox full; user unknown (spam) uce listed in rbl");
+    expectAgrees(phrases, "x uce x-unixbox");
+    expectAgrees(phrases, "ends with mailbox");
+    expectAgrees(phrases, "");
+    expectAgrees(phrases, "rb");
+}
+
+TEST(PhraseSet, TwoByteShortPhrasesAtTheEnd)
+{
+    const std::vector<std::string> phrases = {"ab", "abc", "bcdefghij", "b"};
+    expectAgrees(phrases, "ab");
+    expectAgrees(phrases, "xAB");
+    expectAgrees(phrases, "abcdefghij ab");
+    expectAgrees(phrases, "a");
+}
+
+// Many short phrases share filter groups; phrases over eight bytes are compared past
+// their first word; tables without short phrases only jump.
+TEST(PhraseSet, AgreesOnMixedLengthsAndManyShortPhrases)
+{
+    std::mt19937 random(11);
+    const std::string alphabet = "abcdAB -";
+    for (int table = 0; table < 40; ++table)
+    {
+        std::vector<std::string> phrases(2 + random() % 120);
+        const std::size_t shortest = 2 + random() % 8;
+        for (std::string& p : phrases)
+        {
+            p.resize(shortest + random() % 12);
+            for (char& c : p)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(alphabet[random() % alphabet.size()])));
+        }
+        for (int round = 0; round < 40; ++round)
+        {
+            std::string text(random() % 60, ' ');
+            for (char& c : text)
+                c = alphabet[random() % alphabet.size()];
+            // Plant a phrase, sometimes at the very start or end.
+            if (!phrases.empty() && round % 2 == 0)
+            {
+                const std::string& p = phrases[random() % phrases.size()];
+                const std::size_t at = round % 3 == 0 ? 0 : (round % 3 == 1 ? text.size() : random() % (text.size() + 1));
+                text.insert(at, p);
+            }
+            expectAgrees(phrases, text);
+        }
+    }
+}

@@ -11,8 +11,13 @@
 // window (as long as the shortest phrase) may jump, keyed by the last three
 // (case-folded) bytes under it, skips most of the text without looking at it, and
 // only where a phrase may end are the phrases whose prefix ends that way compared.
-// Built once per table (a few KB); matching allocates nothing. Phrases may hold
-// UTF-8; only A-Z are folded.
+// The window can never jump further than the shortest phrase allows, and the
+// classifier's table holds "rbl": so a table with phrases shorter than five bytes
+// keeps those under eight apart, found by a filter tried at every position (three
+// byte-indexed tables of which short phrases may start there, one AND of three
+// loads), and the window of the others jumps up to six. The two sets' matches are
+// merged, so callers see one table. Built once per table (a few KB); matching
+// allocates nothing. Phrases may hold UTF-8; only A-Z are folded.
 #pragma once
 
 #include "verpmail/bounce/TextScan.h"
@@ -58,65 +63,68 @@ public:
     std::size_t size() const { return _phrases.size(); }
 
 private:
-    static constexpr unsigned kSlots = 4096;
-
-    // The last _block (2 or 3) folded bytes ending at p to a slot. Collisions only
-    // shorten jumps or add comparisons.
-    unsigned slotAt(const unsigned char* p) const
-    {
-        std::uint32_t key = (std::uint32_t{foldByte(p[-1])} << 8) | foldByte(p[0]);
-        if (_block == 3)
-            key |= std::uint32_t{foldByte(p[-2])} << 16;
-        return (key * 2654435761u) >> 20;
-    }
-
-    std::vector<std::string_view> _phrases;
-    std::size_t _window = 0;                  ///< length of the shortest phrase
-    std::size_t _block = 3;                   ///< bytes a slot is made of (2 when a phrase is that short)
-    std::vector<std::uint8_t> _shift;         ///< kSlots jumps
-    // A phrase in a bucket, with its first eight bytes as one word: most candidates
-    // fail there in one comparison instead of a byte loop.
+    // A phrase to compare where a filter or a jump table says it may start, with
+    // its first eight bytes as one word: most candidates fail there in one
+    // comparison instead of a byte loop.
     struct Entry
     {
         std::uint64_t head = 0;   ///< the first (up to) eight bytes
         std::uint64_t mask = 0;   ///< which bytes of head the phrase has
-        std::uint16_t index = 0;
+        std::uint32_t index = 0;
+        std::uint32_t size = 0;
     };
-    // Up to eight bytes of p (zero past `left`), A-Z folded all at once.
-    static std::uint64_t headAt(const unsigned char* p, std::size_t left);
 
-    std::vector<std::uint16_t> _bucketStart;  ///< kSlots + 1 offsets into _bucket
-    std::vector<Entry> _bucket;               ///< phrases by the slot their window prefix ends in, by index
+    // Where a search stands in each part of the table: the next match it found
+    // and has not given out yet (taken once given out), and where it reads on.
+    struct Cursor
+    {
+        const unsigned char* text = nullptr;
+        std::size_t size = 0;
+        Match longNext, shortNext;
+        bool longTaken = true, shortTaken = true;
+        std::size_t longEnd = 0;          ///< the next window end to look at
+        std::size_t longStart = 0;        ///< where the pending bucket's phrases would start
+        std::uint32_t longEntry = 0, longEntryEnd = 0;
+        std::uint64_t longHead = 0;
+        std::size_t shortPos = 0;         ///< the next position to try
+        std::size_t shortStart = 0;
+        std::uint64_t shortGroups = 0;    ///< groups still to compare at shortStart
+        std::uint32_t shortEntry = 0, shortEntryEnd = 0;
+        std::uint64_t shortHead = 0;
+    };
+
+    Cursor start(std::string_view text) const;
+    Match next(Cursor& cursor) const;
+    Match nextLong(Cursor& cursor) const;
+    Match nextShort(Cursor& cursor) const;
+
+    static constexpr unsigned kSlots = 4096;
+    static constexpr unsigned kGroups = 64;
+
+    // Long part (Wu-Manber): the window jump table and, by the slot of the window's
+    // last three bytes, the phrases whose window-long prefix ends that way.
+    std::size_t _window = 0;                  ///< length of the shortest long phrase, 0 when none
+    std::vector<std::uint8_t> _shift;         ///< kSlots jumps
+    std::vector<std::uint32_t> _bucketStart;  ///< kSlots + 1 offsets into _bucket
+    std::vector<Entry> _bucket;               ///< by slot, then index
+
+    // Short part: the short phrases by index, cut into up to kGroups runs; bit g of
+    // _startsWith[j][c] says a phrase of run g may have byte c at offset j.
+    std::vector<Entry> _short;
+    std::vector<std::uint32_t> _groupStart;   ///< kGroups + 1 offsets into _short
+    std::vector<std::uint64_t> _startsWith;   ///< 3 * 256 masks, empty when no short phrases
+    std::uint64_t _twoByteGroups = 0;         ///< runs holding a two-byte phrase (one that ends before offset 2)
+
+    std::vector<std::string_view> _phrases;
 };
 
 template <typename F>
 void PhraseSet::forEach(std::string_view text, F&& onMatch) const
 {
-    if (_window < 2 || text.size() < _window)
-        return;
-    const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-    const std::size_t n = text.size();
-    std::size_t end = _window - 1;   // the window is text[end - _window + 1 .. end]
-    while (end < n)
-    {
-        const unsigned s = slotAt(t + end);
-        const std::uint8_t jump = _shift[s];
-        if (jump != 0)
-        {
-            end += jump;
-            continue;
-        }
-        const std::size_t start = end + 1 - _window;
-        const std::uint64_t head = headAt(t + start, n - start);
-        for (std::uint16_t i = _bucketStart[s]; i < _bucketStart[s + 1]; ++i)
-        {
-            const Entry& e = _bucket[i];
-            if ((head & e.mask) == e.head && (_phrases[e.index].size() <= 8 || matchesAt(text, start, e.index)) &&
-                !onMatch(start, static_cast<std::size_t>(e.index)))
-                return;
-        }
-        ++end;
-    }
+    Cursor cursor = start(text);
+    for (Match m = next(cursor); m; m = next(cursor))
+        if (!onMatch(m.pos, m.index))
+            return;
 }
 
 } // namespace verpmail::bounce
