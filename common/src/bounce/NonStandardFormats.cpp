@@ -112,14 +112,15 @@ const PhraseSet& delayPhrases()
     return phrases;
 }
 
-// Local parts that report, never receive, the failure.
-bool isDaemonAddress(std::string_view address)
+// Local parts that report, never receive, the failure. `lower`: an address
+// lower-cased already (as scanErrorText compares them), so its local part is
+// compared as it stands, without a lower-cased copy.
+bool isDaemonAddress(std::string_view lower)
 {
     static const std::vector<std::string_view> locals = {
         "mailer-daemon", "mail-daemon", "postmaster", "maildaemon", "mailerdaemon", "daemon", "root", "abuse",
     };
-    const std::size_t at = address.find('@');
-    const std::string local = toLower(address.substr(0, at));
+    const std::string_view local = lower.substr(0, lower.find('@'));
     return std::find(locals.begin(), locals.end(), local) != locals.end();
 }
 
@@ -177,14 +178,19 @@ bool startsCopiedHeader(std::string_view line)
 std::string_view wholeLines(std::string_view text, std::size_t begin, std::size_t end, std::size_t bound,
                             std::string& owned)
 {
-    std::size_t pos = begin;
-    while (pos < end && pos - begin < bound)
+    if (begin >= end || bound == 0)
+        return {};
+    // Lines are taken until one ends at `end` or at least `bound` bytes in, so only
+    // that line's end is looked for (one memchr, not one per line): where the lines up
+    // to `end` fit the bound it is `end` itself (a line start, or text.size()).
+    std::size_t pos = end;
+    if (end - begin > bound)
     {
-        const std::size_t eol = text.find('\n', pos);
+        const std::size_t eol = text.find('\n', begin + bound - 1);
         pos = eol == std::string_view::npos ? text.size() + 1 : eol + 1;
     }
-    if (pos == begin)
-        return {};
+    else if (end == text.size() && text.back() != '\n')
+        pos = text.size() + 1;
     if (pos <= text.size())
         return text.substr(begin, pos - begin);
     owned.assign(text.substr(begin));
@@ -346,8 +352,8 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
         // The original's recipient; the error text then is all there is to say.
         RecipientResult result;
         result.address = fallback.front();
-        result.diagnostic = dropContinuationCodes(collapseSpace(errorText, 1000));
-        fillCodesFromText(result);
+        result.diagnostic = collapseDiagnostic(errorText, 1000, &result.replyCode);
+        result.status = findStatusCode(result.diagnostic);
         result.smtpCommand = findSmtpCommand(errorText);
         return {result};
     }
@@ -396,8 +402,8 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
         }
         RecipientResult result;
         result.address = hits[h].address;
-        result.diagnostic = dropContinuationCodes(collapseSpace(segment, 1000));
-        fillCodesFromText(result);
+        result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
+        result.status = findStatusCode(result.diagnostic);
         result.smtpCommand = findSmtpCommand(segment);
         results.push_back(std::move(result));
     }

@@ -475,17 +475,20 @@ std::string findReplyCode(std::string_view text)
     return {};
 }
 
-std::string dropContinuationCodes(std::string_view collapsed)
+namespace {
+
+// Whether dropContinuationCodes changes collapsed, whose first reply code is code.
+// With the code written once there is nothing to drop, and text without blanks at
+// its ends comes out of dropCodes as it went in.
+bool dropsCodes(std::string_view collapsed, std::string_view code)
 {
-    const std::string code = findReplyCode(collapsed);
-    if (code.empty())
-        return std::string(collapsed);
-    // Performance: with the code written once there is nothing to drop, and text
-    // without blanks at its ends comes out of the loop below as it went in.
     const std::size_t first = collapsed.find(code);
-    if (collapsed.find(code, first + 1) == std::string_view::npos && collapsed.front() != ' ' &&
-        collapsed.back() != ' ')
-        return std::string(collapsed);
+    return collapsed.find(code, first + 1) != std::string_view::npos || collapsed.front() == ' ' ||
+           collapsed.back() == ' ';
+}
+
+std::string dropCodes(std::string_view collapsed, std::string_view code)
+{
     const std::string status = findStatusCode(collapsed);
     std::string out;
     out.reserve(collapsed.size());  // it only gets shorter: no growing token by token
@@ -519,6 +522,34 @@ std::string dropContinuationCodes(std::string_view collapsed)
         out.append(token);
     }
     return out;
+}
+
+} // namespace
+
+std::string dropContinuationCodes(std::string_view collapsed)
+{
+    const std::string code = findReplyCode(collapsed);
+    if (code.empty() || !dropsCodes(collapsed, code))
+        return std::string(collapsed);
+    return dropCodes(collapsed, code);
+}
+
+std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std::string* replyCode)
+{
+    std::string collapsed = collapseSpace(text, maxBytes);
+    std::string code = findReplyCode(collapsed);
+    // Mostly nothing is dropped: then the collapsed text is the result, not a copy of
+    // it, and its first reply code is the result's.
+    if (code.empty() || !dropsCodes(collapsed, code))
+    {
+        if (replyCode)
+            *replyCode = std::move(code);
+        return collapsed;
+    }
+    std::string dropped = dropCodes(collapsed, code);
+    if (replyCode)
+        *replyCode = findReplyCode(dropped);
+    return dropped;
 }
 
 std::string findSmtpCommand(std::string_view text)

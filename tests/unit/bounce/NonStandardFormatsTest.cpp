@@ -122,6 +122,22 @@ TEST(NonStandardFormats, ErrorTextIsWholeLinesUpToAboutFourKilobytes)
     EXPECT_EQ(stage(3000), "RCPT");
     EXPECT_EQ(stage(3983), "RCPT");  // 15 + 3984 bytes gathered: one line more
     EXPECT_EQ(stage(3984), "");      // 15 + 3985 = 4000: the bound
+    // The line the bound falls in is taken whole, the next one not (3916 + 83 bytes
+    // gathered is below 4000, + 84 is not); with or without a final newline, and
+    // when the address's error runs to the end of the text.
+    for (const std::string end : {"", "\n"})
+    {
+        SCOPED_TRACE(end.empty() ? "no final newline" : "final newline");
+        const std::string head = "  a@example.jp\n" + std::string(3900, 'x') + "\n";
+        const auto command = [](const std::string& text) {
+            const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
+            return results.size() == 1 ? results[0].smtpCommand : "?";
+        };
+        EXPECT_EQ(command(head + std::string(200, 'y') + " in reply to RCPT TO" + end), "RCPT");
+        EXPECT_EQ(command(head + std::string(200, 'y') + "\nin reply to RCPT TO" + end), "");
+        EXPECT_EQ(command(head + std::string(82, 'y') + "\nin reply to RCPT TO" + end), "RCPT");
+        EXPECT_EQ(command(head + std::string(83, 'y') + "\nin reply to RCPT TO" + end), "");
+    }
 }
 
 TEST(NonStandardFormats, ReadsTheLinesThatHoldAnAddress)

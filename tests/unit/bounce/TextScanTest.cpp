@@ -242,6 +242,24 @@ TEST(TextScan, FindsAddressesWithEveryLocalPartCharacter)
     EXPECT_EQ(firstAddress("q@A.Example+b"), "q@a.example");
 }
 
+TEST(TextScan, CollapsesDiagnosticsAsCollapseThenDrop)
+{
+    for (const char* text : {"", "  ", "550 5.1.1 unknown", "550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c",
+                             "no code here", "250 ok 550 no", " 550 x 550 ", "550 a 550 5.1.1 b 5.1.1",
+                             "x550 421-4.7.0 try\r\n421-4.7.0 later", "(421) busy 421 4.2.1 full"})
+    {
+        for (const std::size_t bound : {std::size_t{1000}, std::size_t{6}, std::size_t{0}})
+        {
+            SCOPED_TRACE(std::string(text) + " bound " + std::to_string(bound));
+            std::string reply = "?";
+            const std::string diagnostic = collapseDiagnostic(text, bound, &reply);
+            EXPECT_EQ(diagnostic, dropContinuationCodes(collapseSpace(text, bound)));
+            EXPECT_EQ(reply, findReplyCode(diagnostic));
+            EXPECT_EQ(collapseDiagnostic(text, bound), diagnostic);
+        }
+    }
+}
+
 TEST(TextScan, ReadsLinesLikeSplitLines)
 {
     for (const char* text : {"", "a", "a\n", "a\n\nb", "\n\n", "a\nb\n"})

@@ -130,6 +130,11 @@ std::string findReplyCode(std::string_view text);
 /// phrases split over lines can be found again.
 std::string dropContinuationCodes(std::string_view collapsed);
 
+/// dropContinuationCodes(collapseSpace(text, maxBytes)), without copying the collapsed
+/// text when nothing is dropped (most diagnostics); *replyCode (when given) receives
+/// findReplyCode of the result, which the drop mostly found already.
+std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std::string* replyCode = nullptr);
+
 /// The SMTP command an error text says it answered ("in reply to RCPT TO command",
 /// "after end of data", ...): "MAIL", "RCPT", "DATA", "CONN", "HELO", or "".
 std::string findSmtpCommand(std::string_view text);
