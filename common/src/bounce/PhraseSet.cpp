@@ -15,6 +15,9 @@ namespace {
 constexpr std::size_t kSplitBelow = 5;
 constexpr std::size_t kShortBelow = 8;
 
+constexpr unsigned kSlotBits = 14;
+constexpr unsigned kSlots = 1u << kSlotBits;
+
 // The slot of the three bytes at p[1..3] (p[0] is read, not used: loading one word
 // is cheaper than three bytes). OR-ing 0x20 folds A-Z, and merges a few other byte
 // pairs, which can only shorten a jump or add a comparison.
@@ -28,7 +31,7 @@ inline unsigned slotOfWord(const unsigned char* p)
 #else
     x >>= 8;
 #endif
-    return (x * 2654435761u) >> 20;
+    return (x * 2654435761u) >> (32 - kSlotBits);
 }
 
 // Up to eight bytes of p (zero past `left`), A-Z folded all at once.
@@ -172,8 +175,28 @@ PhraseSet::Cursor PhraseSet::start(std::string_view text) const
     return c;
 }
 
-// The next match of the long phrases: a window whose last three bytes end no
-// phrase's prefix jumps; where one may, its bucket is compared.
+// Where a long phrase may end from `end` on (n when nowhere): a window whose last
+// three bytes end no phrase's prefix jumps.
+inline std::size_t PhraseSet::nextWindowEnd(const unsigned char* t, std::size_t n, std::size_t end, unsigned& slot) const
+{
+    while (end < n)
+    {
+        slot = slotOfWord(t + end - 3);
+        const std::uint8_t jump = _shift[slot];
+        if (jump == 0)
+            return end;
+        end += jump;
+    }
+    return n;
+}
+
+inline bool PhraseSet::entryMatches(const Entry& e, std::uint64_t head, const unsigned char* t, std::size_t n,
+                                    std::size_t start) const
+{
+    return (head & e.mask) == e.head && e.size <= n - start && (e.size <= 8 || sameFrom(t + start, _phrases[e.index], 8));
+}
+
+// The next match of the long phrases: where one may end, its bucket is compared.
 PhraseSet::Match PhraseSet::nextLong(Cursor& c) const
 {
     const unsigned char* t = c.text;
@@ -183,24 +206,15 @@ PhraseSet::Match PhraseSet::nextLong(Cursor& c) const
         while (c.longEntry < c.longEntryEnd)
         {
             const Entry& e = _bucket[c.longEntry++];
-            if ((c.longHead & e.mask) == e.head && e.size <= n - c.longStart &&
-                (e.size <= 8 || sameFrom(t + c.longStart, _phrases[e.index], 8)))
+            if (entryMatches(e, c.longHead, t, n, c.longStart))
                 return {e.index, c.longStart};
         }
-        std::size_t end = c.longEnd;
         unsigned s = 0;
-        for (;;)
+        const std::size_t end = nextWindowEnd(t, n, c.longEnd, s);
+        if (end >= n)
         {
-            if (end >= n)
-            {
-                c.longEnd = n;
-                return {};
-            }
-            s = slotOfWord(t + end - 3);
-            const std::uint8_t jump = _shift[s];
-            if (jump == 0)
-                break;
-            end += jump;
+            c.longEnd = n;
+            return {};
         }
         c.longStart = end + 1 - _window;
         c.longEnd = end + 1;
@@ -296,6 +310,24 @@ PhraseSet::Match PhraseSet::next(Cursor& c) const
 
 PhraseSet::Match PhraseSet::findEarliest(std::string_view text) const
 {
+    // Most calls are on one short line of a table without short phrases: no cursor.
+    if (_short.empty())
+    {
+        const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+        const std::size_t n = text.size();
+        if (_window == 0 || n < _window)
+            return {};
+        unsigned s = 0;
+        for (std::size_t end = nextWindowEnd(t, n, _window - 1, s); end < n; end = nextWindowEnd(t, n, end + 1, s))
+        {
+            const std::size_t start = end + 1 - _window;
+            const std::uint64_t head = headAt(t + start, n - start);
+            for (std::uint32_t i = _bucketStart[s]; i < _bucketStart[s + 1]; ++i)
+                if (entryMatches(_bucket[i], head, t, n, start))
+                    return {_bucket[i].index, start};
+        }
+        return {};
+    }
     Cursor cursor = start(text);
     return next(cursor);
 }

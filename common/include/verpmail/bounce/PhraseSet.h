@@ -97,15 +97,16 @@ private:
     Match next(Cursor& cursor) const;
     Match nextLong(Cursor& cursor) const;
     Match nextShort(Cursor& cursor) const;
+    std::size_t nextWindowEnd(const unsigned char* t, std::size_t n, std::size_t end, unsigned& slot) const;
+    bool entryMatches(const Entry& e, std::uint64_t head, const unsigned char* t, std::size_t n, std::size_t start) const;
 
-    static constexpr unsigned kSlots = 4096;
     static constexpr unsigned kGroups = 64;
 
     // Long part (Wu-Manber): the window jump table and, by the slot of the window's
     // last three bytes, the phrases whose window-long prefix ends that way.
     std::size_t _window = 0;                  ///< length of the shortest long phrase, 0 when none
-    std::vector<std::uint8_t> _shift;         ///< kSlots jumps
-    std::vector<std::uint32_t> _bucketStart;  ///< kSlots + 1 offsets into _bucket
+    std::vector<std::uint8_t> _shift;         ///< a jump by slot
+    std::vector<std::uint32_t> _bucketStart;  ///< slots + 1 offsets into _bucket
     std::vector<Entry> _bucket;               ///< by slot, then index
 
     // Short part: the short phrases by index, cut into up to kGroups runs; bit g of
