@@ -320,8 +320,11 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
             continue;
         for (auto& found : findAddresses(line, 20))
         {
-            const std::string lower = toLower(found.address);
-            if (!seen.insert(lower).second)
+            // The lower-cased copy is moved into `seen` (one allocation per address,
+            // not two) and read there.
+            const auto [where, isNew] = seen.insert(toLower(found.address));
+            const std::string& lower = *where;
+            if (!isNew)
             {
                 if (isBareAddressLine(line) && repeatLines.size() < 10000)
                     repeatLines.push_back({lower, lineStart});
@@ -330,16 +333,16 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
             if (std::find(exclude.begin(), exclude.end(), lower) != exclude.end())
             {
                 if (excludedHits.size() < limits.maxRecipients)
-                    excludedHits.push_back({found.address, lineStart});
+                    excludedHits.push_back({std::move(found.address), lineStart});
                 continue;
             }
             if (isDaemonAddress(lower) || istartsWith(trim(line), "to:") || istartsWith(trim(line), "cc:"))
             {
                 if (daemonHits.size() < limits.maxRecipients)
-                    daemonHits.push_back({found.address, lineStart});
+                    daemonHits.push_back({std::move(found.address), lineStart});
                 continue;
             }
-            hits.push_back({found.address, lineStart});
+            hits.push_back({std::move(found.address), lineStart});
             if (hits.size() >= limits.maxRecipients)
                 break;
         }
