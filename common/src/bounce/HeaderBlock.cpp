@@ -5,6 +5,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace verpmail::bounce {
 
@@ -95,48 +96,69 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
     }
 }
 
-bool isFieldNameChar(char c)
+// RFC 5322 ftext: printable US-ASCII except ':'. A table: the name of every field
+// is scanned with it, and the range test cost three branches a byte.
+struct FieldNameTable
 {
-    // RFC 5322 ftext: printable US-ASCII except ':'.
-    return c > 32 && c < 127 && c != ':';
-}
+    bool allowed[256];
+    constexpr FieldNameTable() : allowed()
+    {
+        for (int c = 33; c < 127; ++c)
+            allowed[c] = c != ':';
+    }
+};
+constexpr FieldNameTable kFieldName;
 
 } // namespace
+
+inline std::uint32_t HeaderBlock::nameKey(std::string_view name)
+{
+    const std::size_t n = name.size();
+    if (n == 0)
+        return 0;
+    const auto fold = [&](std::size_t i) { return static_cast<std::uint32_t>(foldByte(static_cast<unsigned char>(name[i]))); };
+    return static_cast<std::uint32_t>(n & 0xFFu) | fold(0) << 8 | fold(n / 2) << 16 | fold(n - 1) << 24;
+}
 
 HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes, std::size_t* bodyOffset,
                                std::size_t maxFields)
 {
     HeaderBlock block;
+    // Offsets are 32-bit; no header section comes near (ParseLimits::maxBytes is 10 MiB).
+    text = text.substr(0, kMaxText);
     block._source = text;
-    // Most headers fit this; growing past it costs a copy each time.
-    block._fields.reserve(32);
-    const auto offsetOf = [&](std::string_view part) { return static_cast<std::size_t>(part.data() - text.data()); };
+    // Most headers fit this (a MIME part's has two or three fields); growing past it
+    // costs a copy each time.
+    block._fields.reserve(kFieldsReserved);
+    const char* const data = text.data();
+    const std::size_t size = text.size();
     std::size_t pos = 0;
     bool inField = false;
-    while (pos < text.size())
+    while (pos < size)
     {
-        std::size_t end = text.find('\n', pos);
-        const std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
-        if (end == std::string_view::npos)
-            end = text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        const bool blankStart = line.empty() || isSpace(line[0]);
-        if (blankStart && trim(line).empty())
+        const void* const lf = std::memchr(data + pos, '\n', size - pos);
+        const std::size_t end = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - data) : size;
+        const std::size_t next = lf ? end + 1 : size;
+        const std::string_view line(data + pos, end - pos);
+        if (line.empty() || isSpace(line[0]))
         {
-            // The empty line ends the header section. A line of only blanks counts too:
-            // some MTAs write one, and treating it as folding would swallow the body.
-            pos = next;
-            break;
-        }
-        if ((line[0] == ' ' || line[0] == '\t'))
-        {
-            if (inField && !block._fields.empty())
-                block.unfoldLast(trim(line), maxFieldBytes);
-            pos = next;
-            continue;
+            if (trim(line).empty())
+            {
+                // The empty line ends the header section. A line of only blanks counts too:
+                // some MTAs write one, and treating it as folding would swallow the body.
+                pos = next;
+                break;
+            }
+            if (line[0] == ' ' || line[0] == '\t')
+            {
+                if (inField)
+                    block.unfoldLast(trim(line), maxFieldBytes);
+                pos = next;
+                continue;
+            }
         }
         std::size_t colon = 0;
-        while (colon < line.size() && isFieldNameChar(line[colon]))
+        while (colon < line.size() && kFieldName.allowed[static_cast<unsigned char>(line[colon])])
             ++colon;
         // "Name :" (blanks before the colon) is obsolete syntax but still seen.
         std::size_t afterName = colon;
@@ -162,69 +184,84 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         }
         const std::string_view name = line.substr(0, colon);
         const std::string_view value = trim(line.substr(afterName + 1)).substr(0, maxFieldBytes);
-        block._fields.push_back({{offsetOf(name), name.size()}, {offsetOf(value), value.size()}});
+        Field field;
+        field.nameOffset = static_cast<std::uint32_t>(pos);
+        field.nameLength = static_cast<std::uint32_t>(colon);
+        field.valueOffset = static_cast<std::uint32_t>(value.data() - data);
+        field.valueLength = static_cast<std::uint32_t>(value.size());
+        field.key = nameKey(name);
+        block._fields.push_back(field);
         inField = true;
         pos = next;
     }
     if (bodyOffset)
-        *bodyOffset = std::min(pos, text.size());
+        *bodyOffset = std::min(pos, size);
     return block;
 }
 
 void HeaderBlock::unfoldLast(std::string_view continuation, std::size_t maxFieldBytes)
 {
     Field& field = _fields.back();
-    if (field.value.length >= maxFieldBytes)
+    if (field.valueLength >= maxFieldBytes)
         return;
     if (!field.copied)
     {
         // The parsed text has a line break where the value goes on: copy the field to
         // the end of _copies, where its continuations are appended.
-        const std::string_view name = slice(field, field.name);
-        const std::string_view value = slice(field, field.value);
+        const std::string_view name = fieldName(_fields.size() - 1);
+        const std::string_view value = fieldValue(_fields.size() - 1);
         // Folded fields come several to a header (Received, DKIM-Signature): room for
         // them at once, rather than a copy of them all each time the buffer doubles.
+        // (Not much more: a larger block is no longer in malloc's per-thread cache.)
         if (_copies.empty())
             _copies.reserve(kCopiesReserved);
-        field.name = {_copies.size(), name.size()};
+        field.nameOffset = static_cast<std::uint32_t>(_copies.size());
         _copies.append(name);
-        field.value = {_copies.size(), value.size()};
+        field.valueOffset = static_cast<std::uint32_t>(_copies.size());
         _copies.append(value);
         field.copied = true;
     }
-    if (field.value.length != 0)
+    std::size_t length = field.valueLength;
+    if (length != 0)
     {
         _copies.push_back(' ');
-        ++field.value.length;
+        ++length;
     }
-    const std::string_view kept = continuation.substr(0, maxFieldBytes - std::min(maxFieldBytes, field.value.length));
+    const std::string_view kept = continuation.substr(0, maxFieldBytes - std::min(maxFieldBytes, length));
     _copies.append(kept);
-    field.value.length += kept.size();
+    // The unfolded value is no longer than the lines it came from: it fits 32 bits.
+    field.valueLength = static_cast<std::uint32_t>(length + kept.size());
 }
 
 void HeaderBlock::add(const HeaderField& field)
 {
+    if (field.name.size() + field.value.size() > kMaxText - _copies.size())
+        return;
     Field copy;
     copy.copied = true;
-    copy.name = {_copies.size(), field.name.size()};
+    copy.nameOffset = static_cast<std::uint32_t>(_copies.size());
+    copy.nameLength = static_cast<std::uint32_t>(field.name.size());
     _copies.append(field.name);
-    copy.value = {_copies.size(), field.value.size()};
+    copy.valueOffset = static_cast<std::uint32_t>(_copies.size());
+    copy.valueLength = static_cast<std::uint32_t>(field.value.size());
     _copies.append(field.value);
+    copy.key = nameKey(field.name);
     _fields.push_back(copy);
 }
 
-bool HeaderBlock::hasName(std::size_t i, std::string_view name) const
+inline bool HeaderBlock::hasName(std::size_t i, std::string_view name, std::uint32_t key) const
 {
     // Performance: the parser asks each header for tens of names, and most fields
-    // differ from the name in length; the stored length rules them out before a
-    // view of the name is made and compared.
-    return _fields[i].name.length == name.size() && iequals(fieldName(i), name);
+    // are ruled out by the key (length and three folded bytes of the name) before
+    // their bytes are compared.
+    return _fields[i].key == key && _fields[i].nameLength == name.size() && iequals(fieldName(i), name);
 }
 
 std::size_t HeaderBlock::indexOf(std::string_view name) const
 {
+    const std::uint32_t key = nameKey(name);
     for (std::size_t i = 0; i < _fields.size(); ++i)
-        if (hasName(i, name))
+        if (hasName(i, name, key))
             return i;
     return _fields.size();
 }
@@ -238,8 +275,9 @@ std::string_view HeaderBlock::find(std::string_view name) const
 std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
 {
     std::vector<std::string> values;
+    const std::uint32_t key = nameKey(name);
     for (std::size_t i = 0; i < _fields.size(); ++i)
-        if (hasName(i, name))
+        if (hasName(i, name, key))
             values.emplace_back(fieldValue(i));
     return values;
 }

@@ -130,3 +130,55 @@ TEST(HeaderBlock, ParsesContentType)
     EXPECT_EQ(parseContentType("text/plain (x); CHARSET=a; charset=\"b\"").param("charset"), "b");
     EXPECT_EQ(parseContentType("text/plain (x); CHARSET=a").type, "text/plain");
 }
+
+TEST(HeaderBlock, FindsTheBodyAndEdgeValues)
+{
+    struct Row
+    {
+        const char* name;
+        std::string text;
+        std::size_t maxFieldBytes;
+        const char* field;
+        const char* want;
+        std::size_t fields;
+        std::size_t bodyAt;
+    };
+    const std::string atLimit = "X-L: " + std::string(8, 'v') + "\n\n";
+    const Row rows[] = {
+        {"last line without LF", "To: a@b.example", 1000, "To", "a@b.example", 1, 15},
+        {"header without body", "To: a\nCc: b\n", 1000, "Cc", "b", 2, 12},
+        {"empty value", "To:\nCc: b\n\nbody", 1000, "To", "", 2, 11},
+        {"blank-only value", "To: \t \nCc: b\n\n", 1000, "To", "", 2, 14},
+        {"folded last line without LF", "To: a\n b", 1000, "To", "a b", 1, 8},
+        {"continuation of nothing", " x\nTo: a\n\n", 1000, "To", "a", 1, 10},
+        {"blank line of blanks", "To: a\n \t \nbody", 1000, "To", "a", 1, 10},
+        {"a CR line ends the header too", "To: a\n\r\nbody", 1000, "To", "a", 1, 8},
+        {"value exactly at the limit", atLimit, 8, "X-L", "vvvvvvvv", 1, atLimit.size()},
+        {"value one past the limit", "X-L: " + std::string(9, 'v') + "\n\n", 8, "X-L", "vvvvvvvv", 1, 16},
+        {"continuation at the limit", "X-L: vvvvvvv\n w\n\n", 8, "X-L", "vvvvvvv ", 1, 17},
+        {"same key, other name", "Ab-Cd: 1\nAx-Cd: 2\n\n", 1000, "AX-CD", "2", 2, 19},
+        {"same key, first name", "Ab-Cd: 1\nAx-Cd: 2\n\n", 1000, "ab-cd", "1", 2, 19},
+        {"one-letter name", "X: 1\nY: 2\n\n", 1000, "y", "2", 2, 11},
+        {"empty text", "", 1000, "To", "", 0, 0},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        std::size_t bodyAt = 99;
+        const HeaderBlock h = HeaderBlock::parse(row.text, row.maxFieldBytes, &bodyAt);
+        EXPECT_EQ(h.find(row.field), row.want);
+        EXPECT_EQ(h.size(), row.fields);
+        EXPECT_EQ(bodyAt, row.bodyAt);
+    }
+}
+
+TEST(HeaderBlock, KeepsAtMostMaxFieldsAndDropsTheirContinuations)
+{
+    const std::string text = "A: 1\nB: 2\n folded\nC: 3\n\nbody";
+    std::size_t bodyAt = 0;
+    const HeaderBlock h = HeaderBlock::parse(text, 1000, &bodyAt, 1);
+    ASSERT_EQ(h.size(), 1u);
+    EXPECT_EQ(h.fieldName(0), "A");
+    EXPECT_FALSE(h.has("B"));
+    EXPECT_EQ(text.substr(bodyAt), "body");
+}

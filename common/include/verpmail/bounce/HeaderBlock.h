@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,35 +46,45 @@ public:
 
     /// The fields in arrival order.
     std::size_t size() const { return _fields.size(); }
-    std::string_view fieldName(std::size_t i) const { return slice(_fields[i], _fields[i].name); }
-    std::string_view fieldValue(std::size_t i) const { return slice(_fields[i], _fields[i].value); }
+    std::string_view fieldName(std::size_t i) const
+    {
+        return base(_fields[i]).substr(_fields[i].nameOffset, _fields[i].nameLength);
+    }
+    std::string_view fieldValue(std::size_t i) const
+    {
+        return base(_fields[i]).substr(_fields[i].valueOffset, _fields[i].valueLength);
+    }
     bool empty() const { return _fields.empty(); }
-    /// Adds a copy of field (the block does not refer to its strings).
+    /// Adds a copy of field (the block does not refer to its strings); ignored when the
+    /// block's copies would pass 4 GiB.
     void add(const HeaderField& field);
 
 private:
     // Performance: a field is two slices of the parsed text, so a header costs one
     // allocation (the field list) and copies nothing; only a folded field (its value
     // must be unfolded) and an added one are copied, into _copies. Offsets rather
-    // than views: a copy of the block stays valid.
-    struct Slice
-    {
-        std::size_t offset = 0;
-        std::size_t length = 0;
-    };
+    // than views: a copy of the block stays valid. 32-bit offsets keep a field at 24
+    // bytes, so the list of a typical header (a handful of fields) is a small block
+    // malloc hands out from its per-thread cache; parse looks at no more than
+    // kMaxText bytes and add refuses what would not fit.
     struct Field
     {
-        Slice name;
-        Slice value;
+        std::uint32_t nameOffset = 0;
+        std::uint32_t nameLength = 0;
+        std::uint32_t valueOffset = 0;
+        std::uint32_t valueLength = 0;
+        /// nameKey(name): looking a name up compares this before the name's bytes.
+        std::uint32_t key = 0;
         bool copied = false;   ///< both slices are of _copies, not of the parsed text
     };
-    static constexpr std::size_t kCopiesReserved = 2048;
-    std::string_view slice(const Field& field, Slice s) const
-    {
-        return (field.copied ? std::string_view(_copies) : _source).substr(s.offset, s.length);
-    }
-    /// Whether field i is called name (case-insensitive).
-    bool hasName(std::size_t i, std::string_view name) const;
+    static constexpr std::size_t kMaxText = 0xFFFFFFFFu;
+    static constexpr std::size_t kFieldsReserved = 16;
+    static constexpr std::size_t kCopiesReserved = 1000;
+    std::string_view base(const Field& field) const { return field.copied ? std::string_view(_copies) : _source; }
+    /// Equal for names that are equal ignoring case; rarely equal for others.
+    static std::uint32_t nameKey(std::string_view name);
+    /// Whether field i is called name (case-insensitive); key is nameKey(name).
+    bool hasName(std::size_t i, std::string_view name, std::uint32_t key) const;
     std::size_t indexOf(std::string_view name) const;
     /// Appends a continuation line to the last field (copying it out first).
     void unfoldLast(std::string_view continuation, std::size_t maxFieldBytes);
