@@ -13,10 +13,10 @@
 // only where a phrase may end are the phrases whose prefix ends that way compared.
 // The window can never jump further than the shortest phrase allows, and the
 // classifier's table holds "rbl": so a table with phrases shorter than five bytes
-// keeps those under eight apart, found by a filter tried at every position (three
+// keeps those under nine apart, found by a filter tried at every position (three
 // byte-indexed tables of which short phrases may start there, one AND of three
-// loads), and the window of the others jumps up to six. The two sets' matches are
-// merged, so callers see one table. Built once per table (a few KB); matching
+// loads), and the window of the others jumps up to seven. The two sets' matches are
+// merged, so callers see one table. Built once per table (some 24 KB); matching
 // allocates nothing. Phrases may hold UTF-8; only A-Z are folded.
 #pragma once
 
@@ -106,7 +106,7 @@ private:
     // last three bytes, the phrases whose window-long prefix ends that way.
     std::size_t _window = 0;                  ///< length of the shortest long phrase, 0 when none
     std::vector<std::uint8_t> _shift;         ///< a jump by slot
-    std::vector<std::uint32_t> _bucketStart;  ///< slots + 1 offsets into _bucket
+    std::vector<std::uint16_t> _bucketStart;  ///< slots + 1 offsets into _bucket (tables are far under 65536 phrases)
     std::vector<Entry> _bucket;               ///< by slot, then index
 
     // Short part: the short phrases by index, cut into up to kGroups runs; bit g of
