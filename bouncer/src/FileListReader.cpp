@@ -2,7 +2,6 @@
 #include "FileListReader.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,31 +31,29 @@ std::optional<std::string_view> FileListReader::read(const std::string& path)
     const UniqueFd fd = open(path);
     if (!fd)
         return std::nullopt;
-    struct stat st {};
-    const bool regular = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
-    // One byte past a regular file's size, so the read that sees EOF needs no growth.
-    const std::size_t want = regular ? static_cast<std::size_t>(st.st_size) + 1 : 65536;
+    if (!_buffer)
+        _buffer.reset(new char[std::max<std::size_t>(_maxBytes, 1)]);
+    char* const data = _buffer.get();
+    ssize_t got;
+    do
+        got = ::pread(fd.get(), data, _maxBytes, 0);
+    while (got < 0 && errno == EINTR);
+    if (got >= 0)
+        // A regular file reads short only at its end, so one call has it all.
+        return std::string_view(data, static_cast<std::size_t>(got));
+    if (errno != ESPIPE)
+        return std::string_view();  // a directory (EISDIR) or a read error: as an istream, empty
+    // A pipe or a terminal: short reads until its end.
     std::size_t have = 0;
-    for (;;) {
-        if (have == _buffer.size()) {
-            if (have >= _maxBytes)
-                break;
-            _buffer.resize(std::min(_maxBytes, std::max(want, 2 * have)));
-        }
-        // The buffer never grows past maxBytes, so what fits is what may be kept.
-        const std::size_t asked = _buffer.size() - have;
-        const ssize_t got = ::read(fd.get(), &_buffer[have], asked);
+    while (have < _maxBytes) {
+        got = ::read(fd.get(), data + have, _maxBytes - have);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
             break;
         have += static_cast<std::size_t>(got);
-        // A regular file reads short only at its end: no read to see EOF. A pipe
-        // reads short any time.
-        if (regular && static_cast<std::size_t>(got) < asked)
-            break;
     }
-    return std::string_view(_buffer.data(), have);
+    return std::string_view(data, have);
 }
 
 } // namespace verpmail

@@ -9,13 +9,15 @@
 // Performance: over a corpus of small returns the kernel's share of a file (path
 // walk, open, read, close) rivals the parse itself. So the directory of the last
 // path is kept open and a file beside it is opened relative to it (one path walk
-// per directory, not per file, as find(1) does), a regular file is read with one
-// read(2) sized by fstat, and the buffer is reused from file to file.
+// per directory, not per file, as find(1) does), and a file is read with one
+// pread(2) into a buffer kept from file to file: open, pread and close are all
+// the system calls a file costs (a pipe, which pread refuses, is read in a loop).
 #pragma once
 
 #include "FileOps.h"
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +40,8 @@ private:
     UniqueFd open(const std::string& path);
 
     std::size_t _maxBytes;
-    std::string _buffer;  ///< only grows (std::string zero-fills what it grows by)
+    /// maxBytes, left uninitialised: the kernel backs only the pages a file fills.
+    std::unique_ptr<char[]> _buffer;
     std::string _directory;  ///< of the last path opened through _directoryFd
     UniqueFd _directoryFd;
 };
