@@ -142,20 +142,48 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes)
 {
     text = text.substr(0, std::min(text.size(), maxBytes));
-    // Performance: copy the runs between CRs in one piece (most mail has LF or CRLF ends
-    // and whole messages pass through here) instead of one push_back per byte.
-    std::string out;
-    out.reserve(text.size());
-    std::size_t start = 0;
-    for (std::size_t cr = text.find('\r'); cr != std::string_view::npos; cr = text.find('\r', start))
+    // Performance: whole messages pass through here (a third of returns have CRLF
+    // ends). Eight bytes are copied at once while they hold no CR; a search and an
+    // append per line cost more than the line's bytes.
+    std::string out(text.size(), '\0');
+    const char* in = text.data();
+    const std::size_t n = text.size();
+    char* w = out.data();
+    std::size_t i = 0;
+    while (i + 8 <= n)
     {
-        out.append(text.data() + start, cr - start);
-        out.push_back('\n');
-        start = cr + 1;
-        if (start < text.size() && text[start] == '\n')
-            ++start;
+        const std::uint64_t x = load8(in + i);
+        const std::uint64_t y = x ^ ('\r' * kOnes);
+        // The lowest marked byte is the first CR (a borrow only marks bytes above it).
+        const std::uint64_t cr = (y - kOnes) & ~y & kHighBits;
+        // The output never runs ahead of the input: all eight bytes fit, and those
+        // past a CR are overwritten next.
+        std::memcpy(w, &x, 8);
+        if (cr == 0)
+        {
+            w += 8;
+            i += 8;
+            continue;
+        }
+        const auto k = static_cast<std::size_t>(__builtin_ctzll(cr) / 8);
+        w += k;
+        *w++ = '\n';
+        i += k + 1;
+        if (i < n && in[i] == '\n')
+            ++i;
     }
-    out.append(text.data() + start, text.size() - start);
+    for (; i < n; ++i)
+    {
+        if (in[i] != '\r')
+            *w++ = in[i];
+        else
+        {
+            *w++ = '\n';
+            if (i + 1 < n && in[i + 1] == '\n')
+                ++i;
+        }
+    }
+    out.resize(static_cast<std::size_t>(w - out.data()));
     return out;
 }
 

@@ -93,8 +93,59 @@ TEST(TextScan, FindsAddressesInProse)
 
 TEST(TextScan, NormalisesLineEnds)
 {
-    EXPECT_EQ(normaliseLineEnds("a\r\nb\rc\n", 100), "a\nb\nc\n");
-    EXPECT_EQ(normaliseLineEnds("abcdef", 3), "abc");
+    const struct
+    {
+        std::string in;
+        std::size_t maxBytes;
+        std::string expected;
+    } cases[] = {
+        {"a\r\nb\rc\n", 100, "a\nb\nc\n"},
+        {"abcdef", 3, "abc"},
+        {"", 10, ""},
+        {"\r", 10, "\n"},
+        {"\r\r\n\n", 10, "\n\n\n"},
+        {"1234567\r\n89", 100, "1234567\n89"},           // CR at the last byte of a word
+        {"12345678\r\nabcdefgh\r", 100, "12345678\nabcdefgh\n"},  // CR first in a word, CR last
+        {"1234567\r", 8, "1234567\n"},                    // cut before the LF of a CRLF
+        {"\r\n\r\n\r\n\r\n\r\n", 100, "\n\n\n\n\n"},
+    };
+    for (const auto& c : cases)
+        EXPECT_EQ(normaliseLineEnds(c.in, c.maxBytes), c.expected) << c.in;
+}
+
+TEST(TextScan, NormalisesLineEndsAsAByteAtATimeWould)
+{
+    // The word-at-a-time copy against the plain rule, on texts dense in CR and LF at
+    // every offset.
+    const auto model = [](const std::string& text) {
+        std::string out;
+        for (std::size_t i = 0; i < text.size(); ++i)
+        {
+            if (text[i] != '\r')
+                out += text[i];
+            else
+            {
+                out += '\n';
+                if (i + 1 < text.size() && text[i + 1] == '\n')
+                    ++i;
+            }
+        }
+        return out;
+    };
+    std::uint32_t seed = 7;
+    const char alphabet[] = {'\r', '\n', 'a', 'B', '\xc3', ' '};
+    for (int round = 0; round < 5000; ++round)
+    {
+        std::string text;
+        seed = seed * 1664525u + 1013904223u;
+        const std::size_t length = seed % 40;
+        for (std::size_t i = 0; i < length; ++i)
+        {
+            seed = seed * 1664525u + 1013904223u;
+            text += alphabet[(seed >> 16) % sizeof alphabet];
+        }
+        ASSERT_EQ(normaliseLineEnds(text, text.size()), model(text)) << round;
+    }
 }
 
 TEST(TextScan, DropsContinuationCodes)
