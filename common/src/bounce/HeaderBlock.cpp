@@ -19,46 +19,55 @@ void trimRight(std::string& s)
     s.resize(n);
 }
 
-// The same splitting as Poco::Net::MessageHeader::splitParameters (value; name=value;
+std::string_view trimRight(std::string_view s)
+{
+    while (!s.empty() && isSpace(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
+// The parameters after the first ';' of a Content-Type (s from i), as
+// Poco::Net::MessageHeader::splitParameters splits them (name=value;
 // name="quoted \" value"), written out so the bouncer need not load libPocoNet, whose
 // dynamic linking cost more than parsing a return (issue 3: per-invocation cost).
-// isSpace is Poco::Ascii::isSpace's set (blank, tab, LF, VT, FF, CR).
-void splitParameters(std::string_view s, std::string& value, std::vector<std::pair<std::string, std::string>>& params)
+// isSpace is Poco::Ascii::isSpace's set (blank, tab, LF, VT, FF, CR). Names are
+// lower-cased as they are stored; values are built in place (a part's header has
+// one or two parameters, and temporaries for each were most of the cost).
+void splitParameters(std::string_view s, std::size_t i, std::vector<std::pair<std::string, std::string>>& params)
 {
-    std::size_t i = 0;
     const std::size_t end = s.size();
-    while (i != end && isSpace(s[i]))
-        ++i;
-    const std::size_t semi = std::min(s.find(';', i), end);
-    value.assign(s.substr(i, semi - i));
-    i = semi;
-    trimRight(value);
-    if (i != end)
-        ++i;
-    std::string name;
-    std::string pvalue;
+    std::string nameless;   // the value of a parameter without a name: read past, then dropped
+    params.reserve(2);
     while (i != end)
     {
-        name.clear();
-        pvalue.clear();
         while (i != end && isSpace(s[i]))
             ++i;
         const std::size_t nameStart = i;
         while (i != end && s[i] != '=' && s[i] != ';')
             ++i;
-        name.assign(s.substr(nameStart, i - nameStart));
-        trimRight(name);
+        const std::string_view name = trimRight(s.substr(nameStart, i - nameStart));
         if (i != end && s[i] != ';')
             ++i;
         while (i != end && isSpace(s[i]))
             ++i;
+        std::string* pvalue = &nameless;
+        if (!name.empty())
+        {
+            auto& param = params.emplace_back();
+            param.first.resize(name.size());
+            std::transform(name.begin(), name.end(), param.first.begin(),
+                           [](char c) { return static_cast<char>(foldByte(static_cast<unsigned char>(c))); });
+            pvalue = &param.second;
+        }
+        else
+            nameless.clear();
         // Plain runs are appended whole (a boundary is tens of bytes), up to the next
         // byte that means something here.
         const auto appendRun = [&](bool quoted) {
             const std::size_t start = i;
             while (i != end && s[i] != '"' && s[i] != '\\' && (quoted || s[i] != ';'))
                 ++i;
-            pvalue.append(s.substr(start, i - start));
+            pvalue->append(s.substr(start, i - start));
         };
         while (i != end && s[i] != ';')
         {
@@ -71,7 +80,7 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
                     {
                         ++i;
                         if (i != end)
-                            pvalue += s[i++];
+                            *pvalue += s[i++];
                     }
                     else
                         appendRun(true);
@@ -83,14 +92,12 @@ void splitParameters(std::string_view s, std::string& value, std::vector<std::pa
             {
                 ++i;
                 if (i != end)
-                    pvalue += s[i++];
+                    *pvalue += s[i++];
             }
             else
                 appendRun(false);
         }
-        trimRight(pvalue);
-        if (!name.empty())
-            params.emplace_back(name, pvalue);
+        trimRight(*pvalue);
         if (i != end)
             ++i;
     }
@@ -345,7 +352,7 @@ std::string decodeEncodedWords(std::string_view text)
     return out;
 }
 
-std::string ContentType::param(std::string_view name) const
+std::string_view ContentType::paramView(std::string_view name) const
 {
     // The last one of a name wins, as it would in a map filled in order.
     for (auto it = params.rbegin(); it != params.rend(); ++it)
@@ -360,24 +367,24 @@ ContentType parseContentType(std::string_view value)
     const std::string_view trimmed = trim(value);
     if (trimmed.empty())
         return result;
+    const std::size_t semi = std::min(trimmed.find(';'), trimmed.size());
+    // "text/plain (comment)" and stray quotes appear in the wild.
+    std::string_view type = trimRight(trimmed.substr(0, semi));
+    type = type.substr(0, type.find_first_of(" \t(\""));
+    result.type.resize(type.size());
+    std::transform(type.begin(), type.end(), result.type.begin(),
+                   [](char c) { return static_cast<char>(foldByte(static_cast<unsigned char>(c))); });
+    if (semi == trimmed.size())
+        return result;
     try
     {
-        std::string mainValue;
-        splitParameters(trimmed, mainValue, result.params);
-        result.type = toLower(trim(mainValue));
-        for (auto& param : result.params)
-            lowerInPlace(param.first);
+        splitParameters(trimmed, semi + 1, result.params);
     }
     catch (...)
     {
-        // Fall back to the type alone; parameters of a broken header are not trusted.
-        const std::size_t semi = trimmed.find(';');
-        result.type = toLower(trim(trimmed.substr(0, semi)));
+        // Keep the type alone; parameters of a broken header are not trusted.
+        result.params.clear();
     }
-    // "text/plain (comment)" and stray quotes appear in the wild.
-    const auto junk = std::find_if(result.type.begin(), result.type.end(),
-                                   [](char c) { return c == ' ' || c == '\t' || c == '(' || c == '"'; });
-    result.type.erase(junk, result.type.end());
     return result;
 }
 

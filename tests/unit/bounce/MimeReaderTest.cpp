@@ -118,3 +118,48 @@ TEST(MimeReader, LeavesUnwantedBodiesEncoded)
     EXPECT_TRUE(m.parts[2].bodySkipped);
     EXPECT_EQ(m.parts[2].contentType.type, "image/png");
 }
+
+TEST(MimeReader, FindsDelimitersByAnyOfTheirBytes)
+{
+    // The delimiter is searched for by its rarest byte; matches of that byte elsewhere,
+    // a boundary of one byte and one at the very end (no line break) must not matter.
+    struct Row { const char* boundary; std::string body; std::vector<std::string> parts; };
+    const Row rows[] = {
+        {"=_Part_1/x", "--=_Part_1/x\n\na_b /x --=_Part_1/\n--=_Part_1/x\n\ntwo\n--=_Part_1/x--", {"a_b /x --=_Part_1/", "two"}},
+        {"Z", "Z\n--Z\n\nZZ --Z\n--Z--\n", {"ZZ --Z"}},
+        {"__", "--__\n\n_\n--_\n--__--", {"_\n--_"}},
+        {"a\xff", "--a\xff\n\n\xff\n--a\xff--\n", {"\xff"}},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.boundary);
+        const std::string text =
+            std::string("Content-Type: multipart/mixed; boundary=\"") + row.boundary + "\"\n\n" + row.body;
+        const MimeMessage m = readMime(text, verpmail::ParseLimits{});
+        ASSERT_EQ(m.parts.size(), row.parts.size() + 1);
+        EXPECT_TRUE(m.parts[0].multipart);
+        for (std::size_t i = 0; i < row.parts.size(); ++i)
+            EXPECT_EQ(m.parts[i + 1].body, row.parts[i]);
+    }
+}
+
+TEST(MimeReader, GuessesABoundaryThatIsMissingOrNeverUsed)
+{
+    struct Row { const char* name; const char* contentType; const char* body; std::size_t parts; bool multipart; };
+    const Row rows[] = {
+        {"no parameter", "multipart/mixed", "pre\n--G\n\none\n--G--\n", 2, true},
+        {"declared, never used", "multipart/mixed; boundary=X", "--G\n\none\n--G\n\ntwo\n", 3, true},
+        {"declared, used mid-line only", "multipart/mixed; boundary=X", "a --X\n--G\n\none\n", 1, false},
+        {"no delimiter at all", "multipart/mixed; boundary=X", "plain text\n", 1, false},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const std::string text = std::string("Subject: s\nContent-Type: ") + row.contentType + "\n\n" + row.body;
+        const MimeMessage m = readMime(text, verpmail::ParseLimits{});
+        ASSERT_EQ(m.parts.size(), row.parts);
+        EXPECT_EQ(m.parts[0].multipart, row.multipart);
+        // The top-level header is the message's.
+        EXPECT_EQ(m.headers.find("Subject"), "s");
+    }
+}

@@ -105,7 +105,9 @@ struct ContentType
     /// Parameters in order, names lower-case (a short list: cheaper than a map to fill).
     std::vector<std::pair<std::string, std::string>> params;
     /// The value of the last parameter of that (lower-case) name, or "".
-    std::string param(std::string_view name) const;
+    std::string param(std::string_view name) const { return std::string(paramView(name)); }
+    /// The same without a copy: valid while this ContentType lives and is not changed or moved.
+    std::string_view paramView(std::string_view name) const;
 };
 
 ContentType parseContentType(std::string_view value);

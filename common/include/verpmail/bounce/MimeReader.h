@@ -32,7 +32,7 @@ struct MimePart
 
 struct MimeMessage
 {
-    HeaderBlock headers;           ///< top-level header
+    HeaderBlock headers;           ///< top-level header (moved here: parts[0].headers is empty)
     std::vector<MimePart> parts;   ///< every entity in document order, parts[0] is the top level (its body
                                    ///< is the whole decoded body when it is not multipart)
     std::string problem;           ///< a limit that was hit, or ""
