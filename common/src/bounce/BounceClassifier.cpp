@@ -196,8 +196,9 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
         reason = "expired";
     if (temporary && reason == "hostunknown")
         reason = "networkerror";
-    const std::string command =
-        result.smtpCommand.empty() ? bounce::findSmtpCommand(result.diagnostic) : result.smtpCommand;
+    const std::string command = result.smtpCommand.empty() && !result.smtpCommandSettled
+                                    ? bounce::findSmtpCommand(result.diagnostic)
+                                    : result.smtpCommand;
     for (const auto& rule : bounce::stageRules())
         if (rule.fromReason == reason && rule.command == command &&
             (rule.unlessStatus.empty() || rule.unlessStatus != result.status))

@@ -327,6 +327,9 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
             if (result.smtpCommand.empty())
                 result.smtpCommand = findSmtpCommand(result.diagnostic);
         }
+        // An empty command here means the final diagnostic names none (it was searched
+        // above, whichever text it came from).
+        result.smtpCommandSettled = true;
         result.replyCode = findReplyCode(result.diagnostic);
         if (result.status.empty())
             result.status = findStatusCode(result.diagnostic);

@@ -88,3 +88,19 @@ TEST(BounceClassifier, ClassOfReason)
     EXPECT_EQ(classOfReason("mailboxfull", "5.2.2"), BounceClass::Soft);
     EXPECT_EQ(classOfReason("", ""), BounceClass::None);
 }
+
+TEST(BounceClassifier, ASettledCommandIsNotSearchedForAgain)
+{
+    // The parser has looked for the SMTP stage already (and found none): classify
+    // takes that, instead of searching the same diagnostic again. Unsettled, the
+    // stage in the text still counts.
+    RecipientResult result;
+    result.action = "failed";
+    result.status = "5.0.0";
+    result.diagnostic = "550 Access denied (in reply to MAIL FROM command)";
+    EXPECT_EQ(classify(ReturnKind::Bounce, result).reason, "rejected");
+    result.smtpCommandSettled = true;
+    EXPECT_NE(classify(ReturnKind::Bounce, result).reason, "rejected");
+    result.smtpCommand = "MAIL";
+    EXPECT_EQ(classify(ReturnKind::Bounce, result).reason, "rejected");
+}

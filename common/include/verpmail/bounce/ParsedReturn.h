@@ -35,6 +35,9 @@ struct RecipientResult
     std::string diagnosticType; ///< type of the Diagnostic-Code ("smtp", "x-unix", ...), lower-case, or ""
     std::string remoteMta;   ///< Remote-MTA, or ""
     std::string smtpCommand; ///< SMTP stage the error answered: "MAIL", "RCPT", "DATA", ... or ""
+    /// smtpCommand stands even when empty: the parser has searched the diagnostic for
+    /// one already, so classify() need not search it again.
+    bool smtpCommandSettled = false;
     std::string reason;      ///< classifier vocabulary: userunknown, mailboxfull, blocked, ... ("" only for None)
     BounceClass bounceClass = BounceClass::None;
 };
