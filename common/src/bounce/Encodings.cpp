@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,36 +18,45 @@ namespace verpmail::bounce {
 
 namespace {
 
-// The base64 value of each byte, -1 outside the alphabet ('-' and '_': the URL-safe
-// alphabet, seen from web mailers). A table: this runs once per encoded byte.
-struct Base64Table
+// The digit value of each byte, -1 for a byte that is not a digit: base64 ('-' and
+// '_' too: the URL-safe alphabet, seen from web mailers) and hex (quoted-printable).
+// Tables: these run once per encoded byte of whole parts.
+struct DigitValues
 {
-    signed char value[256];
-    constexpr Base64Table() : value()
+    signed char base64[256];
+    signed char hex[256];
+    constexpr DigitValues() : base64(), hex()
     {
         for (int c = 0; c < 256; ++c)
-            value[c] = -1;
-        for (int c = 'A'; c <= 'Z'; ++c)
-            value[c] = static_cast<signed char>(c - 'A');
-        for (int c = 'a'; c <= 'z'; ++c)
-            value[c] = static_cast<signed char>(c - 'a' + 26);
-        for (int c = '0'; c <= '9'; ++c)
-            value[c] = static_cast<signed char>(c - '0' + 52);
-        value[static_cast<unsigned char>('+')] = value[static_cast<unsigned char>('-')] = 62;
-        value[static_cast<unsigned char>('/')] = value[static_cast<unsigned char>('_')] = 63;
+            base64[c] = hex[c] = -1;
+        for (int c = 0; c < 26; ++c)
+        {
+            base64['A' + c] = static_cast<signed char>(c);
+            base64['a' + c] = static_cast<signed char>(c + 26);
+        }
+        for (int c = 0; c < 10; ++c)
+        {
+            base64['0' + c] = static_cast<signed char>(c + 52);
+            hex['0' + c] = static_cast<signed char>(c);
+        }
+        for (int c = 0; c < 6; ++c)
+            hex['a' + c] = hex['A' + c] = static_cast<signed char>(c + 10);
+        base64[static_cast<unsigned char>('+')] = base64[static_cast<unsigned char>('-')] = 62;
+        base64[static_cast<unsigned char>('/')] = base64[static_cast<unsigned char>('_')] = 63;
     }
 };
-constexpr Base64Table kBase64;
+constexpr DigitValues kDigit;
 
 int hexValue(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    return kDigit.hex[static_cast<unsigned char>(c)];
+}
+
+// Room to decode into that is not filled first: std::string(n, '\0') fills it a byte
+// at a time (libstdc++'s out-of-line fill), which cost more than the decoding.
+std::unique_ptr<char[]> uninitialised(std::size_t n)
+{
+    return std::unique_ptr<char[]>(new char[n]);
 }
 
 // Charsets that need no conversion for our purposes (phrase matching is ASCII or UTF-8).
@@ -163,7 +173,7 @@ private:
 
 std::string decodeBase64(std::string_view encoded)
 {
-    std::string out(encoded.size() / 4 * 3 + 3, '\0');
+    const std::unique_ptr<char[]> out = uninitialised(encoded.size() / 4 * 3 + 3);
     std::size_t used = 0;
     unsigned int bits = 0;
     int count = 0;
@@ -176,7 +186,7 @@ std::string decodeBase64(std::string_view encoded)
             count = 0;
             continue;
         }
-        const int v = kBase64.value[static_cast<unsigned char>(c)];
+        const int v = kDigit.base64[static_cast<unsigned char>(c)];
         if (v < 0)
             continue;
         bits = ((bits << 6) | static_cast<unsigned int>(v)) & 0xFFFFFFu;
@@ -187,15 +197,14 @@ std::string decodeBase64(std::string_view encoded)
             out[used++] = static_cast<char>((bits >> count) & 0xFFu);
         }
     }
-    out.resize(used);
-    return out;
+    return std::string(out.get(), used);
 }
 
 std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ)
 {
     // The output is never longer than the input: decode into a buffer of that size.
-    std::string out(encoded.size(), '\0');
-    char* o = out.data();
+    const std::unique_ptr<char[]> out = uninitialised(encoded.size() + 1);
+    char* o = out.get();
     const char* in = encoded.data();
     const std::size_t n = encoded.size();
     std::size_t i = 0;
@@ -240,8 +249,7 @@ std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ)
         *o++ = '=';
         ++i;
     }
-    out.resize(static_cast<std::size_t>(o - out.data()));
-    return out;
+    return std::string(out.get(), static_cast<std::size_t>(o - out.get()));
 }
 
 namespace {

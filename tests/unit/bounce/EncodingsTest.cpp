@@ -80,3 +80,25 @@ TEST(Encodings, MarksEightBitBytesInIso2022)
     EXPECT_EQ(toUtf8("\x1b$B$3\xa4$s\x1b(B", "iso-2022-jp"),
               "\xe3\x81\x93\xef\xbf\xbd\xe3\x82\x93");
 }
+
+TEST(Encodings, DecodesQuotedPrintableEdges)
+{
+    struct Row { const char* in; bool headerQ; const char* want; };
+    const Row rows[] = {
+        {"", false, ""},
+        {"=", false, "="},
+        {"end=\n", false, "end"},
+        {"=4", false, "=4"},
+        {"=e9=E9", false, "\xe9\xe9"},
+        {"=  ", false, "=  "},          // blanks without a line break: not a soft break
+        {"a=\t \nb", false, "ab"},
+        {"=3D=3d", false, "=="},
+        {"=G1", false, "=G1"},
+        {"_=5F_", true, " _ "},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(decodeQuotedPrintable(row.in, row.headerQ), row.want);
+    }
+}
