@@ -162,6 +162,20 @@ TEST(TextScan, FindsSmtpCommand)
         {"SMTP error from remote mail server after end of data:", "DATA"},
         {"after MAIL FROM:<a@b.example> SIZE=1", "MAIL"},
         {"no command here", ""},
+        // The phrase that starts first wins, whichever row it is; case is ignored.
+        {"after RCPT TO: 550 ... in reply to end of DATA", "RCPT"},
+        {"IN REPLY TO END OF DATA", "DATA"},
+        {"x[MAIL_FROM]", "MAIL"},
+        {">>> DATA", "DATA"},
+        {">> data", ""},
+        // A phrase cut short by the end of the text, and texts under three bytes.
+        {"refused to talk to m", ""},
+        {"after dat", ""},
+        {"af", ""},
+        {"", ""},
+        // Only A-Z fold: a byte that is not 'A' does not start "after".
+        {"\xc1" "fter data", ""},
+        {"\xc1" "after data", "DATA"},
     };
     for (const auto& row : rows)
     {
