@@ -236,16 +236,15 @@ bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const He
     return true;
 }
 
-// The text-scan result that describes `address`, or the only one there is.
-const RecipientResult* matchingScan(const std::vector<RecipientResult>& scanned, const std::string& address,
-                                    std::size_t dsnCount)
+// The text scan's address that is `address`, or the only one there is, or npos.
+std::size_t matchingScan(const ErrorTextScan& scan, const std::string& address, std::size_t dsnCount)
 {
-    for (const auto& s : scanned)
-        if (iequals(s.address, address))
-            return &s;
-    if (dsnCount == 1 && scanned.size() == 1)
-        return &scanned.front();
-    return nullptr;
+    for (std::size_t i = 0; i < scan.size(); ++i)
+        if (iequals(scan.address(i), address))
+            return i;
+    if (dsnCount == 1 && scan.size() == 1)
+        return 0;
+    return std::string::npos;
 }
 
 bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits, ParsedReturn& r)
@@ -272,11 +271,11 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
     r.envelopeId = ds.originalEnvelopeId;
     // Performance: the text scan costs more than the DSN itself and is only asked
     // about a recipient the DSN leaves without a diagnostic, a command or an address,
-    // so it runs at most once and only then.
-    std::optional<std::vector<RecipientResult>> scanned;
-    const auto scan = [&]() -> const std::vector<RecipientResult>& {
+    // so it runs at most once and only then, and works out only the errors asked for.
+    std::optional<ErrorTextScan> scanned;
+    const auto scan = [&]() -> const ErrorTextScan& {
         if (!scanned)
-            scanned = scanErrorText(a.humanText, excludedAddresses(mime.headers, r), limits);
+            scanned.emplace(a.humanText, excludedAddresses(mime.headers, r), limits);
         return *scanned;
     };
     const std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
@@ -296,12 +295,17 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         result.diagnostic = d.diagnosticCode;
         result.diagnosticType = d.diagnosticType;
         result.remoteMta = d.remoteMta;
-        // The scan's result for the address as the DSN gives it, looked up when needed.
-        const RecipientResult* textual = nullptr;
+        // The scan's result for the address as the DSN gives it, looked up when needed
+        // (its command is searched for below, in the collapsed diagnostic).
+        std::optional<RecipientResult> textual;
         bool lookedUp = false;
-        const auto lookUpTextual = [&]() {
+        const auto lookUpTextual = [&]() -> const std::optional<RecipientResult>& {
             if (!lookedUp)
-                textual = matchingScan(scan(), result.address, ds.recipients.size());
+            {
+                const std::size_t i = matchingScan(scan(), result.address, ds.recipients.size());
+                if (i != std::string::npos)
+                    textual = scan().describe(i, false);
+            }
             lookedUp = true;
             return textual;
         };
@@ -312,8 +316,11 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         if (result.smtpCommand.empty() && lookUpTextual())
             result.smtpCommand = findSmtpCommand(textual->diagnostic);
         if (result.address.empty())
-            if (const RecipientResult* s = matchingScan(scan(), result.address, ds.recipients.size()))
-                result.address = s->address;
+        {
+            const std::size_t i = matchingScan(scan(), result.address, ds.recipients.size());
+            if (i != std::string::npos)
+                result.address = scan().address(i);
+        }
         // A local delivery (a file or a pipe) has no address in its Final-Recipient;
         // Exim's X-Failed-Recipients still names the one that failed.
         if (result.address.empty() && ds.recipients.size() == 1 && failedHeader.size() == 1)

@@ -286,29 +286,19 @@ void fillCodesFromText(RecipientResult& result)
         result.replyCode = findReplyCode(result.diagnostic);
 }
 
-std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
-                                           const ParseLimits& limits, const std::vector<std::string>& fallback)
+ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::string>& exclude,
+                             const ParseLimits& limits, const std::vector<std::string>& fallback)
+    : _text(errorText)
 {
-    // An address and where its line starts (line starts order lines as their
-    // numbers would).
-    struct Hit
-    {
-        std::string address;
-        std::size_t lineStart;
-    };
-    std::vector<Hit> hits;
     // Weak hits name a recipient only when nothing else does: daemon addresses,
     // addresses on "To:" summary lines, and the excluded ones (the original's sender
     // can be its recipient too, e.g. a test message to oneself).
     std::vector<Hit> daemonHits;
     std::vector<Hit> excludedHits;
     std::unordered_set<std::string> seen;
-    // Lines that list an address named before, alone: a report repeated in a second
-    // language or a summary, which ends another address's error text.
-    std::vector<Hit> repeatLines;
     // Performance: only lines with an '@' can name an address, so the scan goes from
     // one '@' to the next instead of reading every line of the text.
-    for (std::size_t at = errorText.find('@'); at != std::string_view::npos && hits.size() < limits.maxRecipients;)
+    for (std::size_t at = errorText.find('@'); at != std::string_view::npos && _hits.size() < limits.maxRecipients;)
     {
         const std::size_t lineBreakBefore = at == 0 ? std::string_view::npos : errorText.rfind('\n', at - 1);
         const std::size_t lineStart = lineBreakBefore == std::string_view::npos ? 0 : lineBreakBefore + 1;
@@ -326,8 +316,8 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
             const std::string& lower = *where;
             if (!isNew)
             {
-                if (isBareAddressLine(line) && repeatLines.size() < 10000)
-                    repeatLines.push_back({lower, lineStart});
+                if (isBareAddressLine(line) && _repeatLines.size() < 10000)
+                    _repeatLines.push_back({lower, lineStart});
                 continue;
             }
             if (std::find(exclude.begin(), exclude.end(), lower) != exclude.end())
@@ -342,15 +332,76 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
                     daemonHits.push_back({std::move(found.address), lineStart});
                 continue;
             }
-            hits.push_back({std::move(found.address), lineStart});
-            if (hits.size() >= limits.maxRecipients)
+            _hits.push_back({std::move(found.address), lineStart});
+            if (_hits.size() >= limits.maxRecipients)
                 break;
         }
     }
 
-    if (hits.empty())
-        hits = std::move(daemonHits);
-    if (hits.empty() && fallback.size() == 1)
+    if (_hits.empty())
+        _hits = std::move(daemonHits);
+    if (_hits.empty() && fallback.size() == 1)
+    {
+        _fallbackApplies = true;
+        return;
+    }
+    if (_hits.empty())
+        _hits = std::move(excludedHits);
+    // Some reports give the error once, before listing the addresses it applies to
+    // ("Could not be delivered because of 550 5.1.1 User unknown. The following
+    // recipients were affected: ..."). That preamble is every address's error when
+    // the text after the address carries no code of its own.
+    if (!_hits.empty())
+    {
+        _preamble = wholeLines(errorText, 0, _hits.front().lineStart, 2000, _preambleCopy);
+        // (It may view _preambleCopy: the scan is never copied or moved.)
+        if (!carriesErrorCode(_preamble))
+            _preamble = {};
+    }
+}
+
+RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
+{
+    // The error for an address is the text from its line up to the next address
+    // (or the end of the error text).
+    const std::size_t first = _hits[i].lineStart;
+    std::size_t last = _text.size();
+    for (std::size_t k = i + 1; k < _hits.size(); ++k)
+        if (_hits[k].lineStart > first)
+        {
+            last = _hits[k].lineStart;
+            break;
+        }
+    // (Its own address repeated is part of its error: "after RCPT TO:\n<a@b>:".)
+    for (const Hit& repeat : _repeatLines)
+        if (repeat.lineStart > first && repeat.lineStart < last && !iequals(repeat.address, _hits[i].address))
+        {
+            last = repeat.lineStart;
+            break;
+        }
+    std::string segmentCopy;
+    std::string_view segment = wholeLines(_text, first, last, 4000, segmentCopy);
+    if (!_preamble.empty() && !carriesErrorCode(segment))
+    {
+        std::string withPreamble(_preamble);
+        withPreamble.append(segment);
+        segmentCopy = std::move(withPreamble);
+        segment = segmentCopy;
+    }
+    RecipientResult result;
+    result.address = _hits[i].address;
+    result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
+    result.status = findStatusCode(result.diagnostic);
+    if (withCommand)
+        result.smtpCommand = findSmtpCommand(segment);
+    return result;
+}
+
+std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
+                                           const ParseLimits& limits, const std::vector<std::string>& fallback)
+{
+    const ErrorTextScan scan(errorText, exclude, limits, fallback);
+    if (scan.fallbackApplies())
     {
         // The original's recipient; the error text then is all there is to say.
         RecipientResult result;
@@ -360,56 +411,10 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
         result.smtpCommand = findSmtpCommand(errorText);
         return {result};
     }
-    if (hits.empty())
-        hits = std::move(excludedHits);
-    // Some reports give the error once, before listing the addresses it applies to
-    // ("Could not be delivered because of 550 5.1.1 User unknown. The following
-    // recipients were affected: ..."). That preamble is every address's error when
-    // the text after the address carries no code of its own.
-    std::string preambleCopy;
-    std::string_view preamble;
-    if (!hits.empty())
-    {
-        preamble = wholeLines(errorText, 0, hits.front().lineStart, 2000, preambleCopy);
-        if (!carriesErrorCode(preamble))
-            preamble = {};
-    }
     std::vector<RecipientResult> results;
-    for (std::size_t h = 0; h < hits.size(); ++h)
-    {
-        // The error for an address is the text from its line up to the next address
-        // (or the end of the error text).
-        const std::size_t first = hits[h].lineStart;
-        std::size_t last = errorText.size();
-        for (std::size_t k = h + 1; k < hits.size(); ++k)
-            if (hits[k].lineStart > first)
-            {
-                last = hits[k].lineStart;
-                break;
-            }
-        // (Its own address repeated is part of its error: "after RCPT TO:\n<a@b>:".)
-        for (const Hit& repeat : repeatLines)
-            if (repeat.lineStart > first && repeat.lineStart < last && !iequals(repeat.address, hits[h].address))
-            {
-                last = repeat.lineStart;
-                break;
-            }
-        std::string segmentCopy;
-        std::string_view segment = wholeLines(errorText, first, last, 4000, segmentCopy);
-        if (!preamble.empty() && !carriesErrorCode(segment))
-        {
-            std::string withPreamble(preamble);
-            withPreamble.append(segment);
-            segmentCopy = std::move(withPreamble);
-            segment = segmentCopy;
-        }
-        RecipientResult result;
-        result.address = hits[h].address;
-        result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
-        result.status = findStatusCode(result.diagnostic);
-        result.smtpCommand = findSmtpCommand(segment);
-        results.push_back(std::move(result));
-    }
+    results.reserve(scan.size());
+    for (std::size_t i = 0; i < scan.size(); ++i)
+        results.push_back(scan.describe(i, true));
     return results;
 }
 

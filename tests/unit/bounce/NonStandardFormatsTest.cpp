@@ -167,3 +167,71 @@ TEST(NonStandardFormats, ReadsTheLinesThatHoldAnAddress)
         }
     }
 }
+
+TEST(NonStandardFormats, ScanInTwoStepsGivesScanErrorTextsResults)
+{
+    // ErrorTextScan finds the addresses at once and describes one when asked; each
+    // description is scanErrorText's result for it (the command only when asked for).
+    const struct
+    {
+        const char* name;
+        std::string text;
+        std::vector<std::string> exclude;
+        std::vector<std::string> fallback;
+    } rows[] = {
+        {"several, one error each",
+         "<a@example.org>:\n550 5.1.1 unknown (in reply to RCPT TO command)\n<b@example.org>:\n552 5.2.2 full\n",
+         {},
+         {}},
+        {"error given once before the list",
+         "Could not be delivered because of\n\n550 5.1.1 User unknown after RCPT TO\n\n"
+         "The following recipients were affected:\n    a@example.org\n    b@example.org\n",
+         {},
+         {}},
+        {"a repeated address ends the other's error",
+         "a@example.org: 550 no such user\nb@example.org: 554 refused after DATA\n\nSummary:\na@example.org\n",
+         {},
+         {}},
+        {"only excluded and daemon addresses",
+         "From: MAILER-DAEMON@relay.example\nme@sender.example could not send\n",
+         {"me@sender.example"},
+         {}},
+        {"the fallback applies", "Delivery failed: 550 mailbox unavailable\n", {}, {"to@example.net"}},
+        {"nothing at all", "", {}, {}},
+    };
+    const verpmail::ParseLimits limits;
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const auto whole = scanErrorText(row.text, row.exclude, limits, row.fallback);
+        const ErrorTextScan scan(row.text, row.exclude, limits, row.fallback);
+        if (scan.fallbackApplies())
+        {
+            ASSERT_EQ(whole.size(), 1u);
+            EXPECT_EQ(whole[0].address, row.fallback.front());
+            EXPECT_EQ(scan.size(), 0u);
+            continue;
+        }
+        ASSERT_EQ(scan.size(), whole.size());
+        for (std::size_t i = 0; i < scan.size(); ++i)
+        {
+            EXPECT_EQ(scan.address(i), whole[i].address);
+            const auto withCommand = scan.describe(i, true);
+            const auto withoutCommand = scan.describe(i, false);
+            for (const auto* r : {&withCommand, &withoutCommand})
+            {
+                EXPECT_EQ(r->address, whole[i].address);
+                EXPECT_EQ(r->diagnostic, whole[i].diagnostic);
+                EXPECT_EQ(r->status, whole[i].status);
+                EXPECT_EQ(r->replyCode, whole[i].replyCode);
+            }
+            EXPECT_EQ(withCommand.smtpCommand, whole[i].smtpCommand);
+            EXPECT_EQ(withoutCommand.smtpCommand, "");
+        }
+    }
+    // The first row's errors are told apart (the test would pass vacuously otherwise).
+    const auto first = scanErrorText(rows[0].text, {}, limits);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].smtpCommand, "RCPT");
+    EXPECT_EQ(first[1].status, "5.2.2");
+}

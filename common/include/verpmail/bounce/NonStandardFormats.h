@@ -37,6 +37,46 @@ bool looksLikeBounceHeader(const HeaderBlock& headers);
 std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
                                            const ParseLimits& limits, const std::vector<std::string>& fallback = {});
 
+/// scanErrorText in two steps, for a caller that wants the error of only some of the
+/// addresses (a DSN completing one recipient from the prose): the addresses are found
+/// at once, an address's error text only when asked for (the scan's dearest part).
+/// Views errorText, which must outlive it.
+class ErrorTextScan
+{
+public:
+    /// exclude is read here only. The fallback rule is scanErrorText's: when it
+    /// applies, the scan names no address and fallbackApplies() says so.
+    ErrorTextScan(std::string_view errorText, const std::vector<std::string>& exclude, const ParseLimits& limits,
+                  const std::vector<std::string>& fallback = {});
+    ErrorTextScan(const ErrorTextScan&) = delete;
+    ErrorTextScan& operator=(const ErrorTextScan&) = delete;
+
+    std::size_t size() const { return _hits.size(); }
+    /// The i-th address as the text gives it (its domain lower-cased).
+    const std::string& address(std::size_t i) const { return _hits[i].address; }
+    /// The i-th result as scanErrorText gives it; smtpCommand is searched for only
+    /// when withCommand (in the text before it is collapsed).
+    RecipientResult describe(std::size_t i, bool withCommand) const;
+    bool fallbackApplies() const { return _fallbackApplies; }
+
+private:
+    // An address and where its line starts (line starts order lines as their
+    // numbers would).
+    struct Hit
+    {
+        std::string address;
+        std::size_t lineStart;
+    };
+    std::string_view _text;
+    std::vector<Hit> _hits;
+    // Lines that list an address named before, alone: a report repeated in a second
+    // language or a summary, which ends another address's error text.
+    std::vector<Hit> _repeatLines;
+    std::string _preambleCopy;
+    std::string_view _preamble;   ///< the error before the first address, when it carries a code
+    bool _fallbackApplies = false;
+};
+
 /// True when prose reads like a delivery failure report ("could not be delivered", ...).
 bool looksLikeBounceText(std::string_view text);
 
