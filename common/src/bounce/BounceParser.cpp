@@ -115,13 +115,13 @@ void dissect(const MimeMessage& mime, Anatomy& a)
         {
             if (joinedSize < 256 * 1024)
             {
-                texts.push_back(part.body);
-                joinedSize += part.body.size() + 1;
+                texts.push_back(part.body());
+                joinedSize += part.body().size() + 1;
             }
         }
     }
     if (!multipart)
-        a.humanText = mime.parts.empty() ? std::string_view() : std::string_view(mime.parts.front().body);
+        a.humanText = mime.parts.empty() ? std::string_view() : std::string_view(mime.parts.front().body());
     else if (texts.size() == 1)
         a.humanText = texts.front();   // (a line break after it would change no answer)
     else
@@ -135,7 +135,7 @@ void dissect(const MimeMessage& mime, Anatomy& a)
         a.humanText = a.joinedText;
     }
     if (a.original)
-        a.originalText = a.original->body;
+        a.originalText = a.original->body();
     // A quoted original inside the text: cut the text there, keep the copy.
     std::size_t contentStart = std::string::npos;
     const std::size_t cut = findOriginalStart(a.humanText, &contentStart);
@@ -192,7 +192,7 @@ bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::
 {
     if (!a.feedbackReport)
         return false;
-    const FeedbackReport report = parseFeedbackReport(a.feedbackReport->body, limits);
+    const FeedbackReport report = parseFeedbackReport(a.feedbackReport->body(), limits);
     r.kind = ReturnKind::Complaint;
     r.feedbackType = report.feedbackType;
     if (r.envelopeId.empty())
@@ -251,14 +251,14 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
 {
     std::string_view dsnText;
     if (a.deliveryStatus)
-        dsnText = a.deliveryStatus->body;
+        dsnText = a.deliveryStatus->body();
     else
     {
         // DSN fields pasted into a text part (some gateways flatten the report).
         for (const MimePart& part : mime.parts)
-            if (!part.multipart && isTextType(part.contentType.type) && looksLikeDeliveryStatus(part.body))
+            if (!part.multipart && isTextType(part.contentType.type) && looksLikeDeliveryStatus(part.body()))
             {
-                dsnText = part.body;
+                dsnText = part.body();
                 break;
             }
     }

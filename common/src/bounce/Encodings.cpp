@@ -340,4 +340,13 @@ void convertToUtf8(std::string& text, std::string_view charset)
         text = convert(text, from);
 }
 
+bool convertToUtf8(std::string_view text, std::string_view charset, std::string& out)
+{
+    const std::string from = conversionFrom(text, charset);
+    if (from.empty())
+        return false;
+    out = convert(text, from);
+    return true;
+}
+
 } // namespace verpmail::bounce

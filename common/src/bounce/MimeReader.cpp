@@ -11,6 +11,28 @@ namespace verpmail::bounce {
 
 namespace {
 
+enum class TransferEncoding
+{
+    Identity,   // 7bit, 8bit, binary, absent or unknown: the bytes as they are
+    Base64,
+    QuotedPrintable
+};
+
+TransferEncoding transferEncoding(std::string_view encoding)
+{
+    const std::string_view enc = trim(encoding);
+    if (iequals(enc, "base64"))
+        return TransferEncoding::Base64;
+    if (iequals(enc, "quoted-printable"))
+        return TransferEncoding::QuotedPrintable;
+    return TransferEncoding::Identity;
+}
+
+bool isTransferEncoded(std::string_view encoding)
+{
+    return transferEncoding(encoding) != TransferEncoding::Identity;
+}
+
 constexpr std::size_t kPartsReserved = 6;
 constexpr std::size_t kChildrenReserved = 4;
 
@@ -86,10 +108,25 @@ public:
             _message.parts.push_back(std::move(part));
             return;
         }
-        part.body = decodeTransferEncoding(body, part.headers.find("Content-Transfer-Encoding"));
         // Text is matched against UTF-8 phrase tables and stored in utf8mb4 columns.
-        if (part.contentType.type.empty() || part.contentType.type.compare(0, 5, "text/") == 0)
-            convertToUtf8(part.body, part.contentType.paramView("charset"));
+        const bool isText = part.contentType.type.empty() || part.contentType.type.compare(0, 5, "text/") == 0;
+        const std::string_view charset = isText ? part.contentType.paramView("charset") : std::string_view();
+        const std::string_view encoding = part.headers.find("Content-Transfer-Encoding");
+        if (isTransferEncoded(encoding))
+        {
+            std::string decoded = decodeTransferEncoding(body, encoding);
+            if (isText)
+                convertToUtf8(decoded, charset);
+            part.setBodyDecoded(std::move(decoded));
+        }
+        else
+        {
+            std::string converted;
+            if (isText && convertToUtf8(body, charset, converted))
+                part.setBodyDecoded(std::move(converted));
+            else
+                part.setBodyView(body);
+        }
         _message.parts.push_back(std::move(part));
     }
 
@@ -204,14 +241,14 @@ private:
             // No delimiter at all (stripped by a relay): read the body as plain text.
             part.multipart = false;
             part.contentType.type = "text/plain";
-            part.body = std::string(body);
+            part.setBodyView(body);
             _message.parts.push_back(std::move(part));
             return;
         }
         // A missing closing delimiter is common: the last part runs to the end.
         if (!closed && childStart < body.size())
             children.push_back(body.substr(childStart));
-        part.body = std::string(preamble.substr(0, std::min<std::size_t>(preamble.size(), 64 * 1024)));
+        part.setBodyView(preamble.substr(0, std::min<std::size_t>(preamble.size(), 64 * 1024)));
         _message.parts.push_back(std::move(part));
         for (std::string_view child : children)
             readEntity(child, depth + 1);
@@ -226,11 +263,11 @@ private:
 
 std::string decodeTransferEncoding(std::string_view body, std::string_view encoding)
 {
-    const std::string_view enc = trim(encoding);
+    const TransferEncoding transfer = transferEncoding(encoding);
     std::string out;
-    if (iequals(enc, "base64"))
+    if (transfer == TransferEncoding::Base64)
         out = decodeBase64(body);
-    else if (iequals(enc, "quoted-printable"))
+    else if (transfer == TransferEncoding::QuotedPrintable)
         out = decodeQuotedPrintable(body);
     else
         return std::string(body);

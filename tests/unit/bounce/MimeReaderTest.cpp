@@ -36,9 +36,9 @@ TEST(MimeReader, SplitsAndDecodesParts)
     const MimeMessage m = readMime(kReport, verpmail::ParseLimits{});
     ASSERT_EQ(m.parts.size(), 4u);
     EXPECT_TRUE(m.parts[0].multipart);
-    EXPECT_EQ(m.parts[1].body, "softbreak =");
+    EXPECT_EQ(m.parts[1].body(), "softbreak =");
     EXPECT_EQ(m.parts[2].contentType.type, "message/delivery-status");
-    EXPECT_EQ(m.parts[3].body, "hello");
+    EXPECT_EQ(m.parts[3].body(), "hello");
     EXPECT_EQ(m.problem, "");
 }
 
@@ -62,7 +62,7 @@ TEST(MimeReader, TakesOnlyWholeDelimiterLinesAsBoundaries)
         const MimeMessage m = readMime(text, verpmail::ParseLimits{});
         ASSERT_EQ(m.parts.size(), row.parts.size() + 1);
         for (std::size_t i = 0; i < row.parts.size(); ++i)
-            EXPECT_EQ(m.parts[i + 1].body, row.parts[i]);
+            EXPECT_EQ(m.parts[i + 1].body(), row.parts[i]);
     }
 }
 
@@ -93,7 +93,7 @@ TEST(MimeReader, ToleratesMissingClosingBoundaryAndBrokenBase64)
                        "Content-Transfer-Encoding: base64\n\naGVs!!bG8\n";
     const MimeMessage m = readMime(text, verpmail::ParseLimits{});
     ASSERT_EQ(m.parts.size(), 2u);
-    EXPECT_EQ(m.parts[1].body, "hello");
+    EXPECT_EQ(m.parts[1].body(), "hello");
 }
 
 TEST(MimeReader, DecodesTransferEncodings)
@@ -112,9 +112,9 @@ TEST(MimeReader, LeavesUnwantedBodiesEncoded)
                        "Content-Type: image/png\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--X--\n";
     const MimeMessage m = readMime(text, verpmail::ParseLimits{}, textOnly);
     ASSERT_EQ(m.parts.size(), 3u);
-    EXPECT_EQ(m.parts[1].body, "hello");
+    EXPECT_EQ(m.parts[1].body(), "hello");
     EXPECT_FALSE(m.parts[1].bodySkipped);
-    EXPECT_EQ(m.parts[2].body, "");
+    EXPECT_EQ(m.parts[2].body(), "");
     EXPECT_TRUE(m.parts[2].bodySkipped);
     EXPECT_EQ(m.parts[2].contentType.type, "image/png");
 }
@@ -139,7 +139,7 @@ TEST(MimeReader, FindsDelimitersByAnyOfTheirBytes)
         ASSERT_EQ(m.parts.size(), row.parts.size() + 1);
         EXPECT_TRUE(m.parts[0].multipart);
         for (std::size_t i = 0; i < row.parts.size(); ++i)
-            EXPECT_EQ(m.parts[i + 1].body, row.parts[i]);
+            EXPECT_EQ(m.parts[i + 1].body(), row.parts[i]);
     }
 }
 
@@ -161,5 +161,40 @@ TEST(MimeReader, GuessesABoundaryThatIsMissingOrNeverUsed)
         EXPECT_EQ(m.parts[0].multipart, row.multipart);
         // The top-level header is the message's.
         EXPECT_EQ(m.headers.find("Subject"), "s");
+    }
+}
+
+TEST(MimeReader, BodiesNeedingNoDecodingAreViewsOfTheText)
+{
+    struct Row { const char* name; const char* header; const char* body; const char* expected; bool view; };
+    const Row rows[] = {
+        {"7bit ASCII", "Content-Transfer-Encoding: 7bit\n", "plain\n", "plain\n", true},
+        {"no encoding, UTF-8", "Content-Type: text/plain; charset=utf-8\n", "caf\xc3\xa9\n", "caf\xc3\xa9\n", true},
+        {"Latin-1 label, ASCII text", "Content-Type: text/plain; charset=iso-8859-1\n", "ascii\n", "ascii\n", true},
+        {"Latin-1, converted", "Content-Type: text/plain; charset=iso-8859-1\n", "caf\xe9", "caf\xc3\xa9", false},
+        {"8bit, not text: not converted", "Content-Type: application/octet-stream; charset=iso-8859-1\n", "\xe9",
+         "\xe9", true},
+        {"quoted-printable, short", "Content-Transfer-Encoding: quoted-printable\n", "a=3Db", "a=b", false},
+        {"base64 then Latin-1", "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n",
+         "6Q==", "\xc3\xa9", false},
+        {"unknown encoding: as is", "Content-Transfer-Encoding: x-uuencode\n", "begin 644\n", "begin 644\n", true},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const std::string text = std::string("Content-Type: multipart/mixed; boundary=B\n\npre\n--B\n") + row.header +
+                                 "\n" + row.body + "\n--B--\n";
+        MimeMessage m = readMime(text, verpmail::ParseLimits{});
+        ASSERT_EQ(m.parts.size(), 2u);
+        EXPECT_EQ(m.parts[0].body(), "pre");
+        // A decoded body belongs to its part: it outlives moves (a short one is stored inline).
+        const MimeMessage moved = std::move(m);
+        const MimePart copy = moved.parts[1];
+        for (const MimePart* part : {&moved.parts[1], &copy})
+        {
+            EXPECT_EQ(part->body(), row.expected);
+            const bool inText = part->body().data() >= text.data() && part->body().data() < text.data() + text.size();
+            EXPECT_EQ(inText, row.view);
+        }
     }
 }

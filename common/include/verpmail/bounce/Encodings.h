@@ -29,5 +29,7 @@ std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ = false
 std::string toUtf8(std::string_view text, std::string_view charset);
 /// toUtf8 on a string of one's own: text that needs no conversion is not copied.
 void convertToUtf8(std::string& text, std::string_view charset);
+/// toUtf8 into out, unless text needs no conversion: then false, and out is untouched.
+bool convertToUtf8(std::string_view text, std::string_view charset, std::string& out);
 
 } // namespace verpmail::bounce

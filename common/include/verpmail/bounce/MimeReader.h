@@ -7,8 +7,8 @@
 // missing closing boundary, which returned mail often has); transfer decoding and
 // charset conversion to UTF-8 of text parts use the lenient decoders of Encodings.h.
 // Depth and part count follow ParseLimits; nothing throws on bad input. Input must
-// have LF line ends (normaliseLineEnds), and outlive the MimeMessage (its headers are
-// views of it).
+// have LF line ends (normaliseLineEnds), and outlive the MimeMessage (its headers, and
+// the bodies that needed no decoding, are views of it).
 #pragma once
 
 #include "verpmail/bounce/HeaderBlock.h"
@@ -24,10 +24,38 @@ struct MimePart
 {
     HeaderBlock headers;
     ContentType contentType;   ///< type "" means text/plain by default
-    std::string body;          ///< transfer-decoded, LF line ends, text/* in UTF-8; for multiparts the preamble
     int depth = 0;             ///< 0 for the top-level entity
     bool multipart = false;
-    bool bodySkipped = false;  ///< the caller did not want this body: `body` is empty
+    bool bodySkipped = false;  ///< the caller did not want this body: `body()` is empty
+
+    /// Transfer-decoded, LF line ends, text/* in UTF-8; for multiparts the preamble.
+    /// Valid while this part lives unchanged and the parsed text does.
+    std::string_view body() const { return _decoded ? std::string_view(_storage) : _view; }
+    /// A body that is the parsed text as it stands.
+    void setBodyView(std::string_view view)
+    {
+        _view = view;
+        _storage.clear();
+        _decoded = false;
+    }
+    /// A body of its own (transfer-decoded or converted to UTF-8).
+    void setBodyDecoded(std::string decoded)
+    {
+        _view = {};
+        _storage = std::move(decoded);
+        _decoded = true;
+    }
+
+private:
+    // Performance: most bodies (7bit and 8bit parts in ASCII or UTF-8, the returned
+    // original among them, often most of the message) need no decoding; a copy of each
+    // was a malloc and a memcpy of nearly the whole message per parse. Only a decoded
+    // body is stored here; the choice is made when the body is read, not kept as a
+    // view of _storage, which a move of the part (short strings are stored inline)
+    // would leave dangling.
+    std::string_view _view;
+    std::string _storage;
+    bool _decoded = false;
 };
 
 struct MimeMessage
