@@ -46,6 +46,10 @@ TEST(HeaderBlock, ViewsPlainFieldsAndUnfoldsFoldedOnes)
         {"cut", 5, "To: abcdefgh\n", "abcde"},
         {"cut in a continuation", 6, "To: abc\n defgh\n", "abc de"},
         {"cut before a continuation", 3, "To: abc\n defgh\n", "abc"},
+        {"cut after the separating space", 4, "To: abc\n defgh\n", "abc "},
+        {"cut after the separating space, tab", 4, "To: abc\n\tdefgh\n", "abc "},
+        {"blanks and tab before a continuation", 1000, "To: abc \n \t  d  \n\t \te\n", "abc d e"},
+        {"obsolete blank before colon, folded", 1000, "To :  abc\n d\n", "abc d"},
     };
     for (const auto& row : rows)
     {
@@ -181,4 +185,51 @@ TEST(HeaderBlock, KeepsAtMostMaxFieldsAndDropsTheirContinuations)
     EXPECT_EQ(h.fieldName(0), "A");
     EXPECT_FALSE(h.has("B"));
     EXPECT_EQ(text.substr(bodyAt), "body");
+}
+
+TEST(HeaderBlock, FieldNamesEndAtTheFirstByteOutsideFtextAtAnyOffset)
+{
+    // Names are scanned eight bytes at a time: every byte value at every offset of the
+    // first words and the tail, against the rule (printable ASCII except ':').
+    for (std::size_t offset = 0; offset < 20; ++offset)
+        for (int c = 0; c < 256; ++c)
+        {
+            SCOPED_TRACE(testing::Message() << "offset " << offset << " byte " << c);
+            const std::string prefix(offset, 'a');
+            const std::string name = prefix + static_cast<char>(c) + "b";
+            const std::string text = name + ":v\n\n";
+            const HeaderBlock h = HeaderBlock::parse(text, 1000);
+            std::vector<std::string> names;
+            for (std::size_t i = 0; i < h.size(); ++i)
+                names.emplace_back(h.fieldName(i));
+            using Names = std::vector<std::string>;
+            if (c > 32 && c < 127 && c != ':')
+                EXPECT_EQ(names, Names{name});
+            else if (c == ':' && offset > 0)
+                EXPECT_EQ(names, Names{prefix});
+            else if (c == '\n' && offset > 0)
+                EXPECT_EQ(names, Names{"b"});   // the line before is not a field: skipped
+            else
+                EXPECT_EQ(names, Names{});
+        }
+}
+
+TEST(HeaderBlock, ContentTypeEndsAtABlankCommentOrQuote)
+{
+    struct Row { const char* value; const char* type; };
+    const Row rows[] = {
+        {"Text/Plain", "text/plain"},
+        {"text/plain (comment)", "text/plain"},
+        {"text/plain(comment)", "text/plain"},
+        {"text/html\tx", "text/html"},
+        {"text/plain\"quoted\"; charset=a", "text/plain"},
+        {"  message/rfc822  ; x=y", "message/rfc822"},
+        {"(comment) text/plain", ""},
+        {";charset=a", ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.value);
+        EXPECT_EQ(parseContentType(row.value).type, row.type);
+    }
 }

@@ -86,7 +86,8 @@ private:
     /// Whether field i is called name (case-insensitive); key is nameKey(name).
     bool hasName(std::size_t i, std::string_view name, std::uint32_t key) const;
     std::size_t indexOf(std::string_view name) const;
-    /// Appends a continuation line to the last field (copying it out first).
+    /// Appends a continuation line to the last field (copying it out first). continuation
+    /// is a trimmed line of the parsed text that began with a blank (that byte is read).
     void unfoldLast(std::string_view continuation, std::size_t maxFieldBytes);
 
     std::string_view _source;
