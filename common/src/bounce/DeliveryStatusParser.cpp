@@ -4,6 +4,8 @@
 #include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
 
+#include <utility>
+
 namespace verpmail::bounce {
 
 namespace {
@@ -26,6 +28,70 @@ bool hasRecipient(const DsnRecipient& r)
     return !r.rawFinalRecipient.empty() || !r.originalRecipient.empty();
 }
 
+enum class Field
+{
+    Other,
+    FinalRecipient,
+    OriginalRecipient,
+    Action,
+    Status,
+    DiagnosticCode,
+    RemoteMta,
+    ReportingMta,
+    OriginalEnvelopeId,
+};
+
+// The field a name (case-blind) stands for; iequals tells most names apart by
+// their length alone.
+Field fieldOf(std::string_view name)
+{
+    static constexpr std::pair<std::string_view, Field> kFields[] = {
+        {"action", Field::Action},
+        {"status", Field::Status},
+        {"remote-mta", Field::RemoteMta},
+        {"reporting-mta", Field::ReportingMta},
+        {"final-recipient", Field::FinalRecipient},
+        {"diagnostic-code", Field::DiagnosticCode},
+        {"original-recipient", Field::OriginalRecipient},
+        {"original-envelope-id", Field::OriginalEnvelopeId},
+    };
+    for (const auto& [fieldName, field] : kFields)
+        if (iequals(name, fieldName))
+            return field;
+    return Field::Other;
+}
+
+// The fields as written, turned into what DsnRecipient promises. Each string is
+// reworked where it lies: a copy per field was most of the parser's allocations.
+void finish(DsnRecipient& r)
+{
+    r.finalRecipient = normaliseAddress(r.rawFinalRecipient);
+    if (r.finalRecipient.empty() && !r.rawFinalRecipient.empty())
+        r.finalRecipient = firstAddress(r.rawFinalRecipient);
+    if (!normaliseAddressInPlace(r.originalRecipient))
+        r.originalRecipient = firstAddress(r.originalRecipient);
+    std::string& diagnostic = r.diagnosticCode;
+    const std::string_view withoutType = dropType(diagnostic);
+    if (withoutType.size() < diagnostic.size())
+    {
+        const std::size_t semi = diagnostic.find(';');
+        if (semi != std::string::npos)
+            r.diagnosticType = toLower(trim(std::string_view(diagnostic).substr(0, semi)));
+    }
+    const std::size_t begin = static_cast<std::size_t>(withoutType.data() - diagnostic.data());
+    diagnostic.resize(begin + withoutType.size());
+    diagnostic.erase(0, begin);
+    // Japanese MTAs write ISO-2022-JP here without declaring it (RFC 3464 wants ASCII).
+    convertToUtf8(diagnostic, "");
+    collapseDiagnosticInPlace(diagnostic, 1000);
+    const std::string_view action = trim(r.action);
+    // "failed (bad address)": keep the keyword only.
+    const std::size_t space = action.find_first_of(" \t(");
+    const std::size_t begin2 = static_cast<std::size_t>(action.data() - r.action.data());
+    r.action.resize(begin2 + std::min(space, action.size()));
+    r.action.erase(0, begin2);
+}
+
 } // namespace
 
 DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& limits)
@@ -33,21 +99,25 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
     DeliveryStatus result;
     DsnRecipient current;
     bool currentStarted = false;
-    std::string* lastValue = nullptr;   // for folded continuation lines
+    // For folded continuation lines; null where they are dropped (unread fields).
+    std::string* lastValue = nullptr;
 
     auto flush = [&]() {
         if (currentStarted && hasRecipient(current) && result.recipients.size() < limits.maxRecipients)
-            result.recipients.push_back(current);
+        {
+            result.recipients.push_back(std::move(current));
+            finish(result.recipients.back());
+        }
         current = DsnRecipient();
         currentStarted = false;
         lastValue = nullptr;
     };
 
-    std::string scratch;
     LineReader lines(text);
     for (std::string_view line; lines.next(line);)
     {
-        if (trim(line).empty())
+        const std::string_view trimmed = trim(line);
+        if (trimmed.empty())
         {
             flush();
             continue;
@@ -57,93 +127,63 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             if (lastValue && lastValue->size() < limits.maxHeaderBytes)
             {
                 lastValue->push_back(' ');
-                lastValue->append(trim(line).substr(0, limits.maxHeaderBytes));
+                lastValue->append(trimmed.substr(0, limits.maxHeaderBytes));
             }
             continue;
         }
-        const std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0 || colon > 64)
-        {
-            lastValue = nullptr;
+        // A colon past the 64th byte does not count: look no further.
+        const std::size_t colon = line.substr(0, 65).find(':');
+        lastValue = nullptr;
+        if (colon == std::string_view::npos || colon == 0)
             continue;
-        }
         const std::string_view name = trim(line.substr(0, colon));
         const std::string_view value = trim(line.substr(colon + 1)).substr(0, limits.maxHeaderBytes);
-        lastValue = &scratch;
-        if (iequals(name, "final-recipient"))
+        switch (fieldOf(name))
         {
+        case Field::FinalRecipient:
             if (!current.rawFinalRecipient.empty())
                 flush();
             currentStarted = true;
-            current.rawFinalRecipient = std::string(value);
+            current.rawFinalRecipient.assign(value);
             lastValue = &current.rawFinalRecipient;
-        }
-        else if (iequals(name, "original-recipient"))
-        {
+            break;
+        case Field::OriginalRecipient:
             if (!current.originalRecipient.empty())
                 flush();
             currentStarted = true;
-            current.originalRecipient = std::string(value);
+            current.originalRecipient.assign(value);
             lastValue = &current.originalRecipient;
-        }
-        else if (iequals(name, "action"))
-        {
+            break;
+        case Field::Action:
             currentStarted = true;
-            current.action = toLower(trim(value));
+            current.action.assign(value);
+            lowerInPlace(current.action);
             lastValue = &current.action;
-        }
-        else if (iequals(name, "status"))
-        {
+            break;
+        case Field::Status:
             currentStarted = true;
             current.status = findStatusCode(value);
-        }
-        else if (iequals(name, "diagnostic-code"))
-        {
+            break;
+        case Field::DiagnosticCode:
             currentStarted = true;
-            current.diagnosticCode = std::string(value);
+            current.diagnosticCode.assign(value);
             lastValue = &current.diagnosticCode;
-        }
-        else if (iequals(name, "remote-mta"))
-        {
+            break;
+        case Field::RemoteMta:
             currentStarted = true;
-            current.remoteMta = std::string(dropType(value));
-        }
-        else if (iequals(name, "reporting-mta"))
-        {
-            result.reportingMta = std::string(dropType(value));
-        }
-        else if (iequals(name, "original-envelope-id"))
-        {
-            result.originalEnvelopeId = std::string(value);
+            current.remoteMta.assign(dropType(value));
+            break;
+        case Field::ReportingMta:
+            result.reportingMta.assign(dropType(value));
+            break;
+        case Field::OriginalEnvelopeId:
+            result.originalEnvelopeId.assign(value);
+            break;
+        case Field::Other:
+            break;
         }
     }
     flush();
-
-    for (auto& r : result.recipients)
-    {
-        const std::string raw = r.rawFinalRecipient;
-        r.finalRecipient = normaliseAddress(raw);
-        if (r.finalRecipient.empty() && !raw.empty())
-            r.finalRecipient = firstAddress(raw);
-        std::string original = normaliseAddress(r.originalRecipient);
-        if (original.empty())
-            original = firstAddress(r.originalRecipient);
-        r.originalRecipient = original;
-        const std::string_view withoutType = dropType(r.diagnosticCode);
-        if (withoutType.size() < r.diagnosticCode.size())
-        {
-            const std::size_t semi = r.diagnosticCode.find(';');
-            if (semi != std::string::npos)
-                r.diagnosticType = toLower(trim(std::string_view(r.diagnosticCode).substr(0, semi)));
-        }
-        // Japanese MTAs write ISO-2022-JP here without declaring it (RFC 3464 wants ASCII).
-        r.diagnosticCode = dropContinuationCodes(collapseSpace(toUtf8(withoutType, ""), 1000));
-        r.action = std::string(trim(r.action));
-        // "failed (bad address)": keep the keyword only.
-        const std::size_t space = r.action.find_first_of(" \t(");
-        if (space != std::string::npos)
-            r.action.resize(space);
-    }
     return result;
 }
 
@@ -154,11 +194,18 @@ bool looksLikeDeliveryStatus(std::string_view text)
     LineReader lines(text);
     for (std::string_view line; lines.next(line);)
     {
-        if (istartsWith(line, "Final-Recipient:") || istartsWith(line, "Original-Recipient:"))
-            recipient = true;
-        else if (istartsWith(line, "Action:") || istartsWith(line, "Status:") ||
-                 istartsWith(line, "Diagnostic-Code:"))
-            detail = true;
+        // Performance: every text part of a report without a delivery-status part
+        // comes here; most lines start with none of the five names' letters.
+        if (line.empty())
+            continue;
+        const unsigned char c = foldByte(static_cast<unsigned char>(line[0]));
+        if (c == 'f' || c == 'o')
+            recipient = recipient || istartsWith(line, c == 'f' ? "Final-Recipient:" : "Original-Recipient:");
+        else if (c == 'a' || c == 's' || c == 'd')
+            detail = detail ||
+                     istartsWith(line, c == 'a' ? "Action:" : c == 's' ? "Status:" : "Diagnostic-Code:");
+        else
+            continue;
         if (recipient && detail)
             return true;
     }

@@ -365,7 +365,11 @@ bool isCollapsed(std::string_view text)
     return true;
 }
 
-std::string normaliseAddress(std::string_view raw)
+namespace {
+
+// The address normaliseAddress keeps of raw (a view into it, its domain not yet
+// lower-cased), and where its '@' is; false when there is none.
+bool addressSpan(std::string_view raw, std::string_view& address, std::size_t& at)
 {
     std::string_view s = trim(raw);
     // "rfc822; a@b" / "utf-8; a@b": the address type comes before the first ';'.
@@ -390,14 +394,40 @@ std::string normaliseAddress(std::string_view raw)
     while (!s.empty() && ((!quotedLocal && s.back() == '"') || s.back() == '\'' || s.back() == '.' || s.back() == ')' ||
                           s.back() == ',' || s.back() == ':'))
         s.remove_suffix(1);
-    const std::size_t at = s.rfind('@');
+    at = s.rfind('@');
     if (at == std::string_view::npos || at == 0 || at + 1 >= s.size())
-        return {};
+        return false;
     if (!quotedLocal && s.find_first_of(" \t") != std::string_view::npos)
+        return false;
+    address = s;
+    return true;
+}
+
+} // namespace
+
+std::string normaliseAddress(std::string_view raw)
+{
+    std::string_view s;
+    std::size_t at = 0;
+    if (!addressSpan(raw, s, at))
         return {};
     std::string out(s);
     foldInPlace(out.data() + at + 1, out.size() - at - 1);
     return out;
+}
+
+bool normaliseAddressInPlace(std::string& text)
+{
+    std::string_view s;
+    std::size_t at = 0;
+    if (!addressSpan(text, s, at))
+        return false;
+    const std::size_t begin = static_cast<std::size_t>(s.data() - text.data());
+    const std::size_t size = s.size();
+    text.resize(begin + size);
+    text.erase(0, begin);
+    foldInPlace(text.data() + at + 1, size - at - 1);
+    return true;
 }
 
 std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount)
@@ -515,40 +545,63 @@ bool dropsCodes(std::string_view collapsed, std::string_view code)
            collapsed.back() == ' ';
 }
 
+// Performance: only tokens that start with the code (and the status after a dropped
+// one) can go, so the search jumps between occurrences of the code and copies the
+// runs of tokens between them whole (a search and an append per token was most of
+// the cost of a long diagnostic). The result is that of the token by token rule:
+// split at every ' ' (no empty token after a final ' '), drop every code token but
+// the first and a status token right after a dropped one, join the rest with ' ',
+// and leave out empty tokens before the first non-empty one.
 std::string dropCodes(std::string_view collapsed, std::string_view code)
 {
     const std::string status = findStatusCode(collapsed);
-    std::string out;
-    out.reserve(collapsed.size());  // it only gets shorter: no growing token by token
+    const std::size_t n = collapsed.size();
+    std::string out(n, '\0');   // it only gets shorter
+    char* const begin = out.data();
+    char* o = begin;
+    // Appends the run of whole tokens [from, to) as join does: after a ' ' unless
+    // nothing is written yet.
+    const auto keep = [&](std::size_t from, std::size_t to) {
+        if (o != begin)
+            *o++ = ' ';
+        std::memcpy(o, collapsed.data() + from, to - from);
+        o += to - from;
+    };
+    const auto tokenEnd = [&](std::size_t from) {
+        const std::size_t space = collapsed.find(' ', from);
+        return space == std::string_view::npos ? n : space;
+    };
     bool seenCode = false;
-    bool skippedCode = false;
-    std::size_t pos = 0;
-    while (pos < collapsed.size())
+    std::size_t run = 0;   // where the tokens not yet written start
+    for (std::size_t p = collapsed.find(code); p != std::string_view::npos; p = collapsed.find(code, p + 1))
     {
-        std::size_t end = collapsed.find(' ', pos);
-        if (end == std::string_view::npos)
-            end = collapsed.size();
-        const std::string_view token = collapsed.substr(pos, end - pos);
-        pos = end + 1;
-        const bool isCode = token.substr(0, 3) == code && (token.size() == 3 || token[3] == '-');
-        bool skip = false;
-        if (isCode)
-        {
-            skip = seenCode;
-            seenCode = true;
-            skippedCode = skip;
-        }
-        else
-        {
-            skip = skippedCode && !status.empty() && token == status;
-            skippedCode = false;
-        }
-        if (skip)
+        if ((p != 0 && collapsed[p - 1] != ' ') ||
+            (p + 3 < n && collapsed[p + 3] != ' ' && collapsed[p + 3] != '-'))
             continue;
-        if (!out.empty())
-            out.push_back(' ');
-        out.append(token);
+        if (!seenCode)
+        {
+            seenCode = true;
+            continue;
+        }
+        if (p > run)
+            keep(run, p - 1);
+        std::size_t end = tokenEnd(p);
+        // The status repeated after a dropped code goes with it (a code token after
+        // it is the next occurrence).
+        if (end < n && !status.empty() && collapsed.compare(end + 1, status.size(), status) == 0 &&
+            (end + 1 + status.size() == n || collapsed[end + 1 + status.size()] == ' '))
+            end += 1 + status.size();
+        run = end + 1;
+        p = end;
     }
+    if (run < n)
+        keep(run, collapsed.back() == ' ' ? n - 1 : n);
+    // Empty tokens before the first word were written as blanks.
+    std::size_t lead = 0;
+    while (begin + lead != o && begin[lead] == ' ')
+        ++lead;
+    out.resize(static_cast<std::size_t>(o - begin));
+    out.erase(0, lead);
     return out;
 }
 
@@ -578,6 +631,17 @@ std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std:
     if (replyCode)
         *replyCode = findReplyCode(dropped);
     return dropped;
+}
+
+void collapseDiagnosticInPlace(std::string& text, std::size_t maxBytes)
+{
+    // A diagnostic mostly arrives collapsed (one line, or folded lines joined by a
+    // blank): then collapseSpace would only copy it.
+    if (text.size() > maxBytes || !isCollapsed(text))
+        text = collapseSpace(text, maxBytes);
+    const std::string code = findReplyCode(text);
+    if (!code.empty() && dropsCodes(text, code))
+        text = dropCodes(text, code);
 }
 
 std::string findSmtpCommand(std::string_view text)

@@ -379,3 +379,124 @@ TEST(TextScan, TrimsWhiteSpaceAndComparesCaseBlind)
         EXPECT_EQ(iequals(p.a, p.b), p.equal);
     }
 }
+
+namespace {
+
+// The token-by-token dropContinuationCodes the jumping one replaced: the model it must
+// match on every input.
+std::string dropContinuationCodesModel(std::string_view collapsed)
+{
+    const std::string code = findReplyCode(collapsed);
+    if (code.empty())
+        return std::string(collapsed);
+    const std::string status = findStatusCode(collapsed);
+    std::string out;
+    bool seenCode = false;
+    bool skippedCode = false;
+    std::size_t pos = 0;
+    while (pos < collapsed.size())
+    {
+        std::size_t end = collapsed.find(' ', pos);
+        if (end == std::string_view::npos)
+            end = collapsed.size();
+        const std::string_view token = collapsed.substr(pos, end - pos);
+        pos = end + 1;
+        const bool isCode = token.substr(0, 3) == code && (token.size() == 3 || token[3] == '-');
+        bool skip = false;
+        if (isCode)
+        {
+            skip = seenCode;
+            seenCode = true;
+            skippedCode = skip;
+        }
+        else
+        {
+            skip = skippedCode && !status.empty() && token == status;
+            skippedCode = false;
+        }
+        if (skip)
+            continue;
+        if (!out.empty())
+            out.push_back(' ');
+        out.append(token);
+    }
+    return out;
+}
+
+std::string randomText(std::uint32_t& seed, const std::vector<std::string_view>& pieces, std::size_t maxPieces)
+{
+    const auto next = [&seed]() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    std::string text;
+    const std::size_t count = next() % (maxPieces + 1);
+    for (std::size_t i = 0; i < count; ++i)
+        text += pieces[next() % pieces.size()];
+    return text;
+}
+
+} // namespace
+
+TEST(TextScan, DropsContinuationCodesLikeTheTokenModel)
+{
+    const std::vector<std::string_view> pieces = {
+        "550", "550-", "550 ", "5.1.1", "5.1.1 ", " ", " ", "  ", "x", "user", "5501", "x550 ", "421-4.7.0 ",
+        "4.7.0", "-", "5.1.10", "\t", "\n", "550-5.1.1 ", "a550", "552", ".", "5"};
+    std::uint32_t seed = 11;
+    for (int round = 0; round < 20000; ++round)
+    {
+        const std::string text = randomText(seed, pieces, 14);
+        ASSERT_EQ(dropContinuationCodes(text), dropContinuationCodesModel(text)) << "[" << text << "]";
+        const std::string collapsed = collapseSpace(text, 1000);
+        ASSERT_EQ(dropContinuationCodes(collapsed), dropContinuationCodesModel(collapsed)) << "[" << text << "]";
+    }
+    struct Row { const char* in; const char* want; };
+    const Row rows[] = {
+        {"550 a 550 5.1.1 b 5.1.1", "550 a b 5.1.1"},          // only the status after a dropped code
+        {"550 a 550 550 5.1.1 b", "550 a b"},                  // codes in a row
+        {" 550 x 550 ", "550 x"},                              // blanks at the ends
+        {"550 a  550 b", "550 a  b"},                          // an empty token is kept
+        {"550 a x550 550-b 5505 c", "550 a x550 5505 c"},      // codes only at a token's start
+        {"550-5.1.1 a 550-5.1.1 b 550 5.1.1 c", "550-5.1.1 a b c"},   // "550-5.1.1" is one token
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.in);
+        EXPECT_EQ(dropContinuationCodes(row.in), dropContinuationCodesModel(row.in));
+        EXPECT_EQ(dropContinuationCodes(row.in), row.want);
+    }
+}
+
+TEST(TextScan, NormalisesAddressesInPlaceAsACopy)
+{
+    const std::vector<std::string_view> pieces = {
+        "rfc822;", " ", "<", ">", "@", "A", "b", "Example.ORG", "\"", "'", "(", ")", ".", ",", ":", ";",
+        "[", "]", "\t", "\"@", "x@Y.Example", "utf-8; ", "\xC3\x89"};
+    std::uint32_t seed = 5;
+    for (int round = 0; round < 20000; ++round)
+    {
+        const std::string text = randomText(seed, pieces, 10);
+        std::string inPlace = text;
+        const std::string copy = normaliseAddress(text);
+        ASSERT_EQ(normaliseAddressInPlace(inPlace), !copy.empty()) << "[" << text << "]";
+        ASSERT_EQ(inPlace, copy.empty() ? text : copy) << "[" << text << "]";
+    }
+}
+
+TEST(TextScan, CollapsesDiagnosticsInPlaceAsACopy)
+{
+    const std::vector<std::string_view> pieces = {
+        "550", "550-", "5.1.1", " ", "  ", "\t", "\n", "\r\n", "x", "user unknown", "421-4.7.0", "-"};
+    std::uint32_t seed = 3;
+    for (int round = 0; round < 20000; ++round)
+    {
+        const std::string text = randomText(seed, pieces, 12);
+        for (const std::size_t bound : {std::size_t{1000}, std::size_t{7}, std::size_t{0}})
+        {
+            std::string inPlace = text;
+            collapseDiagnosticInPlace(inPlace, bound);
+            ASSERT_EQ(inPlace, collapseDiagnostic(text, bound)) << "[" << text << "] " << bound;
+        }
+    }
+}

@@ -118,6 +118,9 @@ std::string firstAddress(std::string_view text);
 /// Strips an address type ("rfc822;", "utf-8;"), angle brackets, quotes and white
 /// space; lower-cases the domain. Returns "" when no '@' is left.
 std::string normaliseAddress(std::string_view raw);
+/// normaliseAddress on a string of one's own, without a copy; false (text unchanged)
+/// where normaliseAddress returns "".
+bool normaliseAddressInPlace(std::string& text);
 
 /// The first enhanced status code "c.s.d" (c in 2, 4, 5) in text, or "".
 std::string findStatusCode(std::string_view text);
@@ -134,6 +137,8 @@ std::string dropContinuationCodes(std::string_view collapsed);
 /// text when nothing is dropped (most diagnostics); *replyCode (when given) receives
 /// findReplyCode of the result, which the drop mostly found already.
 std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std::string* replyCode = nullptr);
+/// text = collapseDiagnostic(text, maxBytes), copying only what changes.
+void collapseDiagnosticInPlace(std::string& text, std::size_t maxBytes);
 
 /// The SMTP command an error text says it answered ("in reply to RCPT TO command",
 /// "after end of data", ...): "MAIL", "RCPT", "DATA", "CONN", "HELO", or "".
