@@ -17,9 +17,10 @@ std::string_view dropType(std::string_view value)
     const std::size_t semi = value.find(';');
     if (semi == std::string_view::npos || semi > 16)
         return trim(value);
-    const std::string_view type = trim(value.substr(0, semi));
-    if (type.find_first_of(" \t<@") != std::string_view::npos)
-        return trim(value);
+    // Performance: a loop, not find_first_of (a call to memchr over the set per byte).
+    for (const char c : trim(value.substr(0, semi)))
+        if (c == ' ' || c == '\t' || c == '<' || c == '@')
+            return trim(value);
     return trim(value.substr(semi + 1));
 }
 
@@ -86,9 +87,11 @@ void finish(DsnRecipient& r)
     collapseDiagnosticInPlace(diagnostic, 1000);
     const std::string_view action = trim(r.action);
     // "failed (bad address)": keep the keyword only.
-    const std::size_t space = action.find_first_of(" \t(");
+    std::size_t space = 0;
+    while (space < action.size() && action[space] != ' ' && action[space] != '\t' && action[space] != '(')
+        ++space;
     const std::size_t begin2 = static_cast<std::size_t>(action.data() - r.action.data());
-    r.action.resize(begin2 + std::min(space, action.size()));
+    r.action.resize(begin2 + space);
     r.action.erase(0, begin2);
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace verpmail::bounce;
 
@@ -499,4 +501,25 @@ TEST(TextScan, CollapsesDiagnosticsInPlaceAsACopy)
             ASSERT_EQ(inPlace, collapseDiagnostic(text, bound)) << "[" << text << "] " << bound;
         }
     }
+}
+
+TEST(TextScan, NormalisesQuotedAndBlankAddresses)
+{
+    // A quoted local part is one with '"' right before an '@' anywhere; only it may
+    // hold blanks, and it keeps its quotes at both ends.
+    const std::pair<const char*, const char*> rows[] = {
+        {"\"a b\"@Example.org", "\"a b\"@example.org"},
+        {"a b@example.org", ""},
+        {"a\tb@example.org", ""},
+        {"\"a\" b@example.org", ""},                    // a '"' not before the '@' quotes nothing
+        {"x\"\"@y.example", "x\"\"@y.example"},         // the second '"' is the one
+        {"\"@x.example", "\"@x.example"},
+        {"rfc822; \"a\"@B.example\"", "\"a\"@b.example\""},
+        {"dns;  mx example@x.org", ""},
+        {"'(\"q\"@X.Example)'", "\"q\"@x.example"},
+        {"\"\"", ""},
+        {"\"@", ""},
+    };
+    for (const auto& [in, want] : rows)
+        EXPECT_EQ(normaliseAddress(in), want) << in;
 }
