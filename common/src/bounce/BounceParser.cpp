@@ -264,11 +264,12 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
     }
     if (dsnText.empty())
         return false;
-    const DeliveryStatus ds = parseDeliveryStatus(dsnText, limits);
+    // Not const: each recipient's strings are moved into its result.
+    DeliveryStatus ds = parseDeliveryStatus(dsnText, limits);
     if (ds.recipients.empty())
         return false;
     r.kind = ReturnKind::Bounce;
-    r.envelopeId = ds.originalEnvelopeId;
+    r.envelopeId = std::move(ds.originalEnvelopeId);
     // Performance: the text scan costs more than the DSN itself and is only asked
     // about a recipient the DSN leaves without a diagnostic, a command or an address,
     // so it runs at most once and only then, and works out only the errors asked for.
@@ -279,22 +280,23 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         return *scanned;
     };
     const std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
-    for (const auto& d : ds.recipients)
+    r.recipients.reserve(ds.recipients.size());
+    for (auto& d : ds.recipients)
     {
         RecipientResult result;
-        result.address = d.finalRecipient;
+        result.address = std::move(d.finalRecipient);
         // "@relay:user@host" source routes and dot-less hosts are internal rewrites;
         // the original recipient is then the address the sender used.
         const std::size_t at = result.address.rfind('@');
         if (!d.originalRecipient.empty() &&
             (result.address.empty() || result.address[0] == '@' || result.address.find(':') != std::string::npos ||
              at == std::string::npos))
-            result.address = d.originalRecipient;
-        result.action = d.action;
-        result.status = d.status;
-        result.diagnostic = d.diagnosticCode;
-        result.diagnosticType = d.diagnosticType;
-        result.remoteMta = d.remoteMta;
+            result.address = std::move(d.originalRecipient);
+        result.action = std::move(d.action);
+        result.status = std::move(d.status);
+        result.diagnostic = std::move(d.diagnosticCode);
+        result.diagnosticType = std::move(d.diagnosticType);
+        result.remoteMta = std::move(d.remoteMta);
         // The scan's result for the address as the DSN gives it, looked up when needed
         // (its command is searched for below, in the collapsed diagnostic).
         std::optional<RecipientResult> textual;
