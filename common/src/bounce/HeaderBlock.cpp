@@ -167,6 +167,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
     // Offsets are 32-bit; no header section comes near (ParseLimits::maxBytes is 10 MiB).
     text = text.substr(0, kMaxText);
     block._source = text;
+    block._maxFieldBytes = maxFieldBytes;
     // Most headers fit this (a MIME part's has two or three fields); growing past it
     // costs a copy each time.
     block._fields.reserve(kFieldsReserved);
@@ -191,8 +192,17 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
             }
             if (line[0] == ' ' || line[0] == '\t')
             {
+                // A continuation: the field's lines now run to the end of this one (a
+                // field already at the cut gains nothing from it).
                 if (inField)
-                    block.unfoldLast(trim(line), maxFieldBytes);
+                {
+                    Field& field = block._fields.back();
+                    if (field.kind == Kind::Folded || field.valueLength < maxFieldBytes)
+                    {
+                        field.kind = Kind::Folded;
+                        field.valueLength = static_cast<std::uint32_t>(end - field.valueOffset);
+                    }
+                }
                 pos = next;
                 continue;
             }
@@ -237,45 +247,41 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
     return block;
 }
 
-void HeaderBlock::unfoldLast(std::string_view continuation, std::size_t maxFieldBytes)
+std::string_view HeaderBlock::unfolded(std::size_t i) const
 {
-    Field& field = _fields.back();
-    if (field.valueLength >= maxFieldBytes)
-        return;
-    if (!field.copied)
+    const Field& field = _fields[i];
+    if (field.kind == Kind::Folded)
     {
-        // The parsed text has a line break where the value goes on: copy the field to
-        // the end of _copies, where its continuations are appended. (Name, colon and
-        // value in one piece: a folded field is mostly one or two short lines, and
-        // each append is a call.)
-        // Folded fields come several to a header (Received, DKIM-Signature): room for
-        // them at once, rather than a copy of them all each time the buffer doubles.
-        // (Not much more: a larger block is no longer in malloc's per-thread cache.)
-        if (_copies.empty())
-            _copies.reserve(kCopiesReserved);
-        const std::uint32_t at = static_cast<std::uint32_t>(_copies.size());
-        _copies.append(_source.substr(field.nameOffset, field.valueOffset + field.valueLength - field.nameOffset));
-        field.valueOffset = at + (field.valueOffset - field.nameOffset);
-        field.nameOffset = at;
-        field.copied = true;
+        // The lines as parse read them: the first from the value's start, then each
+        // continuation (a line that began with a blank and is not only blanks), joined
+        // by one blank and cut at _maxFieldBytes, as the header promises.
+        const std::string_view lines = _source.substr(field.valueOffset, field.valueLength);
+        std::size_t lineEnd = std::min(lines.find('\n'), lines.size());
+        std::string& value = _unfolded.emplace_front(trim(lines.substr(0, lineEnd)).substr(0, _maxFieldBytes));
+        while (lineEnd < lines.size() && value.size() < _maxFieldBytes)
+        {
+            const std::size_t start = lineEnd + 1;
+            lineEnd = std::min(lines.find('\n', start), lines.size());
+            const std::string_view continuation = trim(lines.substr(start, lineEnd - start));
+            std::size_t length = value.size();
+            if (length != 0)
+            {
+                value.push_back(' ');
+                ++length;
+            }
+            value.append(continuation.substr(0, _maxFieldBytes - std::min(_maxFieldBytes, length)));
+        }
+        // No longer than the lines it came from: it fits 32 bits.
+        field.valueOffset = _unfoldedCount++;
+        field.valueLength = static_cast<std::uint32_t>(value.size());
+        field.kind = Kind::Unfolded;
+        return value;
     }
-    std::size_t length = field.valueLength;
-    const bool separated = length != 0;
-    if (separated)
-        ++length;
-    const std::string_view kept = continuation.substr(0, maxFieldBytes - std::min(maxFieldBytes, length));
-    // continuation is a trimmed line that began with a blank: when that blank is a
-    // space, it is the separating space, appended with the text in one piece.
-    if (separated && continuation.data()[-1] == ' ')
-        _copies.append(kept.data() - 1, kept.size() + 1);
-    else
-    {
-        if (separated)
-            _copies.push_back(' ');
-        _copies.append(kept);
-    }
-    // The unfolded value is no longer than the lines it came from: it fits 32 bits.
-    field.valueLength = static_cast<std::uint32_t>(length + kept.size());
+    // _unfolded is newest first.
+    auto it = _unfolded.begin();
+    for (std::uint32_t n = _unfoldedCount - 1 - field.valueOffset; n > 0; --n)
+        ++it;
+    return *it;
 }
 
 void HeaderBlock::add(const HeaderField& field)
@@ -283,7 +289,7 @@ void HeaderBlock::add(const HeaderField& field)
     if (field.name.size() + field.value.size() > kMaxText - _copies.size())
         return;
     Field copy;
-    copy.copied = true;
+    copy.kind = Kind::Added;
     copy.nameOffset = static_cast<std::uint32_t>(_copies.size());
     copy.nameLength = static_cast<std::uint32_t>(field.name.size());
     _copies.append(field.name);

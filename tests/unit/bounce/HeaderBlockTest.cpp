@@ -83,6 +83,132 @@ TEST(HeaderBlock, CopiesStayValidAndAddedFieldsAreOwned)
     EXPECT_EQ(copy.fieldName(2), "X-Added");
 }
 
+// Folded fields are unfolded when first read: the value must not depend on when,
+// in which order or how often fields are read, nor on copies and moves of the block.
+TEST(HeaderBlock, UnfoldsFoldedFieldsWhenReadInAnyOrder)
+{
+    const std::string text = "Received: from a\n by b\n\twith c\n"
+                             "Subject: one\n two\n"
+                             "X-Plain: p\n"
+                             "Received: from d\n by e\n"
+                             "DKIM-Signature: v=1;\n a=rsa;\n b=xyz\n"
+                             "X-Long: 0123456789\n abcdefghij\n klm\n"
+                             "\nbody";
+    struct Want { const char* name; const char* value; };
+    const Want wants[] = {
+        {"Received", "from a by b with c"}, {"Subject", "one two"}, {"X-Plain", "p"},
+        {"DKIM-Signature", "v=1; a=rsa; b=xyz"}, {"X-Long", "0123456789 abcdefghij klm"},
+    };
+    struct Row { const char* name; std::vector<std::size_t> order; };
+    const Row rows[] = {
+        {"in order", {0, 1, 2, 3, 4}},
+        {"reversed", {4, 3, 2, 1, 0}},
+        {"interleaved, repeated", {3, 0, 3, 4, 1, 0, 2, 4}},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const HeaderBlock h = HeaderBlock::parse(text, 1000);
+        std::vector<std::string_view> first(std::size(wants));
+        for (const std::size_t w : row.order)
+        {
+            const std::string_view value = h.find(wants[w].name);
+            EXPECT_EQ(value, wants[w].value) << wants[w].name;
+            if (first[w].data() == nullptr)
+            {
+                first[w] = value;
+            }
+            else
+            {
+                EXPECT_EQ(value.data(), first[w].data()) << "read twice, same view: " << wants[w].name;
+            }
+        }
+        // Views handed out earlier survive the unfolding of the others.
+        for (std::size_t w = 0; w < std::size(wants); ++w)
+        {
+            if (first[w].data() != nullptr)
+            {
+                EXPECT_EQ(first[w], wants[w].value) << wants[w].name;
+            }
+        }
+        EXPECT_EQ(h.getAll("Received"), (std::vector<std::string>{"from a by b with c", "from d by e"}));
+        EXPECT_EQ(h.fieldValue(3), "from d by e");
+    }
+}
+
+TEST(HeaderBlock, CutsFoldedFieldsLongerThanTheLimitWhenRead)
+{
+    struct Row { const char* name; std::size_t maxFieldBytes; const char* want; };
+    const Row rows[] = {
+        {"in the first line", 3, "abc"},
+        {"at the end of the first line", 4, "abcd"},
+        {"at the separating space", 5, "abcd "},
+        {"in the second line", 7, "abcd ef"},
+        {"in the third line", 11, "abcd efg hi"},
+        {"not cut", 100, "abcd efg hij"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const std::string text = "Received: x\n y\nX-Long:  abcd \n  efg\n\thij  \nTo: t\n\n";
+        const HeaderBlock h = HeaderBlock::parse(text, row.maxFieldBytes);
+        EXPECT_EQ(h.find("X-Long"), row.want);
+        EXPECT_EQ(h.find("X-Long"), row.want);
+        EXPECT_EQ(h.find("To"), "t");
+        EXPECT_EQ(h.find("Received"), std::string("x y").substr(0, row.maxFieldBytes));
+    }
+}
+
+TEST(HeaderBlock, CopiesAndMovesKeepFoldedFieldsReadOrNot)
+{
+    const std::string text = "Received: from a\n by b\nSubject: one\n two\nReceived: from c\n by d\n\n";
+    struct Row { const char* name; bool readBefore; bool move; };
+    const Row rows[] = {
+        {"copy, unread", false, false},
+        {"copy, read", true, false},
+        {"move, unread", false, true},
+        {"move, read", true, true},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        HeaderBlock other;
+        std::string_view before;
+        {
+            HeaderBlock parsed = HeaderBlock::parse(text, 1000);
+            if (row.readBefore)
+            {
+                before = parsed.find("Subject");
+                EXPECT_EQ(parsed.fieldValue(2), "from c by d");
+            }
+            if (row.move)
+            {
+                other = std::move(parsed);
+                // A move keeps the values where they are: views of the old block's stay valid.
+                if (row.readBefore)
+                {
+                    EXPECT_EQ(before, "one two");
+                }
+            }
+            else
+            {
+                other = parsed;
+                // The original is untouched by reads of its copy.
+                EXPECT_EQ(other.find("Subject"), "one two");
+                EXPECT_EQ(parsed.find("Subject"), "one two");
+                EXPECT_EQ(parsed.getAll("Received"), (std::vector<std::string>{"from a by b", "from c by d"}));
+            }
+        }
+        EXPECT_EQ(other.find("Subject"), "one two");
+        EXPECT_EQ(other.getAll("Received"), (std::vector<std::string>{"from a by b", "from c by d"}));
+        const HeaderBlock copy(other);
+        EXPECT_EQ(copy.find("Received"), "from a by b");
+        EXPECT_EQ(copy.fieldValue(2), "from c by d");
+        EXPECT_EQ(copy.fieldValue(1), "one two");
+        EXPECT_EQ(copy.fieldName(1), "Subject");
+    }
+}
+
 TEST(HeaderBlock, DecodesEncodedWords)
 {
     struct Row { const char* in; const char* want; };

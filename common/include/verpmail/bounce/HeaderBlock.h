@@ -9,11 +9,14 @@
 // of Received lines) and MessageHeader throws on such input; here a bad line ends
 // or is skipped, never an error. Input must have LF line ends.
 //
-// The fields are views of the parsed text, which must outlive the block.
+// The fields are views of the parsed text, which must outlive the block. A folded
+// field is unfolded the first time its value is read, so reading is not thread-safe:
+// one thread at a time may use a block (each message is parsed in one thread).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <forward_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,11 +51,18 @@ public:
     std::size_t size() const { return _fields.size(); }
     std::string_view fieldName(std::size_t i) const
     {
-        return base(_fields[i]).substr(_fields[i].nameOffset, _fields[i].nameLength);
+        const Field& field = _fields[i];
+        return std::string_view(field.kind == Kind::Added ? _copies : _source).substr(field.nameOffset, field.nameLength);
     }
+    /// Valid while this block lives and is not added to.
     std::string_view fieldValue(std::size_t i) const
     {
-        return base(_fields[i]).substr(_fields[i].valueOffset, _fields[i].valueLength);
+        const Field& field = _fields[i];
+        if (field.kind == Kind::Plain)
+            return _source.substr(field.valueOffset, field.valueLength);
+        if (field.kind == Kind::Added)
+            return std::string_view(_copies).substr(field.valueOffset, field.valueLength);
+        return unfolded(i);
     }
     bool empty() const { return _fields.empty(); }
     /// Adds a copy of field (the block does not refer to its strings); ignored when the
@@ -61,38 +71,52 @@ public:
 
 private:
     // Performance: a field is two slices of the parsed text, so a header costs one
-    // allocation (the field list) and copies nothing; only a folded field (its value
-    // must be unfolded) and an added one are copied, into _copies. Offsets rather
-    // than views: a copy of the block stays valid. 32-bit offsets keep a field at 24
-    // bytes, so the list of a typical header (a handful of fields) is a small block
-    // malloc hands out from its per-thread cache; parse looks at no more than
-    // kMaxText bytes and add refuses what would not fit.
+    // allocation (the field list) and copies nothing. A folded field's value must be
+    // unfolded into a copy, but most folded fields (Received, DKIM-Signature, ARC-*)
+    // are never read: parse notes only where its lines lie, and the first read
+    // unfolds it into _unfolded. Offsets rather than views: a copy of the block stays
+    // valid. 32-bit offsets keep a field at 24 bytes, so the list of a typical header
+    // (a handful of fields) is a small block malloc hands out from its per-thread
+    // cache; parse looks at no more than kMaxText bytes and add refuses what would
+    // not fit.
+    enum class Kind : std::uint8_t
+    {
+        Plain,      ///< name and value are slices of the parsed text
+        Folded,     ///< the value's lines are the slice valueOffset/valueLength of the parsed text, not yet unfolded
+        Unfolded,   ///< the value is the valueOffset-th string unfolded (in order of unfolding)
+        Added,      ///< name and value are slices of _copies
+    };
     struct Field
     {
         std::uint32_t nameOffset = 0;
         std::uint32_t nameLength = 0;
-        std::uint32_t valueOffset = 0;
-        std::uint32_t valueLength = 0;
+        // mutable: reading a Folded field makes it Unfolded.
+        mutable std::uint32_t valueOffset = 0;
+        mutable std::uint32_t valueLength = 0;
         /// nameKey(name): looking a name up compares this before the name's bytes.
         std::uint32_t key = 0;
-        bool copied = false;   ///< both slices are of _copies, not of the parsed text
+        mutable Kind kind = Kind::Plain;
     };
     static constexpr std::size_t kMaxText = 0xFFFFFFFFu;
     static constexpr std::size_t kFieldsReserved = 16;
-    static constexpr std::size_t kCopiesReserved = 1000;
-    std::string_view base(const Field& field) const { return field.copied ? std::string_view(_copies) : _source; }
     /// Equal for names that are equal ignoring case; rarely equal for others.
     static std::uint32_t nameKey(std::string_view name);
     /// Whether field i is called name (case-insensitive); key is nameKey(name).
     bool hasName(std::size_t i, std::string_view name, std::uint32_t key) const;
     std::size_t indexOf(std::string_view name) const;
-    /// Appends a continuation line to the last field (copying it out first). continuation
-    /// is a trimmed line of the parsed text that began with a blank (that byte is read).
-    void unfoldLast(std::string_view continuation, std::size_t maxFieldBytes);
+    /// The value of field i, a Folded or Unfolded field (unfolding it if Folded).
+    std::string_view unfolded(std::size_t i) const;
 
     std::string_view _source;
     std::string _copies;
     std::vector<Field> _fields;
+    /// Cut for unfolded values, as parse was given it.
+    std::size_t _maxFieldBytes = 0;
+    // Unfolded values, newest first. A list: its strings never move, so a view of
+    // one stays valid however many are unfolded after it (and across a move of the
+    // block); an empty one allocates nothing. mutable: reading a field fills it.
+    mutable std::forward_list<std::string> _unfolded;
+    mutable std::uint32_t _unfoldedCount = 0;
 };
 
 /// Decodes RFC 2047 encoded words (=?charset?B|Q?...?=) and converts them to UTF-8
