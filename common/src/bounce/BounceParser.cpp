@@ -61,14 +61,29 @@ void addUnique(std::vector<std::string>& list, std::string value)
         list.push_back(std::move(value));
 }
 
-// Adds the addresses in a header value, lower-cased, that list does not hold yet
-// (moved in: an address is mostly too long for the short-string buffer).
+// Whether held is raw lower-cased (held need not be lower-case itself).
+bool equalsLowered(std::string_view held, std::string_view raw)
+{
+    if (held.size() != raw.size())
+        return false;
+    for (std::size_t i = 0; i < raw.size(); ++i)
+        if (held[i] != static_cast<char>(foldByte(static_cast<unsigned char>(raw[i]))))
+            return false;
+    return true;
+}
+
+// Adds the addresses in a header value, lower-cased, that list does not hold yet.
+// Performance: each is compared where it stands and copied only when new (most
+// headers repeat addresses the list has).
 void addAddressesIn(std::string_view headerValue, std::vector<std::string>& list)
 {
-    for (auto& found : findAddresses(headerValue, 50))
+    AddressScanner scanner(headerValue);
+    AddressSpan span;
+    for (std::size_t n = 0; n < 50 && scanner.next(span); ++n)
     {
-        lowerInPlace(found.address);
-        addUnique(list, std::move(found.address));
+        const auto held = [&](const std::string& entry) { return equalsLowered(entry, span.address); };
+        if (std::none_of(list.begin(), list.end(), held))
+            list.push_back(toLower(span.address));
     }
 }
 
@@ -170,10 +185,15 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std:
 std::vector<std::string> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
 {
     std::vector<std::string> out;
+    out.reserve(8);   // five headers and the candidates: mostly fewer, else one more growth
     for (const char* name : {"From", "To", "Return-Path", "Reply-To", "Sender"})
         addAddressesIn(headers.find(name), out);
     for (const auto& candidate : r.verpCandidates)
-        addUnique(out, toLower(candidate));
+    {
+        const auto held = [&](const std::string& entry) { return equalsLowered(entry, candidate); };
+        if (!candidate.empty() && std::none_of(out.begin(), out.end(), held))
+            out.push_back(toLower(candidate));
+    }
     return out;
 }
 

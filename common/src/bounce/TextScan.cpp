@@ -433,12 +433,12 @@ bool normaliseAddressInPlace(std::string& text)
     return true;
 }
 
-std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount)
+bool AddressScanner::next(AddressSpan& span)
 {
-    std::vector<FoundAddress> found;
-    std::size_t at = text.find('@');
-    while (at != std::string_view::npos && found.size() < maxCount)
+    const std::string_view text = _text;
+    while (_at != std::string_view::npos)
     {
+        const std::size_t at = _at;
         std::size_t begin = at;
         while (begin > 0 && isLocalChar(text[begin - 1]) && at - begin < 128)
             --begin;
@@ -449,6 +449,7 @@ std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCo
             ++end;
         while (end > at + 1 && (text[end - 1] == '.' || text[end - 1] == '-'))
             --end;
+        _at = text.find('@', std::max(end, at + 1));
         const std::string_view local = text.substr(begin, at - begin);
         const std::string_view domain = text.substr(at + 1, end - at - 1);
         const std::size_t dot = domain.rfind('.');
@@ -459,19 +460,42 @@ std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCo
         if (plausible)
         {
             // local '@' domain is text[begin, end) as it stands.
-            std::string address(text.substr(begin, end - begin));
-            foldInPlace(address.data() + (at - begin) + 1, end - at - 1);
-            found.push_back({std::move(address), begin});
+            span.address = text.substr(begin, end - begin);
+            span.pos = begin;
+            span.at = at - begin;
+            return true;
         }
-        at = text.find('@', std::max(end, at + 1));
     }
+    return false;
+}
+
+namespace {
+
+std::string foldedDomain(const AddressSpan& span)
+{
+    std::string address(span.address);
+    foldInPlace(address.data() + span.at + 1, address.size() - span.at - 1);
+    return address;
+}
+
+} // namespace
+
+std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount)
+{
+    std::vector<FoundAddress> found;
+    AddressScanner scanner(text);
+    AddressSpan span;
+    while (found.size() < maxCount && scanner.next(span))
+        found.push_back({foldedDomain(span), span.pos});
     return found;
 }
 
 std::string firstAddress(std::string_view text)
 {
-    auto found = findAddresses(text, 1);
-    return found.empty() ? std::string() : found.front().address;
+    // Performance: no list and no copy of its first entry (three allocations to one).
+    AddressScanner scanner(text);
+    AddressSpan span;
+    return scanner.next(span) ? foldedDomain(span) : std::string();
 }
 
 std::string findStatusCode(std::string_view text)

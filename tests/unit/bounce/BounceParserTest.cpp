@@ -370,3 +370,26 @@ TEST(BounceParser, CompletesDsnFieldsFromProse)
         EXPECT_EQ(got.recipients[0].smtpCommand, row.wantCommand);
     }
 }
+
+TEST(BounceParser, KeepsVerpCandidatesThatDifferOnlyInCase)
+{
+    // Return-Path keeps its local part's case; From is lower-cased: both stay
+    // candidates, and a repeated From address is not added twice.
+    const std::string message = "From: MAILER-DAEMON@mx.example.org\n"
+                                "Subject: Undelivered Mail\n"
+                                "\n"
+                                "Sorry, delivery failed: member@example.jp: user unknown (550 5.1.1)\n"
+                                "\n"
+                                "------ This is a copy of the message, including all the headers. ------\n"
+                                "\n"
+                                "Return-Path: <Sentto-TOKEN@Bounces.Example.org>\n"
+                                "From: <SENTTO-token@bounces.example.org>, sentto-token@BOUNCES.example.org\n"
+                                "Sender: other@example.org\n"
+                                "To: member@example.jp\n"
+                                "\n"
+                                "body\n";
+    const ParsedReturn got = parseReturn(message);
+    const std::vector<std::string> want = {"Sentto-TOKEN@bounces.example.org", "sentto-token@bounces.example.org",
+                                           "other@example.org"};
+    EXPECT_EQ(got.verpCandidates, want);
+}

@@ -523,3 +523,28 @@ TEST(TextScan, NormalisesQuotedAndBlankAddresses)
     for (const auto& [in, want] : rows)
         EXPECT_EQ(normaliseAddress(in), want) << in;
 }
+
+TEST(TextScan, AddressScannerSeesWhatFindAddressesFinds)
+{
+    for (const char* text : {"", "@", "a@b", "x@y.example.com", "<A.b@Sub.Example.ORG>, (x@Y.example.com)",
+                             "@@a@b.cd@@e@f.gh", ".=q@a.example- and ip@192.0.2.1 then Z@Q.Example.",
+                             "\"q\"@a.example+b", "a@b.c d@e.fg h@i.jk"})
+    {
+        SCOPED_TRACE(text);
+        const auto found = findAddresses(text);
+        AddressScanner scanner(text);
+        AddressSpan span;
+        std::size_t n = 0;
+        for (; scanner.next(span); ++n)
+        {
+            ASSERT_LT(n, found.size());
+            EXPECT_EQ(span.pos, found[n].pos);
+            EXPECT_EQ(span.address.substr(0, span.at + 1), found[n].address.substr(0, span.at + 1));
+            EXPECT_EQ(toLower(span.address), toLower(found[n].address));
+            EXPECT_EQ(span.address[span.at], '@');
+        }
+        EXPECT_EQ(n, found.size());
+        EXPECT_EQ(firstAddress(text), found.empty() ? std::string() : found.front().address);
+    }
+    EXPECT_EQ(findAddresses("a@b.cd e@f.gh i@j.kl", 2).size(), 2u);
+}

@@ -115,6 +115,29 @@ std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCo
 /// The first plausible address in text, normalised, or "".
 std::string firstAddress(std::string_view text);
 
+/// One address findAddresses would find, as a view into the scanned text (its domain
+/// not yet lower-cased).
+struct AddressSpan
+{
+    std::string_view address;
+    std::size_t pos = 0;   ///< offset of the first character in the scanned text
+    std::size_t at = 0;    ///< offset of the '@' in address
+};
+
+/// findAddresses without a copy per address or a list: for readers that keep few of
+/// the addresses they see (most are duplicates). The caller bounds the count.
+class AddressScanner
+{
+public:
+    explicit AddressScanner(std::string_view text) : _text(text), _at(text.find('@')) {}
+    /// The next address in order; false when there is none left.
+    bool next(AddressSpan& span);
+
+private:
+    std::string_view _text;
+    std::size_t _at;
+};
+
 /// Strips an address type ("rfc822;", "utf-8;"), angle brackets, quotes and white
 /// space; lower-cases the domain. Returns "" when no '@' is left.
 std::string normaliseAddress(std::string_view raw);
