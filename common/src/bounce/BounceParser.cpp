@@ -113,6 +113,10 @@ struct Anatomy
 void dissect(const MimeMessage& mime, Anatomy& a)
 {
     const bool multipart = !mime.parts.empty() && mime.parts.front().multipart;
+    // Performance: most messages have one text part, which is used where it stands;
+    // the list (and its allocation) is started only by a second one.
+    std::string_view firstText;
+    std::size_t textCount = 0;
     std::vector<std::string_view> texts;
     std::size_t joinedSize = 0;
     for (const MimePart& part : mime.parts)
@@ -126,19 +130,27 @@ void dissect(const MimeMessage& mime, Anatomy& a)
             a.feedbackReport = &part;
         else if (isOriginalType(type) && !a.original)
             a.original = &part;
-        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && texts.empty())))
+        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && textCount == 0)))
         {
             if (joinedSize < 256 * 1024)
             {
-                texts.push_back(part.body());
+                if (textCount == 0)
+                    firstText = part.body();
+                else
+                {
+                    if (textCount == 1)
+                        texts.push_back(firstText);
+                    texts.push_back(part.body());
+                }
+                ++textCount;
                 joinedSize += part.body().size() + 1;
             }
         }
     }
     if (!multipart)
         a.humanText = mime.parts.empty() ? std::string_view() : std::string_view(mime.parts.front().body());
-    else if (texts.size() == 1)
-        a.humanText = texts.front();   // (a line break after it would change no answer)
+    else if (textCount == 1)
+        a.humanText = firstText;   // (a line break after it would change no answer)
     else
     {
         a.joinedText.reserve(joinedSize);
@@ -244,9 +256,8 @@ bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const He
 {
     if (a.originalText.empty())
         return false;
-    const std::string subject = toLower(mime.headers.find("Subject"));
     const std::string complainer = normaliseAddress(original.find("X-HmXmrOriginalRecipient"));
-    if (complainer.empty() && subject.find("complaint about message") == std::string::npos)
+    if (complainer.empty() && ifind(mime.headers.find("Subject"), "complaint about message") == std::string_view::npos)
         return false;
     r.kind = ReturnKind::Complaint;
     r.feedbackType = "abuse";
@@ -386,7 +397,8 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
                     ordered.push_back(s);
         // Only addresses the text names for themselves beat the header.
         const bool strongScan = std::any_of(scanned.begin(), scanned.end(), [&](const RecipientResult& s) {
-            return std::find(exclude.begin(), exclude.end(), toLower(s.address)) == exclude.end();
+            return std::none_of(exclude.begin(), exclude.end(),
+                                [&](const std::string& e) { return equalsLowered(e, s.address); });
         });
         if (ordered.empty() && !strongScan)
             for (const auto& address : failed)

@@ -393,3 +393,66 @@ TEST(BounceParser, KeepsVerpCandidatesThatDifferOnlyInCase)
                                            "other@example.org"};
     EXPECT_EQ(got.verpCandidates, want);
 }
+
+namespace {
+
+void expectOneRecipient(const std::string& message, ReturnKind kind, const std::string& address)
+{
+    const ParsedReturn got = parseReturn(message);
+    EXPECT_EQ(got.kind, kind);
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].address, address);
+}
+
+} // namespace
+
+TEST(BounceParser, ReadsProseFromOneOrSeveralTextParts)
+{
+    struct Row
+    {
+        const char* parts;   // the parts between the boundaries
+        const char* wantAddress;
+    };
+    const Row rows[] = {
+        {"Content-Type: text/plain\n\nDelivery failed: member@example.jp: user unknown (550 5.1.1)\n", "member@example.jp"},
+        {"Content-Type: text/plain\n\nDelivery has failed.\n--B\nContent-Type: text/plain\n\n"
+         "member@example.jp: user unknown (550 5.1.1)\n",
+         "member@example.jp"},
+        {"Content-Type: text/html\n\nDelivery failed: member@example.jp: user unknown (550 5.1.1)\n", "member@example.jp"},
+        {"Content-Type: text/plain\n\nDelivery has failed.\n--B\nContent-Type: text/html\n\n"
+         "member@example.jp: user unknown (550 5.1.1)\n",
+         ""},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.parts);
+        const std::string message = std::string("From: MAILER-DAEMON@mx.example.org\n"
+                                                "Subject: Undelivered Mail Returned to Sender\n"
+                                                "Content-Type: multipart/mixed; boundary=\"B\"\n"
+                                                "\n"
+                                                "--B\n") +
+                                    row.parts + "--B--\n";
+        expectOneRecipient(message, ReturnKind::Bounce, row.wantAddress);
+    }
+}
+
+TEST(BounceParser, ReadsUnreportedComplaintBySubjectInAnyCase)
+{
+    const std::string message = "From: staff@example.net\n"
+                                "Subject: FW: Complaint About Message from you\n"
+                                "Content-Type: multipart/mixed; boundary=\"B\"\n"
+                                "\n"
+                                "--B\n"
+                                "Content-Type: text/plain\n"
+                                "\n"
+                                "See attached.\n"
+                                "--B\n"
+                                "Content-Type: message/rfc822\n"
+                                "\n"
+                                "From: news@example.org\n"
+                                "To: member@example.jp\n"
+                                "\n"
+                                "hello\n"
+                                "--B--\n";
+    expectOneRecipient(message, ReturnKind::Complaint, "member@example.jp");
+}
