@@ -184,6 +184,8 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std:
 {
     if (original.empty())
         return;
+    // Four headers below, mostly one address each: the list is sized once, not grown.
+    r.verpCandidates.reserve(4);
     addUnique(r.verpCandidates, normaliseAddress(original.find("X-Verpmail-Envelope")));
     addUnique(r.verpCandidates, normaliseAddress(original.find("Return-Path")));
     for (const char* name : {"From", "Sender"})
