@@ -148,6 +148,22 @@ PhraseSet::PhraseSet(std::vector<std::string_view> phrases) : _phrases(std::move
         }
         ++_bucketStart[slotEnding(p, _window - 1) + 1];
     }
+    // A sparse jump table is mostly the longest jump: its 1 KB bitmap of the other
+    // slots stays in the cache between calls where the 8 KB table would not (the
+    // table's load was most of a jump's time), and is read instead.
+    if (_window > 2)
+    {
+        std::size_t shorter = 0;
+        for (unsigned s = 0; s < kSlots; ++s)
+            shorter += _shift[s] < _window - 2;
+        if (shorter * 8 < kSlots)
+        {
+            _mayStop.assign(kSlots / 64, 0);
+            for (unsigned s = 0; s < kSlots; ++s)
+                if (_shift[s] < _window - 2)
+                    _mayStop[s / 64] |= std::uint64_t{1} << (s % 64);
+        }
+    }
     // Buckets (counting sort, so each bucket lists its phrases by index).
     for (unsigned s = 0; s < kSlots; ++s)
         _bucketStart[s + 1] = static_cast<std::uint16_t>(_bucketStart[s + 1] + _bucketStart[s]);
@@ -180,6 +196,24 @@ PhraseSet::Cursor PhraseSet::start(std::string_view text) const
 // three bytes end no phrase's prefix jumps.
 inline std::size_t PhraseSet::nextWindowEnd(const unsigned char* t, std::size_t n, std::size_t end, unsigned& slot) const
 {
+    if (!_mayStop.empty())
+    {
+        const std::size_t far = _window - 2;
+        while (end < n)
+        {
+            slot = slotOfWord(t + end - 3);
+            if (((_mayStop[slot >> 6] >> (slot & 63)) & 1) == 0)
+            {
+                end += far;
+                continue;
+            }
+            const std::uint8_t jump = _shift[slot];
+            if (jump == 0)
+                return end;
+            end += jump;
+        }
+        return n;
+    }
     while (end < n)
     {
         slot = slotOfWord(t + end - 3);

@@ -166,6 +166,32 @@ TEST(PhraseSet, TwoByteShortPhrasesAtTheEnd)
     expectAgrees(phrases, "a");
 }
 
+namespace {
+
+// count lower-case phrases of shortest to shortest + spread - 1 bytes.
+std::vector<std::string> randomPhrases(std::mt19937& random, std::size_t count, std::size_t shortest,
+                                       std::size_t spread, const std::string& alphabet)
+{
+    std::vector<std::string> phrases(count);
+    for (std::string& p : phrases)
+    {
+        p.resize(shortest + random() % spread);
+        for (char& c : p)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(alphabet[random() % alphabet.size()])));
+    }
+    return phrases;
+}
+
+std::string randomText(std::mt19937& random, std::size_t size, const std::string& alphabet)
+{
+    std::string text(size, ' ');
+    for (char& c : text)
+        c = alphabet[random() % alphabet.size()];
+    return text;
+}
+
+} // namespace
+
 // Many short phrases share filter groups; phrases over eight bytes are compared past
 // their first word; tables without short phrases only jump.
 TEST(PhraseSet, AgreesOnMixedLengthsAndManyShortPhrases)
@@ -174,24 +200,44 @@ TEST(PhraseSet, AgreesOnMixedLengthsAndManyShortPhrases)
     const std::string alphabet = "abcdAB -";
     for (int table = 0; table < 40; ++table)
     {
-        std::vector<std::string> phrases(2 + random() % 120);
+        const std::size_t count = 2 + random() % 120;
         const std::size_t shortest = 2 + random() % 8;
-        for (std::string& p : phrases)
-        {
-            p.resize(shortest + random() % 12);
-            for (char& c : p)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(alphabet[random() % alphabet.size()])));
-        }
+        const std::vector<std::string> phrases = randomPhrases(random, count, shortest, 12, alphabet);
         for (int round = 0; round < 40; ++round)
         {
-            std::string text(random() % 60, ' ');
-            for (char& c : text)
-                c = alphabet[random() % alphabet.size()];
+            std::string text = randomText(random, random() % 60, alphabet);
             // Plant a phrase, sometimes at the very start or end.
             if (!phrases.empty() && round % 2 == 0)
             {
                 const std::string& p = phrases[random() % phrases.size()];
                 const std::size_t at = round % 3 == 0 ? 0 : (round % 3 == 1 ? text.size() : random() % (text.size() + 1));
+                text.insert(at, p);
+            }
+            expectAgrees(phrases, text);
+        }
+    }
+}
+
+// A wide alphabet fills many slots of the jump table: few phrases leave it sparse
+// (searched through its bitmap), hundreds make it dense (read directly); both agree.
+TEST(PhraseSet, AgreesOnSparseAndDenseJumpTables)
+{
+    std::mt19937 random(13);
+    const std::string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -.:";
+    for (int table = 0; table < 24; ++table)
+    {
+        const std::size_t count = table % 2 == 0 ? 1 + random() % 8 : 300 + random() % 400;
+        const std::size_t shortest = 3 + random() % 14;
+        const std::vector<std::string> phrases = randomPhrases(random, count, shortest, 20, alphabet);
+        for (int round = 0; round < 60; ++round)
+        {
+            std::string text = randomText(random, random() % 200, alphabet);
+            for (int planted = 0; planted < round % 4; ++planted)
+            {
+                std::string p = phrases[random() % phrases.size()];
+                if (round % 5 == 0)
+                    p[random() % p.size()] ^= 1;   // a near miss
+                const std::size_t at = planted == 0 ? text.size() : random() % (text.size() + 1);
                 text.insert(at, p);
             }
             expectAgrees(phrases, text);

@@ -11,12 +11,14 @@
 // window (as long as the shortest phrase) may jump, keyed by the last three
 // (case-folded) bytes under it, skips most of the text without looking at it, and
 // only where a phrase may end are the phrases whose prefix ends that way compared.
+// Where few slots jump less than the most (most tables), a 1 KB bitmap of those
+// is read first: it stays in the cache between calls, the jump table mostly not.
 // The window can never jump further than the shortest phrase allows, and the
 // classifier's table holds "rbl": so a table with phrases shorter than five bytes
 // keeps those under nine apart, found by a filter tried at every position (three
 // byte-indexed tables of which short phrases may start there, one AND of three
 // loads), and the window of the others jumps up to seven. The two sets' matches are
-// merged, so callers see one table. Built once per table (some 24 KB); matching
+// merged, so callers see one table. Built once per table (some 25 KB); matching
 // allocates nothing. Phrases may hold UTF-8; only A-Z are folded.
 #pragma once
 
@@ -106,6 +108,7 @@ private:
     // last three bytes, the phrases whose window-long prefix ends that way.
     std::size_t _window = 0;                  ///< length of the shortest long phrase, 0 when none
     std::vector<std::uint8_t> _shift;         ///< a jump by slot
+    std::vector<std::uint64_t> _mayStop;      ///< bit by slot: jumps less than the longest; empty unless few do
     std::vector<std::uint16_t> _bucketStart;  ///< slots + 1 offsets into _bucket (tables are far under 65536 phrases)
     std::vector<Entry> _bucket;               ///< by slot, then index
 
