@@ -115,13 +115,69 @@ const PhraseSet& delayPhrases()
 // Local parts that report, never receive, the failure. `lower`: an address
 // lower-cased already (as scanErrorText compares them), so its local part is
 // compared as it stands, without a lower-cased copy.
-bool isDaemonAddress(std::string_view lower)
+// (Any case: the address is read where it stands.)
+bool isDaemonAddress(std::string_view address)
 {
     static const std::vector<std::string_view> locals = {
         "mailer-daemon", "mail-daemon", "postmaster", "maildaemon", "mailerdaemon", "daemon", "root", "abuse",
     };
-    const std::string_view local = lower.substr(0, lower.find('@'));
-    return std::find(locals.begin(), locals.end(), local) != locals.end();
+    const std::string_view local = address.substr(0, address.find('@'));
+    return std::any_of(locals.begin(), locals.end(), [&](std::string_view name) { return iequals(local, name); });
+}
+
+struct FoldHash
+{
+    std::size_t operator()(std::string_view text) const
+    {
+        std::size_t h = 14695981039346656037ull;
+        for (const char c : text)
+            h = (h ^ foldByte(static_cast<unsigned char>(c))) * 1099511628211ull;
+        return h;
+    }
+};
+struct FoldEqual
+{
+    bool operator()(std::string_view a, std::string_view b) const { return iequals(a, b); }
+};
+
+// The addresses an error text named so far, as views into it, told apart without
+// regard to case. Performance: a text names a handful, so a list searched in order
+// costs no allocation per address; a long list (hostile or huge texts) moves to a
+// hash set so the scan stays linear.
+class SeenAddresses
+{
+public:
+    /// False when address (in any case) was seen before.
+    bool insert(std::string_view address)
+    {
+        if (_many.empty())
+        {
+            for (std::string_view held : _few)
+                if (iequals(held, address))
+                    return false;
+            if (_few.size() < kFew)
+            {
+                _few.push_back(address);
+                return true;
+            }
+            _many.insert(_few.begin(), _few.end());
+        }
+        return _many.insert(address).second;
+    }
+
+private:
+    static constexpr std::size_t kFew = 32;
+    std::vector<std::string_view> _few;
+    std::unordered_set<std::string_view, FoldHash, FoldEqual> _many;
+};
+
+// The address as findAddresses gives it: the domain lower-cased.
+std::string foldedDomain(const AddressSpan& span)
+{
+    std::string address(span.address);
+    for (std::size_t i = span.at + 1; i < address.size(); ++i)
+        address[i] = static_cast<char>(foldByte(static_cast<unsigned char>(address[i])));
+    return address;
 }
 
 // Lines whose addresses belong to the sender or the message, not a recipient.
@@ -147,7 +203,15 @@ bool isBareAddressLine(std::string_view line)
         t.remove_suffix(1);
     while (!t.empty() && t.front() == '<')
         t.remove_prefix(1);
-    return !t.empty() && t.find_first_of(" \t") == std::string_view::npos && t.find('@') != std::string_view::npos;
+    // (A loop: libstdc++'s find_first_of calls memchr once per byte.)
+    bool hasAt = false;
+    for (const char c : t)
+    {
+        if (c == ' ' || c == '\t')
+            return false;
+        hasAt = hasAt || c == '@';
+    }
+    return hasAt;
 }
 
 // An SMTP failure code (4xx/5xx reply or enhanced status) in text; "Size: 222" is none.
@@ -295,7 +359,7 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
     // can be its recipient too, e.g. a test message to oneself).
     std::vector<Hit> daemonHits;
     std::vector<Hit> excludedHits;
-    std::unordered_set<std::string> seen;
+    SeenAddresses seen;
     // Performance: only lines with an '@' can name an address, so the scan goes from
     // one '@' to the next instead of reading every line of the text.
     for (std::size_t at = errorText.find('@'); at != std::string_view::npos && _hits.size() < limits.maxRecipients;)
@@ -308,31 +372,39 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
         at = eol == std::string_view::npos ? eol : errorText.find('@', eol + 1);
         if (line.size() > 4096 || isSenderContextLine(line))
             continue;
-        for (auto& found : findAddresses(line, 20))
+        const bool summaryLine = istartsWith(trim(line), "to:") || istartsWith(trim(line), "cc:");
+        // Performance: addresses are compared where they stand and copied only when
+        // kept (most are repeats or summary lines).
+        AddressScanner scanner(line);
+        AddressSpan found;
+        for (std::size_t n = 0; n < 20 && scanner.next(found); ++n)
         {
-            // The lower-cased copy is moved into `seen` (one allocation per address,
-            // not two) and read there.
-            const auto [where, isNew] = seen.insert(toLower(found.address));
-            const std::string& lower = *where;
-            if (!isNew)
+            if (!seen.insert(found.address))
             {
                 if (isBareAddressLine(line) && _repeatLines.size() < 10000)
-                    _repeatLines.push_back({lower, lineStart});
+                    _repeatLines.push_back({found.address, lineStart});
                 continue;
             }
-            if (std::find(exclude.begin(), exclude.end(), lower) != exclude.end())
+            const auto foldedEquals = [](char raw, char held) {
+                return static_cast<char>(foldByte(static_cast<unsigned char>(raw))) == held;
+            };
+            const auto excluded = [&](const std::string& entry) {
+                return entry.size() == found.address.size() &&
+                       std::equal(found.address.begin(), found.address.end(), entry.begin(), foldedEquals);
+            };
+            if (std::any_of(exclude.begin(), exclude.end(), excluded))
             {
                 if (excludedHits.size() < limits.maxRecipients)
-                    excludedHits.push_back({std::move(found.address), lineStart});
+                    excludedHits.push_back({foldedDomain(found), lineStart});
                 continue;
             }
-            if (isDaemonAddress(lower) || istartsWith(trim(line), "to:") || istartsWith(trim(line), "cc:"))
+            if (isDaemonAddress(found.address) || summaryLine)
             {
                 if (daemonHits.size() < limits.maxRecipients)
-                    daemonHits.push_back({std::move(found.address), lineStart});
+                    daemonHits.push_back({foldedDomain(found), lineStart});
                 continue;
             }
-            _hits.push_back({std::move(found.address), lineStart});
+            _hits.push_back({foldedDomain(found), lineStart});
             if (_hits.size() >= limits.maxRecipients)
                 break;
         }
@@ -373,7 +445,7 @@ RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
             break;
         }
     // (Its own address repeated is part of its error: "after RCPT TO:\n<a@b>:".)
-    for (const Hit& repeat : _repeatLines)
+    for (const RepeatLine& repeat : _repeatLines)
         if (repeat.lineStart > first && repeat.lineStart < last && !iequals(repeat.address, _hits[i].address))
         {
             last = repeat.lineStart;

@@ -43,7 +43,7 @@ TEST(NonStandardFormats, ScansFormats)
     for (const auto& row : rows)
     {
         SCOPED_TRACE(row.name);
-        const auto results = scanErrorText(row.text, {"me@sender.example"}, verpmail::ParseLimits{});
+        const auto results = scanErrorText(row.text, {"me@origin.example"}, verpmail::ParseLimits{});
         ASSERT_EQ(results.size(), 1u);
         EXPECT_EQ(results[0].address, row.wantAddress);
         EXPECT_EQ(results[0].status, row.wantStatus);
@@ -78,14 +78,22 @@ TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
 TEST(NonStandardFormats, RepeatedListEndsTheErrorOfAnotherAddress)
 {
     // A report in two languages lists the same addresses twice; the second list
-    // must not lend the first address's error to the last one.
-    const char* text = "  one@example.jp\n    550 5.1.1 User Unknown\n\n"
-                       "  two@example.jp\n    552 5.2.2 Mailbox full\n\n"
-                       "Second language:\n  one@example.jp\n    550 5.1.1 User Unknown\n";
-    const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
-    ASSERT_EQ(results.size(), 2u);
-    EXPECT_EQ(results[1].address, "two@example.jp");
-    EXPECT_EQ(results[1].diagnostic.find("User Unknown"), std::string::npos) << results[1].diagnostic;
+    // must not lend the first address's error to the last one. The repeat may be
+    // spelled in another case; the first spelling is kept (its domain lower-cased).
+    const std::string second[] = {"  one@example.jp\n", "  <ONE@example.jp>:\n"};
+    for (const auto& first : {"  one@example.jp\n", "  One@Example.JP\n"})
+        for (const auto& repeat : second)
+        {
+            SCOPED_TRACE(first + repeat);
+            const std::string text = std::string(first) + "    550 5.1.1 User Unknown\n\n" +
+                                     "  two@example.jp\n    552 5.2.2 Mailbox full\n\n" + "Second language:\n" +
+                                     repeat + "    550 5.1.1 User Unknown\n";
+            const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
+            ASSERT_EQ(results.size(), 2u);
+            EXPECT_EQ(results[0].address, first[2] == 'O' ? "One@example.jp" : "one@example.jp");
+            EXPECT_EQ(results[1].address, "two@example.jp");
+            EXPECT_EQ(results[1].diagnostic.find("User Unknown"), std::string::npos) << results[1].diagnostic;
+        }
 }
 
 TEST(NonStandardFormats, ErrorTextMayEndWithoutNewline)
@@ -234,4 +242,48 @@ TEST(NonStandardFormats, ScanInTwoStepsGivesScanErrorTextsResults)
     ASSERT_EQ(first.size(), 2u);
     EXPECT_EQ(first[0].smtpCommand, "RCPT");
     EXPECT_EQ(first[1].status, "5.2.2");
+}
+
+TEST(NonStandardFormats, WeakAddressesAreRecognisedInAnyCase)
+{
+    // Excluded and daemon addresses, in any case, name a recipient only when nothing
+    // else does.
+    const auto weak = scanErrorText("  Me@Origin.Example\n  550 5.1.1 unknown\n  MAILER-Daemon@x.example\n",
+                                    {"me@origin.example"}, verpmail::ParseLimits{});
+    ASSERT_EQ(weak.size(), 1u);
+    EXPECT_EQ(weak[0].address, "MAILER-Daemon@x.example");
+    const auto excluded =
+        scanErrorText("  Me@Origin.Example\n  550 5.1.1 unknown\n", {"me@origin.example"}, verpmail::ParseLimits{});
+    ASSERT_EQ(excluded.size(), 1u);
+    EXPECT_EQ(excluded[0].address, "Me@origin.example");
+}
+
+TEST(NonStandardFormats, ManyAddressesKeepTheirOrderAndBounds)
+{
+    // Past a few dozen distinct addresses the seen ones are held differently; repeats
+    // in another case are still recognised, order is kept, and the bounds hold.
+    std::string text;
+    for (int i = 0; i < 60; ++i)
+        text += "  user" + std::to_string(i) + "@example.jp\n  550 5.1.1 unknown\n";
+    for (int i = 0; i < 60; ++i)
+        text += "  USER" + std::to_string(i) + "@EXAMPLE.JP\n";
+    const auto all = scanErrorText(text, {}, verpmail::ParseLimits{});
+    ASSERT_EQ(all.size(), 60u);
+    for (int i = 0; i < 60; ++i)
+        EXPECT_EQ(all[i].address, "user" + std::to_string(i) + "@example.jp");
+    EXPECT_EQ(all[59].diagnostic, "user59@example.jp 550 5.1.1 unknown");
+
+    verpmail::ParseLimits limits;
+    limits.maxRecipients = 7;
+    const auto bounded = scanErrorText(text, {}, limits);
+    ASSERT_EQ(bounded.size(), 7u);
+    EXPECT_EQ(bounded[6].address, "user6@example.jp");
+
+    // At most 20 addresses are read from one line.
+    std::string line;
+    for (int i = 0; i < 30; ++i)
+        line += "a" + std::to_string(i) + "@example.jp ";
+    const auto oneLine = scanErrorText(line + "\n", {}, verpmail::ParseLimits{});
+    ASSERT_EQ(oneLine.size(), 20u);
+    EXPECT_EQ(oneLine[19].address, "a19@example.jp");
 }

@@ -71,7 +71,12 @@ private:
     std::vector<Hit> _hits;
     // Lines that list an address named before, alone: a report repeated in a second
     // language or a summary, which ends another address's error text.
-    std::vector<Hit> _repeatLines;
+    struct RepeatLine
+    {
+        std::string_view address;   ///< into _text, in any case
+        std::size_t lineStart;
+    };
+    std::vector<RepeatLine> _repeatLines;
     std::string _preambleCopy;
     std::string_view _preamble;   ///< the error before the first address, when it carries a code
     bool _fallbackApplies = false;
