@@ -4,6 +4,7 @@
 #include "verpmail/bounce/Encodings.h"
 
 #include "verpmail/bounce/TextScan.h"
+#include "verpmail/util/Swar.h"
 
 #include <iconv.h>
 
@@ -92,9 +93,7 @@ bool isPlainAscii(std::string_view text)
     std::size_t i = 0;
     for (; i + 8 <= text.size(); i += 8)
     {
-        std::uint64_t word = 0;
-        std::memcpy(&word, text.data() + i, 8);
-        if (word & 0x8080808080808080ULL)
+        if (swar::load8(text.data() + i) & swar::kHigh)
             return false;
     }
     for (; i < text.size(); ++i)

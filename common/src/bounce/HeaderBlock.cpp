@@ -3,6 +3,7 @@
 
 #include "verpmail/bounce/Encodings.h"
 #include "verpmail/bounce/TextScan.h"
+#include "verpmail/util/Swar.h"
 
 #include <algorithm>
 #include <cstring>
@@ -126,22 +127,18 @@ std::size_t fieldNameLength(std::string_view line)
     const std::size_t size = line.size();
     std::size_t n = 0;
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    using swar::kHigh;
+    using swar::kOnes;
     for (; n + 8 <= size; n += 8)
     {
-        std::uint64_t w = 0;
-        std::memcpy(&w, data + n, 8);
+        const std::uint64_t w = swar::load8(data + n);
         // A high bit per byte that is below '!' (33), above '~' (126) or ':'. Borrows
         // and carries can flag a byte only above one truly flagged, and only the
         // lowest (first in the line) is used.
-        const std::uint64_t below = (w - 33 * kOnes) & ~w;
-        const std::uint64_t above = (w + (127 - 126) * kOnes) | w;
-        const std::uint64_t colon = w ^ (':' * kOnes);
-        const std::uint64_t isColon = (colon - kOnes) & ~colon;
-        const std::uint64_t stop = (below | above | isColon) & kHigh;
+        const std::uint64_t above = ((w + (127 - 126) * kOnes) | w) & kHigh;
+        const std::uint64_t stop = swar::bytesBelow(w, 33) | above | swar::bytesEqual(w, ':');
         if (stop != 0)
-            return n + static_cast<std::size_t>(__builtin_ctzll(stop)) / 8;
+            return n + swar::firstByte(stop);
     }
 #endif
     while (n < size && kFieldName.allowed[static_cast<unsigned char>(data[n])])

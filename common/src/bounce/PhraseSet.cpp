@@ -2,6 +2,7 @@
 #include "verpmail/bounce/PhraseSet.h"
 
 #include "verpmail/bounce/TextScan.h"
+#include "verpmail/util/Swar.h"
 
 #include <algorithm>
 #include <cstring>
@@ -43,14 +44,7 @@ inline std::uint64_t headAt(const unsigned char* p, std::size_t left)
         std::memcpy(&x, p, 8);
     else
         std::memcpy(&x, p, left);
-    // SWAR: bit 7 of each byte says "A..Z" (ASCII only); adding it >> 2 adds 0x20.
-    constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    const std::uint64_t low = x & kLow7;
-    const std::uint64_t aboveZ = low + 0x2525252525252525ULL;   // byte > 'Z'
-    const std::uint64_t fromA = low + 0x3f3f3f3f3f3f3f3fULL;    // byte >= 'A'
-    const std::uint64_t upper = (fromA ^ aboveZ) & ~x & kHigh;
-    return x | (upper >> 2);
+    return swar::foldAsciiUpper(x);
 }
 
 // Whether text (at least phrase.size() bytes) starts with phrase from byte `from`

@@ -3,6 +3,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include "verpmail/bounce/PhraseSet.h"
+#include "verpmail/util/Swar.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -58,30 +59,17 @@ bool isDomainChar(char c)
     return kAddressChars.cls[static_cast<unsigned char>(c)] & kDomainChar;
 }
 
-// SWAR (eight bytes in one 64-bit word): texts are long runs of bytes that are not
-// white space, and a byte-at-a-time loop spent ~4 instructions and a branch on each.
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+// SWAR (eight bytes in one word, util/Swar.h): texts are long runs of bytes that are
+// not white space, and a byte-at-a-time loop spent ~4 instructions and a branch on each.
+using swar::kOnes;
+using swar::load8;
+constexpr std::uint64_t kHighBits = swar::kHigh;
 
-std::uint64_t load8(const char* p)
-{
-    std::uint64_t x;
-    std::memcpy(&x, p, 8);
-    return x;
-}
-
-// Lower-cases A-Z in [p, p + n), eight bytes at a time (as PhraseSet::headAt does):
-// bit 7 of each byte says whether it is 'A'..'Z', and that bit >> 2 is the 0x20 to add.
+// Lower-cases A-Z in [p, p + n), eight bytes at a time.
 void foldInPlace(char* p, std::size_t n)
 {
     for (; n >= 8; p += 8, n -= 8)
-    {
-        const std::uint64_t x = load8(p);
-        const std::uint64_t low = x & ~kHighBits;
-        const std::uint64_t upper = ((low + 0x3f * kOnes) ^ (low + 0x25 * kOnes)) & ~x & kHighBits;
-        const std::uint64_t folded = x | (upper >> 2);
-        std::memcpy(p, &folded, 8);
-    }
+        swar::store8(p, swar::foldAsciiUpper(load8(p)));
     for (; n != 0; ++p, --n)
         *p = lowerChar(*p);
 }
@@ -153,19 +141,17 @@ std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes)
     while (i + 8 <= n)
     {
         const std::uint64_t x = load8(in + i);
-        const std::uint64_t y = x ^ ('\r' * kOnes);
-        // The lowest marked byte is the first CR (a borrow only marks bytes above it).
-        const std::uint64_t cr = (y - kOnes) & ~y & kHighBits;
+        const std::uint64_t cr = swar::bytesEqual(x, '\r');
         // The output never runs ahead of the input: all eight bytes fit, and those
         // past a CR are overwritten next.
-        std::memcpy(w, &x, 8);
+        swar::store8(w, x);
         if (cr == 0)
         {
             w += 8;
             i += 8;
             continue;
         }
-        const auto k = static_cast<std::size_t>(__builtin_ctzll(cr) / 8);
+        const std::size_t k = swar::firstByte(cr);
         w += k;
         *w++ = '\n';
         i += k + 1;
@@ -228,15 +214,10 @@ bool isSpaceByte(char c)
 // the lowest such byte; bytes above it may be flagged falsely (borrow).
 std::uint64_t lowBytes(std::uint64_t x)
 {
-    return (x - 0x21 * kOnes) & ~x & kHighBits;
+    return swar::bytesBelow(x, 0x21);
 }
 
-// The high bit of each byte of x equal to c, exactly (no borrow between bytes).
-std::uint64_t bytesEqual(std::uint64_t x, unsigned char c)
-{
-    const std::uint64_t t = x ^ (c * kOnes);
-    return ~(((t & ~kHighBits) + ~kHighBits) | t) & kHighBits;
-}
+using swar::bytesEqual;
 
 // Index (0..7, in memory order) of the byte whose high bit is the lowest in mask (nonzero).
 unsigned firstFlagged(std::uint64_t mask, const char* p)

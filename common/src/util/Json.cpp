@@ -1,5 +1,7 @@
 #include "verpmail/util/Json.h"
 
+#include "verpmail/util/Swar.h"
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -24,17 +26,10 @@ constexpr std::array<bool, 256> kPlain = [] {
 /// mostly long plain runs, and a byte at a time cost ~10 instructions each.
 bool plainWord(const char* p)
 {
-    constexpr std::uint64_t kOnes = 0x0101010101010101u;
-    constexpr std::uint64_t kHigh = 0x8080808080808080u;
-    std::uint64_t x;
-    std::memcpy(&x, p, sizeof x);
-    // (v - n*kOnes) & ~v & kHigh is non-zero exactly when some byte of v is below n
-    // (n <= 0x80; a borrow can also mark a byte above one that is, which does not
-    // change the answer): n = 1 finds a zero byte, n = 0x20 a control character.
-    const auto hasZero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-    const std::uint64_t control = (x - 0x20 * kOnes) & ~x & kHigh;
-    return ((x & kHigh) | control | hasZero(x ^ ('"' * kOnes)) | hasZero(x ^ ('\\' * kOnes)) |
-            hasZero(x ^ (0x7f * kOnes))) == 0;
+    const std::uint64_t x = swar::load8(p);
+    // Any byte with its high bit set, a control character, '"', '\\' or DEL.
+    return ((x & swar::kHigh) | swar::bytesBelow(x, 0x20) | swar::bytesEqual(x, '"') | swar::bytesEqual(x, '\\') |
+            swar::bytesEqual(x, 0x7f)) == 0;
 }
 
 /// The length of the UTF-8 sequence starting at text[i], or 0 if the lead byte or a
