@@ -2,11 +2,10 @@
 
 #include "BoundedInput.h"
 #include "DeliveryHeaders.h"
-#include "FileListReader.h"
 #include "MaildirIntake.h"
 #include "MboxIntake.h"
 #include "MessageProcessor.h"
-#include "ReturnJson.h"
+#include "ParseCommand.h"
 #include "Watchdog.h"
 
 #include "verpmail/bounce/BounceParser.h"
@@ -267,7 +266,7 @@ int BouncerApp::main(const std::vector<std::string>& optionArgs)
     std::vector<std::string> args = optionArgs;
     args.insert(args.end(), _trailingFiles.begin(), _trailingFiles.end());
     if (_parseMode)
-        return parseFiles(args);
+        return toInt(runParseCommand(args));
     if (!_mboxPath.empty() || !_maildirPath.empty())
         return runIntake(args);
 
@@ -370,49 +369,6 @@ int BouncerApp::runIntake(const std::vector<std::string>& args)
                           std::to_string(result.left) + " message(s) left for a later run" +
                               (tally.lastError.empty() ? std::string() : ": " + tally.lastError));
     return toInt(ExitStatus::Ok);
-}
-
-namespace {
-
-/// Writes what is pending to stdout (the stream std::cout shares) and empties it.
-void flushTo(std::string& pending)
-{
-    std::fwrite(pending.data(), 1, pending.size(), stdout);
-    pending.clear();
-}
-
-} // namespace
-
-int BouncerApp::parseFiles(const std::vector<std::string>& files)
-{
-    if (files.empty()) {
-        std::cerr << "verpmail-bouncer: --parse needs at least one FILE (see --help)\n";
-        return toInt(ExitStatus::Usage);
-    }
-    // Output is gathered and written in large chunks: a stream insertion per line
-    // cost more than the JSON itself.
-    constexpr std::size_t kFlushBytes = 1 << 16;
-    std::string out;
-    ExitStatus status = ExitStatus::Ok;
-    const ParseLimits limits;
-    FileListReader reader(limits.maxBytes);
-    for (const std::string& file : files) {
-        const std::optional<std::string_view> data = reader.read(file);
-        if (!data) {
-            flushTo(out);  // keeps the lines before it ahead of the message
-            std::fflush(stdout);
-            std::cerr << "verpmail-bouncer: cannot read " << printable(file) << "\n";
-            status = ExitStatus::NoInput;
-            continue;
-        }
-        appendReturnJson(out, file, parseReturn(*data, limits));
-        out += '\n';
-        if (out.size() >= kFlushBytes)
-            flushTo(out);
-    }
-    flushTo(out);
-    std::fflush(stdout);
-    return toInt(status);
 }
 
 } // namespace verpmail

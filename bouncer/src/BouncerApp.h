@@ -38,7 +38,6 @@ protected:
 private:
     ExitStatus deliver(const std::string& sender, const std::string& recipient);
     int runIntake(const std::vector<std::string>& args);
-    int parseFiles(const std::vector<std::string>& files);
 
     bool _parseMode = false;
     /// The files ending "--parse FILE...", kept from Poco (see runBouncer).

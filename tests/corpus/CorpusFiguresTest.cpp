@@ -1,5 +1,8 @@
 // CorpusFiguresTest: the issue 3 acceptance figures over the development corpus.
 //
+// Runs the program as an operator would, "verpmail-bouncer --parse FILE..." over every
+// message (the front, and the parse program it runs), and reads its JSON lines.
+//
 // Reference labels (labels.jsonl) are references, not truth (see the corpus
 // README), so the figures are per message and tolerant where the labels are:
 //  - recipient: every Sisimai recipient (ignoring its ".invalid" placeholders for
@@ -9,11 +12,15 @@
 //  - reason:    our set of reasons equals the reference's (upstream, else Sisimai);
 //  - kind:      complaints and auto-replies come back as Complaint / AutoReply.
 // Set VERPMAIL_CORPUS_VERBOSE=1 to list every disagreement.
-#include "verpmail/bounce/BounceParser.h"
-
+#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Path.h>
+#include <Poco/Process.h>
+#include <Poco/TemporaryFile.h>
 
 #include <gtest/gtest.h>
 
@@ -21,9 +28,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -61,6 +71,65 @@ bool isNonFailureReason(const std::string& reason)
     return reason == "delivered" || reason == "feedback" || reason == "vacation";
 }
 
+/// What verpmail-bouncer --parse printed for one file: the kind and its recipients.
+struct Parsed
+{
+    std::string kind;
+    Poco::JSON::Array::Ptr recipients;
+};
+
+/// What `program` prints on stdout for "--parse" and the corpus files (paths under
+/// messages/), with its exit status.
+std::string parseOutput(const std::string& program, const std::vector<std::string>& files, int& exitStatus)
+{
+    std::vector<std::string> args{"--parse"};
+    for (const auto& f : files)
+        args.push_back(kCorpus + "/messages/" + f);
+    Poco::Pipe out;
+    Poco::ProcessHandle handle = Poco::Process::launch(program, args, nullptr, &out, nullptr);
+    Poco::PipeInputStream stream(out);
+    std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+    exitStatus = handle.wait();
+    return text;
+}
+
+/// Runs VERPMAIL_BOUNCER --parse over the files (paths under the corpus' messages/)
+/// and returns its lines by file, with the program's exit status.
+std::map<std::string, Parsed> runParse(const std::vector<std::string>& files, int& exitStatus)
+{
+    std::istringstream stream(parseOutput(VERPMAIL_BOUNCER, files, exitStatus));
+    std::map<std::string, Parsed> byFile;
+    Poco::JSON::Parser parser;
+    std::string line;
+    const std::string prefix = kCorpus + "/messages/";
+    while (std::getline(stream, line))
+    {
+        parser.reset();
+        const auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        std::string file = object->getValue<std::string>("file");
+        if (file.compare(0, prefix.size(), prefix) == 0)
+            file.erase(0, prefix.size());
+        byFile[file] = Parsed{object->getValue<std::string>("kind"), object->getArray("recipients")};
+    }
+    return byFile;
+}
+
+/// The corpus files named in labels.jsonl, or none without the corpus.
+std::vector<std::string> corpusFiles()
+{
+    std::vector<std::string> files;
+    std::ifstream labels(kCorpus + "/labels.jsonl");
+    std::string line;
+    Poco::JSON::Parser parser;
+    while (std::getline(labels, line))
+        if (!line.empty())
+        {
+            parser.reset();
+            files.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("file"));
+        }
+    return files;
+}
+
 } // namespace
 
 TEST(CorpusFigures, MeetsIssue3Targets)
@@ -77,6 +146,8 @@ TEST(CorpusFigures, MeetsIssue3Targets)
     Figure postfix{"postfix recipient+hard+reason"};
     int messages = 0;
 
+    std::vector<Poco::JSON::Object::Ptr> labelList;
+    std::vector<std::string> files;
     std::string line;
     Poco::JSON::Parser parser;
     while (std::getline(labels, line))
@@ -84,25 +155,33 @@ TEST(CorpusFigures, MeetsIssue3Targets)
         if (line.empty())
             continue;
         parser.reset();
-        const auto label = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        labelList.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>());
+        files.push_back(labelList.back()->getValue<std::string>("file"));
+    }
+    int exitStatus = -1;
+    const std::map<std::string, Parsed> parsed = runParse(files, exitStatus);
+    EXPECT_EQ(exitStatus, 0) << VERPMAIL_BOUNCER << " --parse";
+
+    for (const auto& label : labelList)
+    {
         const std::string file = label->getValue<std::string>("file");
         const std::string labelKind = label->getValue<std::string>("kind");
         const std::string mta = label->getValue<std::string>("mta");
-        std::ifstream in(kCorpus + "/messages/" + file, std::ios::binary);
-        ASSERT_TRUE(in) << file;
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        const verpmail::ParsedReturn got = verpmail::parseReturn(bytes.str());
+        const auto found = parsed.find(file);
+        ASSERT_NE(found, parsed.end()) << "no line for " << file;
+        const Parsed& got = found->second;
         ++messages;
 
         std::set<std::string> gotAddresses, gotReasons, gotHard;
-        for (const auto& r : got.recipients)
+        for (std::size_t i = 0; i < got.recipients->size(); ++i)
         {
-            gotAddresses.insert(lower(r.address));
-            if (!isNonFailureReason(r.reason) && !r.reason.empty())
+            const auto r = got.recipients->getObject(static_cast<unsigned>(i));
+            const std::string gotReason = r->getValue<std::string>("reason");
+            gotAddresses.insert(lower(r->getValue<std::string>("address")));
+            if (!isNonFailureReason(gotReason) && !gotReason.empty())
             {
-                gotReasons.insert(r.reason);
-                gotHard.insert(r.bounceClass == verpmail::BounceClass::Hard ? "hard" : "nothard");
+                gotReasons.insert(gotReason);
+                gotHard.insert(r->getValue<std::string>("class") == "hard" ? "hard" : "nothard");
             }
         }
 
@@ -147,7 +226,7 @@ TEST(CorpusFigures, MeetsIssue3Targets)
         auto report = [&](const char* what, const std::string& want, const std::string& have) {
             if (verbose)
                 std::cout << "MISMATCH " << what << " " << file << " want=" << want << " got=" << have
-                          << " kind=" << verpmail::toString(got.kind) << "\n";
+                          << " kind=" << got.kind << "\n";
         };
         bool postfixOk = true;
         if (!refAddresses.empty())
@@ -176,19 +255,19 @@ TEST(CorpusFigures, MeetsIssue3Targets)
             postfixOk = postfixOk && ok;
             if (!ok)
             {
-                std::string diag = got.recipients.empty() ? "" : got.recipients.front().diagnostic.substr(0, 160);
+                const auto first = got.recipients->size() == 0 ? nullptr : got.recipients->getObject(0);
+                const std::string diag = first ? first->getValue<std::string>("diagnostic").substr(0, 160) : "";
                 report("reason", join(refReasons), join(gotReasons) + " status=" +
-                                                       (got.recipients.empty() ? "" : got.recipients.front().status) +
+                                                       (first ? first->getValue<std::string>("status") : "") +
                                                        " diag=" + diag);
             }
         }
         if (labelKind == "complaint" || labelKind == "autoreply")
         {
             ++kind.total;
-            const auto want = labelKind == "complaint" ? verpmail::ReturnKind::Complaint : verpmail::ReturnKind::AutoReply;
-            kind.agree += got.kind == want;
-            if (got.kind != want)
-                report("kind", labelKind, verpmail::toString(got.kind));
+            kind.agree += got.kind == labelKind;
+            if (got.kind != labelKind)
+                report("kind", labelKind, got.kind);
         }
         if (mta == "lhost-postfix")
         {
@@ -212,4 +291,34 @@ TEST(CorpusFigures, MeetsIssue3Targets)
     EXPECT_GE(reason.percent(), 86.0);
     EXPECT_GE(kind.percent(), 100.0);
     EXPECT_GE(postfix.percent(), 96.0);
+}
+
+// The front sends a plain "--parse FILE..." to verpmail-bouncer-parse; the full program
+// takes every other form. Both must print the same lines, and a front installed
+// without the parse program must fall back to the full program.
+TEST(CorpusFigures, ParseProgramAndFullProgramAgree)
+{
+    const std::vector<std::string> files = corpusFiles();
+    if (files.empty())
+        GTEST_SKIP() << "no corpus at " << kCorpus;
+    const Poco::Path front(VERPMAIL_BOUNCER);
+    const std::string direct = Poco::Path(front).setFileName("verpmail-bouncer-direct").toString();
+    int frontStatus = -1, directStatus = -1, fallbackStatus = -1;
+    const std::string viaFront = parseOutput(front.toString(), files, frontStatus);
+    const std::string viaDirect = parseOutput(direct, files, directStatus);
+    EXPECT_EQ(frontStatus, 0);
+    EXPECT_EQ(directStatus, 0);
+    EXPECT_EQ(std::count(viaFront.begin(), viaFront.end(), '\n'), static_cast<long>(files.size()));
+    EXPECT_TRUE(viaFront == viaDirect) << "verpmail-bouncer --parse and verpmail-bouncer-direct --parse differ";
+
+    // A directory holding only the front and the full program.
+    Poco::TemporaryFile dir;
+    dir.createDirectories();
+    for (const std::string& program : {front.toString(), direct})
+        Poco::File(program).copyTo(dir.path());
+    const std::vector<std::string> some(files.begin(), files.begin() + std::min<std::size_t>(files.size(), 40));
+    const std::string withoutParseProgram =
+        parseOutput(Poco::Path(dir.path(), "verpmail-bouncer").toString(), some, fallbackStatus);
+    EXPECT_EQ(fallbackStatus, 0);
+    EXPECT_EQ(withoutParseProgram, parseOutput(direct, some, directStatus));
 }

@@ -13,7 +13,9 @@
 //
 // Everything but the pipe invocation "[--config FILE] -- SENDER RECIPIENT" (--help,
 // --parse, --mbox, --maildir, anything unknown, a run as root) goes to the full program
-// unread: it owns the command line, the manual and the error messages.
+// unread: it owns the command line, the manual and the error messages. The one
+// exception is "--parse FILE..." with nothing but file names, which goes to
+// verpmail-bouncer-parse: the same parse without the full program's libraries.
 #include "DaemonClient.h"
 #include "DirectBouncer.h"
 #include "MessageInput.h"
@@ -52,10 +54,24 @@ bool isPipeInvocation(int argc, char** argv, const char*& config, int& senderInd
     return true;
 }
 
+/// "--parse FILE..." in its documented form: only file names after it (no options,
+/// no "--"), which verpmail-bouncer-parse handles alone.
+bool isParseInvocation(int argc, char** argv)
+{
+    if (argc < 3 || std::strcmp(argv[1], "--parse") != 0)
+        return false;
+    for (int i = 2; i < argc; ++i)
+        if (argv[i][0] == '-')
+            return false;
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    if (isParseInvocation(argc, argv))
+        return front::runParse(argv);
     const char* config = nullptr;
     int senderIndex = 0;
     if (!isPipeInvocation(argc, argv, config, senderIndex) || ::geteuid() == 0)
