@@ -24,7 +24,7 @@ constexpr std::array<bool, 256> kPlain = [] {
 
 /// Whether all eight bytes at p are plain, tested at once (SWAR): diagnostics are
 /// mostly long plain runs, and a byte at a time cost ~10 instructions each.
-bool plainWord(const char* p)
+inline bool plainWord(const char* p)
 {
     const std::uint64_t x = swar::load8(p);
     // Any byte with its high bit set, a control character, '"', '\\' or DEL.
@@ -70,12 +70,28 @@ void appendEscape(std::string& out, unsigned char c)
 
 void appendJsonString(std::string& out, std::string_view text)
 {
-    // Runs of bytes that need no escaping (most of any text) are appended in one
-    // call: a character at a time, this was most of --parse's output cost.
-    out.reserve(out.size() + text.size() + 2);
+    // Performance: most strings written (keys, addresses, statuses, paths, most
+    // diagnostics) need no escape at all. They are told apart first, eight bytes
+    // at a time, and then copied with their quotes in one step; only a string with
+    // something to escape takes the loop below, from its first such byte.
+    std::size_t i = 0;
+    while (text.size() - i >= 8 && plainWord(text.data() + i))
+        i += 8;
+    while (i < text.size() && kPlain[static_cast<unsigned char>(text[i])])
+        ++i;
+    const std::size_t start = out.size();
+    if (i == text.size()) {
+        out.resize(start + text.size() + 2);
+        char* p = out.data() + start;
+        *p = '"';
+        std::memcpy(p + 1, text.data(), text.size());
+        p[text.size() + 1] = '"';
+        return;
+    }
+    out.reserve(start + text.size() + 2);
     out += '"';
     std::size_t run = 0;  // start of the bytes not yet appended
-    for (std::size_t i = 0; i < text.size();) {
+    while (i < text.size()) {
         if (text.size() - i >= 8 && plainWord(text.data() + i)) {
             i += 8;
             continue;

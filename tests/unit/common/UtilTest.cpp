@@ -53,6 +53,10 @@ TEST(Json, EscapesEveryKindOfByteAtAnyPosition)
         {"\x01\x08\x0b\x0c\x1f", "\\u0001\\u0008\\u000b\\u000c\\u001f"},
         {"x\x7fy", "x\\u007fy"},
         {"~ ", "~ "},
+        // A plain start of 7, 8 and 9 bytes: the first escape after the plain scan.
+        {"abcdefg\"", "abcdefg\\\""},
+        {"abcdefgh\n", "abcdefgh\\n"},
+        {"abcdefghi\xC3\xA9\x01", "abcdefghi\xC3\xA9\\u0001"},
         {"caf\xC3\xA9", "caf\xC3\xA9"},
         {"\xE2\x82\xAC" "5", "\xE2\x82\xAC" "5"},
         {"\xF0\x9F\x98\x80!", "\xF0\x9F\x98\x80!"},
