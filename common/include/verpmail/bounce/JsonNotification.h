@@ -2,8 +2,8 @@
 // wrapped in an SNS envelope whose "Message" is the JSON as a string).
 //
 // Bounce events give one result per bouncedRecipients entry, Complaint events one
-// per complainedRecipients entry, Delivery events "delivered" results. Parsed
-// with Poco::JSON; anything that is not such a document returns false.
+// per complainedRecipients entry, Delivery events "delivered" results. Read with
+// JsonReader (util/JsonReader.h); anything that is not such a document returns false.
 #pragma once
 
 #include "verpmail/bounce/ParsedReturn.h"
