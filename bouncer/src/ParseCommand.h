@@ -4,8 +4,8 @@
 //
 // Two programs run it: verpmail-bouncer-direct, which owns the command line and
 // takes --parse in any form, and verpmail-bouncer-parse, which the front runs for the
-// documented form "--parse FILE..." because it starts in a third of the time (it
-// loads neither Poco::Util nor the database and TLS libraries).
+// documented form "--parse FILE..." because it starts in a seventh of the time (it
+// loads neither Poco nor the database and TLS libraries).
 #pragma once
 
 #include "verpmail/util/ExitStatus.h"
