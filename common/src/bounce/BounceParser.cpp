@@ -22,6 +22,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 namespace verpmail {
@@ -514,10 +515,16 @@ ParsedReturn parseReturn(std::string_view message, const ParseLimits& limits)
     {
         // Most returns have LF line ends already (a pipe from Postfix): no copy then.
         const std::string_view head = message.substr(0, limits.maxBytes);
-        std::string normalised;
+        // Performance: into a buffer not filled first (std::string(n, '\0') fills the
+        // size of the whole message byte by byte before it is written).
+        std::unique_ptr<char[]> normalised;
+        std::string_view text = head;
         if (head.find('\r') != std::string_view::npos)
-            normalised = normaliseLineEnds(head, limits.maxBytes);
-        ParsedReturn r = parseNormalised(normalised.empty() ? head : std::string_view(normalised), limits);
+        {
+            normalised.reset(new char[head.size()]);
+            text = std::string_view(normalised.get(), normaliseLineEndsInto(head, normalised.get()));
+        }
+        ParsedReturn r = parseNormalised(text, limits);
         if (!problem.empty())
             r.problem = problem;
         return r;

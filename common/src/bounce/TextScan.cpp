@@ -127,49 +127,38 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
     return std::string_view::npos;
 }
 
+std::size_t normaliseLineEndsInto(std::string_view text, char* out)
+{
+    // Performance: whole messages pass through here (a third of returns have CRLF
+    // ends). The bytes between two CRs are found by memchr and moved in one piece
+    // (memmove: `out` may be the text itself); a line costs two calls whatever its
+    // length, fewer instructions than eight bytes at a time in a loop of our own.
+    const char* read = text.data();
+    const char* const end = read + text.size();
+    char* write = out;
+    while (read < end)
+    {
+        const void* cr = std::memchr(read, '\r', static_cast<std::size_t>(end - read));
+        const char* stop = cr ? static_cast<const char*>(cr) : end;
+        const std::size_t run = static_cast<std::size_t>(stop - read);
+        if (write != read)
+            std::memmove(write, read, run);
+        write += run;
+        if (!cr)
+            break;
+        *write++ = '\n';
+        read = stop + 1;
+        if (read < end && *read == '\n')
+            ++read;
+    }
+    return static_cast<std::size_t>(write - out);
+}
+
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes)
 {
     text = text.substr(0, std::min(text.size(), maxBytes));
-    // Performance: whole messages pass through here (a third of returns have CRLF
-    // ends). Eight bytes are copied at once while they hold no CR; a search and an
-    // append per line cost more than the line's bytes.
     std::string out(text.size(), '\0');
-    const char* in = text.data();
-    const std::size_t n = text.size();
-    char* w = out.data();
-    std::size_t i = 0;
-    while (i + 8 <= n)
-    {
-        const std::uint64_t x = load8(in + i);
-        const std::uint64_t cr = swar::bytesEqual(x, '\r');
-        // The output never runs ahead of the input: all eight bytes fit, and those
-        // past a CR are overwritten next.
-        swar::store8(w, x);
-        if (cr == 0)
-        {
-            w += 8;
-            i += 8;
-            continue;
-        }
-        const std::size_t k = swar::firstByte(cr);
-        w += k;
-        *w++ = '\n';
-        i += k + 1;
-        if (i < n && in[i] == '\n')
-            ++i;
-    }
-    for (; i < n; ++i)
-    {
-        if (in[i] != '\r')
-            *w++ = in[i];
-        else
-        {
-            *w++ = '\n';
-            if (i + 1 < n && in[i + 1] == '\n')
-                ++i;
-        }
-    }
-    out.resize(static_cast<std::size_t>(w - out.data()));
+    out.resize(normaliseLineEndsInto(text, out.data()));
     return out;
 }
 

@@ -113,6 +113,12 @@ TEST(TextScan, NormalisesLineEnds)
     };
     for (const auto& c : cases)
         EXPECT_EQ(normaliseLineEnds(c.in, c.maxBytes), c.expected) << c.in;
+    // Runs longer than a vector register between the CRs, in place too.
+    const std::string line(100, 'x');
+    std::string text = line + "\r\n" + line + "\r" + line + "\n\r\n" + line;
+    const std::string want = line + "\n" + line + "\n" + line + "\n\n" + line;
+    EXPECT_EQ(normaliseLineEnds(text, text.size()), want);
+    EXPECT_EQ(text.substr(0, normaliseLineEndsInto(text, text.data())), want);
 }
 
 TEST(TextScan, NormalisesLineEndsAsAByteAtATimeWould)
@@ -147,6 +153,11 @@ TEST(TextScan, NormalisesLineEndsAsAByteAtATimeWould)
             text += alphabet[(seed >> 16) % sizeof alphabet];
         }
         ASSERT_EQ(normaliseLineEnds(text, text.size()), model(text)) << round;
+        // Into a buffer of its own and in place, by normaliseLineEndsInto.
+        std::string buffer(text.size(), '#');
+        ASSERT_EQ(std::string(buffer.data(), normaliseLineEndsInto(text, buffer.data())), model(text)) << round;
+        std::string inPlace = text;
+        ASSERT_EQ(inPlace.substr(0, normaliseLineEndsInto(inPlace, inPlace.data())), model(text)) << round;
     }
 }
 

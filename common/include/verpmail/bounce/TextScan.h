@@ -70,6 +70,9 @@ inline std::string_view trim(std::string_view text)
 
 /// Returns text with CRLF and bare CR turned into LF, cut at maxBytes.
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes);
+/// normaliseLineEnds into out (room for text.size() bytes, not filled first; it may be
+/// text.data() itself, to normalise in place); returns the bytes written.
+std::size_t normaliseLineEndsInto(std::string_view text, char* out);
 
 /// Splits LF-terminated text into lines (without the LF).
 std::vector<std::string_view> splitLines(std::string_view text);
