@@ -170,9 +170,8 @@ private:
 
 } // namespace
 
-std::string decodeBase64(std::string_view encoded)
+std::size_t decodeBase64Into(std::string_view encoded, char* out)
 {
-    const std::unique_ptr<char[]> out = uninitialised(encoded.size() / 4 * 3 + 3);
     std::size_t used = 0;
     unsigned int bits = 0;
     int count = 0;
@@ -196,14 +195,18 @@ std::string decodeBase64(std::string_view encoded)
             out[used++] = static_cast<char>((bits >> count) & 0xFFu);
         }
     }
-    return std::string(out.get(), used);
+    return used;
 }
 
-std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ)
+std::string decodeBase64(std::string_view encoded)
 {
-    // The output is never longer than the input: decode into a buffer of that size.
-    const std::unique_ptr<char[]> out = uninitialised(encoded.size() + 1);
-    char* o = out.get();
+    const std::unique_ptr<char[]> out = uninitialised(base64DecodedBound(encoded.size()));
+    return std::string(out.get(), decodeBase64Into(encoded, out.get()));
+}
+
+std::size_t decodeQuotedPrintableInto(std::string_view encoded, char* out, bool headerQ)
+{
+    char* o = out;
     const char* in = encoded.data();
     const std::size_t n = encoded.size();
     std::size_t i = 0;
@@ -248,7 +251,14 @@ std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ)
         *o++ = '=';
         ++i;
     }
-    return std::string(out.get(), static_cast<std::size_t>(o - out.get()));
+    return static_cast<std::size_t>(o - out);
+}
+
+std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ)
+{
+    // The output is never longer than the input: decode into a buffer of that size.
+    const std::unique_ptr<char[]> out = uninitialised(encoded.size() + 1);
+    return std::string(out.get(), decodeQuotedPrintableInto(encoded, out.get(), headerQ));
 }
 
 namespace {

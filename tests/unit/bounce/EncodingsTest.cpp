@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 using namespace verpmail::bounce;
 
 TEST(Encodings, DecodesBase64Leniently)
@@ -100,5 +104,25 @@ TEST(Encodings, DecodesQuotedPrintableEdges)
     {
         SCOPED_TRACE(row.in);
         EXPECT_EQ(decodeQuotedPrintable(row.in, row.headerQ), row.want);
+    }
+}
+
+TEST(Encodings, DecodesIntoABufferAsIntoAString)
+{
+    // The buffer is exactly as large as promised: a write past it shows under ASan.
+    std::mt19937 random(5);
+    const std::string alphabet = "aZ09+/=_-\n \t=3D=0D=0A=\n=4=g!\r";
+    for (int round = 0; round < 5000; ++round)
+    {
+        std::string encoded(random() % 64, ' ');
+        for (char& c : encoded)
+            c = alphabet[random() % alphabet.size()];
+        SCOPED_TRACE(encoded);
+        std::vector<char> out(base64DecodedBound(encoded.size()));
+        ASSERT_EQ(std::string(out.data(), decodeBase64Into(encoded, out.data())), decodeBase64(encoded));
+        out.assign(encoded.size(), '#');
+        for (const bool headerQ : {false, true})
+            ASSERT_EQ(std::string(out.data(), decodeQuotedPrintableInto(encoded, out.data(), headerQ)),
+                      decodeQuotedPrintable(encoded, headerQ));
     }
 }

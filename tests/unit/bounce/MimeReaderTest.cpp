@@ -102,6 +102,9 @@ TEST(MimeReader, DecodesTransferEncodings)
     EXPECT_EQ(decodeTransferEncoding("a=3Db", "quoted-printable"), "a=b");
     EXPECT_EQ(decodeTransferEncoding("a=zz", "quoted-printable").substr(0, 1), "a");
     EXPECT_EQ(decodeTransferEncoding("plain", "7bit"), "plain");
+    // Decoded CRLFs become LF; text that is not encoded is left as it is.
+    EXPECT_EQ(decodeTransferEncoding("YQ0KYg1j", "base64"), "a\nb\nc");
+    EXPECT_EQ(decodeTransferEncoding("a\r\nb", "7bit"), "a\r\nb");
 }
 
 TEST(MimeReader, LeavesUnwantedBodiesEncoded)
@@ -178,6 +181,9 @@ TEST(MimeReader, BodiesNeedingNoDecodingAreViewsOfTheText)
         {"base64 then Latin-1", "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n",
          "6Q==", "\xc3\xa9", false},
         {"unknown encoding: as is", "Content-Transfer-Encoding: x-uuencode\n", "begin 644\n", "begin 644\n", true},
+        {"base64 of CRLF text: LF", "Content-Transfer-Encoding: base64\n", "bGluZSBvbmUNCmxpbmUgdHdvDWVuZA0K", "line one\nline two\nend\n", false},
+        {"quoted-printable CRLF: LF", "Content-Transfer-Encoding: quoted-printable\n", "a=0D=0Ab=0Dc=\n=0D",
+         "a\nb\nc\n", false},
     };
     for (const auto& row : rows)
     {
