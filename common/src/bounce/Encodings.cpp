@@ -8,6 +8,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -116,12 +117,82 @@ bool hasIso2022Escape(std::string_view text)
     return false;
 }
 
+// Single-byte charsets whose iconv modules convert each byte on its own. (glibc's
+// CP1255 and CP1258 are left out: they hold a letter back to combine it with a
+// following accent.)
+bool isSingleByteFamily(std::string_view iconvName)
+{
+    if (istartsWith(iconvName, "iso-8859-") || istartsWith(iconvName, "koi8-"))
+        return true;
+    const bool windows = istartsWith(iconvName, "windows-125") || istartsWith(iconvName, "cp125");
+    const std::string_view number = iconvName.substr(iconvName.size() >= 4 ? iconvName.size() - 4 : 0);
+    return windows && number != "1255" && number != "1258";
+}
+
+// What iconv makes of each byte 0x80-0xFF of a single-byte charset, in UTF-8
+// (U+FFFD for a byte the charset leaves undefined, as convert marks it).
+struct HighHalf
+{
+    static constexpr std::size_t kMaxUtf8 = 4;
+    char utf8[128][kMaxUtf8];
+    unsigned char size[128];
+    std::size_t longest = 1;   ///< of the sizes, and of an ASCII byte
+};
+
+// The HighHalf of cd's charset, after checking that it is one: ASCII comes out as it
+// goes in, and every other byte converts alone or is refused alone (EILSEQ); null
+// otherwise. cd is left in its initial state.
+std::unique_ptr<HighHalf> probeHighHalf(iconv_t cd)
+{
+    char ascii[128];
+    for (int c = 0; c < 128; ++c)
+        ascii[c] = static_cast<char>(c);
+    char converted[128 * HighHalf::kMaxUtf8];
+    char* in = ascii;
+    std::size_t inLeft = sizeof ascii;
+    char* out = converted;
+    std::size_t outLeft = sizeof converted;
+    if (iconv(cd, &in, &inLeft, &out, &outLeft) == static_cast<std::size_t>(-1) || outLeft != sizeof converted - 128 ||
+        std::memcmp(ascii, converted, 128) != 0)
+        return nullptr;
+    auto high = std::make_unique<HighHalf>();
+    for (int c = 0; c < 128; ++c)
+    {
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        char byte = static_cast<char>(0x80 + c);
+        in = &byte;
+        inLeft = 1;
+        out = high->utf8[c];
+        outLeft = HighHalf::kMaxUtf8;
+        if (iconv(cd, &in, &inLeft, &out, &outLeft) != static_cast<std::size_t>(-1))
+            high->size[c] = static_cast<unsigned char>(HighHalf::kMaxUtf8 - outLeft);   // (E2BIG: refused)
+        else if (errno == EILSEQ)
+        {
+            std::memcpy(high->utf8[c], "\xef\xbf\xbd", 3);
+            high->size[c] = 3;
+        }
+        else
+            return nullptr;
+        high->longest = std::max<std::size_t>(high->longest, high->size[c]);
+    }
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    return high;
+}
+
 // Performance: iconv_open costs more than converting a typical part, so each thread
 // keeps the converters it opened last (returns use one or two charsets, and the
 // daemon parses on several threads). A name iconv does not know is kept as well.
+// A single-byte charset also keeps what each of its upper 128 bytes becomes: iconv
+// converts a byte at a time through UCS-4, many times the cost of a table lookup.
 class ConverterCache
 {
 public:
+    struct Converter
+    {
+        iconv_t cd;                     ///< (iconv_t)-1 when iconv does not know the name
+        const HighHalf* highHalf;       ///< a single-byte charset's table, else null
+    };
+
     ConverterCache() = default;
     ConverterCache(const ConverterCache&) = delete;
     ConverterCache& operator=(const ConverterCache&) = delete;
@@ -131,23 +202,25 @@ public:
             close(e.cd);
     }
 
-    /// A converter from `from` to UTF-8 in its initial state, or (iconv_t)-1.
-    iconv_t get(const std::string& from)
+    /// A converter from `from` to UTF-8 in its initial state.
+    Converter get(const std::string& from)
     {
         for (const Entry& e : _entries)
             if (e.name == from)
             {
                 if (ok(e.cd))
                     iconv(e.cd, nullptr, nullptr, nullptr, nullptr);
-                return e.cd;
+                return {e.cd, e.highHalf.get()};
             }
         if (_entries.size() >= kKept)
         {
             close(_entries.front().cd);
             _entries.erase(_entries.begin());
         }
-        _entries.push_back({from, iconv_open("UTF-8", from.c_str())});
-        return _entries.back().cd;
+        const iconv_t cd = iconv_open("UTF-8", from.c_str());
+        std::unique_ptr<HighHalf> highHalf = ok(cd) && isSingleByteFamily(from) ? probeHighHalf(cd) : nullptr;
+        _entries.push_back({from, cd, std::move(highHalf)});
+        return {cd, _entries.back().highHalf.get()};
     }
 
     static bool ok(iconv_t cd) { return cd != reinterpret_cast<iconv_t>(-1); }
@@ -157,6 +230,7 @@ private:
     {
         std::string name;
         iconv_t cd;
+        std::unique_ptr<HighHalf> highHalf;
     };
     static constexpr std::size_t kKept = 8;
     static void close(iconv_t cd)
@@ -167,6 +241,45 @@ private:
     std::vector<Entry> _entries;
 };
 
+// convert for a single-byte charset: ASCII copied eight bytes at a time where it can
+// be, other bytes looked up.
+// Performance: written into room for the longest output, cut after (an append per
+// byte cost more than the rest when a part is mostly upper bytes: mislabelled binary
+// data, Cyrillic or Greek text).
+std::string convertByTable(std::string_view text, const HighHalf& high)
+{
+    std::string out(text.size() * high.longest + HighHalf::kMaxUtf8, '\0');
+    char* o = out.data();
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n;)
+    {
+        const auto byte = static_cast<unsigned char>(p[i]);
+        if (byte >= 0x80)
+        {
+            // The entry is copied whole (the room has its size to spare); o moves on by its length.
+            std::memcpy(o, high.utf8[byte - 0x80], HighHalf::kMaxUtf8);
+            o += high.size[byte - 0x80];
+            ++i;
+            continue;
+        }
+        if (i + 8 <= n)
+        {
+            const std::uint64_t word = swar::load8(p + i);
+            if ((word & swar::kHigh) == 0)
+            {
+                swar::store8(o, word);
+                o += 8;
+                i += 8;
+                continue;
+            }
+        }
+        *o++ = static_cast<char>(byte);
+        ++i;
+    }
+    out.resize(static_cast<std::size_t>(o - out.data()));
+    return out;
+}
 
 } // namespace
 
@@ -290,9 +403,12 @@ std::string conversionFrom(std::string_view text, std::string_view charset)
 std::string convert(std::string_view text, const std::string& from)
 {
     thread_local ConverterCache converters;
-    const iconv_t cd = converters.get(from);
-    if (!ConverterCache::ok(cd))
+    const ConverterCache::Converter converter = converters.get(from);
+    if (!ConverterCache::ok(converter.cd))
         return std::string(text);
+    if (converter.highHalf)
+        return convertByTable(text, *converter.highHalf);
+    const iconv_t cd = converter.cd;
     // ISO-2022 is a 7-bit code: an 8-bit byte is never valid in any shift state, so
     // it becomes U+FFFD here, not after a call into iconv per byte (mislabelled
     // Japanese text has hundreds of them).

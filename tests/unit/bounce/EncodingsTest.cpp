@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <iconv.h>
+
+#include <cerrno>
+
 #include <random>
 #include <string>
 #include <vector>
@@ -124,5 +128,60 @@ TEST(Encodings, DecodesIntoABufferAsIntoAString)
         for (const bool headerQ : {false, true})
             ASSERT_EQ(std::string(out.data(), decodeQuotedPrintableInto(encoded, out.data(), headerQ)),
                       decodeQuotedPrintable(encoded, headerQ));
+    }
+}
+
+namespace {
+
+// iconv over the whole text, a bad byte marked U+FFFD and skipped: how toUtf8
+// converted every charset before single-byte ones were looked up in a table.
+std::string byIconv(std::string_view text, const char* charset)
+{
+    const iconv_t cd = iconv_open("UTF-8", charset);
+    std::string out;
+    char buffer[4096];
+    char* in = const_cast<char*>(text.data());
+    std::size_t inLeft = text.size();
+    while (inLeft > 0)
+    {
+        char* outPtr = buffer;
+        std::size_t outLeft = sizeof buffer;
+        const std::size_t rc = iconv(cd, &in, &inLeft, &outPtr, &outLeft);
+        out.append(buffer, sizeof buffer - outLeft);
+        if (rc != static_cast<std::size_t>(-1) || errno == E2BIG)
+            continue;
+        out += "\xef\xbf\xbd";
+        ++in;
+        --inLeft;
+    }
+    char* outPtr = buffer;
+    std::size_t outLeft = sizeof buffer;
+    iconv(cd, nullptr, nullptr, &outPtr, &outLeft);
+    out.append(buffer, sizeof buffer - outLeft);
+    iconv_close(cd);
+    return out;
+}
+
+} // namespace
+
+TEST(Encodings, ConvertsSingleByteCharsetsAsIconvDoes)
+{
+    // Charsets looked up in a table and (1255, 1258, which combine accents) not;
+    // bytes of every value, in runs of ASCII of every length.
+    std::mt19937 random(9);
+    for (const char* charset : {"windows-1252", "iso-8859-1", "ISO-8859-2", "iso-8859-5", "iso-8859-7", "iso-8859-8",
+                                "koi8-r", "windows-1251", "cp1253", "windows-1255", "windows-1258", "windows-1250"})
+    {
+        SCOPED_TRACE(charset);
+        for (int round = 0; round < 300; ++round)
+        {
+            std::string text(random() % 200, ' ');
+            const unsigned highShare = random() % 4;
+            for (char& c : text)
+                c = static_cast<char>(random() % 4 < highShare ? 0x80 + random() % 128 : 0x20 + random() % 95);
+            const std::string want = std::string_view(charset) == "iso-8859-1" ? byIconv(text, "WINDOWS-1252")
+                                                                                : byIconv(text, charset);
+            ASSERT_EQ(toUtf8(text, charset), want) << round;
+        }
     }
 }
