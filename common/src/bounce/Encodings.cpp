@@ -288,8 +288,28 @@ std::size_t decodeBase64Into(std::string_view encoded, char* out)
     std::size_t used = 0;
     unsigned int bits = 0;
     int count = 0;
-    for (const char c : encoded)
+    const auto* in = reinterpret_cast<const unsigned char*>(encoded.data());
+    const std::size_t n = encoded.size();
+    for (std::size_t i = 0; i < n;)
     {
+        // Performance: four digits at a quantum's start are three bytes, as the byte at
+        // a time below would make them (whole parts pass through here).
+        if (count == 0 && i + 4 <= n)
+        {
+            const int a = kDigit.base64[in[i]], b = kDigit.base64[in[i + 1]];
+            const int c = kDigit.base64[in[i + 2]], d = kDigit.base64[in[i + 3]];
+            if ((a | b | c | d) >= 0)
+            {
+                const auto quantum = static_cast<unsigned int>(a << 18 | b << 12 | c << 6 | d);
+                out[used] = static_cast<char>(quantum >> 16);
+                out[used + 1] = static_cast<char>((quantum >> 8) & 0xFFu);
+                out[used + 2] = static_cast<char>(quantum & 0xFFu);
+                used += 3;
+                i += 4;
+                continue;
+            }
+        }
+        const char c = static_cast<char>(in[i++]);
         if (c == '=')
         {
             // Padding ends a quantum; a following run starts afresh.
