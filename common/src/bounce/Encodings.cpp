@@ -49,6 +49,11 @@ struct DigitValues
 };
 constexpr DigitValues kDigit;
 
+// U+FFFD REPLACEMENT CHARACTER, for a byte a charset does not allow.
+constexpr std::string_view kReplacement = "\xef\xbf\xbd";
+// What every ISO-2022-JP label is converted as.
+constexpr std::string_view kIso2022Jp = "ISO-2022-JP-2";
+
 int hexValue(char c)
 {
     return kDigit.hex[static_cast<unsigned char>(c)];
@@ -168,8 +173,8 @@ std::unique_ptr<HighHalf> probeHighHalf(iconv_t cd)
             high->size[c] = static_cast<unsigned char>(HighHalf::kMaxUtf8 - outLeft);   // (E2BIG: refused)
         else if (errno == EILSEQ)
         {
-            std::memcpy(high->utf8[c], "\xef\xbf\xbd", 3);
-            high->size[c] = 3;
+            std::memcpy(high->utf8[c], kReplacement.data(), kReplacement.size());
+            high->size[c] = static_cast<unsigned char>(kReplacement.size());
         }
         else
             return nullptr;
@@ -412,7 +417,7 @@ std::string conversionFrom(std::string_view text, std::string_view charset)
         name = "WINDOWS-1252";
     // ISO-2022-JP-2 / -3 escapes are a superset of what mail uses; CP50221 is Microsoft's.
     if (istartsWith(name, "iso-2022-jp"))
-        name = "ISO-2022-JP-2";
+        name = kIso2022Jp;
     // Performance: most parts labelled Latin-1 or ISO-2022-JP hold only ASCII, and a
     // glance at the bytes is far cheaper than iconv's converting them one by one.
     if (isAsciiSuperset(name) && isPlainAscii(text))
@@ -420,30 +425,21 @@ std::string conversionFrom(std::string_view text, std::string_view charset)
     return name;
 }
 
-std::string convert(std::string_view text, const std::string& from)
+// Converts text with cd (from its current state) and appends it to out, then
+// returns cd to its initial state.
+void convertWithIconv(iconv_t cd, std::string_view text, bool sevenBit, std::string& out)
 {
-    thread_local ConverterCache converters;
-    const ConverterCache::Converter converter = converters.get(from);
-    if (!ConverterCache::ok(converter.cd))
-        return std::string(text);
-    if (converter.highHalf)
-        return convertByTable(text, *converter.highHalf);
-    const iconv_t cd = converter.cd;
-    // ISO-2022 is a 7-bit code: an 8-bit byte is never valid in any shift state, so
-    // it becomes U+FFFD here, not after a call into iconv per byte (mislabelled
-    // Japanese text has hundreds of them).
-    const bool sevenBit = istartsWith(from, "iso-2022-");
-
-    std::string out;
-    out.reserve(text.size() * 3 / 2 + 16);
     char buffer[4096];
     char* in = const_cast<char*>(text.data());
     std::size_t inLeft = text.size();
     while (inLeft > 0)
     {
+        // ISO-2022 is a 7-bit code: an 8-bit byte is never valid in any shift state, so
+        // it becomes U+FFFD here, not after a call into iconv per byte (mislabelled
+        // Japanese text has hundreds of them).
         if (sevenBit && static_cast<unsigned char>(*in) >= 0x80)
         {
-            out += "\xef\xbf\xbd";
+            out += kReplacement;
             ++in;
             --inLeft;
             continue;
@@ -458,7 +454,7 @@ std::string convert(std::string_view text, const std::string& from)
             continue;
         // EILSEQ (a byte the charset does not allow) or EINVAL (a sequence cut off at
         // the end): mark it, skip one byte and go on.
-        out += "\xef\xbf\xbd";
+        out += kReplacement;
         ++in;
         --inLeft;
     }
@@ -467,6 +463,79 @@ std::string convert(std::string_view text, const std::string& from)
     std::size_t outLeft = sizeof buffer;
     iconv(cd, nullptr, nullptr, &outPtr, &outLeft);
     out.append(buffer, sizeof buffer - outLeft);
+}
+
+// ISO-2022-JP escapes that switch between ASCII and JIS X 0208 or JIS X 0201 Roman
+// only (ESC $ B, ESC $ @, ESC ( J; ESC ( B back to ASCII), without SO or SI: text
+// whose ASCII stretches iconv leaves as they are (ISO-2022-JP-2's other escapes
+// designate sets that outlast a return to ASCII, or end at a line break).
+bool hasOnlyJisEscapes(std::string_view text)
+{
+    if (text.find('\x0e') != std::string_view::npos || text.find('\x0f') != std::string_view::npos)
+        return false;
+    for (std::size_t at = text.find('\x1b'); at != std::string_view::npos; at = text.find('\x1b', at + 1))
+    {
+        const std::string_view escape = text.substr(at, 3);
+        if (escape != "\x1b$B" && escape != "\x1b$@" && escape != "\x1b(B" && escape != "\x1b(J")
+            return false;
+    }
+    return true;
+}
+
+// convert for ISO-2022-JP text of hasOnlyJisEscapes: the stretches in ASCII are
+// copied (an 8-bit byte marked, as convertWithIconv marks it), and each stretch from
+// an escape out of ASCII to the escape back is converted by iconv from its initial
+// state, which is the state the whole text's conversion is in there.
+// Performance: Japanese bounces are mostly ASCII (headers, addresses, SMTP replies)
+// around a few lines of Japanese, and iconv's ISO-2022-JP-2 module costs some fifty
+// instructions a byte, ASCII or not.
+std::string convertJisStretches(iconv_t cd, std::string_view text)
+{
+    static const std::string_view backToAscii = "\x1b(B";
+    std::string out;
+    out.reserve(text.size() * 3 / 2 + 16);
+    for (std::size_t pos = 0; pos < text.size();)
+    {
+        const std::size_t escape = std::min(text.find('\x1b', pos), text.size());
+        for (; pos < escape; ++pos)
+        {
+            const std::size_t ascii = pos;
+            while (pos < escape && static_cast<unsigned char>(text[pos]) < 0x80)
+                ++pos;
+            if (pos > ascii)
+                out.append(text.data() + ascii, pos - ascii);
+            if (pos == escape)
+                break;
+            out += kReplacement;
+        }
+        if (escape == text.size())
+            break;
+        if (text.compare(escape, backToAscii.size(), backToAscii) == 0)
+        {
+            pos = escape + backToAscii.size();
+            continue;
+        }
+        const std::size_t back = text.find(backToAscii, escape);
+        const std::size_t end = back == std::string_view::npos ? text.size() : back + backToAscii.size();
+        convertWithIconv(cd, text.substr(escape, end - escape), true, out);
+        pos = end;
+    }
+    return out;
+}
+
+std::string convert(std::string_view text, const std::string& from)
+{
+    thread_local ConverterCache converters;
+    const ConverterCache::Converter converter = converters.get(from);
+    if (!ConverterCache::ok(converter.cd))
+        return std::string(text);
+    if (converter.highHalf)
+        return convertByTable(text, *converter.highHalf);
+    if (from == kIso2022Jp && hasOnlyJisEscapes(text))
+        return convertJisStretches(converter.cd, text);
+    std::string out;
+    out.reserve(text.size() * 3 / 2 + 16);
+    convertWithIconv(converter.cd, text, istartsWith(from, "iso-2022-"), out);
     return out;
 }
 

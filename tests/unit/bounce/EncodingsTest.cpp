@@ -228,3 +228,27 @@ TEST(Encodings, ConvertsSingleByteCharsetsAsIconvDoes)
         }
     }
 }
+
+TEST(Encodings, ConvertsIso2022JpAsIconvDoes)
+{
+    // ASCII around JIS X 0208 and JIS-Roman stretches, cut pairs, 8-bit bytes, missing
+    // returns to ASCII, and the escapes that send the whole text to iconv (G2
+    // designations, single shifts, other sets, SO and SI, a cut escape).
+    const std::vector<std::string> pieces = {
+        "Mail delivery failed ", "user@example.jp", "\n", "\r\n", "\t", "\x1b$B", "\x1b$@", "\x1b(B", "\x1b(J",
+        "\x30\x21\x34\x56", "\x46\x7e", "\x30", "\\~", "\xa4\xa2", "\x80", "\x1b.A", "\x1bN\x41", "\x1b$A", "\x0e",
+        "\x0f", "\x1b$", "\x1b", "\x1b(", std::string(1, '\0'),
+    };
+    std::mt19937 random(13);
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string text;
+        for (std::size_t n = random() % 12; n > 0; --n)
+        {
+            const std::size_t choice = random() % pieces.size();
+            // Mostly the escapes of ISO-2022-JP itself: the stretches are then converted apart.
+            text += pieces[round % 3 == 0 ? choice : choice % 15];
+        }
+        ASSERT_EQ(toUtf8(text, "iso-2022-jp"), byIconv(text, "ISO-2022-JP-2")) << round;
+    }
+}
