@@ -55,9 +55,8 @@ void splitParameters(std::string_view s, std::size_t i, std::vector<std::pair<st
         if (!name.empty())
         {
             auto& param = params.emplace_back();
-            param.first.resize(name.size());
-            std::transform(name.begin(), name.end(), param.first.begin(),
-                           [](char c) { return static_cast<char>(foldByte(static_cast<unsigned char>(c))); });
+            param.first.assign(name);
+            lowerInPlace(param.first);
             pvalue = &param.second;
         }
         else
@@ -417,10 +416,10 @@ ContentType parseContentType(std::string_view value)
     while (typeEnd < type.size() && type[typeEnd] != ' ' && type[typeEnd] != '\t' && type[typeEnd] != '(' &&
            type[typeEnd] != '"')
         ++typeEnd;
-    type = type.substr(0, typeEnd);
-    result.type.resize(type.size());
-    std::transform(type.begin(), type.end(), result.type.begin(),
-                   [](char c) { return static_cast<char>(foldByte(static_cast<unsigned char>(c))); });
+    // Copied, then lower-cased in place: resize() first filled the string through an
+    // out-of-line call (for every part of every message).
+    result.type.assign(type, 0, typeEnd);
+    lowerInPlace(result.type);
     if (semi == trimmed.size())
         return result;
     try

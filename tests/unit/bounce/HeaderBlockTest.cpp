@@ -259,6 +259,10 @@ TEST(HeaderBlock, ParsesContentType)
     // A repeated parameter: the last one wins; names are case-insensitive.
     EXPECT_EQ(parseContentType("text/plain (x); CHARSET=a; charset=\"b\"").param("charset"), "b");
     EXPECT_EQ(parseContentType("text/plain (x); CHARSET=a").type, "text/plain");
+    // Names of any length and case, with bytes beside A-Z that are not letters.
+    const ContentType mixed = parseContentType("text/plain; Report-TYPE@[Z]=1; X-A-VERY-LONG-NAME\xc3\x89=2");
+    EXPECT_EQ(mixed.param("report-type@[z]"), "1");
+    EXPECT_EQ(mixed.param("x-a-very-long-name\xc3\x89"), "2");
 }
 
 TEST(HeaderBlock, FindsTheBodyAndEdgeValues)
@@ -352,6 +356,10 @@ TEST(HeaderBlock, ContentTypeEndsAtABlankCommentOrQuote)
         {"  message/rfc822  ; x=y", "message/rfc822"},
         {"(comment) text/plain", ""},
         {";charset=a", ""},
+        // Only A-Z are lower-cased, at every offset of a long type; other bytes stay.
+        {"MULTIPART/ALTERNATIVE-X", "multipart/alternative-x"},
+        {"Application/VND.Ms-Excel@[\\]`{Z}", "application/vnd.ms-excel@[\\]`{z}"},
+        {"TEXT/PL\xc3\x89IN", "text/pl\xc3\x89in"},
     };
     for (const auto& row : rows)
     {
