@@ -274,10 +274,28 @@ bool looksLikeHeaderLine(std::string_view line)
     return false;
 }
 
+// The length of the shortest marker: a shorter line holds none.
+std::size_t shortestOriginalMarker()
+{
+    static const std::size_t shortest = [] {
+        const PhraseSet& markers = originalMarkers();
+        std::size_t n = markers.phrase(0).size();
+        for (std::size_t i = 1; i < markers.size(); ++i)
+            n = std::min(n, markers.phrase(i).size());
+        return n;
+    }();
+    return shortest;
+}
+
 } // namespace
 
 std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
 {
+    // Performance: the table is fetched once, and a line too short for any marker is
+    // not searched (a search costs a call and its setup, and most lines of prose and
+    // HTML are short or blank).
+    const PhraseSet& markers = originalMarkers();
+    const std::size_t shortest = shortestOriginalMarker();
     std::size_t pos = 0;
     bool sawProse = false;
     bool previousBlank = false;
@@ -290,7 +308,7 @@ std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
         const std::string_view line = trim(text.substr(pos, end - pos));
         if (!line.empty() && line.size() < 200)
         {
-            if (originalMarkers().findAny(line))
+            if (line.size() >= shortest && markers.findAny(line))
             {
                 if (contentStart)
                     *contentStart = next;

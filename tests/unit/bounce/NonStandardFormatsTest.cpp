@@ -60,6 +60,11 @@ TEST(NonStandardFormats, FindsQuotedOriginal)
     EXPECT_EQ(text.substr(0, at), "error text\n\n");
     EXPECT_EQ(text.substr(content), "\nReturn-Path: <a@b.example>\n");
     EXPECT_EQ(findOriginalStart("just prose\n"), std::string::npos);
+    // The shortest markers decide alone on a line, trimmed or not; a line one byte
+    // shorter holds none.
+    EXPECT_EQ(findOriginalStart("x\n\tThe header and top\n"), 2u);
+    EXPECT_EQ(findOriginalStart("your message reads"), 0u);
+    EXPECT_EQ(findOriginalStart("he header and top\nour message reads\n"), std::string::npos);
 }
 
 TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
