@@ -79,17 +79,13 @@ void appendJsonString(std::string& out, std::string_view text)
         i += 8;
     while (i < text.size() && kPlain[static_cast<unsigned char>(text[i])])
         ++i;
-    const std::size_t start = out.size();
+    out.reserve(out.size() + text.size() + 2);
+    out += '"';
     if (i == text.size()) {
-        out.resize(start + text.size() + 2);
-        char* p = out.data() + start;
-        *p = '"';
-        std::memcpy(p + 1, text.data(), text.size());
-        p[text.size() + 1] = '"';
+        out.append(text.data(), text.size());
+        out += '"';
         return;
     }
-    out.reserve(start + text.size() + 2);
-    out += '"';
     std::size_t run = 0;  // start of the bytes not yet appended
     while (i < text.size()) {
         if (text.size() - i >= 8 && plainWord(text.data() + i)) {
