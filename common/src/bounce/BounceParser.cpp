@@ -196,19 +196,29 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std:
     originalTo = addressesIn(original.find("To"));
 }
 
-// The addresses a text scan must not mistake for failed recipients.
-std::vector<std::string> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
+// The addresses a text scan must not mistake for failed recipients, compared ignoring
+// case. Performance: views of the header values and candidates (which outlive the
+// scan), not lower-cased copies: the list is built for most reports and only ever
+// searched, and a copy was an allocation per address.
+std::vector<std::string_view> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
 {
-    std::vector<std::string> out;
+    std::vector<std::string_view> out;
     out.reserve(8);   // five headers and the candidates: mostly fewer, else one more growth
+    const auto addIfNew = [&](std::string_view address) {
+        const auto held = [&](std::string_view entry) { return iequals(entry, address); };
+        if (std::none_of(out.begin(), out.end(), held))
+            out.push_back(address);
+    };
     for (const char* name : {"From", "To", "Return-Path", "Reply-To", "Sender"})
-        addAddressesIn(headers.find(name), out);
-    for (const auto& candidate : r.verpCandidates)
     {
-        const auto held = [&](const std::string& entry) { return equalsLowered(entry, candidate); };
-        if (!candidate.empty() && std::none_of(out.begin(), out.end(), held))
-            out.push_back(toLower(candidate));
+        AddressScanner scanner(headers.find(name));
+        AddressSpan span;
+        for (std::size_t n = 0; n < 50 && scanner.next(span); ++n)
+            addIfNew(span.address);
     }
+    for (const auto& candidate : r.verpCandidates)
+        if (!candidate.empty())
+            addIfNew(candidate);
     return out;
 }
 
@@ -385,7 +395,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
                     const std::vector<std::string>& originalTo, ParsedReturn& r)
 {
     const bool bounceHeader = looksLikeBounceHeader(mime.headers);
-    const std::vector<std::string> exclude = excludedAddresses(mime.headers, r);
+    const std::vector<std::string_view> exclude = excludedAddresses(mime.headers, r);
     std::vector<RecipientResult> scanned = scanErrorText(a.humanText, exclude, limits, originalTo);
     // Exim names the failed addresses in a header of its own. The body wins where
     // the two disagree (a rewritten address), but the header filters out addresses
@@ -401,7 +411,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
         // Only addresses the text names for themselves beat the header.
         const bool strongScan = std::any_of(scanned.begin(), scanned.end(), [&](const RecipientResult& s) {
             return std::none_of(exclude.begin(), exclude.end(),
-                                [&](const std::string& e) { return equalsLowered(e, s.address); });
+                                [&](std::string_view e) { return iequals(e, s.address); });
         });
         if (ordered.empty() && !strongScan)
             for (const auto& address : failed)

@@ -368,7 +368,7 @@ void fillCodesFromText(RecipientResult& result)
         result.replyCode = findReplyCode(result.diagnostic);
 }
 
-ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::string>& exclude,
+ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::string_view>& exclude,
                              const ParseLimits& limits, const std::vector<std::string>& fallback)
     : _text(errorText)
 {
@@ -403,13 +403,7 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
                     _repeatLines.push_back({found.address, lineStart});
                 continue;
             }
-            const auto foldedEquals = [](char raw, char held) {
-                return static_cast<char>(foldByte(static_cast<unsigned char>(raw))) == held;
-            };
-            const auto excluded = [&](const std::string& entry) {
-                return entry.size() == found.address.size() &&
-                       std::equal(found.address.begin(), found.address.end(), entry.begin(), foldedEquals);
-            };
+            const auto excluded = [&](std::string_view entry) { return iequals(entry, found.address); };
             if (std::any_of(exclude.begin(), exclude.end(), excluded))
             {
                 if (excludedHits.size() < limits.maxRecipients)
@@ -487,7 +481,7 @@ RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
     return result;
 }
 
-std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
+std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string_view>& exclude,
                                            const ParseLimits& limits, const std::vector<std::string>& fallback)
 {
     const ErrorTextScan scan(errorText, exclude, limits, fallback);

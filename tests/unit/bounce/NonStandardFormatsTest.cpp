@@ -189,7 +189,7 @@ TEST(NonStandardFormats, ScanInTwoStepsGivesScanErrorTextsResults)
     {
         const char* name;
         std::string text;
-        std::vector<std::string> exclude;
+        std::vector<std::string_view> exclude;
         std::vector<std::string> fallback;
     } rows[] = {
         {"several, one error each",
@@ -261,6 +261,31 @@ TEST(NonStandardFormats, WeakAddressesAreRecognisedInAnyCase)
         scanErrorText("  Me@Origin.Example\n  550 5.1.1 unknown\n", {"me@origin.example"}, verpmail::ParseLimits{});
     ASSERT_EQ(excluded.size(), 1u);
     EXPECT_EQ(excluded[0].address, "Me@origin.example");
+}
+
+TEST(NonStandardFormats, ExcludedAddressesAreGivenInAnyCase)
+{
+    // The parser passes the header's and candidates' addresses as written, not
+    // lower-cased: each row's text names an excluded address and a recipient.
+    const struct
+    {
+        std::string_view exclude;
+        std::string text;
+    } rows[] = {
+        {"me@origin.example", "  ME@ORIGIN.EXAMPLE\n  x@y.example: 550 5.1.1 unknown\n"},
+        {"Me@Origin.Example", "  me@origin.example\n  x@y.example: 550 5.1.1 unknown\n"},
+        {"ME@ORIGIN.EXAMPLE", "  mE@oRiGiN.eXaMpLe\n  x@y.example: 550 5.1.1 unknown\n"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.exclude);
+        const auto results = scanErrorText(row.text, {"other@z.example", row.exclude}, verpmail::ParseLimits{});
+        ASSERT_EQ(results.size(), 1u);
+        EXPECT_EQ(results[0].address, "x@y.example");
+        // A longer or shorter address that folds alike only in part is not excluded.
+        const auto near = scanErrorText(row.text, {std::string(row.exclude) + "x"}, verpmail::ParseLimits{});
+        EXPECT_EQ(near.size(), 2u);
+    }
 }
 
 TEST(NonStandardFormats, ManyAddressesKeepTheirOrderAndBounds)

@@ -32,9 +32,9 @@ bool looksLikeBounceHeader(const HeaderBlock& headers);
 /// `exclude` (the bounce's own From/To, the original sender) and daemon addresses are
 /// not recipients, unless nothing else is named: then daemon addresses and "To:"
 /// summary lines count, then `fallback` (the returned original's To:), then the
-/// excluded ones. Results carry address, status, reply code and diagnostic; reason
+/// excluded ones (`exclude` is compared ignoring case). Results carry address, status, reply code and diagnostic; reason
 /// and class are left for the classifier. At most limits.maxRecipients results.
-std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string>& exclude,
+std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string_view>& exclude,
                                            const ParseLimits& limits, const std::vector<std::string>& fallback = {});
 
 /// scanErrorText in two steps, for a caller that wants the error of only some of the
@@ -46,7 +46,7 @@ class ErrorTextScan
 public:
     /// exclude is read here only. The fallback rule is scanErrorText's: when it
     /// applies, the scan names no address and fallbackApplies() says so.
-    ErrorTextScan(std::string_view errorText, const std::vector<std::string>& exclude, const ParseLimits& limits,
+    ErrorTextScan(std::string_view errorText, const std::vector<std::string_view>& exclude, const ParseLimits& limits,
                   const std::vector<std::string>& fallback = {});
     ErrorTextScan(const ErrorTextScan&) = delete;
     ErrorTextScan& operator=(const ErrorTextScan&) = delete;
