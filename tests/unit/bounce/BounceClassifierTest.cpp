@@ -104,3 +104,32 @@ TEST(BounceClassifier, ASettledCommandIsNotSearchedForAgain)
     result.smtpCommand = "MAIL";
     EXPECT_EQ(classify(ReturnKind::Bounce, result).reason, "rejected");
 }
+
+TEST(BounceClassifier, CodesMatchWholeOrByTheirPrefix)
+{
+    // A rule's code matches a status exactly, or as a prefix when it ends in '.':
+    // longer and shorter codes sharing the rule's bytes are told apart.
+    const struct
+    {
+        const char* status;
+        const char* replyCode;
+        const char* wantReason;
+    } rows[] = {
+        {"5.1.1", "", "userunknown"},      {"5.1.10", "", "notaccept"},     {"5.1.100", "", "undefined"},
+        {"5.3.4", "", "mesgtoobig"},       {"5.3.9", "", "systemerror"},    {"5.4.4", "", "hostunknown"},
+        {"5.4.44", "", "networkerror"},    {"5.7.13", "", "suspend"},       {"5.7.130", "", "blocked"},
+        {"5.7.25", "", "requireptr"},      {"5.7.509", "", "authfailure"},  {"5.7.5090", "", "blocked"},
+        {"5.7", "", "undefined"},          {"5.7.", "", "blocked"},         {"9.9.9", "", "undefined"},
+        {"", "552", "mailboxfull"},        {"", "55", "undefined"},         {"", "5520", "undefined"},
+        {"5.0.0", "421", "toomanyconn"},   {"4.2.9", "", "mailboxfull"},    {"4.7.25", "", "requireptr"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.status) + " " + row.replyCode);
+        RecipientResult result;
+        result.action = "failed";
+        result.status = row.status;
+        result.replyCode = row.replyCode;
+        EXPECT_EQ(classify(ReturnKind::Bounce, result).reason, row.wantReason);
+    }
+}
