@@ -356,10 +356,8 @@ std::size_t decodeQuotedPrintableInto(std::string_view encoded, char* out, bool 
         if (headerQ)
             while (at < n && in[at] != '=' && in[at] != '_')
                 ++at;
-        else if (const void* hit = std::memchr(in + i, '=', n - i))
-            at = static_cast<std::size_t>(static_cast<const char*>(hit) - in);
         else
-            at = n;
+            at = static_cast<std::size_t>(swar::findByte(in, in + i, in + n, '=') - in);
         std::memcpy(o, in + i, at - i);
         o += at - i;
         i = at;

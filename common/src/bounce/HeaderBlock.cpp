@@ -173,9 +173,9 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
     bool inField = false;
     while (pos < size)
     {
-        const void* const lf = std::memchr(data + pos, '\n', size - pos);
-        const std::size_t end = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - data) : size;
-        const std::size_t next = lf ? end + 1 : size;
+        // Header lines are short: swar::findByte, not memchr (see there).
+        const std::size_t end = static_cast<std::size_t>(swar::findByte(data, data + pos, data + size, '\n') - data);
+        const std::size_t next = end < size ? end + 1 : size;
         const std::string_view line(data + pos, end - pos);
         if (line.empty() || isSpace(line[0]))
         {

@@ -217,10 +217,9 @@ private:
         std::string_view preamble = body;
         for (std::size_t pos = first; pos != std::string_view::npos; pos = findDelimiter(body, delimiter, pos))
         {
-            std::size_t end = body.find('\n', pos);
-            const std::size_t next = end == std::string_view::npos ? body.size() : end + 1;
-            if (end == std::string_view::npos)
-                end = body.size();
+            const std::size_t end =
+                static_cast<std::size_t>(swar::findByte(body.data(), body.data() + pos, body.data() + body.size(), '\n') - body.data());
+            const std::size_t next = end < body.size() ? end + 1 : body.size();
             const std::string_view rest = trim(body.substr(pos + delimiterSize, end - pos - delimiterSize));
             const bool closing = rest.size() >= 2 && rest[0] == '-' && rest[1] == '-';
             if (rest.empty() || closing)

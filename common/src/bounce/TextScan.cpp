@@ -130,21 +130,19 @@ std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_
 std::size_t normaliseLineEndsInto(std::string_view text, char* out)
 {
     // Performance: whole messages pass through here (a third of returns have CRLF
-    // ends). The bytes between two CRs are found by memchr and moved in one piece
-    // (memmove: `out` may be the text itself); a line costs two calls whatever its
-    // length, fewer instructions than eight bytes at a time in a loop of our own.
+    // ends). The bytes between two CRs are found by swar::findByte (a line is short)
+    // and moved in one piece (memmove: `out` may be the text itself).
     const char* read = text.data();
     const char* const end = read + text.size();
     char* write = out;
     while (read < end)
     {
-        const void* cr = std::memchr(read, '\r', static_cast<std::size_t>(end - read));
-        const char* stop = cr ? static_cast<const char*>(cr) : end;
+        const char* const stop = swar::findByte(text.data(), read, end, '\r');
         const std::size_t run = static_cast<std::size_t>(stop - read);
         if (write != read)
             std::memmove(write, read, run);
         write += run;
-        if (!cr)
+        if (stop == end)
             break;
         *write++ = '\n';
         read = stop + 1;
@@ -168,8 +166,9 @@ std::vector<std::string_view> splitLines(std::string_view text)
     std::size_t start = 0;
     while (start < text.size())
     {
-        const std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos)
+        const std::size_t end =
+            static_cast<std::size_t>(swar::findByte(text.data(), text.data() + start, text.data() + text.size(), '\n') - text.data());
+        if (end == text.size())
         {
             lines.push_back(text.substr(start));
             break;

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
 using namespace verpmail::bounce;
 
 TEST(HeaderBlock, UnfoldsAndFindsFields)
@@ -365,5 +370,49 @@ TEST(HeaderBlock, ContentTypeEndsAtABlankCommentOrQuote)
     {
         SCOPED_TRACE(row.value);
         EXPECT_EQ(parseContentType(row.value).type, row.type);
+    }
+}
+
+TEST(HeaderBlock, FindsLineEndsOfFieldsOfEveryLength)
+{
+    // Values either side of the 64 bytes searched at once for a line's end
+    // (swar::findByte), some folded, in headers shorter and longer than that, with and
+    // without the empty line and a body after it.
+    std::mt19937 next(3);
+    for (int round = 0; round < 2000; ++round)
+    {
+        std::string text;
+        std::vector<std::pair<std::string, std::string>> fields;
+        const std::size_t count = 1 + next() % 5;
+        for (std::size_t f = 0; f < count; ++f)
+        {
+            const std::string name = "X-F" + std::to_string(f);
+            std::string value(1 + next() % 150, 'v');
+            for (char& c : value)
+                c = static_cast<char>('a' + next() % 26);
+            std::string unfolded = value;
+            text += name + ": " + value + "\n";
+            if (next() % 3 == 0)
+            {
+                const std::string more(1 + next() % 100, 'w');
+                text += " " + more + "\n";
+                unfolded += " " + more;
+            }
+            fields.emplace_back(name, unfolded);
+        }
+        const bool withBody = next() % 2 == 0;
+        if (withBody)
+            text += "\nbody line\n";
+        else
+            text.pop_back();   // the last field runs to the end of the text
+        std::size_t bodyAt = 0;
+        const HeaderBlock h = HeaderBlock::parse(text, 1000, &bodyAt);
+        ASSERT_EQ(h.size(), fields.size()) << round;
+        for (std::size_t f = 0; f < fields.size(); ++f)
+        {
+            ASSERT_EQ(h.fieldName(f), fields[f].first) << round;
+            ASSERT_EQ(h.get(fields[f].first), fields[f].second) << round;
+        }
+        ASSERT_EQ(text.substr(bodyAt), withBody ? "body line\n" : "") << round;
     }
 }

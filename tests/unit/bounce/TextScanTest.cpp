@@ -338,6 +338,52 @@ TEST(TextScan, CollapsesDiagnosticsAsCollapseThenDrop)
     }
 }
 
+TEST(TextScan, NormalisesAndSplitsLongLinesAsAByteAtATimeWould)
+{
+    // Lines either side of the 64 bytes searched at once (swar::findByte) and texts
+    // shorter than that, with CR and LF sparse: normalised against the plain rule,
+    // then read by LineReader and splitLines against a byte-at-a-time split.
+    std::uint32_t seed = 11;
+    const auto next = [&seed]() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    for (int round = 0; round < 3000; ++round)
+    {
+        std::string text;
+        const std::size_t length = next() % 300;
+        const std::uint32_t spacing = 1 + next() % 150;
+        for (std::size_t i = 0; i < length; ++i)
+        {
+            const std::uint32_t r = next() % (spacing * 2);
+            text += r == 0 ? '\r' : r == 1 ? '\n' : static_cast<char>('a' + r % 26);
+        }
+        std::string model;
+        for (std::size_t i = 0; i < text.size(); ++i)
+        {
+            model += text[i] == '\r' ? '\n' : text[i];
+            if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
+                ++i;
+        }
+        std::string inPlace = text;
+        ASSERT_EQ(inPlace.substr(0, normaliseLineEndsInto(inPlace, inPlace.data())), model) << round;
+
+        std::vector<std::string_view> modelLines;
+        for (std::size_t start = 0, i = 0; i <= model.size(); ++i)
+            if (i == model.size() ? start < i : model[i] == '\n')
+            {
+                modelLines.push_back(std::string_view(model).substr(start, i - start));
+                start = i + 1;
+            }
+        ASSERT_EQ(splitLines(model), modelLines) << round;
+        std::vector<std::string_view> read;
+        LineReader lines(model);
+        for (std::string_view line; lines.next(line);)
+            read.push_back(line);
+        ASSERT_EQ(read, modelLines) << round;
+    }
+}
+
 TEST(TextScan, ReadsLinesLikeSplitLines)
 {
     for (const char* text : {"", "a", "a\n", "a\n\nb", "\n\n", "a\nb\n"})

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <random>
+#include <vector>
+
 
 using namespace verpmail;
 
@@ -49,5 +53,38 @@ TEST(Swar, MatchesAByteAtATime)
                     const unsigned char want = bytes[i] >= 'A' && bytes[i] <= 'Z' ? bytes[i] + 0x20 : bytes[i];
                     ASSERT_EQ(folded[i], want) << value << " at " << offset << ", byte " << i;
                 }
+            }
+}
+
+TEST(Swar, FindByteMatchesMemchr)
+{
+    // Every span length either side of the 64-byte window, in texts shorter and longer
+    // than it, the byte at every offset or absent, with the byte itself just outside
+    // the span on both sides (the window reads before the span when near the end of
+    // the text, and must not report it).
+    std::mt19937 random(20261123);
+    std::vector<char> buffer(300);
+    for (std::size_t length = 0; length <= 200; ++length)
+        for (std::size_t at = 0; at <= length; ++at)
+            for (int round = 0; round < 3; ++round)
+            {
+                for (char& b : buffer)
+                    b = static_cast<char>(random() % 3 == 0 ? '\n' + 1 : 'a' + random() % 26);
+                // The text starts at front, the span some bytes into it (or at its start).
+                const std::size_t front = 8 + random() % 8;
+                char* const begin = buffer.data() + front + (round == 1 ? 0 : 1 + random() % 70);
+                begin[-1] = '\n';
+                begin[length] = '\n';
+                for (std::size_t i = 0; i < length; ++i)
+                    if (begin[i] == '\n')
+                        begin[i] = 'x';
+                if (at < length)
+                    begin[at] = '\n';
+                if (round == 2 && at + 3 < length)
+                    begin[at + 3] = '\n';   // a second one after the first
+                const void* hit = std::memchr(begin, '\n', length);
+                const char* const expected = hit ? static_cast<const char*>(hit) : begin + length;
+                ASSERT_EQ(swar::findByte(buffer.data() + front, begin, begin + length, '\n'), expected)
+                    << length << " " << at;
             }
 }
