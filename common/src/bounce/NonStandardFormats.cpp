@@ -6,6 +6,7 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 namespace verpmail::bounce {
@@ -141,8 +142,8 @@ struct FoldEqual
 };
 
 // The addresses an error text named so far, as views into it, told apart without
-// regard to case. Performance: a text names a handful, so a list searched in order
-// costs no allocation per address; a long list (hostile or huge texts) moves to a
+// regard to case. Performance: a text names a handful, so a list searched in order,
+// held in place, costs no allocation; a long list (hostile or huge texts) moves to a
 // hash set so the scan stays linear.
 class SeenAddresses
 {
@@ -152,12 +153,12 @@ public:
     {
         if (_many.empty())
         {
-            for (std::string_view held : _few)
-                if (iequals(held, address))
+            for (std::size_t i = 0; i < _fewCount; ++i)
+                if (iequals(_few[i], address))
                     return false;
-            if (_few.size() < kFew)
+            if (_fewCount < kFew)
             {
-                _few.push_back(address);
+                _few[_fewCount++] = address;
                 return true;
             }
             _many.insert(_few.begin(), _few.end());
@@ -167,7 +168,8 @@ public:
 
 private:
     static constexpr std::size_t kFew = 32;
-    std::vector<std::string_view> _few;
+    std::array<std::string_view, kFew> _few;
+    std::size_t _fewCount = 0;
     std::unordered_set<std::string_view, FoldHash, FoldEqual> _many;
 };
 
