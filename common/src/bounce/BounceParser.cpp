@@ -197,13 +197,14 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std:
 }
 
 // The addresses a text scan must not mistake for failed recipients, compared ignoring
-// case. Performance: views of the header values and candidates (which outlive the
-// scan), not lower-cased copies: the list is built for most reports and only ever
-// searched, and a copy was an allocation per address.
-std::vector<std::string_view> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
+// case; valid until the next call in the thread (a parse asks once). Performance:
+// views of the header values and candidates (which outlive the scan), not lower-cased
+// copies: the list is built for most reports and only ever searched, and a copy was
+// an allocation per address. The list itself is kept per thread and refilled.
+const std::vector<std::string_view>& excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
 {
-    std::vector<std::string_view> out;
-    out.reserve(8);   // five headers and the candidates: mostly fewer, else one more growth
+    thread_local std::vector<std::string_view> out;
+    out.clear();
     const auto addIfNew = [&](std::string_view address) {
         const auto held = [&](std::string_view entry) { return iequals(entry, address); };
         if (std::none_of(out.begin(), out.end(), held))
@@ -395,7 +396,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
                     const std::vector<std::string>& originalTo, ParsedReturn& r)
 {
     const bool bounceHeader = looksLikeBounceHeader(mime.headers);
-    const std::vector<std::string_view> exclude = excludedAddresses(mime.headers, r);
+    const std::vector<std::string_view>& exclude = excludedAddresses(mime.headers, r);
     std::vector<RecipientResult> scanned = scanErrorText(a.humanText, exclude, limits, originalTo);
     // Exim names the failed addresses in a header of its own. The body wins where
     // the two disagree (a rewritten address), but the header filters out addresses

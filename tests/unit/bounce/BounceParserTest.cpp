@@ -155,6 +155,32 @@ TEST(BounceParser, ReadsTextBounceWithQuotedOriginal)
     EXPECT_EQ(got.verpCandidates[0], "sentto-TOKEN@bounces.example.org");
 }
 
+TEST(BounceParser, ExcludesOnlyThisMessagesOwnAddresses)
+{
+    // The header's and the original's addresses are not recipients (whatever their
+    // case), and those of a report parsed before are no longer excluded.
+    const auto report = [](const std::string& to, const std::string& named) {
+        return "From: MAILER-DAEMON@mx.example.org\n"
+               "To: " + to + "\n"
+               "Subject: failure notice\n"
+               "\n"
+               "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+               "\n"
+               "<" + named + ">:\n"
+               "Remote host said: 550 5.1.1 User Unknown\n"
+               "\n"
+               "<member@example.jp>:\n"
+               "Remote host said: 550 5.1.1 User Unknown\n";
+    };
+    ParsedReturn got = parseReturn(report("Alice@Example.Org", "alice@example.org"));
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].address, "member@example.jp");
+    got = parseReturn(report("other@example.org", "alice@example.org"));
+    ASSERT_EQ(got.recipients.size(), 2u);
+    EXPECT_EQ(got.recipients[0].address, "alice@example.org");
+    EXPECT_EQ(got.recipients[1].address, "member@example.jp");
+}
+
 TEST(BounceParser, ReadsRedactedComplaint)
 {
     const char* arf = "From: feedback@isp.example\n"
