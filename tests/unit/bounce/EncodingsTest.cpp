@@ -6,6 +6,7 @@
 #include <iconv.h>
 
 #include <cerrno>
+#include <cstdint>
 
 #include <random>
 #include <string>
@@ -250,5 +251,70 @@ TEST(Encodings, ConvertsIso2022JpAsIconvDoes)
             text += pieces[round % 3 == 0 ? choice : choice % 15];
         }
         ASSERT_EQ(toUtf8(text, "iso-2022-jp"), byIconv(text, "ISO-2022-JP-2")) << round;
+    }
+}
+
+TEST(Encodings, DecodesQuotedPrintableAsAByteModel)
+{
+    // Runs between escapes either side of the 64 bytes searched at once for the next
+    // '=' (swar::findByte), against the rule a byte at a time, with guard bytes after
+    // the room promised (encoded.size()).
+    const auto hex = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    const auto model = [&](const std::string& in, bool headerQ) {
+        std::string out;
+        for (std::size_t i = 0; i < in.size();)
+        {
+            if (headerQ && in[i] == '_')
+            {
+                out += ' ';
+                ++i;
+                continue;
+            }
+            if (in[i] != '=')
+            {
+                out += in[i++];
+                continue;
+            }
+            std::size_t j = i + 1;
+            while (j < in.size() && (in[j] == ' ' || in[j] == '\t'))
+                ++j;
+            if (j < in.size() && in[j] == '\n')
+                i = j + 1;
+            else if (i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0)
+            {
+                out += static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+                i += 3;
+            }
+            else
+            {
+                out += '=';
+                ++i;
+            }
+        }
+        return out;
+    };
+    std::mt19937 random(17);
+    const std::vector<std::string> pieces = {"=3D", "=\n", "= \n", "=4", "=", "_", "=C3=A9", "\n"};
+    for (int round = 0; round < 5000; ++round)
+    {
+        std::string encoded;
+        const std::size_t length = random() % 200;
+        const std::uint32_t spacing = 1 + static_cast<std::uint32_t>(random() % 100);
+        while (encoded.size() < length)
+        {
+            if (random() % spacing == 0)
+                encoded += pieces[random() % pieces.size()];
+            else
+                encoded += static_cast<char>('a' + random() % 26);
+        }
+        for (const bool headerQ : {false, true})
+        {
+            std::string out(encoded.size() + 32, '#');
+            ASSERT_EQ(out.substr(0, decodeQuotedPrintableInto(encoded, out.data(), headerQ)), model(encoded, headerQ))
+                << encoded;
+            ASSERT_EQ(out.substr(encoded.size()), std::string(32, '#')) << encoded;
+        }
     }
 }

@@ -367,6 +367,10 @@ TEST(TextScan, NormalisesAndSplitsLongLinesAsAByteAtATimeWould)
         }
         std::string inPlace = text;
         ASSERT_EQ(inPlace.substr(0, normaliseLineEndsInto(inPlace, inPlace.data())), model) << round;
+        // Into a buffer of its own, with guard bytes after the room promised.
+        std::string buffer(text.size() + 32, '#');
+        ASSERT_EQ(buffer.substr(0, normaliseLineEndsInto(text, buffer.data())), model) << round;
+        ASSERT_EQ(buffer.substr(text.size()), std::string(32, '#')) << round;
 
         std::vector<std::string_view> modelLines;
         for (std::size_t start = 0, i = 0; i <= model.size(); ++i)
