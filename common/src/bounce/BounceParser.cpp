@@ -285,7 +285,7 @@ bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const He
 std::size_t matchingScan(const ErrorTextScan& scan, const std::string& address, std::size_t dsnCount)
 {
     for (std::size_t i = 0; i < scan.size(); ++i)
-        if (iequals(scan.address(i), address))
+        if (iequals(scan.addressAsWritten(i), address))
             return i;
     if (dsnCount == 1 && scan.size() == 1)
         return 0;

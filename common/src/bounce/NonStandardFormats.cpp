@@ -173,15 +173,6 @@ private:
     std::unordered_set<std::string_view, FoldHash, FoldEqual> _many;
 };
 
-// The address as findAddresses gives it: the domain lower-cased.
-std::string foldedDomain(const AddressSpan& span)
-{
-    std::string address(span.address);
-    for (std::size_t i = span.at + 1; i < address.size(); ++i)
-        address[i] = static_cast<char>(foldByte(static_cast<unsigned char>(address[i])));
-    return address;
-}
-
 // Lines whose addresses belong to the sender or the message, not a recipient.
 bool isSenderContextLine(std::string_view line)
 {
@@ -409,16 +400,16 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
             if (std::any_of(exclude.begin(), exclude.end(), excluded))
             {
                 if (excludedHits.size() < limits.maxRecipients)
-                    excludedHits.push_back({foldedDomain(found), lineStart});
+                    excludedHits.push_back({found.address, found.at, lineStart});
                 continue;
             }
             if (isDaemonAddress(found.address) || summaryLine)
             {
                 if (daemonHits.size() < limits.maxRecipients)
-                    daemonHits.push_back({foldedDomain(found), lineStart});
+                    daemonHits.push_back({found.address, found.at, lineStart});
                 continue;
             }
-            _hits.push_back({foldedDomain(found), lineStart});
+            _hits.push_back({found.address, found.at, lineStart});
             if (_hits.size() >= limits.maxRecipients)
                 break;
         }
@@ -444,6 +435,16 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
         if (!carriesErrorCode(_preamble))
             _preamble = {};
     }
+}
+
+std::string ErrorTextScan::address(std::size_t i) const
+{
+    // As findAddresses gives it: the domain lower-cased.
+    const Hit& hit = _hits[i];
+    std::string address(hit.address);
+    for (std::size_t k = hit.at + 1; k < address.size(); ++k)
+        address[k] = static_cast<char>(foldByte(static_cast<unsigned char>(address[k])));
+    return address;
 }
 
 RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
@@ -475,7 +476,7 @@ RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
         segment = segmentCopy;
     }
     RecipientResult result;
-    result.address = _hits[i].address;
+    result.address = address(i);
     result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
     result.status = findStatusCode(result.diagnostic);
     if (withCommand)

@@ -288,6 +288,30 @@ TEST(NonStandardFormats, ExcludedAddressesAreGivenInAnyCase)
     }
 }
 
+TEST(NonStandardFormats, ScanGivesAddressesAsWrittenAndWithTheirDomainLowerCased)
+{
+    const struct
+    {
+        std::string text;
+        std::string_view asWritten;
+        std::string_view folded;
+    } rows[] = {
+        {"  User@Example.ORG: 550 unknown\n", "User@Example.ORG", "User@example.org"},
+        {"<MiXeD.Local@MX.Sub.Example>:\n550 5.1.1 no such user\n", "MiXeD.Local@MX.Sub.Example",
+         "MiXeD.Local@mx.sub.example"},
+        {"lower@example.net said 550\n", "lower@example.net", "lower@example.net"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.text);
+        const ErrorTextScan scan(row.text, {}, verpmail::ParseLimits{});
+        ASSERT_EQ(scan.size(), 1u);
+        EXPECT_EQ(scan.addressAsWritten(0), row.asWritten);
+        EXPECT_EQ(scan.address(0), row.folded);
+        EXPECT_EQ(scan.describe(0, false).address, row.folded);
+    }
+}
+
 TEST(NonStandardFormats, ManyAddressesKeepTheirOrderAndBounds)
 {
     // Past a few dozen distinct addresses the seen ones are held differently; repeats

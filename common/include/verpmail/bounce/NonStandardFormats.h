@@ -53,7 +53,9 @@ public:
 
     std::size_t size() const { return _hits.size(); }
     /// The i-th address as the text gives it (its domain lower-cased).
-    const std::string& address(std::size_t i) const { return _hits[i].address; }
+    std::string address(std::size_t i) const;
+    /// The i-th address as the text writes it, to compare ignoring case.
+    std::string_view addressAsWritten(std::size_t i) const { return _hits[i].address; }
     /// The i-th result as scanErrorText gives it; smtpCommand is searched for only
     /// when withCommand (in the text before it is collapsed).
     RecipientResult describe(std::size_t i, bool withCommand) const;
@@ -62,9 +64,13 @@ public:
 private:
     // An address and where its line starts (line starts order lines as their
     // numbers would).
+    // Performance: a view, copied (its domain lower-cased) only when a result asks for
+    // it: the addresses set aside (daemons, excluded) and those a DSN does not ask
+    // about never are.
     struct Hit
     {
-        std::string address;
+        std::string_view address;   ///< into _text, in any case
+        std::size_t at;             ///< offset of the '@' in address
         std::size_t lineStart;
     };
     std::string_view _text;
