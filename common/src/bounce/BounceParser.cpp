@@ -342,26 +342,27 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         result.diagnostic = std::move(d.diagnosticCode);
         result.diagnosticType = std::move(d.diagnosticType);
         result.remoteMta = std::move(d.remoteMta);
-        // The scan's result for the address as the DSN gives it, looked up when needed
-        // (its command is searched for below, in the collapsed diagnostic).
-        std::optional<RecipientResult> textual;
+        // The scan's diagnostic for the address as the DSN gives it, looked up when
+        // needed (its command is searched for below, in the collapsed diagnostic). Only
+        // the diagnostic: the scan's address, status and reply code are not read here.
+        std::optional<std::string> textual;
         bool lookedUp = false;
-        const auto lookUpTextual = [&]() -> const std::optional<RecipientResult>& {
+        const auto lookUpTextual = [&]() -> const std::optional<std::string>& {
             if (!lookedUp)
             {
                 const std::size_t i = matchingScan(scan(), result.address, ds.recipients.size());
                 if (i != std::string::npos)
-                    textual = scan().describe(i, false);
+                    textual = scan().diagnostic(i);
             }
             lookedUp = true;
             return textual;
         };
         if (result.diagnostic.empty() && lookUpTextual())
-            result.diagnostic = textual->diagnostic;
+            result.diagnostic = *textual;
         // The DSN rarely says which command failed; the prose often does.
         result.smtpCommand = findSmtpCommand(result.diagnostic);
         if (result.smtpCommand.empty() && lookUpTextual())
-            result.smtpCommand = findSmtpCommand(textual->diagnostic);
+            result.smtpCommand = findSmtpCommand(*textual);
         if (result.address.empty())
         {
             const std::size_t i = matchingScan(scan(), result.address, ds.recipients.size());

@@ -447,7 +447,7 @@ std::string ErrorTextScan::address(std::size_t i) const
     return address;
 }
 
-RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
+std::string_view ErrorTextScan::errorText(std::size_t i, std::string& storage) const
 {
     // The error for an address is the text from its line up to the next address
     // (or the end of the error text).
@@ -466,15 +466,27 @@ RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
             last = repeat.lineStart;
             break;
         }
-    std::string segmentCopy;
-    std::string_view segment = wholeLines(_text, first, last, 4000, segmentCopy);
+    std::string_view segment = wholeLines(_text, first, last, 4000, storage);
     if (!_preamble.empty() && !carriesErrorCode(segment))
     {
         std::string withPreamble(_preamble);
         withPreamble.append(segment);
-        segmentCopy = std::move(withPreamble);
-        segment = segmentCopy;
+        storage = std::move(withPreamble);
+        segment = storage;
     }
+    return segment;
+}
+
+std::string ErrorTextScan::diagnostic(std::size_t i) const
+{
+    std::string storage;
+    return collapseDiagnostic(errorText(i, storage), 1000);
+}
+
+RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
+{
+    std::string storage;
+    const std::string_view segment = errorText(i, storage);
     RecipientResult result;
     result.address = address(i);
     result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);

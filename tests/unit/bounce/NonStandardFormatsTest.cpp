@@ -240,6 +240,7 @@ TEST(NonStandardFormats, ScanInTwoStepsGivesScanErrorTextsResults)
             }
             EXPECT_EQ(withCommand.smtpCommand, whole[i].smtpCommand);
             EXPECT_EQ(withoutCommand.smtpCommand, "");
+            EXPECT_EQ(scan.diagnostic(i), whole[i].diagnostic);
         }
     }
     // The first row's errors are told apart (the test would pass vacuously otherwise).

@@ -59,6 +59,8 @@ public:
     /// The i-th result as scanErrorText gives it; smtpCommand is searched for only
     /// when withCommand (in the text before it is collapsed).
     RecipientResult describe(std::size_t i, bool withCommand) const;
+    /// describe(i, false).diagnostic alone, for a caller that wants no more of it.
+    std::string diagnostic(std::size_t i) const;
     bool fallbackApplies() const { return _fallbackApplies; }
 
 private:
@@ -86,6 +88,9 @@ private:
     std::string _preambleCopy;
     std::string_view _preamble;   ///< the error before the first address, when it carries a code
     bool _fallbackApplies = false;
+
+    /// The i-th address's error text, uncollapsed (a view of the text, or of storage).
+    std::string_view errorText(std::size_t i, std::string& storage) const;
 };
 
 /// True when prose reads like a delivery failure report ("could not be delivered", ...).
