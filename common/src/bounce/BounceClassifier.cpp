@@ -21,7 +21,8 @@ bool isNonFailureAction(std::string_view action)
 }
 
 // Performance: classify asks this three times per result; a rule is told apart by its
-// length and its last byte before its bytes are compared (a call to memcmp each).
+// length, its third byte (a status's subject, a reply code's last digit) and its last
+// byte before its bytes are compared (a call to memcmp each).
 std::string_view lookupCode(const std::vector<CodeRule>& rules, std::string_view code)
 {
     if (code.empty())
@@ -29,7 +30,7 @@ std::string_view lookupCode(const std::vector<CodeRule>& rules, std::string_view
     for (const auto& rule : rules)
     {
         const std::string_view ruleCode = rule.code;
-        if (ruleCode.empty() || ruleCode.size() > code.size())
+        if (ruleCode.empty() || ruleCode.size() > code.size() || (ruleCode.size() > 2 && ruleCode[2] != code[2]))
             continue;
         const char last = ruleCode.back();
         const bool prefix = last == '.';
