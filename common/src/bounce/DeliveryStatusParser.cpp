@@ -2,6 +2,7 @@
 #include "verpmail/bounce/DeliveryStatusParser.h"
 
 #include "verpmail/bounce/Encodings.h"
+#include "verpmail/bounce/PhraseSet.h"
 #include "verpmail/bounce/TextScan.h"
 
 #include <utility>
@@ -192,13 +193,19 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
 
 bool looksLikeDeliveryStatus(std::string_view text)
 {
+    // Performance: every text part of a report without a delivery-status part comes
+    // here, and few hold a recipient field anywhere: the two names are searched for
+    // in the whole text first (a table search that skips most bytes unread), and the
+    // lines are walked only where one of them is found.
+    static const PhraseSet recipientFields({"final-recipient:", "original-recipient:"});
+    if (!recipientFields.findAny(text))
+        return false;
     bool recipient = false;
     bool detail = false;
     LineReader lines(text);
     for (std::string_view line; lines.next(line);)
     {
-        // Performance: every text part of a report without a delivery-status part
-        // comes here; most lines start with none of the five names' letters.
+        // (Most lines start with none of the five names' letters.)
         if (line.empty())
             continue;
         const unsigned char c = foldByte(static_cast<unsigned char>(line[0]));

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -275,4 +277,46 @@ TEST(DeliveryStatusParser, KeepsTheFieldRulesAtTheEdges)
                     .recipients.empty());
     EXPECT_FALSE(looksLikeDeliveryStatus("final-recipient: a@b.example\nSTATUS 5.1.1\n"));
     EXPECT_TRUE(looksLikeDeliveryStatus("final-recipient: a@b.example\nSTATUS: 5.1.1\n"));
+}
+
+TEST(DeliveryStatusParser, LooksLikeDeliveryStatusAsTheLineWalkDid)
+{
+    // Random texts of field lines (in any case, indented, cut short, inside prose):
+    // the answer is the line walk's, which wants a recipient field and a detail field
+    // each at a line's start.
+    const auto lineWalk = [](const std::string& text) {
+        bool recipient = false;
+        bool detail = false;
+        std::size_t pos = 0;
+        while (pos <= text.size())
+        {
+            const std::size_t end = std::min(text.find('\n', pos), text.size());
+            const std::string_view line = std::string_view(text).substr(pos, end - pos);
+            recipient = recipient || istartsWith(line, "Final-Recipient:") || istartsWith(line, "Original-Recipient:");
+            detail = detail || istartsWith(line, "Action:") || istartsWith(line, "Status:") ||
+                     istartsWith(line, "Diagnostic-Code:");
+            pos = end + 1;
+        }
+        return recipient && detail;
+    };
+    const std::vector<std::string> pieces = {
+        "Final-Recipient: rfc822; a@b.example", "FINAL-RECIPIENT:x", "final-recipient:", "Original-Recipient: rfc822;",
+        "original-RECIPIENT:", " Final-Recipient: indented", "Final-Recipient without colon", "Final-Recipien:",
+        "the Final-Recipient: inside prose", "Action: failed", "ACTION:", "Status: 5.1.1", "status:",
+        "Diagnostic-Code: smtp; 550", "diagnostic-code:", " Action: indented", "Actions: none", "prose", "",
+    };
+    std::mt19937 random(1123);
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string text;
+        const std::size_t lines = random() % 6;
+        for (std::size_t i = 0; i < lines; ++i)
+        {
+            text += pieces[random() % pieces.size()];
+            if (i + 1 < lines || random() % 2)
+                text += '\n';
+        }
+        SCOPED_TRACE(text);
+        ASSERT_EQ(looksLikeDeliveryStatus(text), lineWalk(text));
+    }
 }
