@@ -27,7 +27,7 @@ std::string_view dropType(std::string_view value)
 
 bool hasRecipient(const DsnRecipient& r)
 {
-    return !r.rawFinalRecipient.empty() || !r.originalRecipient.empty();
+    return !r.finalRecipient.empty() || !r.originalRecipient.empty();
 }
 
 enum class Field
@@ -64,12 +64,13 @@ Field fieldOf(std::string_view name)
 }
 
 // The fields as written, turned into what DsnRecipient promises. Each string is
-// reworked where it lies: a copy per field was most of the parser's allocations.
+// reworked where it lies: a copy per field was most of the parser's allocations
+// (the Final-Recipient value as written was one too, kept beside its address and
+// read by no caller).
 void finish(DsnRecipient& r)
 {
-    r.finalRecipient = normaliseAddress(r.rawFinalRecipient);
-    if (r.finalRecipient.empty() && !r.rawFinalRecipient.empty())
-        r.finalRecipient = firstAddress(r.rawFinalRecipient);
+    if (!normaliseAddressInPlace(r.finalRecipient) && !r.finalRecipient.empty())
+        r.finalRecipient = firstAddress(r.finalRecipient);
     if (!normaliseAddressInPlace(r.originalRecipient))
         r.originalRecipient = firstAddress(r.originalRecipient);
     std::string& diagnostic = r.diagnosticCode;
@@ -145,11 +146,12 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
         switch (fieldOf(name))
         {
         case Field::FinalRecipient:
-            if (!current.rawFinalRecipient.empty())
+            if (!current.finalRecipient.empty())
                 flush();
             currentStarted = true;
-            current.rawFinalRecipient.assign(value);
-            lastValue = &current.rawFinalRecipient;
+            // As written until finish() normalises it.
+            current.finalRecipient.assign(value);
+            lastValue = &current.finalRecipient;
             break;
         case Field::OriginalRecipient:
             if (!current.originalRecipient.empty())
@@ -178,7 +180,7 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             current.remoteMta.assign(dropType(value));
             break;
         case Field::ReportingMta:
-            result.reportingMta.assign(dropType(value));
+            result.reportingMta = dropType(value);
             break;
         case Field::OriginalEnvelopeId:
             result.originalEnvelopeId.assign(value);

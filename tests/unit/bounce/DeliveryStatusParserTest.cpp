@@ -90,7 +90,7 @@ DeliveryStatus parseDeliveryStatusModel(std::string_view text, const verpmail::P
     bool currentStarted = false;
     std::string* lastValue = nullptr;
     auto flush = [&]() {
-        if (currentStarted && (!current.rawFinalRecipient.empty() || !current.originalRecipient.empty()) &&
+        if (currentStarted && (!current.finalRecipient.empty() || !current.originalRecipient.empty()) &&
             result.recipients.size() < limits.maxRecipients)
             result.recipients.push_back(current);
         current = DsnRecipient();
@@ -126,7 +126,8 @@ DeliveryStatus parseDeliveryStatusModel(std::string_view text, const verpmail::P
         const bool isFinal = iequals(name, "final-recipient");
         if (isFinal || iequals(name, "original-recipient"))
         {
-            std::string& field = isFinal ? current.rawFinalRecipient : current.originalRecipient;
+            // The Final-Recipient value as written until the end.
+            std::string& field = isFinal ? current.finalRecipient : current.originalRecipient;
             if (!field.empty())
                 flush();
             currentStarted = true;
@@ -156,14 +157,14 @@ DeliveryStatus parseDeliveryStatusModel(std::string_view text, const verpmail::P
             current.remoteMta = std::string(dropTypeModel(value));
         }
         else if (iequals(name, "reporting-mta"))
-            result.reportingMta = std::string(dropTypeModel(value));
+            result.reportingMta = dropTypeModel(value);
         else if (iequals(name, "original-envelope-id"))
             result.originalEnvelopeId = std::string(value);
     }
     flush();
     for (auto& r : result.recipients)
     {
-        const std::string raw = r.rawFinalRecipient;
+        const std::string raw = r.finalRecipient;
         r.finalRecipient = normaliseAddress(raw);
         if (r.finalRecipient.empty() && !raw.empty())
             r.finalRecipient = firstAddress(raw);
@@ -208,7 +209,6 @@ void expectSame(const DsnRecipient& got, const DsnRecipient& want)
 {
     EXPECT_EQ(got.finalRecipient, want.finalRecipient);
     EXPECT_EQ(got.originalRecipient, want.originalRecipient);
-    EXPECT_EQ(got.rawFinalRecipient, want.rawFinalRecipient);
     EXPECT_EQ(got.action, want.action);
     EXPECT_EQ(got.status, want.status);
     EXPECT_EQ(got.diagnosticCode, want.diagnosticCode);
@@ -267,16 +267,43 @@ TEST(DeliveryStatusParser, KeepsTheFieldRulesAtTheEdges)
                        "Original-Recipient: rfc822;nobody\n";
     const DeliveryStatus ds = parseDeliveryStatus(text, verpmail::ParseLimits{});
     ASSERT_EQ(ds.recipients.size(), 1u);
-    // final, original ("nobody" is no address), raw final, action, status, diagnostic,
-    // its type, remote MTA
-    const DsnRecipient want{"A@b.example", "", "rfc822; <A@B.Example>", "failed", "", "550-5.1.1 no such user",
-                            "smtp", ""};
+    // final, original ("nobody" is no address), action, status, diagnostic, its type,
+    // remote MTA
+    const DsnRecipient want{"A@b.example", "", "failed", "", "550-5.1.1 no such user", "smtp", ""};
     expectSame(ds.recipients[0], want);
     // A name one letter off is no field.
     EXPECT_TRUE(parseDeliveryStatus("Statuz: 5.1.1\nFinal-Recipienx: a@b.example\n", verpmail::ParseLimits{})
                     .recipients.empty());
     EXPECT_FALSE(looksLikeDeliveryStatus("final-recipient: a@b.example\nSTATUS 5.1.1\n"));
     EXPECT_TRUE(looksLikeDeliveryStatus("final-recipient: a@b.example\nSTATUS: 5.1.1\n"));
+}
+
+TEST(DeliveryStatusParser, FinalRecipientIsNormalisedWhereItWasRead)
+{
+    // The value as written becomes the address in place: normalised when it is one,
+    // else the first address in it, else nothing (a file or a pipe).
+    const struct
+    {
+        const char* field;
+        const char* want;
+    } rows[] = {
+        {"Final-Recipient: rfc822; <A@B.Example>", "A@b.example"},
+        {"Final-Recipient: rfc822;a-long-local-part-past-sso@Example.ORG", "a-long-local-part-past-sso@example.org"},
+        {"Final-Recipient: rfc822; /var/mail/someone", ""},
+        {"Final-Recipient: rfc822; |/usr/bin/procmail", ""},
+        {"Final-Recipient: x-local; mailbox \"Box\" of user@Host.Example, here", "user@host.example"},
+        {"Final-Recipient: rfc822; first@a.example\n  second@b.example", "first@a.example"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.field);
+        const DeliveryStatus ds =
+            parseDeliveryStatus(std::string(row.field) + "\nAction: failed\nStatus: 5.1.1\n", verpmail::ParseLimits{});
+        ASSERT_EQ(ds.recipients.size(), 1u);
+        EXPECT_EQ(ds.recipients[0].finalRecipient, row.want);
+    }
+    // An empty field names no recipient.
+    EXPECT_TRUE(parseDeliveryStatus("Final-Recipient:\nAction: failed\n", verpmail::ParseLimits{}).recipients.empty());
 }
 
 TEST(DeliveryStatusParser, LooksLikeDeliveryStatusAsTheLineWalkDid)

@@ -20,9 +20,8 @@ namespace verpmail::bounce {
 
 struct DsnRecipient
 {
-    std::string finalRecipient;     ///< normalised address, or "" when the field has none
+    std::string finalRecipient;     ///< normalised address, or the first address in the field, or ""
     std::string originalRecipient;  ///< normalised address, or ""
-    std::string rawFinalRecipient;  ///< the field value as written
     std::string action;             ///< lower-case
     std::string status;             ///< "c.s.d" or ""
     std::string diagnosticCode;     ///< without the "smtp;" type, collapsed
@@ -32,7 +31,9 @@ struct DsnRecipient
 
 struct DeliveryStatus
 {
-    std::string reportingMta;
+    /// A view into the text parsed (no caller keeps it beyond that text: a copy
+    /// would be an allocation per report for a field only tests read).
+    std::string_view reportingMta;
     std::string originalEnvelopeId;
     std::vector<DsnRecipient> recipients;
 };
