@@ -234,6 +234,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         field.valueOffset = static_cast<std::uint32_t>(value.data() - data);
         field.valueLength = static_cast<std::uint32_t>(value.size());
         field.key = nameKey(name);
+        block._keysPresent |= keyBit(field.key);
         block._fields.push_back(field);
         inField = true;
         pos = next;
@@ -293,6 +294,7 @@ void HeaderBlock::add(const HeaderField& field)
     copy.valueLength = static_cast<std::uint32_t>(field.value.size());
     _copies.append(field.value);
     copy.key = nameKey(field.name);
+    _keysPresent |= keyBit(copy.key);
     _fields.push_back(copy);
 }
 
@@ -307,6 +309,8 @@ inline bool HeaderBlock::hasName(std::size_t i, std::string_view name, std::uint
 std::size_t HeaderBlock::indexOf(std::string_view name) const
 {
     const std::uint32_t key = nameKey(name);
+    if ((_keysPresent & keyBit(key)) == 0)
+        return _fields.size();
     for (std::size_t i = 0; i < _fields.size(); ++i)
         if (hasName(i, name, key))
             return i;
@@ -323,6 +327,8 @@ std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
 {
     std::vector<std::string> values;
     const std::uint32_t key = nameKey(name);
+    if ((_keysPresent & keyBit(key)) == 0)
+        return values;
     for (std::size_t i = 0; i < _fields.size(); ++i)
         if (hasName(i, name, key))
             values.emplace_back(fieldValue(i));

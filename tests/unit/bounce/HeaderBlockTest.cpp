@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
 #include <string>
 #include <utility>
@@ -414,5 +415,68 @@ TEST(HeaderBlock, FindsLineEndsOfFieldsOfEveryLength)
             ASSERT_EQ(h.get(fields[f].first), fields[f].second) << round;
         }
         ASSERT_EQ(text.substr(bodyAt), withBody ? "body line\n" : "") << round;
+    }
+}
+
+// Lookups turn most absent names away on a bit per name present: every name, present
+// or not, in any case, must still be answered as a walk over the fields would.
+TEST(HeaderBlock, LookupsMatchAWalkOverTheFieldsForPresentAndAbsentNames)
+{
+    std::mt19937 random(20261123);
+    const auto randomName = [&]() {
+        static const char kBytes[] = "abcdefgXYZ-_0";
+        std::string name;
+        const std::size_t length = 1 + random() % 24;
+        for (std::size_t i = 0; i < length; ++i)
+            name.push_back(kBytes[random() % (sizeof(kBytes) - 1)]);
+        return name;
+    };
+    const auto foldedEqual = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+                return false;
+        return true;
+    };
+    for (int round = 0; round < 300; ++round)
+    {
+        std::string text;
+        std::vector<std::string> names;
+        const std::size_t fields = random() % 70;
+        for (std::size_t i = 0; i < fields; ++i)
+        {
+            names.push_back(randomName());
+            text += names.back() + ": value " + std::to_string(i) + "\n";
+        }
+        text += "\nbody\n";
+        HeaderBlock block = HeaderBlock::parse(text, 1000);
+        if (round % 3 == 0)
+        {
+            names.push_back(randomName());
+            block.add(HeaderField{names.back(), "added"});
+        }
+        ASSERT_EQ(block.size(), names.size());
+        std::vector<std::string> asked = names;
+        for (int i = 0; i < 200; ++i)
+            asked.push_back(randomName());
+        for (std::string name : asked)
+        {
+            if (random() % 2)
+                for (char& c : name)
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            std::string_view expected;
+            std::vector<std::string> all;
+            for (std::size_t i = 0; i < block.size(); ++i)
+                if (foldedEqual(block.fieldName(i), name))
+                {
+                    if (all.empty())
+                        expected = block.fieldValue(i);
+                    all.emplace_back(block.fieldValue(i));
+                }
+            EXPECT_EQ(block.find(name), expected) << name;
+            EXPECT_EQ(block.has(name), !all.empty()) << name;
+            EXPECT_EQ(block.getAll(name), all) << name;
+        }
     }
 }

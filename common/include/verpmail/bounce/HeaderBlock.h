@@ -104,12 +104,22 @@ private:
     /// Whether field i is called name (case-insensitive); key is nameKey(name).
     bool hasName(std::size_t i, std::string_view name, std::uint32_t key) const;
     std::size_t indexOf(std::string_view name) const;
+    /// The bit of _keysPresent that stands for key.
+    static std::uint64_t keyBit(std::uint32_t key)
+    {
+        return std::uint64_t{1} << ((key * 0x9E3779B1u) >> 26);
+    }
     /// The value of field i, a Folded or Unfolded field (unfolding it if Folded).
     std::string_view unfolded(std::size_t i) const;
 
     std::string_view _source;
     std::string _copies;
     std::vector<Field> _fields;
+    // Performance: most names the parser asks for are absent (X-Failed-Recipients,
+    // the headers of each vendor's format), and each such lookup read every field's
+    // key. A bit per key present (keyBit; a Bloom filter of one hash) turns most of
+    // them away at once; a header of twenty fields sets under a third of the bits.
+    std::uint64_t _keysPresent = 0;
     /// Cut for unfolded values, as parse was given it.
     std::size_t _maxFieldBytes = 0;
     // Unfolded values, newest first. A list: its strings never move, so a view of
