@@ -324,7 +324,6 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
             scanned.emplace(a.humanText, excludedAddresses(mime.headers, r), limits);
         return *scanned;
     };
-    const std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
     r.recipients.reserve(ds.recipients.size());
     for (auto& d : ds.recipients)
     {
@@ -370,9 +369,14 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
                 result.address = scan().address(i);
         }
         // A local delivery (a file or a pipe) has no address in its Final-Recipient;
-        // Exim's X-Failed-Recipients still names the one that failed.
-        if (result.address.empty() && ds.recipients.size() == 1 && failedHeader.size() == 1)
-            result.address = failedHeader.front();
+        // Exim's X-Failed-Recipients still names the one that failed. (Looked up only
+        // here: a header search per report for the few that need it.)
+        if (result.address.empty() && ds.recipients.size() == 1)
+        {
+            std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
+            if (failedHeader.size() == 1)
+                result.address = std::move(failedHeader.front());
+        }
         // Nothing says why but the prose (no diagnostic, no specific status): let the
         // whole report speak.
         const bool genericStatus = result.status.empty() || result.status.compare(1, 4, ".0.0") == 0;

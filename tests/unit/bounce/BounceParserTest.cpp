@@ -304,6 +304,47 @@ TEST(BounceParser, ReadsLocalDeliveryFailureFromProseAndHeader)
     EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::Soft);
 }
 
+TEST(BounceParser, FailedRecipientsHeaderNamesTheOnlyAddresslessRecipient)
+{
+    // A DSN recipient with no address (a pipe) and prose naming none: the header's
+    // address is taken only when it names one address and the DSN one recipient.
+    const auto dsnWith = [](const std::string& header, const std::string& groups) {
+        return "From: Mail Delivery System <Mailer-Daemon@mx.example.jp>\n" + header +
+               "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n"
+               "\n"
+               "--B\n"
+               "Content-Type: text/plain\n"
+               "\n"
+               "A pipe to a program failed.\n"
+               "--B\n"
+               "Content-Type: message/delivery-status\n"
+               "\n"
+               "Reporting-MTA: dns; mx.example.jp\n\n" +
+               groups + "--B--\n";
+    };
+    const std::string pipe = "Final-Recipient: rfc822; |/usr/bin/filter\nAction: failed\nStatus: 5.0.0\n";
+    const std::string other = "\nFinal-Recipient: rfc822; other@example.jp\nAction: failed\nStatus: 5.1.1\n";
+    const struct
+    {
+        std::string header;
+        std::string groups;
+        std::vector<std::string> want;
+    } rows[] = {
+        {"X-Failed-Recipients: Member@Example.JP\n", pipe, {"member@example.jp"}},
+        {"x-failed-recipients: a@example.jp,\n b@example.jp\n", pipe, {""}},
+        {"", pipe, {""}},
+        {"X-Failed-Recipients: member@example.jp\n", pipe + other, {"", "other@example.jp"}},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.header + row.groups);
+        const ParsedReturn got = parseReturn(dsnWith(row.header, row.groups));
+        ASSERT_EQ(got.recipients.size(), row.want.size());
+        for (std::size_t i = 0; i < row.want.size(); ++i)
+            EXPECT_EQ(got.recipients[i].address, row.want[i]);
+    }
+}
+
 TEST(BounceParser, GarbageGivesOther)
 {
     const std::string inputs[] = {
