@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -608,4 +609,45 @@ TEST(TextScan, AddressScannerSeesWhatFindAddressesFinds)
         EXPECT_EQ(firstAddress(text), found.empty() ? std::string() : found.front().address);
     }
     EXPECT_EQ(findAddresses("a@b.cd e@f.gh i@j.kl", 2).size(), 2u);
+}
+
+namespace {
+
+// findReplyCode as a byte at a time: the first three digits, 2xx/4xx/5xx with a
+// second digit up to 5, after the start or a separator and before the end or one.
+std::string replyCodeByteModel(std::string_view text)
+{
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto opens = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == ':' || c == '(' ||
+               c == '[' || c == '"' || c == '#' || c == '=';
+    };
+    const auto closes = [](char c) { return c == ' ' || c == '-' || c == '\n' || c == '\t' || c == ')' || c == ']'; };
+    for (std::size_t i = 0; i + 3 <= text.size(); ++i)
+        if ((text[i] == '2' || text[i] == '4' || text[i] == '5') && digit(text[i + 1]) && text[i + 1] <= '5' &&
+            digit(text[i + 2]) && (i == 0 || opens(text[i - 1])) && (i + 3 == text.size() || closes(text[i + 3])))
+            return std::string(text.substr(i, 3));
+    return {};
+}
+
+} // namespace
+
+// Words without a digit are passed over whole: codes at every offset, runs of prose
+// of every length either side of eight, and bytes near '0' and '9' (and with the
+// high bit) that a word-wide digit test could take for digits.
+TEST(TextScan, FindsReplyCodesAsAByteAtATimeWould)
+{
+    std::mt19937 random(5512026);
+    static const char kBytes[] = "ab /.:-()[]\"#=\t\n\x2f\x3a\xb0\xb9\x80\xff" "0123456789";
+    for (int round = 0; round < 200000; ++round)
+    {
+        std::string text;
+        const std::size_t length = random() % 40;
+        const bool sparse = random() % 2;
+        for (std::size_t i = 0; i < length; ++i)
+            text.push_back(sparse && random() % 4 != 0 ? 'x' : kBytes[random() % (sizeof(kBytes) - 1)]);
+        if (random() % 3 == 0)
+            text.insert(random() % (text.size() + 1), random() % 2 ? " 550 " : "421-");
+        ASSERT_EQ(findReplyCode(text), replyCodeByteModel(text)) << text;
+    }
 }
