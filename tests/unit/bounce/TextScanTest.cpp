@@ -243,34 +243,42 @@ TEST(TextScan, TellsCollapsedText)
     }
 }
 
+namespace {
+
+// collapseSpace a byte at a time: blanks between words become one, none at either end,
+// and the output stops at maxBytes.
+std::string collapseByteModel(std::string_view text, std::size_t maxBytes)
+{
+    std::string out;
+    bool pendingBlank = false;
+    for (const char c : text)
+    {
+        if (out.size() >= maxBytes)
+            break;
+        if (isSpace(c))
+        {
+            pendingBlank = !out.empty();
+            continue;
+        }
+        if (pendingBlank)
+        {
+            out.push_back(' ');
+            pendingBlank = false;
+            if (out.size() >= maxBytes)
+                break;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+} // namespace
+
 // collapseSpace and isCollapsed read eight bytes at a time; a byte-at-a-time model
 // says what they must return for every length, bound and position of white space,
 // control bytes and 8-bit bytes (words that cross, end at or fill an 8-byte block).
 TEST(TextScan, CollapsesLikeTheByteModel)
 {
-    auto model = [](std::string_view text, std::size_t maxBytes) {
-        std::string out;
-        bool pendingBlank = false;
-        for (const char c : text)
-        {
-            if (out.size() >= maxBytes)
-                break;
-            if (isSpace(c))
-            {
-                pendingBlank = !out.empty();
-                continue;
-            }
-            if (pendingBlank)
-            {
-                out.push_back(' ');
-                pendingBlank = false;
-                if (out.size() >= maxBytes)
-                    break;
-            }
-            out.push_back(c);
-        }
-        return out;
-    };
     const char alphabet[] = {'a', 'a', 'a', 'Z', ' ', ' ', '\t', '\n', '\r', '\v', '\f', '\x01', '\x1f', '!',
                              '\x80', '\xa0', '\xff', '\0'};
     std::uint32_t seed = 12345;
@@ -282,8 +290,39 @@ TEST(TextScan, CollapsesLikeTheByteModel)
             c = alphabet[next() % sizeof alphabet];
         const std::size_t bound = next() % 45;
         SCOPED_TRACE(::testing::PrintToString(text) + " bound " + std::to_string(bound));
-        ASSERT_EQ(collapseSpace(text, bound), model(text, bound));
-        ASSERT_EQ(isCollapsed(text), model(text, text.size()) == text);
+        ASSERT_EQ(collapseSpace(text, bound), collapseByteModel(text, bound));
+        ASSERT_EQ(isCollapsed(text), collapseByteModel(text, text.size()) == text);
+    }
+}
+
+// collapseSpace copies runs already collapsed sixteen bytes at a time: long texts of
+// words with single blanks, broken now and then by other white space, at every bound,
+// so that runs end at, before and after a block's last byte and at the bound.
+TEST(TextScan, CollapsesLongCollapsedRunsLikeTheByteModel)
+{
+    const char rare[] = {' ', ' ', '\t', '\n', '\r', '\v', '\f', '\x08', '\x0e', '\x01', '\x80', '\x89', '\x8d', '\xa0'};
+    std::uint32_t seed = 777;
+    auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string text;
+        const std::size_t length = next() % 120;
+        const std::size_t wordLength = 1 + next() % 9;
+        const std::size_t rareEvery = 2 + next() % 40;
+        while (text.size() < length)
+        {
+            if (next() % rareEvery == 0)
+                text.push_back(rare[next() % sizeof rare]);
+            else
+            {
+                text.append(1 + next() % wordLength, static_cast<char>('a' + next() % 26));
+                text.push_back(' ');
+            }
+        }
+        const std::size_t bound = next() % 2 ? next() % 130 : 1000;
+        SCOPED_TRACE(::testing::PrintToString(text) + " bound " + std::to_string(bound));
+        ASSERT_EQ(collapseSpace(text, bound), collapseByteModel(text, bound));
+        ASSERT_EQ(isCollapsed(text), collapseByteModel(text, text.size()) == text);
     }
 }
 
