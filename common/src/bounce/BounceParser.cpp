@@ -181,7 +181,7 @@ void dissect(const MimeMessage& mime, Anatomy& a)
     }
 }
 
-void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std::string>& originalTo)
+void readOriginal(const HeaderBlock& original, ParsedReturn& r)
 {
     if (original.empty())
         return;
@@ -193,7 +193,15 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r, std::vector<std:
         addAddressesIn(original.find(name), r.verpCandidates);
     r.campaign = std::string(trim(original.find("X-Verpmail-Campaign")).substr(0, 200));
     r.originalMessageId = std::string(trim(original.find("Message-ID")).substr(0, 998));
-    originalTo = addressesIn(original.find("To"));
+}
+
+// The returned original's To: addresses, the recipient guess of the readers that find
+// none of their own. Performance: asked for by each such reader past its own test,
+// not once per parse: a DSN (most returns) never reads it, and it cost a search of the
+// original's header and an allocation per address.
+std::vector<std::string> originalRecipients(const HeaderBlock& original)
+{
+    return addressesIn(original.find("To"));
 }
 
 // The addresses a text scan must not mistake for failed recipients, compared ignoring
@@ -233,8 +241,7 @@ void classifyAll(ParsedReturn& r)
     }
 }
 
-bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::vector<std::string>& originalTo,
-                        ParsedReturn& r)
+bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const HeaderBlock& original, ParsedReturn& r)
 {
     if (!a.feedbackReport)
         return false;
@@ -248,7 +255,7 @@ bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::
         r.verpCandidates.insert(r.verpCandidates.begin(), report.originalMailFrom);
     std::vector<std::string> recipients = report.recipients;
     if (recipients.empty())
-        recipients = originalTo;
+        recipients = originalRecipients(original);
     if (recipients.empty())
         recipients.emplace_back();   // redacted: the VERP candidates identify the member
     for (const auto& address : recipients)
@@ -265,8 +272,7 @@ bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const std::
 
 // Complaint loops that do not use ARF (Hotmail/Outlook.com JMRP): the original is
 // attached as message/rfc822 and names the complainer in a header of its own.
-bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const HeaderBlock& original,
-                             const std::vector<std::string>& originalTo, ParsedReturn& r)
+bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const HeaderBlock& original, ParsedReturn& r)
 {
     if (a.originalText.empty())
         return false;
@@ -276,7 +282,10 @@ bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const He
     r.kind = ReturnKind::Complaint;
     r.feedbackType = "abuse";
     RecipientResult result;
-    result.address = !complainer.empty() ? complainer : (originalTo.size() == 1 ? originalTo.front() : std::string());
+    if (!complainer.empty())
+        result.address = complainer;
+    else if (std::vector<std::string> originalTo = originalRecipients(original); originalTo.size() == 1)
+        result.address = std::move(originalTo.front());
     r.recipients.push_back(std::move(result));
     return true;
 }
@@ -490,18 +499,17 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
     const HeaderBlock original = a.originalText.empty()
                                      ? HeaderBlock()
                                      : HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
-    std::vector<std::string> originalTo;
-    readOriginal(original, r, originalTo);
+    readOriginal(original, r);
 
-    if (readFeedbackReport(a, limits, originalTo, r) || readDeliveryStatus(a, mime, limits, r) ||
-        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, original, originalTo, r))
+    if (readFeedbackReport(a, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
+        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, original, r))
     {
         classifyAll(r);
         return r;
     }
     // Exim and others mark their bounces "Auto-Submitted: auto-replied" too.
     const bool autoReply = isAutoReply(mime.headers) && !looksLikeBounceHeader(mime.headers);
-    if (!autoReply && readTextBounce(a, mime, limits, originalTo, r))
+    if (!autoReply && readTextBounce(a, mime, limits, originalRecipients(original), r))
     {
         classifyAll(r);
         return r;

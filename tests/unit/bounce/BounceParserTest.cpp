@@ -216,6 +216,70 @@ TEST(BounceParser, ReadsRedactedComplaint)
     EXPECT_EQ(got.verpCandidates[0], "sentto-TOKEN@bounces.example.org");
 }
 
+TEST(BounceParser, TheOriginalsToIsTheGuessOfReportsNamingNoRecipient)
+{
+    // A redacted ARF, a Hotmail-style complaint and a text bounce naming no address
+    // take the returned original's To: when it names one address; a DSN names its own.
+    const auto original = [](const std::string& to) {
+        return "Content-Type: message/rfc822\n\nFrom: news@example.org\nTo: " + to +
+               "\nSubject: news\n\nHello.\n";
+    };
+    const auto arf = [&](const std::string& to) {
+        return "From: fbl@isp.example\nSubject: FBL\n"
+               "Content-Type: multipart/report; report-type=feedback-report; boundary=F\n\n"
+               "--F\nContent-Type: text/plain\n\nA complaint.\n"
+               "--F\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n"
+               "--F\n" +
+               original(to) + "--F--\n";
+    };
+    const auto jmrp = [&](const std::string& to) {
+        return "From: staff@hotmail.example\nSubject: complaint about message from 192.0.2.1\n"
+               "Content-Type: multipart/mixed; boundary=J\n\n"
+               "--J\nContent-Type: text/plain\n\nThis is a complaint.\n"
+               "--J\n" +
+               original(to) + "--J--\n";
+    };
+    const auto textBounce = [&](const std::string& to) {
+        return "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
+               "Content-Type: multipart/mixed; boundary=T\n\n"
+               "--T\nContent-Type: text/plain\n\n550 5.1.1 mailbox unavailable\n"
+               "--T\n" +
+               original(to) + "--T--\n";
+    };
+    const auto dsn = [&](const std::string& to) {
+        return "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
+               "Content-Type: multipart/report; report-type=delivery-status; boundary=D\n\n"
+               "--D\nContent-Type: text/plain\n\nIt failed.\n"
+               "--D\nContent-Type: message/delivery-status\n\n"
+               "Final-Recipient: rfc822; dsn@example.jp\nAction: failed\nStatus: 5.1.1\n"
+               "--D\n" +
+               original(to) + "--D--\n";
+    };
+    const struct
+    {
+        const char* kind;
+        std::string message;
+        ReturnKind wantKind;
+        const char* wantAddress;
+    } rows[] = {
+        {"arf", arf("Member@Example.ORG"), ReturnKind::Complaint, "member@example.org"},
+        {"arf, two", arf("a@example.org, b@example.org"), ReturnKind::Complaint, "a@example.org"},
+        {"jmrp", jmrp("Member@Example.ORG"), ReturnKind::Complaint, "member@example.org"},
+        {"jmrp, two", jmrp("a@example.org, b@example.org"), ReturnKind::Complaint, ""},
+        {"text", textBounce("Member@Example.ORG"), ReturnKind::Bounce, "member@example.org"},
+        {"text, two", textBounce("a@example.org, b@example.org"), ReturnKind::Bounce, ""},
+        {"dsn", dsn("member@example.org"), ReturnKind::Bounce, "dsn@example.jp"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.kind);
+        const ParsedReturn got = parseReturn(row.message);
+        EXPECT_EQ(got.kind, row.wantKind);
+        ASSERT_FALSE(got.recipients.empty());
+        EXPECT_EQ(got.recipients[0].address, row.wantAddress);
+    }
+}
+
 TEST(BounceParser, RecognisesAutoReply)
 {
     const char* reply = "From: Member <member@example.jp>\n"
