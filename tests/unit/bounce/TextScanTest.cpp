@@ -690,3 +690,29 @@ TEST(TextScan, FindsReplyCodesAsAByteAtATimeWould)
         ASSERT_EQ(findReplyCode(text), replyCodeByteModel(text)) << text;
     }
 }
+
+// isCollapsed tests sixteen bytes and then eight at a time: a second blank or other
+// white space at every offset of collapsed prose, in the first block, across blocks
+// and in the tail.
+TEST(TextScan, TellsCollapsedTextWithOneFlawAtEveryOffset)
+{
+    const std::string prose = "the quick brown fox jumps over a lazy dog and then some more words to pass sixty four";
+    for (std::size_t length = 1; length <= prose.size(); ++length)
+    {
+        std::string text = prose.substr(0, length);
+        while (text.back() == ' ')
+            text.pop_back();
+        ASSERT_TRUE(isCollapsed(text)) << text;
+        for (std::size_t pos = 1; pos + 1 < text.size(); ++pos)
+            for (const char flaw : {' ', '\t', '\n', '\r', '\v', '\f'})
+            {
+                std::string flawed = text;
+                if (flawed[pos] == ' ')
+                    flawed.insert(pos, 1, flaw);
+                else
+                    flawed[pos] = flaw;
+                ASSERT_EQ(isCollapsed(flawed), collapseByteModel(flawed, flawed.size()) == flawed)
+                    << ::testing::PrintToString(flawed);
+            }
+    }
+}
