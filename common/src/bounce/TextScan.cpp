@@ -472,13 +472,17 @@ bool AddressScanner::next(AddressSpan& span)
     while (_at != std::string_view::npos)
     {
         const std::size_t at = _at;
+        // One bound per loop, not two: the start of the text or 128 bytes before the
+        // '@', the end or 256 bytes after it (every address found walks both).
+        const std::size_t localFloor = at > 128 ? at - 128 : 0;
         std::size_t begin = at;
-        while (begin > 0 && isLocalChar(text[begin - 1]) && at - begin < 128)
+        while (begin > localFloor && isLocalChar(text[begin - 1]))
             --begin;
         while (begin < at && (text[begin] == '.' || text[begin] == '='))
             ++begin; // a local part does not start with a dot; '=' is usually a QP artefact
         std::size_t end = at + 1;
-        while (end < text.size() && isDomainChar(text[end]) && end - at < 256)
+        const std::size_t domainCeiling = std::min(text.size(), at + 256);
+        while (end < domainCeiling && isDomainChar(text[end]))
             ++end;
         while (end > at + 1 && (text[end - 1] == '.' || text[end - 1] == '-'))
             --end;

@@ -716,3 +716,25 @@ TEST(TextScan, TellsCollapsedTextWithOneFlawAtEveryOffset)
             }
     }
 }
+
+// An address's local part is read back at most 128 bytes from its '@', its domain at
+// most 255 bytes on, wherever the text starts and ends.
+TEST(TextScan, AddressScannerBoundsLocalPartsAndDomains)
+{
+    for (const std::string_view before : {"", "<", "x y "})
+        for (const std::string_view after : {"", ">", " z"})
+            for (std::size_t localLength = 1; localLength <= 132; ++localLength)
+                for (std::size_t domainLength = 2; domainLength <= 262; domainLength += localLength % 7 + 1)
+                {
+                    const std::string local(localLength, 'l');
+                    const std::string domain = "ab." + std::string(domainLength, 'c');
+                    const std::string text = std::string(before) + local + "@" + domain + std::string(after);
+                    AddressScanner scanner(text);
+                    AddressSpan span;
+                    ASSERT_TRUE(scanner.next(span)) << text;
+                    const std::size_t keptLocal = std::min<std::size_t>(localLength, 128);
+                    EXPECT_EQ(span.address, local.substr(0, keptLocal) + "@" + domain.substr(0, 255)) << text;
+                    EXPECT_EQ(span.pos, before.size() + localLength - keptLocal);
+                    EXPECT_EQ(span.at, keptLocal);
+                }
+}
