@@ -179,7 +179,10 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
         const std::string_view line(data + pos, end - pos);
         if (line.empty() || isSpace(line[0]))
         {
-            if (trim(line).empty())
+            // Performance: a continuation line (a Received or DKIM-Signature one, indented
+            // by up to eight blanks) is told from a blank one by its last byte, not by
+            // reading its indent.
+            if (line.empty() || (isSpace(line.back()) && trim(line).empty()))
             {
                 // The empty line ends the header section. A line of only blanks counts too:
                 // some MTAs write one, and treating it as folding would swallow the body.

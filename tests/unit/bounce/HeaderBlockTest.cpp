@@ -480,3 +480,35 @@ TEST(HeaderBlock, LookupsMatchAWalkOverTheFieldsForPresentAndAbsentNames)
         }
     }
 }
+
+// A line that starts with white space continues the field unless it is only white
+// space, which ends the header (whatever its last byte).
+TEST(HeaderBlock, TellsContinuationLinesFromBlankOnes)
+{
+    struct Row
+    {
+        std::string_view text;
+        std::string_view a;   // the value of A
+        std::string_view b;   // the value of B, "" when the header ended before it
+        std::size_t body;
+    };
+    const Row rows[] = {
+        {"A: 1\n \t \nB: 2\n\n", "1", "", 9},
+        {"A: 1\n   x\n\t\nB: 2\n\n", "1 x", "", 12},
+        {"A: 1\n x \t\nB: 2\n\nbody", "1 x", "2", 16},
+        {"A: 1\n \v\nB: 2\n", "1", "", 8},
+        {"A: 1\n\tx\v\nB: 2\n\n", "1 x", "2", 15},
+        {"A: 1\n\v x\nB: 2\n\n", "1", "", 5},   // not a continuation: not a field either
+        {"A: 1\n \r\nB: 2\n", "1", "", 8},
+        {"A: 1\n\t", "1", "", 6},
+        {"A: 1\n\tz", "1 z", "", 7},
+    };
+    for (const Row& row : rows)
+    {
+        std::size_t body = 0;
+        const HeaderBlock block = HeaderBlock::parse(row.text, 1000, &body);
+        EXPECT_EQ(block.find("A"), row.a) << row.text;
+        EXPECT_EQ(block.find("B"), row.b) << row.text;
+        EXPECT_EQ(body, row.body) << row.text;
+    }
+}
