@@ -207,11 +207,17 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
             }
         }
         const std::size_t colon = fieldNameLength(line);
-        // "Name :" (blanks before the colon) is obsolete syntax but still seen.
         std::size_t afterName = colon;
-        while (afterName < line.size() && (line[afterName] == ' ' || line[afterName] == '\t'))
-            ++afterName;
-        if (colon == 0 || afterName >= line.size() || line[afterName] != ':')
+        bool isField = colon != 0 && colon < line.size() && line[colon] == ':';
+        if (!isField && colon != 0)
+        {
+            // "Name :" (blanks before the colon) is obsolete syntax but still seen; it is
+            // looked for only where the colon does not follow the name.
+            while (afterName < line.size() && (line[afterName] == ' ' || line[afterName] == '\t'))
+                ++afterName;
+            isField = afterName < line.size() && line[afterName] == ':';
+        }
+        if (!isField)
         {
             // Not a field. Before the first field this is junk such as an mbox "From "
             // line: skip it. After fields it is the start of a body without the empty line.

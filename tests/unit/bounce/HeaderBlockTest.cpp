@@ -512,3 +512,47 @@ TEST(HeaderBlock, TellsContinuationLinesFromBlankOnes)
         EXPECT_EQ(body, row.body) << row.text;
     }
 }
+
+// The colon mostly follows the name; blanks before it (obsolete syntax) are looked for
+// only where it does not, and a line whose name is followed by anything else is not a
+// field (junk before the first, the body after).
+TEST(HeaderBlock, ReadsNamesWithAndWithoutBlanksBeforeTheColon)
+{
+    struct Row
+    {
+        std::string_view line;
+        std::string_view name;    // of the field the line is read as, "" for none
+        std::string_view value;
+    };
+    const Row rows[] = {
+        {"Name: v", "Name", "v"},     {"Name : v", "Name", "v"}, {"Name\t \t:v", "Name", "v"},
+        {"Name:", "Name", ""},        {"Name :", "Name", ""},    {"Name x: v", "", ""},
+        {": v", "", ""},              {"\x7f: v", "", ""},       {"Name", "", ""},
+        {"Name  ", "", ""},           {"Name\x01: v", "", ""},   {"N\xe9: v", "", ""},
+    };
+    for (const Row& row : rows)
+    {
+        // Before the first field the line is skipped when it is none; after one it ends
+        // the header.
+        const std::string first = std::string(row.line) + "\nB: 2\n\n";
+        const HeaderBlock skipped = HeaderBlock::parse(first, 1000);
+        const std::string after = "A: 1\n" + std::string(row.line) + "\nB: 2\n\n";
+        const HeaderBlock ended = HeaderBlock::parse(after, 1000);
+        if (row.name.empty())
+        {
+            ASSERT_EQ(skipped.size(), 1u) << row.line;
+            EXPECT_EQ(skipped.fieldName(0), "B");
+            ASSERT_EQ(ended.size(), 1u) << row.line;
+            EXPECT_EQ(ended.fieldName(0), "A");
+        }
+        else
+        {
+            ASSERT_EQ(skipped.size(), 2u) << row.line;
+            EXPECT_EQ(skipped.fieldName(0), row.name);
+            EXPECT_EQ(skipped.fieldValue(0), row.value);
+            ASSERT_EQ(ended.size(), 3u) << row.line;
+            EXPECT_EQ(ended.fieldName(1), row.name);
+            EXPECT_EQ(ended.fieldValue(1), row.value);
+        }
+    }
+}
