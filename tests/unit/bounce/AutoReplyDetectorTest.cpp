@@ -26,3 +26,28 @@ TEST(AutoReplyDetector, RecognisesMarkers)
         EXPECT_EQ(isAutoReply(h), row.want);
     }
 }
+
+TEST(AutoReplyDetector, AnyFieldOfAMarkerNameCounts)
+{
+    // A name in any case, among other fields, repeated with the marking value only in
+    // a later field; parsed and added blocks alike.
+    struct Row { const char* header; bool want; };
+    const Row rows[] = {
+        {"From: a@example.org\nX-Mailer: mutt\nx-mailer: Vacation 1.2\nSubject: hello\n", true},
+        {"From: a@example.org\nX-Mailer: mutt\nX-MAILER: mailx\nSubject: hello\n", false},
+        {"Received: x\nReceived: y\nauto-submitted: no\nAUTO-SUBMITTED: Auto-Replied\n", true},
+        {"Received: x\nX-Auto-Reply-From: \nSubject: hello\n", true},
+        {"Received: x\nX-Auto-Reply: yes\nX-Autoreplied: yes\nSubject: hello\n", false},
+        {"x-post-messageclass: 9; Autoreply\n", true},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.header);
+        const HeaderBlock parsed = HeaderBlock::parse(row.header, 10000);
+        EXPECT_EQ(isAutoReply(parsed), row.want);
+        HeaderBlock added;
+        for (std::size_t i = 0; i < parsed.size(); ++i)
+            added.add({std::string(parsed.fieldName(i)), std::string(parsed.fieldValue(i))});
+        EXPECT_EQ(isAutoReply(added), row.want);
+    }
+}
