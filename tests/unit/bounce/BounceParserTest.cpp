@@ -220,40 +220,34 @@ TEST(BounceParser, TheOriginalsToIsTheGuessOfReportsNamingNoRecipient)
 {
     // A redacted ARF, a Hotmail-style complaint and a text bounce naming no address
     // take the returned original's To: when it names one address; a DSN names its own.
-    const auto original = [](const std::string& to) {
-        return "Content-Type: message/rfc822\n\nFrom: news@example.org\nTo: " + to +
-               "\nSubject: news\n\nHello.\n";
+    // A report of the given head and parts (boundary B), the original last, sent to `to`.
+    const auto report = [](const std::string& head, const std::string& parts, const std::string& to) {
+        return head + "boundary=B\n\n" + parts + "--B\nContent-Type: message/rfc822\n\nFrom: news@example.org\nTo: " +
+               to + "\nSubject: news\n\nHello.\n--B--\n";
     };
     const auto arf = [&](const std::string& to) {
-        return "From: fbl@isp.example\nSubject: FBL\n"
-               "Content-Type: multipart/report; report-type=feedback-report; boundary=F\n\n"
-               "--F\nContent-Type: text/plain\n\nA complaint.\n"
-               "--F\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n"
-               "--F\n" +
-               original(to) + "--F--\n";
+        return report("From: fbl@isp.example\nSubject: FBL\n"
+                      "Content-Type: multipart/report; report-type=feedback-report; ",
+                      "--B\nContent-Type: text/plain\n\nA complaint.\n"
+                      "--B\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n",
+                      to);
     };
     const auto jmrp = [&](const std::string& to) {
-        return "From: staff@hotmail.example\nSubject: complaint about message from 192.0.2.1\n"
-               "Content-Type: multipart/mixed; boundary=J\n\n"
-               "--J\nContent-Type: text/plain\n\nThis is a complaint.\n"
-               "--J\n" +
-               original(to) + "--J--\n";
+        return report("From: staff@hotmail.example\nSubject: complaint about message from 192.0.2.1\n"
+                      "Content-Type: multipart/mixed; ",
+                      "--B\nContent-Type: text/plain\n\nThis is a complaint.\n", to);
     };
+    const std::string daemon = "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n";
     const auto textBounce = [&](const std::string& to) {
-        return "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
-               "Content-Type: multipart/mixed; boundary=T\n\n"
-               "--T\nContent-Type: text/plain\n\n550 5.1.1 mailbox unavailable\n"
-               "--T\n" +
-               original(to) + "--T--\n";
+        return report(daemon + "Content-Type: multipart/mixed; ",
+                      "--B\nContent-Type: text/plain\n\n550 5.1.1 mailbox unavailable\n", to);
     };
     const auto dsn = [&](const std::string& to) {
-        return "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
-               "Content-Type: multipart/report; report-type=delivery-status; boundary=D\n\n"
-               "--D\nContent-Type: text/plain\n\nIt failed.\n"
-               "--D\nContent-Type: message/delivery-status\n\n"
-               "Final-Recipient: rfc822; dsn@example.jp\nAction: failed\nStatus: 5.1.1\n"
-               "--D\n" +
-               original(to) + "--D--\n";
+        return report(daemon + "Content-Type: multipart/report; report-type=delivery-status; ",
+                      "--B\nContent-Type: text/plain\n\nIt failed.\n"
+                      "--B\nContent-Type: message/delivery-status\n\n"
+                      "Final-Recipient: rfc822; dsn@example.jp\nAction: failed\nStatus: 5.1.1\n",
+                      to);
     };
     const struct
     {
