@@ -80,14 +80,18 @@ public:
             return;
         }
         std::size_t bodyAt = 0;
-        MimePart part;
+        // Performance: the part is built in its place in the list, not moved there
+        // when done (its header, content type and body, a string copy each). Nothing
+        // else is added to the list until it is done: a multipart's children are read
+        // after it.
+        MimePart& part = _message.parts.emplace_back();
         part.headers = HeaderBlock::parse(text, _limits.maxHeaderBytes, &bodyAt);
         part.depth = depth;
         part.contentType = parseContentType(part.headers.find("Content-Type"));
         const std::string_view body = text.substr(bodyAt);
         if (part.contentType.type.compare(0, 10, "multipart/") == 0)
         {
-            // A view of part.contentType or of body: part is not moved until the split is done.
+            // A view of part.contentType or of body: part does not move until a child is added.
             std::string_view boundary = part.contentType.paramView("boundary");
             if (boundary.empty())
                 boundary = guessBoundary(body);
@@ -115,7 +119,6 @@ public:
         if (depth > 0 && _wanted && !_wanted(part.contentType))
         {
             part.bodySkipped = true;
-            _message.parts.push_back(std::move(part));
             return;
         }
         // Text is matched against UTF-8 phrase tables and stored in utf8mb4 columns.
@@ -135,7 +138,6 @@ public:
             part.setBodyDecoded(std::move(converted));
         else
             part.setBodyView(body);
-        _message.parts.push_back(std::move(part));
     }
 
 private:
@@ -205,8 +207,8 @@ private:
     }
 
     // Splits body at the delimiter lines (the first at `first`, npos for none) and
-    // adds part and then its children. boundary may be a view of part: it is read
-    // before part is moved.
+    // completes part (already in the list), then adds its children. boundary may be a
+    // view of part: it is read before a child is added (which may move part).
     void splitMultipart(MimePart& part, std::string_view body, std::string_view boundary, std::size_t first, int depth)
     {
         const Delimiter delimiter(boundary);
@@ -249,14 +251,13 @@ private:
             part.multipart = false;
             part.contentType.type = "text/plain";
             part.setBodyView(body);
-            _message.parts.push_back(std::move(part));
             return;
         }
         // A missing closing delimiter is common: the last part runs to the end.
         if (!closed && childStart < body.size())
             children.push_back(body.substr(childStart));
         part.setBodyView(preamble.substr(0, std::min<std::size_t>(preamble.size(), 64 * 1024)));
-        _message.parts.push_back(std::move(part));
+        // part may move from here: children are added after it.
         for (std::string_view child : children)
             readEntity(child, depth + 1);
     }

@@ -204,3 +204,43 @@ TEST(MimeReader, BodiesNeedingNoDecodingAreViewsOfTheText)
         }
     }
 }
+
+// Parts are built in their place in the list: a nesting with more parts than the list
+// has room for at first (so it moves while a multipart's children are read) keeps
+// every part's header, type, depth and body, parents before their children.
+TEST(MimeReader, KeepsEveryPartInOrderWhenTheListGrows)
+{
+    std::string text = "Subject: many\nContent-Type: multipart/mixed; boundary=\"outer\"\n\npreamble\n"
+                       "--outer\nContent-Type: text/plain\n\na\n"
+                       "--outer\nContent-Type: multipart/alternative; boundary=inner\n\n"
+                       "--inner\nContent-Type: text/plain\n\nb\n--inner\nContent-Type: text/html\n\nc\n--inner--\n";
+    for (int i = 0; i < 10; ++i)
+        text += "--outer\nContent-Type: text/plain\nX-Index: " + std::to_string(i) + "\n\nd" + std::to_string(i) + "\n";
+    text += "--outer--\n";
+    const MimeMessage m = readMime(text, verpmail::ParseLimits{});
+    struct Expected
+    {
+        std::string type;
+        int depth;
+        std::string body;
+    };
+    std::vector<Expected> expected = {{"multipart/mixed", 0, "preamble"},
+                                      {"text/plain", 1, "a"},
+                                      {"multipart/alternative", 1, ""},
+                                      {"text/plain", 2, "b"},
+                                      {"text/html", 2, "c"}};
+    for (int i = 0; i < 10; ++i)
+        expected.push_back({"text/plain", 1, "d" + std::to_string(i)});
+    ASSERT_EQ(m.parts.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i)
+    {
+        EXPECT_EQ(m.parts[i].contentType.type, expected[i].type) << i;
+        EXPECT_EQ(m.parts[i].depth, expected[i].depth) << i;
+        EXPECT_EQ(m.parts[i].body(), expected[i].body) << i;
+        if (i >= 5)
+        {
+            EXPECT_EQ(m.parts[i].headers.find("X-Index"), std::to_string(i - 5)) << i;
+        }
+    }
+    EXPECT_EQ(m.headers.find("Subject"), "many");
+}
