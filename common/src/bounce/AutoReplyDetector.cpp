@@ -62,7 +62,12 @@ bool isAutoReply(const HeaderBlock& headers)
             if (iequals(headers.fieldName(i), name) && (value.empty() || icontains(headers.fieldValue(i), value)))
                 return true;
     }
-    return replySubjects().findAny(decodeEncodedWords(headers.find("Subject")));
+    // A subject without "=?" holds no encoded word and decodes to itself: it is
+    // searched where it stands, not copied.
+    const std::string_view subject = headers.find("Subject");
+    if (subject.find("=?") == std::string_view::npos)
+        return replySubjects().findAny(subject);
+    return replySubjects().findAny(decodeEncodedWords(subject));
 }
 
 } // namespace verpmail::bounce

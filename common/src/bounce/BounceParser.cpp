@@ -491,7 +491,11 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
         r.problem = r.problem.empty() ? "no header" : r.problem;
         return r;
     }
-    r.subject = collapseSpace(decodeEncodedWords(mime.headers.find("Subject")), 200);
+    // Performance: a subject without "=?" holds no encoded word and decodes to itself:
+    // it is collapsed where it stands, not copied first (an allocation per message).
+    const std::string_view subject = mime.headers.find("Subject");
+    r.subject = subject.find("=?") == std::string_view::npos ? collapseSpace(subject, 200)
+                                                              : collapseSpace(decodeEncodedWords(subject), 200);
 
     Anatomy a;
     dissect(mime, a);
