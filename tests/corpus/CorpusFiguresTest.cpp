@@ -114,19 +114,28 @@ std::map<std::string, Parsed> runParse(const std::vector<std::string>& files, in
     return byFile;
 }
 
-/// The corpus files named in labels.jsonl, or none without the corpus.
-std::vector<std::string> corpusFiles()
+/// The reference labels (labels.jsonl), one per corpus message; none without the corpus.
+std::vector<Poco::JSON::Object::Ptr> readLabels()
 {
-    std::vector<std::string> files;
-    std::ifstream labels(kCorpus + "/labels.jsonl");
+    std::vector<Poco::JSON::Object::Ptr> labels;
+    std::ifstream in(kCorpus + "/labels.jsonl");
     std::string line;
     Poco::JSON::Parser parser;
-    while (std::getline(labels, line))
+    while (std::getline(in, line))
         if (!line.empty())
         {
             parser.reset();
-            files.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("file"));
+            labels.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>());
         }
+    return labels;
+}
+
+/// The corpus files the labels name (paths under messages/).
+std::vector<std::string> filesOf(const std::vector<Poco::JSON::Object::Ptr>& labels)
+{
+    std::vector<std::string> files;
+    for (const auto& label : labels)
+        files.push_back(label->getValue<std::string>("file"));
     return files;
 }
 
@@ -134,8 +143,8 @@ std::vector<std::string> corpusFiles()
 
 TEST(CorpusFigures, MeetsIssue3Targets)
 {
-    std::ifstream labels(kCorpus + "/labels.jsonl");
-    if (!labels)
+    const std::vector<Poco::JSON::Object::Ptr> labelList = readLabels();
+    if (labelList.empty())
         GTEST_SKIP() << "no corpus at " << kCorpus;
     const bool verbose = std::getenv("VERPMAIL_CORPUS_VERBOSE") != nullptr;
 
@@ -146,20 +155,8 @@ TEST(CorpusFigures, MeetsIssue3Targets)
     Figure postfix{"postfix recipient+hard+reason"};
     int messages = 0;
 
-    std::vector<Poco::JSON::Object::Ptr> labelList;
-    std::vector<std::string> files;
-    std::string line;
-    Poco::JSON::Parser parser;
-    while (std::getline(labels, line))
-    {
-        if (line.empty())
-            continue;
-        parser.reset();
-        labelList.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>());
-        files.push_back(labelList.back()->getValue<std::string>("file"));
-    }
     int exitStatus = -1;
-    const std::map<std::string, Parsed> parsed = runParse(files, exitStatus);
+    const std::map<std::string, Parsed> parsed = runParse(filesOf(labelList), exitStatus);
     EXPECT_EQ(exitStatus, 0) << VERPMAIL_BOUNCER << " --parse";
 
     for (const auto& label : labelList)
@@ -298,7 +295,7 @@ TEST(CorpusFigures, MeetsIssue3Targets)
 // without the parse program must fall back to the full program.
 TEST(CorpusFigures, ParseProgramAndFullProgramAgree)
 {
-    const std::vector<std::string> files = corpusFiles();
+    const std::vector<std::string> files = filesOf(readLabels());
     if (files.empty())
         GTEST_SKIP() << "no corpus at " << kCorpus;
     const Poco::Path front(VERPMAIL_BOUNCER);
