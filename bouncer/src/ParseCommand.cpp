@@ -8,21 +8,60 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 namespace verpmail {
 namespace {
 
-/// Writes what is pending to stdout and empties it.
-void flushTo(std::string& pending)
+// The lines written, gathered and handed to stdout in large chunks: a stream
+// insertion per line cost more than the JSON itself. Not a std::string: making room
+// in one fills it with zeros first, which cost about as much as writing the line.
+class OutputBuffer
 {
-    std::fwrite(pending.data(), 1, pending.size(), stdout);
-    pending.clear();
-}
+public:
+    static constexpr std::size_t kFlushBytes = 1 << 16;
+
+    /// Room for `bytes` more at the end, flushing (and growing) first when needed.
+    char* room(std::size_t bytes)
+    {
+        if (_capacity - _used < bytes) {
+            flush();
+            if (_capacity < bytes) {
+                _capacity = std::max(bytes, 2 * kFlushBytes);
+                _data.reset(new char[_capacity]);
+            }
+        }
+        return _data.get() + _used;
+    }
+
+    /// Takes what was written up to `end` (within the room made), and writes the
+    /// buffer out once it holds kFlushBytes.
+    void commit(const char* end)
+    {
+        _used = static_cast<std::size_t>(end - _data.get());
+        if (_used >= kFlushBytes)
+            flush();
+    }
+
+    /// Writes what is pending to stdout.
+    void flush()
+    {
+        if (_used != 0)
+            std::fwrite(_data.get(), 1, _used, stdout);
+        _used = 0;
+    }
+
+private:
+    std::unique_ptr<char[]> _data;
+    std::size_t _capacity = 0;
+    std::size_t _used = 0;
+};
 
 // Performance: glibc gives the top of the heap back to the kernel whenever more than
 // 128 KB of it is free, which a large return (its decoded parts, its line-end
@@ -44,28 +83,26 @@ ExitStatus runParseCommand(const std::vector<std::string>& files)
         return ExitStatus::Usage;
     }
     keepFreedHeap();
-    // Output is gathered and written in large chunks: a stream insertion per line
-    // cost more than the JSON itself.
-    constexpr std::size_t kFlushBytes = 1 << 16;
-    std::string out;
+    OutputBuffer out;
     ExitStatus status = ExitStatus::Ok;
     const ParseLimits limits;
     FileListReader reader(limits.maxBytes);
     for (const std::string& file : files) {
         const std::optional<std::string_view> data = reader.read(file);
         if (!data) {
-            flushTo(out);  // keeps the lines before it ahead of the message
+            out.flush();  // keeps the lines before it ahead of the message
             std::fflush(stdout);
             std::fprintf(stderr, "verpmail-bouncer: cannot read %s: %s\n", printable(file).c_str(), std::strerror(errno));
             status = ExitStatus::NoInput;
             continue;
         }
-        appendReturnJson(out, file, parseReturn(*data, limits));
-        out += '\n';
-        if (out.size() >= kFlushBytes)
-            flushTo(out);
+        const ParsedReturn parsed = parseReturn(*data, limits);
+        char* const line = out.room(returnJsonBound(file, parsed) + 1);
+        char* const end = writeReturnJson(line, file, parsed);
+        *end = '\n';
+        out.commit(end + 1);
     }
-    flushTo(out);
+    out.flush();
     std::fflush(stdout);
     return status;
 }
