@@ -378,6 +378,40 @@ TEST(TextScan, CollapsesDiagnosticsAsCollapseThenDrop)
     }
 }
 
+TEST(TextScan, NormalisesCrlfTextIntoABufferOfItsOwnAsInPlace)
+{
+    // A CRLF message (a CR every line) into a buffer of its own is copied sixteen
+    // bytes at a time: lines of every length around the block size, a CR or CRLF
+    // as the last byte of a block and of the text; the result is the in-place one
+    // (the run copy) and no byte past the room promised is written.
+    std::uint32_t seed = 23;
+    const auto next = [&seed]() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    for (int round = 0; round < 2000; ++round)
+    {
+        std::string text;
+        const std::size_t lines = next() % 12;
+        for (std::size_t l = 0; l < lines; ++l)
+        {
+            text.append(next() % 40, static_cast<char>('A' + l % 26));
+            const std::uint32_t end = next() % 8;
+            text += end == 0 ? "\r" : end == 1 ? "\n" : end == 2 ? "\r\r\n" : "\r\n";
+        }
+        text.append(next() % 20, '\xe9');
+        if (next() % 3 == 0)
+            text += '\r';
+        std::string inPlace = text;
+        inPlace.resize(normaliseLineEndsInto(inPlace, inPlace.data()));
+        std::string buffer(text.size() + 16, '#');
+        const std::size_t size = normaliseLineEndsInto(text, buffer.data());
+        ASSERT_EQ(buffer.substr(0, size), inPlace) << round;
+        ASSERT_EQ(buffer.substr(text.size()), std::string(16, '#')) << round;
+        ASSERT_EQ(inPlace.find('\r'), std::string::npos) << round;
+    }
+}
+
 TEST(TextScan, NormalisesAndSplitsLongLinesAsAByteAtATimeWould)
 {
     // Lines either side of the 64 bytes searched at once (swar::findByte) and texts
