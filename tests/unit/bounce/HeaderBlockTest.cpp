@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <random>
 #include <string>
@@ -555,4 +556,191 @@ TEST(HeaderBlock, ReadsNamesWithAndWithoutBlanksBeforeTheColon)
             EXPECT_EQ(ended.fieldValue(1), row.value);
         }
     }
+}
+
+namespace {
+
+// HeaderBlock::parse as its header describes it, a line and a byte at a time, each
+// field unfolded as it is read: the reference the fast parse is compared with.
+struct ReferenceHeader
+{
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::size_t bodyAt = 0;
+};
+
+ReferenceHeader referenceParse(std::string_view text, std::size_t maxFieldBytes, std::size_t maxFields)
+{
+    const auto isBlank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    const auto trimmed = [&](std::string_view s) {
+        while (!s.empty() && isBlank(s.front()))
+            s.remove_prefix(1);
+        while (!s.empty() && isBlank(s.back()))
+            s.remove_suffix(1);
+        return s;
+    };
+    const auto inName = [](char c) { return c > 32 && c < 127 && c != ':'; };
+    ReferenceHeader header;
+    std::size_t pos = 0;
+    bool inField = false;
+    while (pos < text.size())
+    {
+        const std::size_t end = std::min(text.find('\n', pos), text.size());
+        const std::size_t next = end < text.size() ? end + 1 : text.size();
+        const std::string_view line = text.substr(pos, end - pos);
+        if (trimmed(line).empty())
+        {
+            pos = next;
+            break;
+        }
+        if (line[0] == ' ' || line[0] == '\t')
+        {
+            if (inField)
+            {
+                std::string& value = header.fields.back().second;
+                if (value.size() < maxFieldBytes)
+                {
+                    if (!value.empty())
+                        value += ' ';
+                    value += trimmed(line).substr(0, maxFieldBytes - value.size());
+                }
+            }
+            pos = next;
+            continue;
+        }
+        std::size_t nameLength = 0;
+        while (nameLength < line.size() && inName(line[nameLength]))
+            ++nameLength;
+        std::size_t colon = nameLength;
+        while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t'))
+            ++colon;
+        if (nameLength == 0 || colon == line.size() || line[colon] != ':')
+        {
+            if (!header.fields.empty())
+                break;
+            inField = false;
+            pos = next;
+            continue;
+        }
+        inField = header.fields.size() < maxFields;
+        if (inField)
+            header.fields.emplace_back(std::string(line.substr(0, nameLength)),
+                                       std::string(trimmed(line.substr(colon + 1)).substr(0, maxFieldBytes)));
+        pos = next;
+    }
+    header.bodyAt = pos;
+    return header;
+}
+
+} // namespace
+
+// Names are scanned sixteen bytes at a time (reading past the line, never past the
+// text) and lines found by a 64-byte window: random headers of field, folded, blank,
+// junk and body lines, names and values of every length around those widths, bytes of
+// every class (blanks, CR, VT, NUL, 8-bit, ':'), cut anywhere, read as the reference
+// reads them: the same fields, values (unfolded in any order) and body offset.
+TEST(HeaderBlock, ParsesRandomHeadersAsAByteAtATimeReferenceDoes)
+{
+    std::mt19937 random(7);
+    const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+    const std::string nameBytes = "abcXYZ-_09!~";
+    const std::string anyBytes = std::string("aZ0-:; \t\r\v\f\x7f\x80\xe9\xff=@", 17) + std::string(1, '\0');
+    const auto word = [&](std::size_t length, const std::string& bytes) {
+        std::string s;
+        for (std::size_t i = 0; i < length; ++i)
+            s.push_back(bytes[pick(bytes.size())]);
+        return s;
+    };
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string text;
+        const std::size_t lines = pick(12);
+        for (std::size_t l = 0; l < lines; ++l)
+        {
+            switch (pick(10))
+            {
+            case 0:   // a continuation
+                text += std::string(1 + pick(3), pick(2) ? ' ' : '\t') + word(pick(90), anyBytes);
+                break;
+            case 1:   // junk, a blank or an empty line
+                text += pick(2) ? word(pick(40), anyBytes) : std::string(pick(3), ' ');
+                break;
+            case 2:   // blanks before the colon
+                text += word(1 + pick(40), nameBytes) + std::string(pick(3), '\t') + ":" + word(pick(30), anyBytes);
+                break;
+            default:
+                text += word(1 + pick(pick(2) ? 20 : 70), nameBytes) + (pick(8) ? ":" : "") +
+                        (pick(2) ? " " : "") + word(pick(pick(2) ? 10 : 150), anyBytes);
+            }
+            text += '\n';
+        }
+        if (pick(2))
+            text += "\nbody: not a field\n";
+        // The text is a prefix of a longer string whose rest would read as name bytes.
+        const std::string buffer = text + "Continued-Name-Bytes-Beyond-The-Text-End";
+        const std::string_view cut = std::string_view(buffer).substr(0, pick(4) ? text.size() : pick(text.size() + 1));
+        const std::size_t maxFieldBytes = std::vector<std::size_t>{0, 1, 7, 40, 1000}[pick(5)];
+        const std::size_t maxFields = std::vector<std::size_t>{0, 1, 3, 2000}[pick(4)];
+        SCOPED_TRACE(testing::Message() << "round " << round << " max " << maxFieldBytes << "/" << maxFields
+                                        << " text [" << cut << "]");
+        std::size_t bodyAt = 0;
+        const HeaderBlock block = HeaderBlock::parse(cut, maxFieldBytes, &bodyAt, maxFields);
+        const ReferenceHeader want = referenceParse(cut, maxFieldBytes, maxFields);
+        ASSERT_EQ(bodyAt, want.bodyAt);
+        ASSERT_EQ(block.size(), want.fields.size());
+        // Folded values are unfolded when first read: read them last to first.
+        for (std::size_t i = block.size(); i-- > 0;)
+        {
+            ASSERT_EQ(block.fieldName(i), want.fields[i].first) << i;
+            ASSERT_EQ(block.fieldValue(i), want.fields[i].second) << i;
+        }
+    }
+}
+
+// Names are compared eight bytes at a time (four for names shorter than eight): a name
+// asked for with one byte changed at any offset, to its other case or to a byte that
+// differs from it by the case bit without being a letter, must be told apart exactly
+// as a byte at a time would.
+TEST(HeaderBlock, ComparesNamesIgnoringCaseOfLettersOnlyAtEveryLengthAndOffset)
+{
+    const auto foldedEqual = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+        {
+            const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+            if (fold(a[i]) != fold(b[i]))
+                return false;
+        }
+        return true;
+    };
+    std::mt19937 random(11);
+    const std::string bytes = "aZq@`[{]}^~-_09AzM?";
+    for (std::size_t length = 1; length <= 40; ++length)
+        for (int round = 0; round < 40; ++round)
+        {
+            std::string name;
+            for (std::size_t i = 0; i < length; ++i)
+                name.push_back(bytes[random() % bytes.size()]);
+            // Parsed (the name from the text) and added (8-bit bytes allowed there).
+            const std::string text = name + ": v\n\n";   // outlives the block, which refers to it
+            HeaderBlock block = HeaderBlock::parse(text, 1000);
+            std::string added = name;
+            added[random() % length] = static_cast<char>(0xC1 + random() % 30);
+            block.add(HeaderField{added, "w"});
+            ASSERT_EQ(block.size(), 2u) << name;
+            for (std::size_t at = 0; at < length; ++at)
+                for (const std::string& base : {name, added})
+                    for (const char change : {char(0x20), char(0x01), char(0x60), char(0x80)})
+                    {
+                        std::string asked = base;
+                        asked[at] = static_cast<char>(asked[at] ^ change);
+                        std::string_view want;
+                        if (foldedEqual(name, asked))
+                            want = "v";
+                        else if (foldedEqual(added, asked))
+                            want = "w";
+                        EXPECT_EQ(block.find(asked), want) << name << " asked as " << asked;
+                        EXPECT_EQ(block.find(base), base == name || foldedEqual(name, added) ? "v" : "w") << name << " / " << added;
+                    }
+        }
 }
