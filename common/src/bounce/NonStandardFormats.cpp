@@ -4,10 +4,15 @@
 
 #include "verpmail/bounce/PhraseSet.h"
 #include "verpmail/bounce/TextScan.h"
+#include "verpmail/util/Swar.h"
 
 #include <algorithm>
 #include <array>
 #include <unordered_set>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace verpmail::bounce {
 
@@ -280,32 +285,89 @@ std::size_t shortestOriginalMarker()
     return shortest;
 }
 
+// The first byte of [p, end) that is not white space (end when none), and where
+// the line that holds it starts: after the last '\n' before it, or at p.
+// Performance: sixteen bytes at a time (SSE2) where a text is indented or has runs
+// of blank lines (HTML made text): a byte loop cost a compare and a branch per blank.
+struct NonSpace
+{
+    const char* at;
+    const char* lineStart;
+};
+NonSpace firstNonSpace(const char* p, const char* end)
+{
+    const char* lineStart = p;
+#if defined(__SSE2__)
+    while (end - p >= 16)
+    {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        // isSpace: ' ' or 0x09..0x0d (signed compares: bytes from 0x80 fail both).
+        const __m128i space = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                           _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x08)),
+                                                         _mm_cmplt_epi8(x, _mm_set1_epi8(0x0e))));
+        const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(space)) & 0xffffu;
+        unsigned breaks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+        if (other != 0)
+            breaks &= (1u << __builtin_ctz(other)) - 1;   // those before it
+        if (breaks != 0)
+            lineStart = p + (31 - __builtin_clz(breaks)) + 1;
+        if (other != 0)
+            return {p + __builtin_ctz(other), lineStart};
+        p += 16;
+    }
+#endif
+    for (; p != end && isSpace(*p); ++p)
+        if (*p == '\n')
+            lineStart = p + 1;
+    return {p, lineStart};
+}
+
 } // namespace
 
 std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
 {
-    // Performance: the table is fetched once, and a line too short for any marker is
-    // not searched (a search costs a call and its setup, and most lines of prose and
-    // HTML are short or blank).
+    // Performance: the table is fetched once; the walk goes from one line that is not
+    // blank to the next (blank lines and indentation are passed over sixteen bytes at a
+    // time), and such a line is trimmed only at its end, and only where it is long
+    // enough to matter. A marker has no white space at either end, so a line holds
+    // one trimmed or not, and a copied header's name ends with ':', so a line starts
+    // with one trimmed or not. A line too short for any marker is not searched (a
+    // search costs a call and its setup, and most lines of prose and HTML are short).
     const PhraseSet& markers = originalMarkers();
     const std::size_t shortest = shortestOriginalMarker();
-    std::size_t pos = 0;
+    const char* const begin = text.data();
+    const char* const stop = begin + text.size();
+    std::size_t pos = 0;   // where the lines not yet read start
     bool sawProse = false;
-    bool previousBlank = false;
     while (pos < text.size())
     {
-        std::size_t end = text.find('\n', pos);
-        const std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
-        if (end == std::string_view::npos)
-            end = text.size();
-        const std::string_view line = trim(text.substr(pos, end - pos));
-        if (!line.empty() && line.size() < 200)
+        // The next line that is not blank: [lineStart, end), its first other byte at
+        // `first`; the line before it was blank when blank lines came between.
+        std::size_t first = pos;
+        std::size_t lineStart = pos;
+        if (isSpace(text[pos]))
         {
+            const NonSpace found = firstNonSpace(begin + pos, stop);
+            if (found.at == stop)
+                break;
+            first = static_cast<std::size_t>(found.at - begin);
+            lineStart = static_cast<std::size_t>(found.lineStart - begin);
+        }
+        const bool previousBlank = lineStart > pos;
+        const std::size_t end = static_cast<std::size_t>(swar::findByte(begin, begin + first, stop, '\n') - begin);
+        const std::size_t next = end == text.size() ? text.size() : end + 1;
+        std::size_t last = end;
+        if (end - first >= 200)
+            while (isSpace(text[last - 1]))   // (text[first] is not white space)
+                --last;
+        if (last - first < 200)
+        {
+            const std::string_view line = text.substr(first, end - first);   // trimmed but at its end
             if (line.size() >= shortest && markers.findAny(line))
             {
                 if (contentStart)
                     *contentStart = next;
-                return pos;
+                return lineStart;
             }
             // No marker: a header block (two header lines in a row) after prose and a
             // blank line is the returned copy.
@@ -317,14 +379,12 @@ std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
                 if (looksLikeHeaderLine(following) || (!following.empty() && following.find(':') != std::string_view::npos))
                 {
                     if (contentStart)
-                        *contentStart = pos;
-                    return pos;
+                        *contentStart = lineStart;
+                    return lineStart;
                 }
             }
         }
-        if (!line.empty())
-            sawProse = true;
-        previousBlank = line.empty();
+        sawProse = true;
         pos = next;
     }
     if (contentStart)

@@ -1,7 +1,14 @@
 // NonStandardFormatsTest: the text scanner on the shapes of the common MTA formats.
 #include "verpmail/bounce/NonStandardFormats.h"
 
+#include "verpmail/bounce/PhraseSet.h"
+#include "verpmail/bounce/TextScan.h"
+
 #include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 using namespace verpmail::bounce;
 
@@ -65,6 +72,122 @@ TEST(NonStandardFormats, FindsQuotedOriginal)
     EXPECT_EQ(findOriginalStart("x\n\tThe header and top\n"), 2u);
     EXPECT_EQ(findOriginalStart("your message reads"), 0u);
     EXPECT_EQ(findOriginalStart("he header and top\nour message reads\n"), std::string::npos);
+}
+
+namespace {
+
+// findOriginalStart as a plain line walk: each line trimmed, searched for a marker
+// when under 200 bytes, and tested as a copied header after prose and a blank line.
+// The marker list is the scanner's (a few of them suffice for the comparison).
+const std::vector<std::string_view> kSomeMarkers = {
+    "below this line is a copy of the message", "----- original message -----", "original message follows",
+    "--- original message ---", "the header and top", "your message reads", "------ original mail",
+    "--- mail header ---", "[original message] -", "unsent message below",
+};
+
+std::size_t modelOriginalStart(std::string_view text, std::size_t* contentStart)
+{
+    static const PhraseSet markers(kSomeMarkers);
+    const auto startsWithAny = [](std::string_view line, std::vector<std::string_view> names) {
+        for (std::string_view name : names)
+            if (istartsWith(line, name))
+                return true;
+        return false;
+    };
+    std::size_t pos = 0;
+    bool sawProse = false;
+    bool previousBlank = false;
+    while (pos < text.size())
+    {
+        std::size_t end = text.find('\n', pos);
+        const std::size_t next = end == std::string_view::npos ? text.size() : end + 1;
+        if (end == std::string_view::npos)
+            end = text.size();
+        const std::string_view line = trim(text.substr(pos, end - pos));
+        if (!line.empty() && line.size() < 200)
+        {
+            if (markers.findAny(line))
+            {
+                *contentStart = next;
+                return pos;
+            }
+            if (sawProse && previousBlank &&
+                startsWithAny(line, {"return-path:", "received:", "delivered-to:", "dkim-signature:",
+                                     "x-original-to:", "arc-seal:"}))
+            {
+                const std::size_t end2 = text.find('\n', next);
+                const std::string_view following =
+                    trim(text.substr(next, end2 == std::string_view::npos ? std::string_view::npos : end2 - next));
+                if (startsWithAny(following, {"return-path:", "received:", "message-id:", "date:", "from:", "to:",
+                                              "subject:", "mime-version:", "content-type:", "x-",
+                                              "dkim-signature:", "delivered-to:"}) ||
+                    (!following.empty() && following.find(':') != std::string_view::npos))
+                {
+                    *contentStart = pos;
+                    return pos;
+                }
+            }
+        }
+        if (!line.empty())
+            sawProse = true;
+        previousBlank = line.empty();
+        pos = next;
+    }
+    *contentStart = std::string_view::npos;
+    return std::string_view::npos;
+}
+
+} // namespace
+
+TEST(NonStandardFormats, FindsTheQuotedOriginalAsALineWalkWould)
+{
+    // The walk from one line that is not blank to the next (blank runs and indents
+    // passed over sixteen bytes at a time) against the plain line walk: texts of
+    // markers in any case, copied header lines, prose, every kind of white space
+    // (runs around sixteen bytes, CRs, 8-bit bytes, which are not white space) and
+    // lines either side of 200 bytes trimmed; with and without a last '\n'.
+    const std::vector<std::string> pieces = {
+        "Below this line is a copy of the message.", "----- Original message -----", "original MESSAGE follows",
+        "[original message] -", "--- mail header ---", "The header and top", "your message read",
+        "Received: from x", "RETURN-PATH: <a@b.example>", "arc-seal: i=1", "X-Original-To: a@b.example",
+        "Subject: hi", "To: a@b.example", "x-y: z", "Date:", "no colon here", "prose words", "\xe9\xa0 text",
+        "a", "", ":", "returned mail",
+    };
+    const std::vector<std::string> blanks = {"", " ", "\t", "  \t ", "\r", std::string(15, ' '),
+                                             std::string(16, ' '), std::string(17, ' '), std::string(40, ' '),
+                                             "\v\f", "\xa0"};
+    std::uint32_t seed = 5;
+    const auto next = [&seed]() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    for (int round = 0; round < 20000; ++round)
+    {
+        std::string text;
+        const std::size_t lines = next() % 9;
+        for (std::size_t l = 0; l < lines; ++l)
+        {
+            text += blanks[next() % blanks.size()];
+            const std::uint32_t kind = next() % 8;
+            const std::string& piece = pieces[next() % pieces.size()];
+            if (kind == 0)
+                text.append(195 + next() % 10 - piece.size(), 'w');   // 195 to 204 bytes trimmed
+            if (kind != 1)
+                text += piece;
+            if (kind == 2)
+                text += pieces[next() % pieces.size()];
+            if (kind == 3)
+                text.append(185 + next() % 20, ' ');   // long only untrimmed
+            text += blanks[next() % blanks.size()];
+            if (l + 1 < lines || next() % 2)
+                text += '\n';
+        }
+        std::size_t wantContent = 1;
+        const std::size_t want = modelOriginalStart(text, &wantContent);
+        std::size_t content = 2;
+        ASSERT_EQ(findOriginalStart(text, &content), want) << round << ": " << text;
+        ASSERT_EQ(content, wantContent) << round << ": " << text;
+    }
 }
 
 TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
