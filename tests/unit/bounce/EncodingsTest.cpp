@@ -257,8 +257,9 @@ TEST(Encodings, ConvertsIso2022JpAsIconvDoes)
 TEST(Encodings, DecodesQuotedPrintableAsAByteModel)
 {
     // Runs between escapes either side of the 64 bytes searched at once for the next
-    // '=' (swar::findByte), against the rule a byte at a time, with guard bytes after
-    // the room promised (encoded.size()).
+    // '=' (swar::findByte) and of the 16 and 64 copied at once (whole blocks, when the
+    // room left allows), against the rule a byte at a time, with guard bytes after the
+    // room promised (encoded.size()).
     const auto hex = [](char c) {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     };
@@ -295,13 +296,25 @@ TEST(Encodings, DecodesQuotedPrintableAsAByteModel)
         }
         return out;
     };
+    // Every run length before and after an escape, up to past 64, in any order.
+    for (std::size_t before = 0; before < 90; ++before)
+        for (std::size_t after = 0; after < 90; ++after)
+        {
+            std::string encoded = std::string(before, 'a') + "=3D" + std::string(after, 'b');
+            for (std::size_t k = 0; k < encoded.size(); k += 7)
+                encoded[k] = static_cast<char>('c' + k % 20);
+            std::string out(encoded.size() + 32, '#');
+            ASSERT_EQ(out.substr(0, decodeQuotedPrintableInto(encoded, out.data(), false)), model(encoded, false))
+                << encoded;
+            ASSERT_EQ(out.substr(encoded.size()), std::string(32, '#')) << encoded;
+        }
     std::mt19937 random(17);
-    const std::vector<std::string> pieces = {"=3D", "=\n", "= \n", "=4", "=", "_", "=C3=A9", "\n"};
-    for (int round = 0; round < 5000; ++round)
+    const std::vector<std::string> pieces = {"=3D", "=\n", "= \n", "=4", "=", "_", "=C3=A9", "\n", "=\t\n", "=A\n", "=20"};
+    for (int round = 0; round < 10000; ++round)
     {
         std::string encoded;
-        const std::size_t length = random() % 200;
-        const std::uint32_t spacing = 1 + static_cast<std::uint32_t>(random() % 100);
+        const std::size_t length = random() % (round % 2 ? 200 : 400);
+        const std::uint32_t spacing = 1 + static_cast<std::uint32_t>(random() % (round % 3 ? 100 : 200));
         while (encoded.size() < length)
         {
             if (random() % spacing == 0)

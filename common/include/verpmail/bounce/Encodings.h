@@ -30,7 +30,8 @@ std::size_t decodeBase64Into(std::string_view encoded, char* out);
 /// Quoted-printable (RFC 2045 6.7): "=XX" and soft line breaks ("=\n"); a '=' not
 /// followed by two hex digits is kept. With headerQ, '_' means a space (RFC 2047 "Q").
 std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ = false);
-/// decodeQuotedPrintable into out (room for encoded.size() bytes: it never grows);
+/// decodeQuotedPrintable into out (room for encoded.size() bytes: it never grows; not
+/// overlapping encoded, as bytes of out past those returned may be written too);
 /// returns the bytes written.
 std::size_t decodeQuotedPrintableInto(std::string_view encoded, char* out, bool headerQ = false);
 
