@@ -92,6 +92,19 @@ void lowerInPlace(std::string& text)
     foldInPlace(text.data(), text.size());
 }
 
+bool detail::iequalsWords(const char* a, const char* b, std::size_t n)
+{
+    // Each word folded (A-Z only, as foldByte), the last one overlapping the one
+    // before it where n is no multiple of eight.
+    const auto differ = [&](std::size_t i) {
+        return swar::foldAsciiUpper(load8(a + i)) != swar::foldAsciiUpper(load8(b + i));
+    };
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+        if (differ(i))
+            return false;
+    return !differ(n - 8);
+}
+
 bool istartsWith(std::string_view text, std::string_view prefix)
 {
     return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);

@@ -517,6 +517,57 @@ TEST(TextScan, TrimsWhiteSpaceAndComparesCaseBlind)
     }
 }
 
+TEST(TextScan, ComparesIgnoringCaseAsAByteAtATimeWould)
+{
+    // Eight bytes at a time, the last word overlapping: strings of every length to
+    // 40 that differ (or not) in one byte anywhere, by its case bit or otherwise,
+    // among letters, the bytes next to A-Z and a-z, and 8-bit bytes.
+    const auto model = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+        {
+            const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+            if (fold(a[i]) != fold(b[i]))
+                return false;
+        }
+        return true;
+    };
+    const char alphabet[] = {'a', 'Z', 'q', 'M', '@', '[', '`', '{', '-', '\xc1', '\xe1', '\x80', '\0', ':'};
+    std::uint32_t seed = 3;
+    const auto next = [&seed]() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    for (int round = 0; round < 20000; ++round)
+    {
+        const std::size_t n = next() % 41;
+        std::string a;
+        for (std::size_t i = 0; i < n; ++i)
+            a += alphabet[next() % sizeof(alphabet)];
+        std::string b = a;
+        for (char& c : b)   // the other case, here and there
+            if (next() % 3 == 0 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+                c = static_cast<char>(c ^ 0x20);
+        if (n != 0 && next() % 2)
+        {
+            char& c = b[next() % n];
+            const std::uint32_t how = next() % 3;
+            c = how == 0 ? static_cast<char>(c ^ 0x20) : how == 1 ? alphabet[next() % sizeof(alphabet)]
+                                                                 : static_cast<char>(c ^ (1 << (next() % 8)));
+        }
+        // Views into longer strings: bytes past the ends must not count.
+        const std::string paddedA = a + "xY", paddedB = b + "Qz";
+        const std::string_view va(paddedA.data(), n), vb(paddedB.data(), n);
+        ASSERT_EQ(iequals(va, vb), model(a, b)) << round << ": " << a << " / " << b;
+        ASSERT_EQ(iequals(vb, va), model(a, b)) << round;
+        if (n != 0)
+        {
+            ASSERT_FALSE(iequals(va, std::string_view(paddedB.data(), n - 1))) << round;
+        }
+    }
+}
+
 namespace {
 
 // The token-by-token dropContinuationCodes the jumping one replaced: the model it must

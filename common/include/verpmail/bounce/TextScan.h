@@ -42,17 +42,31 @@ constexpr bool isSpace(char c)
 std::string toLower(std::string_view text);
 /// toLower of a string of one's own, without a copy.
 void lowerInPlace(std::string& text);
+namespace detail {
+/// iequals of two strings of n >= 8 bytes each (see there).
+bool iequalsWords(const char* a, const char* b, std::size_t n);
+} // namespace detail
+
 // Performance: iequals and trim are inline; header fields are looked up by name and
 // trimmed tens of times per message, and a call cost more than most comparisons
-// (their lengths differ).
+// (their lengths differ, or their first bytes). Strings of eight bytes or more whose
+// first bytes agree (mostly equal ones: a DSN's field names, addresses) are compared
+// eight bytes at a time (detail::iequalsWords), where a table load per byte of each
+// side cost some six instructions a byte.
 inline bool iequals(std::string_view a, std::string_view b)
 {
-    if (a.size() != b.size())
+    const std::size_t n = a.size();
+    if (n != b.size())
         return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (foldByte(static_cast<unsigned char>(a[i])) != foldByte(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
+    if (n < 8)
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            if (foldByte(static_cast<unsigned char>(a[i])) != foldByte(static_cast<unsigned char>(b[i])))
+                return false;
+        return true;
+    }
+    return foldByte(static_cast<unsigned char>(a[0])) == foldByte(static_cast<unsigned char>(b[0])) &&
+           detail::iequalsWords(a.data(), b.data(), n);
 }
 bool istartsWith(std::string_view text, std::string_view prefix);
 /// Case-insensitive find; npos when absent.
