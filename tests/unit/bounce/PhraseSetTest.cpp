@@ -244,3 +244,75 @@ TEST(PhraseSet, AgreesOnSparseAndDenseJumpTables)
         }
     }
 }
+
+// Phrases over eight bytes are compared by their first and last eight bytes (and
+// whole words between): a difference in any one byte, in any case, is told.
+TEST(PhraseSet, ComparesEveryByteOfLongPhrases)
+{
+    std::vector<std::string> phrases;
+    for (std::size_t size : {8u, 9u, 15u, 16u, 17u, 23u, 24u, 25u, 33u, 40u})
+    {
+        std::string p;
+        for (std::size_t i = 0; i < size; ++i)
+            p.push_back(static_cast<char>('a' + (i * 7 + size) % 26));
+        phrases.push_back(p);
+    }
+    for (const std::string& p : phrases)
+    {
+        std::string upper = p;
+        std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        expectAgrees(phrases, p);
+        expectAgrees(phrases, "x " + upper + " y");
+        expectAgrees(phrases, upper.substr(0, p.size() - 1));   // text ends mid-phrase
+        for (std::size_t i = 0; i < p.size(); ++i)
+        {
+            std::string near = "(" + p + ")";
+            near[1 + i] = static_cast<char>(near[1 + i] ^ 0x01);
+            expectAgrees(phrases, near);
+            near[1 + i] = '\xe1';   // an 8-bit byte in its place
+            expectAgrees(phrases, near);
+        }
+    }
+}
+
+// Texts of 18 bytes and more are searched for short phrases 16 positions at a time
+// (the last block ending at the last position with three bytes): matches at every
+// offset around block edges, at the very end, in upper case and next to 8-bit bytes,
+// with more short phrases than the pre-filter has buckets and than the exact filter
+// has groups, agree with one search per phrase.
+TEST(PhraseSet, AgreesOnShortPhrasesAroundBlockEdges)
+{
+    const std::vector<std::string> fixed = {"rbl", "spam", "mime", "8bit", "dkim", "x-unix", " uce ", "ab", "quota",
+                                            "\xc3\xa9t\xc3\xa9", "mailbox full", "user unknown"};
+    for (std::size_t size : {17u, 18u, 19u, 31u, 32u, 33u, 34u, 35u, 63u, 64u, 65u, 66u})
+        for (std::size_t at = 0; at + 3 <= size; ++at)
+        {
+            std::string text(size, '.');
+            text.replace(at, 3, at % 2 == 0 ? "RBL" : "rbl");
+            expectAgrees(fixed, text);
+            std::string two(size, '\xb7');
+            two.replace(size - 2, 2, "AB");
+            expectAgrees(fixed, two);
+        }
+    std::mt19937 random(17);
+    const std::string alphabet = "abcdeABCDE -\xc3\xa9\x80\xff";
+    for (int table = 0; table < 30; ++table)
+    {
+        const std::size_t count = 1 + random() % (table % 3 == 0 ? 100 : 12);
+        std::vector<std::string> phrases = randomPhrases(random, count, 2, 7, alphabet);
+        phrases.push_back("abcdeabcdeab");   // a long part too
+        for (int round = 0; round < 60; ++round)
+        {
+            std::string text = randomText(random, random() % 80, alphabet);
+            if (round % 2 == 0)
+            {
+                std::string p = phrases[random() % phrases.size()];
+                if (round % 4 == 0)
+                    std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+                const std::size_t at = round % 3 == 0 ? text.size() : random() % (text.size() + 1);
+                text.insert(at, p);
+            }
+            expectAgrees(phrases, text);
+        }
+    }
+}
