@@ -27,6 +27,45 @@ std::string_view trimRight(std::string_view s)
     return s;
 }
 
+// The first offset at or after i in s whose byte is one of stops, or s.size().
+// Performance: a Content-Type's type, its parameters' names and values (a boundary is
+// tens of bytes) were scanned a byte at a time, a compare per stop each; here sixteen
+// bytes at once (SSE2), the last sixteen of s read for a rest shorter than that. Only
+// bytes of s are read: an s shorter than sixteen goes a byte at a time.
+template <std::size_t N>
+inline std::size_t findAnyOf(std::string_view s, std::size_t i, const char (&stops)[N])
+{
+    const char* const data = s.data();
+    const std::size_t size = s.size();
+    const auto isStop = [&](char c) {
+        bool stop = false;
+        for (const char t : stops)
+            stop |= c == t;
+        return stop;
+    };
+#if defined(__SSE2__)
+    if (size >= 16 && i < size)
+    {
+        const auto stopsAt = [&](std::size_t at) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+            __m128i any = _mm_cmpeq_epi8(v, _mm_set1_epi8(stops[0]));
+            for (std::size_t k = 1; k < N; ++k)
+                any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(stops[k])));
+            return static_cast<unsigned>(_mm_movemask_epi8(any));
+        };
+        for (; size - i > 16; i += 16)
+            if (const unsigned bits = stopsAt(i))
+                return i + static_cast<std::size_t>(__builtin_ctz(bits));
+        // The last (up to) sixteen: the window of s's last sixteen bytes, those before i dropped.
+        const unsigned bits = stopsAt(size - 16) >> (i - (size - 16));
+        return bits != 0 ? i + static_cast<std::size_t>(__builtin_ctz(bits)) : size;
+    }
+#endif
+    while (i < size && !isStop(data[i]))
+        ++i;
+    return i;
+}
+
 // The parameters after the first ';' of a Content-Type (s from i), as
 // Poco::Net::MessageHeader::splitParameters splits them (name=value;
 // name="quoted \" value"), written out so the bouncer need not load libPocoNet, whose
@@ -44,8 +83,7 @@ void splitParameters(std::string_view s, std::size_t i, std::vector<std::pair<st
         while (i != end && isSpace(s[i]))
             ++i;
         const std::size_t nameStart = i;
-        while (i != end && s[i] != '=' && s[i] != ';')
-            ++i;
+        i = findAnyOf(s, i, {'=', ';'});
         const std::string_view name = trimRight(s.substr(nameStart, i - nameStart));
         if (i != end && s[i] != ';')
             ++i;
@@ -65,8 +103,7 @@ void splitParameters(std::string_view s, std::size_t i, std::vector<std::pair<st
         // byte that means something here.
         const auto appendRun = [&](bool quoted) {
             const std::size_t start = i;
-            while (i != end && s[i] != '"' && s[i] != '\\' && (quoted || s[i] != ';'))
-                ++i;
+            i = quoted ? findAnyOf(s, i, {'"', '\\'}) : findAnyOf(s, i, {'"', '\\', ';'});
             pvalue->append(s.substr(start, i - start));
         };
         while (i != end && s[i] != ';')
@@ -483,15 +520,14 @@ ContentType parseContentType(std::string_view value)
     const std::string_view trimmed = trim(value);
     if (trimmed.empty())
         return result;
-    const std::size_t semi = std::min(trimmed.find(';'), trimmed.size());
-    // "text/plain (comment)" and stray quotes appear in the wild.
-    std::string_view type = trimRight(trimmed.substr(0, semi));
-    // A loop, not find_first_of: that calls memchr on the four stop bytes for each
-    // byte of the type, for every part of every message.
-    std::size_t typeEnd = 0;
-    while (typeEnd < type.size() && type[typeEnd] != ' ' && type[typeEnd] != '\t' && type[typeEnd] != '(' &&
-           type[typeEnd] != '"')
-        ++typeEnd;
+    // The type ends at its first blank, '(' or '"' ("text/plain (comment)" and stray
+    // quotes appear in the wild), and at the first ';' (trailing white space trimmed).
+    // Performance: one search finds the first of them all, the ';' most often; only
+    // after another is the ';' searched for.
+    const std::size_t stop = findAnyOf(trimmed, 0, {';', ' ', '\t', '(', '"'});
+    const std::size_t semi = stop == trimmed.size() || trimmed[stop] == ';' ? stop : findAnyOf(trimmed, stop + 1, {';'});
+    const std::string_view type = trimRight(trimmed.substr(0, semi));
+    const std::size_t typeEnd = std::min(stop, type.size());
     // Copied, then lower-cased in place: resize() first filled the string through an
     // out-of-line call (for every part of every message).
     result.type.assign(type, 0, typeEnd);
