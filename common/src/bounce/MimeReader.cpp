@@ -90,7 +90,10 @@ public:
         part.depth = depth;
         part.contentType = parseContentType(part.headers.find("Content-Type"));
         const std::string_view body = text.substr(bodyAt);
-        if (part.contentType.type.compare(0, 10, "multipart/") == 0)
+        // Performance: prefixes compared as views (inline), not by std::string::compare,
+        // an out-of-line call for every part.
+        const std::string_view type = part.contentType.type;
+        if (type.substr(0, 10) == "multipart/")
         {
             // A view of part.contentType or of body: part does not move until a child is added.
             std::string_view boundary = part.contentType.paramView("boundary");
@@ -127,7 +130,7 @@ public:
             return;
         }
         // Text is matched against UTF-8 phrase tables and stored in utf8mb4 columns.
-        const bool isText = part.contentType.type.empty() || part.contentType.type.compare(0, 5, "text/") == 0;
+        const bool isText = type.empty() || type.substr(0, 5) == "text/";
         const std::string_view charset = isText ? part.contentType.paramView("charset") : std::string_view();
         const TransferEncoding transfer = transferEncoding(part.headers.find("Content-Transfer-Encoding"));
         std::string converted;

@@ -352,3 +352,36 @@ TEST(MimeReader, SplitsRandomBodiesAsALineWalkDoes)
         }
     }
 }
+
+// A part is a multipart when its type starts with "multipart/" and text (its charset
+// converted to UTF-8) when it has none or one starting with "text/": prefixes of every
+// length around those.
+TEST(MimeReader, TellsMultipartAndTextTypesByTheirPrefix)
+{
+    struct Row
+    {
+        const char* type;
+        bool multipart;
+        bool text;
+    };
+    const Row rows[] = {
+        {"multipart/mixed", true, false}, {"Multipart/Mixed", true, false}, {"multipart/", true, false},
+        {"multipart", false, false},      {"multipartx/mixed", false, false}, {"multi", false, false},
+        {"text/plain", false, true},      {"TEXT/HTML", false, true},        {"text/", false, true},
+        {"text", false, false},           {"texts/plain", false, false},     {"tex", false, false},
+        {"", false, true},                {"application/octet-stream", false, false},
+    };
+    for (const Row& row : rows)
+    {
+        SCOPED_TRACE(row.type);
+        const std::string text = std::string("Content-Type: ") + row.type +
+                                 "; charset=iso-8859-1; boundary=B\n\n--B\n\ncaf\xe9\n--B--\n";
+        const MimeMessage m = readMime(text, verpmail::ParseLimits{});
+        ASSERT_FALSE(m.parts.empty());
+        EXPECT_EQ(m.parts[0].multipart, row.multipart);
+        if (!row.multipart)
+        {
+            EXPECT_EQ(m.parts[0].body(), row.text ? "--B\n\ncaf\xc3\xa9\n--B--\n" : "--B\n\ncaf\xe9\n--B--\n");
+        }
+    }
+}
