@@ -360,7 +360,11 @@ std::string_view HeaderBlock::unfolded(std::size_t i) const
         // by one blank and cut at _maxFieldBytes, as the header promises.
         const std::string_view lines = _source.substr(field.valueOffset, field.valueLength);
         std::size_t lineEnd = std::min(lines.find('\n'), lines.size());
-        std::string& value = _unfolded.emplace_front(trim(lines.substr(0, lineEnd)).substr(0, _maxFieldBytes));
+        // Performance: room for the whole value at once (never longer than its lines,
+        // nor than the cut), not regrown by each continuation appended.
+        std::string& value = _unfolded.emplace_front();
+        value.reserve(std::min(lines.size(), _maxFieldBytes));
+        value.assign(trim(lines.substr(0, lineEnd)).substr(0, _maxFieldBytes));
         while (lineEnd < lines.size() && value.size() < _maxFieldBytes)
         {
             const std::size_t start = lineEnd + 1;
