@@ -316,3 +316,26 @@ TEST(PhraseSet, AgreesOnShortPhrasesAroundBlockEdges)
         }
     }
 }
+
+// A window of eight bytes or more jumps by its last four bytes, a shorter one by its
+// last three: tables whose shortest phrase is around that length, over an alphabet
+// small enough that blocks differ in one byte, agree with one search per phrase.
+TEST(PhraseSet, AgreesOnWindowsKeyedByThreeOrFourBytes)
+{
+    std::mt19937 random(19);
+    const std::string alphabet = "abcABC";
+    for (std::size_t shortest = 5; shortest <= 12; ++shortest)
+        for (int table = 0; table < 6; ++table)
+        {
+            const std::vector<std::string> phrases = randomPhrases(random, 1 + random() % 40, shortest, 6, alphabet);
+            for (int round = 0; round < 40; ++round)
+            {
+                std::string text = randomText(random, random() % 70, alphabet);
+                std::string p = phrases[random() % phrases.size()];
+                if (round % 3 == 0)
+                    p[random() % p.size()] ^= 0x20;   // its case, or a near miss past the alphabet
+                text.insert(random() % (text.size() + 1), p);
+                expectAgrees(phrases, text);
+            }
+        }
+}

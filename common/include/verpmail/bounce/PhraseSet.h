@@ -8,8 +8,9 @@
 // Performance: the parser asks hundreds of phrase tables questions of every return
 // (classifier wording, marker lines, SMTP stages, subjects). Searching once per phrase
 // cost most of a parse; this is the Wu-Manber scheme instead: a table of how far the
-// window (as long as the shortest phrase) may jump, keyed by the last three
-// (case-folded) bytes under it, skips most of the text without looking at it, and
+// window (as long as the shortest phrase) may jump, keyed by the last four
+// (case-folded) bytes under it (three under a window shorter than eight), skips
+// most of the text without looking at it, and
 // only where a phrase may end are the phrases whose prefix ends that way compared.
 // Where few slots jump less than the most (most tables), a 1 KB bitmap of those
 // is read first: it stays in the cache between calls, the jump table mostly not.
@@ -17,7 +18,7 @@
 // classifier's table holds "rbl": so a table with phrases shorter than five bytes
 // keeps those under nine apart, found by a filter tried at every position (three
 // byte-indexed tables of which short phrases may start there, one AND of three
-// loads), and the window of the others jumps up to seven. Where the processor has
+// loads), and the window of the others jumps up to six. Where the processor has
 // SSSE3, a coarser filter (the halves of the three bytes, in eight buckets) is
 // tried on 16 positions at once first, and the exact one only where it passes.
 // The two sets' matches are merged, so callers see one table. Built once per table
@@ -113,6 +114,8 @@ private:
     // Long part (Wu-Manber): the window jump table and, by the slot of the window's
     // last three bytes, the phrases whose window-long prefix ends that way.
     std::size_t _window = 0;                  ///< length of the shortest long phrase, 0 when none
+    std::uint32_t _blockMask = 0;             ///< which bytes of the word ending the window key the jump
+    std::uint8_t _longestJump = 0;            ///< the jump past a block that no phrase's prefix holds
     std::vector<std::uint8_t> _shift;         ///< a jump by slot
     std::vector<std::uint64_t> _mayStop;      ///< bit by slot: jumps less than the longest; empty unless few do
     std::vector<std::uint16_t> _bucketStart;  ///< slots + 1 offsets into _bucket (tables are far under 65536 phrases)
