@@ -12,7 +12,7 @@
 // processor has it, the byte-at-a-time filter elsewhere.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define VERPMAIL_PHRASESET_SSSE3 1
-#include <tmmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace verpmail::bounce {
@@ -121,25 +121,44 @@ std::size_t nextShortStart(const unsigned char* t, std::size_t n, std::size_t p,
 constexpr unsigned kBuckets = 8;
 constexpr std::size_t kNibbleTables = 3 * 32;
 
-bool hasSsse3()
+// 0: no pre-filter; 1: SSSE3, 16 positions a block; 2: AVX2 as well, 32 a block.
+unsigned simdLevel()
 {
 #if defined(VERPMAIL_PHRASESET_SSSE3)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("ssse3");
+    if (__builtin_cpu_supports("avx2"))
+        return 2;
+    return __builtin_cpu_supports("ssse3") ? 1 : 0;
 #else
-    return false;
+    return 0;
 #endif
 }
 
 #if defined(VERPMAIL_PHRASESET_SSSE3)
 // For the 16 bytes from at, the buckets of phrases that may have such a byte at
 // one offset (low, high: that offset's tables by half).
-__attribute__((target("ssse3"))) inline __m128i bucketsOf(const unsigned char* at, __m128i low, __m128i high,
-                                                         __m128i lowHalf)
+__attribute__((target("ssse3"), always_inline)) inline __m128i bucketsOf(const unsigned char* at, __m128i low,
+                                                                         __m128i high)
 {
+    const __m128i lowHalf = _mm_set1_epi8(0x0f);
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
     return _mm_and_si128(_mm_shuffle_epi8(low, _mm_and_si128(v, lowHalf)),
                          _mm_shuffle_epi8(high, _mm_and_si128(_mm_srli_epi16(v, 4), lowHalf)));
+}
+
+// Of the positions flagged in maybe (bit i: position p + i), the first that the
+// exact filter lets through (its groups in `groups`), or npos.
+inline std::size_t firstExact(const unsigned char* t, std::size_t p, std::uint32_t maybe,
+                              const std::uint64_t* startsWith, std::uint64_t& groups)
+{
+    for (; maybe != 0; maybe &= maybe - 1)
+    {
+        const std::size_t q = p + static_cast<unsigned>(__builtin_ctz(maybe));
+        groups = startsWith[t[q]] & startsWith[256 + t[q + 1]] & startsWith[512 + t[q + 2]];
+        if (groups != 0)
+            return q;
+    }
+    return PhraseSet::npos;
 }
 
 // Performance: the short phrases' filter read three bytes and three masks for
@@ -149,11 +168,10 @@ __attribute__((target("ssse3"))) inline __m128i bucketsOf(const unsigned char* a
 // the exact filter. From p on (p + 2 < n, n >= 18), the first position that
 // startsWith (3 * 256 masks, as _startsWith) lets through, its groups in `groups`;
 // n - 2 (groups 0) when none does.
-__attribute__((target("ssse3"))) std::size_t nextShortStartSsse3(const unsigned char* t, std::size_t n, std::size_t p,
-                                                                const std::uint8_t* nibbles,
-                                                                const std::uint64_t* startsWith, std::uint64_t& groups)
+__attribute__((target("ssse3"), always_inline)) inline std::size_t nextShortStartBy16(
+    const unsigned char* t, std::size_t n, std::size_t p, const std::uint8_t* nibbles, const std::uint64_t* startsWith,
+    std::uint64_t& groups)
 {
-    const __m128i lowHalf = _mm_set1_epi8(0x0f);
     __m128i low[3], high[3];
     for (int j = 0; j < 3; ++j)
     {
@@ -165,21 +183,62 @@ __attribute__((target("ssse3"))) std::size_t nextShortStartSsse3(const unsigned 
         // The last block is the one ending at the last position with three bytes.
         const std::size_t block = std::min(p, n - 18);
         const unsigned char* at = t + block;
-        const __m128i buckets = _mm_and_si128(bucketsOf(at, low[0], high[0], lowHalf),
-                                              _mm_and_si128(bucketsOf(at + 1, low[1], high[1], lowHalf),
-                                                            bucketsOf(at + 2, low[2], high[2], lowHalf)));
+        const __m128i buckets = _mm_and_si128(bucketsOf(at, low[0], high[0]),
+                                              _mm_and_si128(bucketsOf(at + 1, low[1], high[1]),
+                                                            bucketsOf(at + 2, low[2], high[2])));
         const auto none = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(buckets, _mm_setzero_si128())));
-        for (std::uint32_t maybe = (~none & 0xffffu) >> (p - block); maybe != 0; maybe &= maybe - 1)
-        {
-            const std::size_t q = p + static_cast<unsigned>(__builtin_ctz(maybe));
-            groups = startsWith[t[q]] & startsWith[256 + t[q + 1]] & startsWith[512 + t[q + 2]];
-            if (groups != 0)
-                return q;
-        }
+        const std::size_t q = firstExact(t, p, (~none & 0xffffu) >> (p - block), startsWith, groups);
+        if (q != PhraseSet::npos)
+            return q;
         p = block + 16;
     }
     groups = 0;
     return p;
+}
+
+__attribute__((target("ssse3"))) std::size_t nextShortStartSsse3(const unsigned char* t, std::size_t n, std::size_t p,
+                                                                const std::uint8_t* nibbles,
+                                                                const std::uint64_t* startsWith, std::uint64_t& groups)
+{
+    return nextShortStartBy16(t, n, p, nibbles, startsWith, groups);
+}
+
+// As bucketsOf, for 32 bytes (the tables repeated in both halves of the register).
+__attribute__((target("avx2"), always_inline)) inline __m256i bucketsOf32(const unsigned char* at, __m256i low,
+                                                                          __m256i high)
+{
+    const __m256i lowHalf = _mm256_set1_epi8(0x0f);
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+    return _mm256_and_si256(_mm256_shuffle_epi8(low, _mm256_and_si256(v, lowHalf)),
+                            _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(v, 4), lowHalf)));
+}
+
+// As nextShortStartSsse3, 32 positions a block while 34 bytes remain (then 16, the
+// same code in AVX's three-operand form, which spares the table copies the SSSE3
+// shuffle needs).
+__attribute__((target("avx2"))) std::size_t nextShortStartAvx2(const unsigned char* t, std::size_t n, std::size_t p,
+                                                              const std::uint8_t* nibbles,
+                                                              const std::uint64_t* startsWith, std::uint64_t& groups)
+{
+    __m256i low[3], high[3];
+    for (int j = 0; j < 3; ++j)
+    {
+        low[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(nibbles + 32 * j)));
+        high[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(nibbles + 32 * j + 16)));
+    }
+    for (; p + 34 <= n; p += 32)
+    {
+        const unsigned char* at = t + p;
+        const __m256i buckets = _mm256_and_si256(bucketsOf32(at, low[0], high[0]),
+                                                 _mm256_and_si256(bucketsOf32(at + 1, low[1], high[1]),
+                                                                  bucketsOf32(at + 2, low[2], high[2])));
+        const auto none =
+            static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(buckets, _mm256_setzero_si256())));
+        const std::size_t q = firstExact(t, p, ~none, startsWith, groups);
+        if (q != PhraseSet::npos)
+            return q;
+    }
+    return nextShortStartBy16(t, n, p, nibbles, startsWith, groups);
 }
 #endif
 
@@ -234,7 +293,8 @@ PhraseSet::PhraseSet(std::vector<std::string_view> phrases) : _phrases(std::move
         }
         for (unsigned g = 0; g < kGroups; ++g)
             _groupStart[g + 1] += _groupStart[g];
-        if (hasSsse3())
+        _simd = static_cast<std::uint8_t>(simdLevel());
+        if (_simd != 0)
             fillNibbles(shortOnes);
     }
 
@@ -479,7 +539,9 @@ PhraseSet::Match PhraseSet::nextShort(Cursor& c) const
         std::uint64_t groups = 0;
         std::size_t p = c.shortPos;
 #if defined(VERPMAIL_PHRASESET_SSSE3)
-        if (!_nibbles.empty() && n >= 18)
+        if (_simd == 2 && n >= 18)
+            p = nextShortStartAvx2(t, n, p, _nibbles.data(), at0, groups);
+        else if (_simd == 1 && n >= 18)
             p = nextShortStartSsse3(t, n, p, _nibbles.data(), at0, groups);
         else
 #endif

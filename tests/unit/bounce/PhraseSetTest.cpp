@@ -276,15 +276,16 @@ TEST(PhraseSet, ComparesEveryByteOfLongPhrases)
 }
 
 // Texts of 18 bytes and more are searched for short phrases 16 positions at a time
-// (the last block ending at the last position with three bytes): matches at every
-// offset around block edges, at the very end, in upper case and next to 8-bit bytes,
-// with more short phrases than the pre-filter has buckets and than the exact filter
-// has groups, agree with one search per phrase.
+// (the last block ending at the last position with three bytes), with AVX2 32 at a
+// time while 34 bytes remain: matches at every offset around block edges, at the
+// very end, in upper case and next to 8-bit bytes, with more short phrases than the
+// pre-filter has buckets and than the exact filter has groups, agree with one search
+// per phrase.
 TEST(PhraseSet, AgreesOnShortPhrasesAroundBlockEdges)
 {
     const std::vector<std::string> fixed = {"rbl", "spam", "mime", "8bit", "dkim", "x-unix", " uce ", "ab", "quota",
                                             "\xc3\xa9t\xc3\xa9", "mailbox full", "user unknown"};
-    for (std::size_t size : {17u, 18u, 19u, 31u, 32u, 33u, 34u, 35u, 63u, 64u, 65u, 66u})
+    for (std::size_t size : {17u, 18u, 19u, 31u, 32u, 33u, 34u, 35u, 49u, 50u, 51u, 63u, 64u, 65u, 66u, 67u, 68u, 98u, 99u})
         for (std::size_t at = 0; at + 3 <= size; ++at)
         {
             std::string text(size, '.');

@@ -20,7 +20,8 @@
 // byte-indexed tables of which short phrases may start there, one AND of three
 // loads), and the window of the others jumps up to six. Where the processor has
 // SSSE3, a coarser filter (the halves of the three bytes, in eight buckets) is
-// tried on 16 positions at once first, and the exact one only where it passes.
+// tried on 16 positions at once first (32 with AVX2), and the exact one only where
+// it passes.
 // The two sets' matches are merged, so callers see one table. Built once per table
 // (some 25 KB); matching allocates nothing. Phrases may hold UTF-8; only A-Z are
 // folded.
@@ -131,6 +132,7 @@ private:
     // 0..2, 16 masks by a byte's low half and 16 by its high half; bit b: a phrase
     // of bucket b may have such a byte there. Empty without SSSE3 or short phrases.
     std::vector<std::uint8_t> _nibbles;
+    std::uint8_t _simd = 0;                   ///< 1: SSSE3 (16 positions a block), 2: AVX2 (32), 0: neither
 
     std::vector<std::string_view> _phrases;
 };
