@@ -226,7 +226,12 @@ TEST(DeliveryStatusParser, ReadsFieldsLikeTheModel)
         "rfc822;", " rfc822; ", "<A@B.Example>", "a@b.example", " x@Y.EXAMPLE ", "nobody", "smtp;", "dns;",
         " mx.example.jp", "550", "550-5.1.1", " 550 5.1.1", "5.1.1", "4.4.7", " FAILED", "failed (bad)",
         "Delayed\t", "\n", "\n", "\n", "\n ", "\n\t", "\n  550-5.1.1 more", " ", "  ", ":", ";", "\x1b$B", "\xC3\x89",
-        "a-very-long-field-name-well-past-the-sixty-fourth-byte-of-the-line-xx:"};
+        "a-very-long-field-name-well-past-the-sixty-fourth-byte-of-the-line-xx:",
+        // Names one byte off a field's, of its length (the length picks the names
+        // compared), and lines that start with white space other than a blank.
+        "Actiom:", "STATUS:", "Remote-MTX:", "REPORTING-mta:", "Reporting-MTX:", "Diagnostic-Codf:",
+        "Final-Recipienz:", "DIAGNOSTIC-CODE:", "Original-Recipienx:", "Original-Envelope-Ix:",
+        "ORIGINAL-ENVELOPE-ID:", "\v", "\f", "\r", "\n\vStatus: 5.1.1", "\n\r", "\n\t\n"};
     std::uint32_t seed = 17;
     const auto next = [&seed]() {
         seed = seed * 1664525u + 1013904223u;
