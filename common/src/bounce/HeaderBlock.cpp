@@ -417,11 +417,19 @@ inline bool HeaderBlock::hasName(std::size_t i, std::string_view name, std::uint
            equalIgnoringCase(fieldName(i).data(), name.data(), name.size());
 }
 
-std::size_t HeaderBlock::indexOf(std::string_view name) const
+// Performance: most lookups are turned away by the name filter; the walk over the
+// fields, whose loop needs registers saved and restored, is a call of its own, so a
+// lookup turned away costs the key and a test (it paid the walk's entry and exit).
+inline std::size_t HeaderBlock::indexOf(std::string_view name) const
 {
     const std::uint32_t key = nameKey(name);
     if ((_keysPresent & keyBit(key)) == 0)
         return _fields.size();
+    return indexOfKey(name, key);
+}
+
+std::size_t HeaderBlock::indexOfKey(std::string_view name, std::uint32_t key) const
+{
     for (std::size_t i = 0; i < _fields.size(); ++i)
         if (hasName(i, name, key))
             return i;

@@ -104,6 +104,8 @@ private:
     /// Whether field i is called name (case-insensitive); key is nameKey(name).
     bool hasName(std::size_t i, std::string_view name, std::uint32_t key) const;
     std::size_t indexOf(std::string_view name) const;
+    /// indexOf past the name filter: the walk over the fields (key is nameKey(name)).
+    std::size_t indexOfKey(std::string_view name, std::uint32_t key) const;
     /// The bit of _keysPresent that stands for key.
     static std::uint64_t keyBit(std::uint32_t key)
     {
