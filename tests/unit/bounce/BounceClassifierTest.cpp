@@ -1,7 +1,12 @@
 // BounceClassifierTest: reasons and classes from codes and text (rules as data).
 #include "verpmail/bounce/BounceClassifier.h"
 
+#include "verpmail/bounce/ClassifierRules.h"
+
 #include <gtest/gtest.h>
+
+#include <random>
+#include <string>
 
 using namespace verpmail;
 
@@ -122,6 +127,9 @@ TEST(BounceClassifier, CodesMatchWholeOrByTheirPrefix)
         {"5.7", "", "undefined"},          {"5.7.", "", "blocked"},         {"9.9.9", "", "undefined"},
         {"", "552", "mailboxfull"},        {"", "55", "undefined"},         {"", "5520", "undefined"},
         {"5.0.0", "421", "toomanyconn"},   {"4.2.9", "", "mailboxfull"},    {"4.7.25", "", "requireptr"},
+        // Bytes that share a digit's low half at offsets 0 and 2 are not that digit.
+        {"5.A.1", "", "undefined"},        {"E.1.1", "", "undefined"},      {"5.Q.6", "", "undefined"},
+        {"", "5E2", "undefined"},          {"", "E52", "undefined"},        {"U.7.", "", "undefined"},
     };
     for (const auto& row : rows)
     {
@@ -131,5 +139,61 @@ TEST(BounceClassifier, CodesMatchWholeOrByTheirPrefix)
         result.status = row.status;
         result.replyCode = row.replyCode;
         EXPECT_EQ(classify(ReturnKind::Bounce, result).reason, row.wantReason);
+    }
+}
+
+namespace {
+
+// The first rule of a table (in its order) whose code is the code, or a prefix of it
+// when it ends in '.': the plain walk.
+std::string_view firstRule(const std::vector<bounce::CodeRule>& rules, std::string_view code)
+{
+    for (const auto& rule : rules)
+    {
+        const std::string_view c = rule.code;
+        if (c.empty() || code.empty())
+            continue;
+        if (c.back() == '.' ? code.substr(0, c.size()) == c : code == c)
+            return rule.reason;
+    }
+    return {};
+}
+
+} // namespace
+
+// Random statuses and reply codes (digits, dots and bytes sharing a digit's low half)
+// get the reason of the tables' plain walk: decisive statuses, statuses, reply codes,
+// then "undefined", the X.2.X subject turning an unknown user into "filtered".
+TEST(BounceClassifier, CodeTablesAgreeWithAWalkOverTheirRules)
+{
+    std::mt19937 random(23);
+    const std::string bytes = "0123456789.5.1.7.4.AEQU";
+    auto randomCode = [&](std::size_t longest) {
+        std::string code(random() % (longest + 1), ' ');
+        for (char& c : code)
+            c = bytes[random() % bytes.size()];
+        return code;
+    };
+    for (int round = 0; round < 20000; ++round)
+    {
+        RecipientResult result;
+        result.action = "failed";
+        result.status = randomCode(8);
+        if (round % 2 == 0 && result.status.size() >= 5)
+            result.status.replace(0, 5, bounce::statusRules()[random() % bounce::statusRules().size()].code.substr(0, 5));
+        if (!result.status.empty())
+            result.status[0] = "5X91"[random() % 4];   // neither delivered (2) nor temporary (4)
+        result.replyCode = round % 3 == 0 ? std::string(bounce::replyCodeRules()[random() % 15].code) : randomCode(4);
+        std::string want(firstRule(bounce::decisiveStatusRules(), result.status));
+        if (want.empty())
+            want = firstRule(bounce::statusRules(), result.status);
+        if (want.empty())
+            want = firstRule(bounce::replyCodeRules(), result.replyCode);
+        if (want.empty())
+            want = "undefined";
+        if (want == "userunknown" && result.status.size() > 1 && result.status.compare(1, 3, ".2.") == 0)
+            want = "filtered";
+        SCOPED_TRACE(result.status + " " + result.replyCode);
+        ASSERT_EQ(classify(ReturnKind::Bounce, result).reason, want);
     }
 }
