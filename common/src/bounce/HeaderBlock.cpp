@@ -244,14 +244,6 @@ inline bool equalIgnoringCase(const char* a, const char* b, std::size_t n)
 
 } // namespace
 
-inline std::uint32_t HeaderBlock::nameKey(std::string_view name)
-{
-    const std::size_t n = name.size();
-    if (n == 0)
-        return 0;
-    const auto fold = [&](std::size_t i) { return static_cast<std::uint32_t>(foldByte(static_cast<unsigned char>(name[i]))); };
-    return static_cast<std::uint32_t>(n & 0xFFu) | fold(0) << 8 | fold(n / 2) << 16 | fold(n - 1) << 24;
-}
 
 HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes, std::size_t* bodyOffset,
                                std::size_t maxFields)
@@ -417,17 +409,9 @@ inline bool HeaderBlock::hasName(std::size_t i, std::string_view name, std::uint
            equalIgnoringCase(fieldName(i).data(), name.data(), name.size());
 }
 
-// Performance: most lookups are turned away by the name filter; the walk over the
-// fields, whose loop needs registers saved and restored, is a call of its own, so a
-// lookup turned away costs the key and a test (it paid the walk's entry and exit).
-inline std::size_t HeaderBlock::indexOf(std::string_view name) const
-{
-    const std::uint32_t key = nameKey(name);
-    if ((_keysPresent & keyBit(key)) == 0)
-        return _fields.size();
-    return indexOfKey(name, key);
-}
-
+// The walk over the fields for a name past the filter (find and has, inline in the
+// header, test the filter). Performance: a call of its own, whose loop needs registers
+// saved and restored: a lookup turned away by the filter does not pay for them.
 std::size_t HeaderBlock::indexOfKey(std::string_view name, std::uint32_t key) const
 {
     for (std::size_t i = 0; i < _fields.size(); ++i)
@@ -436,9 +420,9 @@ std::size_t HeaderBlock::indexOfKey(std::string_view name, std::uint32_t key) co
     return _fields.size();
 }
 
-std::string_view HeaderBlock::find(std::string_view name) const
+std::string_view HeaderBlock::findKey(std::string_view name, std::uint32_t key) const
 {
-    const std::size_t i = indexOf(name);
+    const std::size_t i = indexOfKey(name, key);
     return i < _fields.size() ? fieldValue(i) : std::string_view();
 }
 
@@ -454,10 +438,6 @@ std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
     return values;
 }
 
-bool HeaderBlock::has(std::string_view name) const
-{
-    return indexOf(name) < _fields.size();
-}
 
 std::string decodeEncodedWords(std::string_view text)
 {

@@ -43,9 +43,20 @@ public:
     /// The first field of that name (case-insensitive), or "".
     std::string get(std::string_view name) const { return std::string(find(name)); }
     /// The same without a copy; valid while this block lives and is not added to.
-    std::string_view find(std::string_view name) const;
+    // Performance: inline, so that a name absent from the block (most of those asked
+    // for) is turned away by its filter bit without a call; for a name written in the
+    // call the key and the bit are constants.
+    std::string_view find(std::string_view name) const
+    {
+        const std::uint32_t key = nameKey(name);
+        return (_keysPresent & keyBit(key)) == 0 ? std::string_view() : findKey(name, key);
+    }
     std::vector<std::string> getAll(std::string_view name) const;
-    bool has(std::string_view name) const;
+    bool has(std::string_view name) const
+    {
+        const std::uint32_t key = nameKey(name);
+        return (_keysPresent & keyBit(key)) != 0 && indexOfKey(name, key) < _fields.size();
+    }
 
     /// The fields in arrival order.
     std::size_t size() const { return _fields.size(); }
@@ -99,15 +110,28 @@ private:
     };
     static constexpr std::size_t kMaxText = 0xFFFFFFFFu;
     static constexpr std::size_t kFieldsReserved = 16;
-    /// Equal for names that are equal ignoring case; rarely equal for others.
-    static std::uint32_t nameKey(std::string_view name);
+    /// Equal for names that are equal ignoring case; rarely equal for others: the
+    /// length and the first, middle and last bytes, A-Z lower-cased.
+    static constexpr std::uint32_t nameKey(std::string_view name)
+    {
+        const std::size_t n = name.size();
+        if (n == 0)
+            return 0;
+        const auto fold = [&](std::size_t i) {
+            const auto c = static_cast<std::uint32_t>(static_cast<unsigned char>(name[i]));
+            return c - 'A' < 26u ? c + ('a' - 'A') : c;
+        };
+        return static_cast<std::uint32_t>(n & 0xFFu) | fold(0) << 8 | fold(n / 2) << 16 | fold(n - 1) << 24;
+    }
     /// Whether field i is called name (case-insensitive); key is nameKey(name).
     bool hasName(std::size_t i, std::string_view name, std::uint32_t key) const;
-    std::size_t indexOf(std::string_view name) const;
-    /// indexOf past the name filter: the walk over the fields (key is nameKey(name)).
+    /// The index of the first field called name (past the name filter: key is
+    /// nameKey(name) and its bit is set), or size().
     std::size_t indexOfKey(std::string_view name, std::uint32_t key) const;
+    /// find past the name filter.
+    std::string_view findKey(std::string_view name, std::uint32_t key) const;
     /// The bit of _keysPresent that stands for key.
-    static std::uint64_t keyBit(std::uint32_t key)
+    static constexpr std::uint64_t keyBit(std::uint32_t key)
     {
         return std::uint64_t{1} << ((key * 0x9E3779B1u) >> 26);
     }
