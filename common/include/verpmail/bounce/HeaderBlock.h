@@ -14,6 +14,8 @@
 // one thread at a time may use a block (each message is parsed in one thread).
 #pragma once
 
+#include "verpmail/bounce/TextScan.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <forward_list>
@@ -112,14 +114,14 @@ private:
     static constexpr std::size_t kFieldsReserved = 16;
     /// Equal for names that are equal ignoring case; rarely equal for others: the
     /// length and the first, middle and last bytes, A-Z lower-cased.
-    static constexpr std::uint32_t nameKey(std::string_view name)
+    static std::uint32_t nameKey(std::string_view name)
     {
         const std::size_t n = name.size();
         if (n == 0)
             return 0;
+        // (The fold table, not arithmetic: parse keys every field so.)
         const auto fold = [&](std::size_t i) {
-            const auto c = static_cast<std::uint32_t>(static_cast<unsigned char>(name[i]));
-            return c - 'A' < 26u ? c + ('a' - 'A') : c;
+            return static_cast<std::uint32_t>(foldByte(static_cast<unsigned char>(name[i])));
         };
         return static_cast<std::uint32_t>(n & 0xFFu) | fold(0) << 8 | fold(n / 2) << 16 | fold(n - 1) << 24;
     }
