@@ -295,7 +295,9 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
                 if (inField)
                 {
                     Field& field = block._fields.back();
-                    if (field.kind == Kind::Folded || field.valueLength < maxFieldBytes)
+                    // (The length first: a value short of the cut is the rule, so this
+                    // branch is foreseen whether the field is folded yet or not.)
+                    if (field.valueLength < maxFieldBytes || field.kind == Kind::Folded)
                     {
                         field.kind = Kind::Folded;
                         field.valueLength = static_cast<std::uint32_t>(end - field.valueOffset);
