@@ -220,16 +220,20 @@ bool carriesErrorCode(std::string_view text)
     return (!reply.empty() && reply[0] != '2') || (!status.empty() && status[0] != '2');
 }
 
-// Fields that only a copied message header starts with (not a summary's To/Subject).
+// Fields that only a copied message header starts with (not a summary's To/Subject):
+// return-path:, received:, delivered-to:, dkim-signature:, x-original-to:, arc-seal:.
+// Performance: the first letter picks the names compared (every line of prose after
+// a blank line is tested, and most start with none of the four letters).
 bool startsCopiedHeader(std::string_view line)
 {
-    static const std::vector<std::string_view> names = {
-        "return-path:", "received:", "delivered-to:", "dkim-signature:", "x-original-to:", "arc-seal:",
-    };
-    for (std::string_view name : names)
-        if (istartsWith(line, name))
-            return true;
-    return false;
+    if (line.size() < 9)   // the shortest name
+        return false;
+    const unsigned char first = foldByte(static_cast<unsigned char>(line[0]));
+    if (first == 'r')
+        return istartsWith(line, "return-path:") || istartsWith(line, "received:");
+    if (first == 'd')
+        return istartsWith(line, "delivered-to:") || istartsWith(line, "dkim-signature:");
+    return (first == 'x' && istartsWith(line, "x-original-to:")) || (first == 'a' && istartsWith(line, "arc-seal:"));
 }
 
 // The whole lines of text from offset `begin` up to offset `end` (both line starts, or

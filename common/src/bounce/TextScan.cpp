@@ -472,6 +472,28 @@ bool isCollapsed(std::string_view text)
 
 namespace {
 
+// Whether s holds a ' ' or a '\t'.
+// Performance: eight bytes at a time, the last word overlapping the one before (an
+// address is some thirty bytes, and a byte loop, itself once find_first_of's memchr
+// call per byte, was a third of the cost of normalising one).
+bool holdsBlank(std::string_view s)
+{
+    const auto blanks = [](std::uint64_t x) { return swar::bytesEqual(x, ' ') | swar::bytesEqual(x, '\t'); };
+    const char* p = s.data();
+    std::size_t n = s.size();
+    if (n < 8)
+    {
+        for (; n != 0; ++p, --n)
+            if (*p == ' ' || *p == '\t')
+                return true;
+        return false;
+    }
+    for (; n > 8; p += 8, n -= 8)
+        if (blanks(load8(p)))
+            return true;
+    return blanks(load8(p + n - 8)) != 0;
+}
+
 // The address normaliseAddress keeps of raw (a view into it, its domain not yet
 // lower-cased), and where its '@' is; false when there is none.
 bool addressSpan(std::string_view raw, std::string_view& address, std::size_t& at)
@@ -502,11 +524,8 @@ bool addressSpan(std::string_view raw, std::string_view& address, std::size_t& a
     at = s.rfind('@');
     if (at == std::string_view::npos || at == 0 || at + 1 >= s.size())
         return false;
-    // Performance: a loop, not find_first_of (a call to memchr over " \t" per byte).
-    if (!quotedLocal)
-        for (const char c : s)
-            if (c == ' ' || c == '\t')
-                return false;
+    if (!quotedLocal && holdsBlank(s))
+        return false;
     address = s;
     return true;
 }

@@ -151,7 +151,8 @@ TEST(NonStandardFormats, FindsTheQuotedOriginalAsALineWalkWould)
         "[original message] -", "--- mail header ---", "The header and top", "your message read",
         "Received: from x", "RETURN-PATH: <a@b.example>", "arc-seal: i=1", "X-Original-To: a@b.example",
         "Subject: hi", "To: a@b.example", "x-y: z", "Date:", "no colon here", "prose words", "\xe9\xa0 text",
-        "a", "", ":", "returned mail",
+        "a", "", ":", "returned mail", "Delivered-TO: a@b.example", "DKIM-Signature: v=1", "dkim-signatur",
+        "recei", "x-original-t", "arc-seal",
     };
     const std::vector<std::string> blanks = {"", " ", "\t", "  \t ", "\r", std::string(15, ' '),
                                              std::string(16, ' '), std::string(17, ' '), std::string(40, ' '),

@@ -69,6 +69,34 @@ TEST(TextScan, NormalisesAddresses)
     }
 }
 
+// An address with a blank (' ' or '\t') inside is none, unless its local part is
+// quoted; other white space and bytes near the blanks' values do not count. The
+// blanks are looked for eight bytes at a time: a blank at every offset of addresses
+// of 5 to 48 bytes (either side of 8, 16, 24, 32, 40), as the only flaw.
+TEST(TextScan, RefusesAddressesWithABlankAtAnyOffset)
+{
+    for (std::size_t localLength = 1; localLength <= 30; ++localLength)
+        for (const std::string domain : {"b.c", "example.org", "mx1.example.co.jp"})
+        {
+            const std::string address = std::string(localLength, 'u') + "@" + domain;
+            ASSERT_EQ(normaliseAddress(address), address);
+            for (std::size_t pos = 1; pos + 1 < address.size(); ++pos)
+                for (const char flaw : {' ', '\t', '\n', '\x1f', '!', '\xa0', '\x89'})
+                {
+                    if (address[pos] == '@')
+                        continue;
+                    std::string flawed = address;
+                    flawed[pos] = flaw;
+                    const bool blank = flaw == ' ' || flaw == '\t';
+                    SCOPED_TRACE(::testing::PrintToString(flawed));
+                    ASSERT_EQ(normaliseAddress(flawed), blank ? "" : flawed);
+                    const std::size_t at = flawed.find('@');
+                    const std::string quoted = "\"" + flawed.substr(0, at) + "\"" + flawed.substr(at);
+                    ASSERT_EQ(normaliseAddress(quoted), quoted);
+                }
+        }
+}
+
 TEST(TextScan, LowerCasesOnlyTheDomainOfFoundAddresses)
 {
     struct Row { const char* in; const char* want; };
