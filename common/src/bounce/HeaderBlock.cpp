@@ -66,6 +66,25 @@ inline std::size_t findAnyOf(std::string_view s, std::size_t i, const char (&sto
     return i;
 }
 
+// lowerInPlace for a type or a parameter name. Performance: inline, and eight bytes
+// at a time to the last word, which overlaps the one before (folding twice changes
+// nothing) instead of a byte at a time for the rest: a call and a tail loop were most
+// of lowering "multipart/report" or "charset".
+inline void lowerAscii(std::string& text)
+{
+    char* const p = text.data();
+    const std::size_t n = text.size();
+    if (n >= 8)
+    {
+        for (std::size_t i = 0; i + 8 < n; i += 8)
+            swar::store8(p + i, swar::foldAsciiUpper(swar::load8(p + i)));
+        swar::store8(p + n - 8, swar::foldAsciiUpper(swar::load8(p + n - 8)));
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        p[i] = static_cast<char>(foldByte(static_cast<unsigned char>(p[i])));
+}
+
 // The parameters after the first ';' of a Content-Type (s from i), as
 // Poco::Net::MessageHeader::splitParameters splits them (name=value;
 // name="quoted \" value"), written out so the bouncer need not load libPocoNet, whose
@@ -94,7 +113,7 @@ void splitParameters(std::string_view s, std::size_t i, std::vector<std::pair<st
         {
             auto& param = params.emplace_back();
             param.first.assign(name);
-            lowerInPlace(param.first);
+            lowerAscii(param.first);
             pvalue = &param.second;
         }
         else
@@ -541,7 +560,7 @@ ContentType parseContentType(std::string_view value)
     // Copied, then lower-cased in place: resize() first filled the string through an
     // out-of-line call (for every part of every message).
     result.type.assign(type, 0, typeEnd);
-    lowerInPlace(result.type);
+    lowerAscii(result.type);
     if (semi == trimmed.size())
         return result;
     try
