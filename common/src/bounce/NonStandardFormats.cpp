@@ -276,6 +276,26 @@ bool looksLikeHeaderLine(std::string_view line)
     return false;
 }
 
+// Where the line that holds text[pos] starts: after the last '\n' before pos, or 0.
+// Performance: sixteen bytes at a time backwards (SSE2): rfind's byte loop, from
+// every line's '@' back to its start, was a sixth of the error text scan.
+std::size_t lineStartOf(std::string_view text, std::size_t pos)
+{
+#if defined(__SSE2__)
+    const __m128i lineFeed = _mm_set1_epi8('\n');
+    for (; pos >= 16; pos -= 16)
+    {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos - 16));
+        if (const unsigned breaks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, lineFeed))))
+            return pos - 16 + static_cast<std::size_t>(31 - __builtin_clz(breaks)) + 1;
+    }
+#endif
+    for (; pos > 0; --pos)
+        if (text[pos - 1] == '\n')
+            return pos;
+    return 0;
+}
+
 // The length of the shortest marker: a shorter line holds none.
 std::size_t shortestOriginalMarker()
 {
@@ -439,8 +459,7 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
     // one '@' to the next instead of reading every line of the text.
     for (std::size_t at = errorText.find('@'); at != std::string_view::npos && _hits.size() < limits.maxRecipients;)
     {
-        const std::size_t lineBreakBefore = at == 0 ? std::string_view::npos : errorText.rfind('\n', at - 1);
-        const std::size_t lineStart = lineBreakBefore == std::string_view::npos ? 0 : lineBreakBefore + 1;
+        const std::size_t lineStart = lineStartOf(errorText, at);
         const std::size_t eol = errorText.find('\n', at);
         const std::string_view line =
             errorText.substr(lineStart, (eol == std::string_view::npos ? errorText.size() : eol) - lineStart);

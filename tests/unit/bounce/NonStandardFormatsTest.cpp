@@ -191,6 +191,28 @@ TEST(NonStandardFormats, FindsTheQuotedOriginalAsALineWalkWould)
     }
 }
 
+// An address's error starts at the start of its line, which is looked for back from
+// the '@' sixteen bytes at a time: lines of every length before the '@' up to 70
+// bytes, after a short line and a line of every length up to 40 or none.
+TEST(NonStandardFormats, AnAddresssErrorStartsWhereItsLineStarts)
+{
+    for (std::size_t first = 0; first <= 40; ++first)
+        for (std::size_t before = 0; before <= 70; ++before)
+        {
+            const std::string head = first == 0 ? "" : std::string(first - 1, 'h') + "\n";
+            std::string words;
+            for (std::size_t i = 0; i < before; ++i)
+                words += i % 5 == 4 ? ' ' : static_cast<char>('a' + i % 26);
+            const std::string line = words + (words.empty() || words.back() == ' ' ? "" : " ") +
+                                     "u@example.org 550 5.1.1 unknown\n";
+            const std::string text = "x\n" + head + line + "more\n";
+            SCOPED_TRACE(text);
+            const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
+            ASSERT_EQ(results.size(), 1u);
+            EXPECT_EQ(results[0].diagnostic, collapseDiagnostic(line + "more\n", 1000));
+        }
+}
+
 TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
 {
     HeaderBlock bounce;
