@@ -373,6 +373,32 @@ TEST(TextScan, LowerCasesOnlyAsciiLettersAtEveryOffset)
         EXPECT_EQ(lowered, expected);
         EXPECT_EQ(toLower(text), expected);
     }
+    // Every length to 40 (words, their overlapping last one, two four-byte halves, a
+    // byte loop) from every start of a string of letters and their neighbours.
+    for (std::size_t from = 0; from < 8; ++from)
+        for (std::size_t length = 0; length <= 40; ++length)
+        {
+            std::string text = "QRSTUVWX" + all.substr(0x3c, 0x80 - 0x3c) + "YZ";
+            std::string expected = text;
+            for (std::size_t i = from; i < from + length; ++i)
+                if (expected[i] >= 'A' && expected[i] <= 'Z')
+                    expected[i] = static_cast<char>(expected[i] - 'A' + 'a');
+            std::string lowered = toLower(std::string_view(text).substr(from, length));
+            ASSERT_EQ(lowered, expected.substr(from, length)) << from << " " << length;
+        }
+    // In place, a domain of every length to 24 is folded and the local part before it
+    // is not.
+    for (std::size_t length = 3; length <= 24; ++length)
+    {
+        std::string domain = "AB" + std::string(length - 3, 'C') + ".D";
+        std::string address = "LOCAL@" + domain;
+        for (char& c : domain)
+            if (c != '.')
+                c = static_cast<char>(c - 'A' + 'a');
+        ASSERT_TRUE(normaliseAddressInPlace(address));
+        ASSERT_EQ(address, "LOCAL@" + domain);
+        ASSERT_EQ(normaliseAddress("X@" + domain), "X@" + domain);
+    }
 }
 
 TEST(TextScan, FindsAddressesWithEveryLocalPartCharacter)
