@@ -451,6 +451,15 @@ bool isCollapsed(std::string_view text)
             return false;
         previousBlank = blanks >> 15;
     }
+    // The rest of a text of sixteen bytes or more as the sixteen that end it (bytes
+    // tested twice pass twice alike; the first of them and the byte before it were
+    // tested together above): the loops below took a branch per word and per byte,
+    // their ends mispredicted.
+    if (p != end && text.size() >= 16)
+    {
+        const auto [blanks, controls] = whiteSpaceBits(end - 16);
+        return (controls | (blanks & (blanks << 1))) == 0;
+    }
     // The eight-byte loop's form: the high bit of the byte before p.
     carry = previousBlank << 7;
 #endif
