@@ -731,20 +731,35 @@ std::string findReplyCode(std::string_view text)
         const __m128i offset = _mm_sub_epi8(x, _mm_set1_epi8('0'));
         return _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(top)), offset);
     };
-    for (; i + 18 <= text.size(); i += 16)
-    {
-        const __m128i first = load(i);
+    const auto startsAt = [&](std::size_t block) {
+        const __m128i first = load(block);
         const __m128i twoFourFive = _mm_or_si128(_mm_cmpeq_epi8(first, _mm_set1_epi8('2')),
                                                  _mm_cmpeq_epi8(_mm_or_si128(first, _mm_set1_epi8(1)),
                                                                 _mm_set1_epi8('5')));   // '4' or '5'
-        unsigned starts = static_cast<unsigned>(_mm_movemask_epi8(
-            _mm_and_si128(twoFourFive, _mm_and_si128(upTo(load(i + 1), 5), upTo(load(i + 2), 9)))));
-        for (; starts != 0; starts &= starts - 1)
+        return static_cast<unsigned>(_mm_movemask_epi8(
+            _mm_and_si128(twoFourFive, _mm_and_si128(upTo(load(block + 1), 5), upTo(load(block + 2), 9)))));
+    };
+    for (; i + 18 <= text.size(); i += 16)
+    {
+        for (unsigned starts = startsAt(i); starts != 0; starts &= starts - 1)
         {
             const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(starts));
             if (replyCodeStandsAlone(text, at))
                 return std::string(text.substr(at, 3));
         }
+    }
+    // The starts left (up to text.size() - 3) among the sixteen of the last block,
+    // those before i dropped: the byte loops below mispredicted their ends.
+    if (i + 3 <= text.size() && text.size() >= 18)
+    {
+        const std::size_t block = text.size() - 18;
+        for (unsigned starts = startsAt(block) & (~0u << (i - block)); starts != 0; starts &= starts - 1)
+        {
+            const std::size_t at = block + static_cast<std::size_t>(__builtin_ctz(starts));
+            if (replyCodeStandsAlone(text, at))
+                return std::string(text.substr(at, 3));
+        }
+        return {};
     }
 #endif
     for (; i + 3 <= text.size(); ++i)
