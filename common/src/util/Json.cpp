@@ -98,6 +98,8 @@ char* writeJsonString(char* dst, std::string_view text)
     // (jsonStringBound) covers it, as every byte left makes at least one.
     const char* s = text.data();
     const char* const end = s + text.size();
+    // Since here the output has been the input as it is (no escape written since).
+    const char* verbatim = s;
     *dst++ = '"';
     for (;;) {
 #if defined(__SSE2__)
@@ -113,6 +115,17 @@ char* writeJsonString(char* dst, std::string_view text)
             s += 16;
             dst += 16;
         }
+        // A tail under 16 bytes: when the text's last 16 were copied as they are up to
+        // here, those 16 are tested and copied again as one block, not byte by byte.
+        if (s != end && end - s < 16 && end - verbatim >= 16) {
+            const char* const last = end - 16;
+            const auto back = static_cast<unsigned>(s - last);
+            if ((notPlain16(last) >> back) == 0) {
+                std::memcpy(dst - back, last, 16);
+                dst += end - s;
+                break;
+            }
+        }
 #endif
         while (end - s >= 8 && plainWord(s)) {
             std::memcpy(dst, s, 8);
@@ -126,14 +139,20 @@ char* writeJsonString(char* dst, std::string_view text)
         const auto c = static_cast<unsigned char>(*s);
         if (c >= 0x80) {
             if (const std::size_t len = utf8Length(text, static_cast<std::size_t>(s - text.data()))) {
-                std::memcpy(dst, s, len);
+                // Copies of a size known when compiled: a few moves, not a call.
+                if (len == 2)
+                    std::memcpy(dst, s, 2);
+                else if (len == 3)
+                    std::memcpy(dst, s, 3);
+                else
+                    std::memcpy(dst, s, 4);
                 s += len;
                 dst += len;
                 continue;
             }
         }
         dst = writeEscape(dst, c);
-        ++s;
+        verbatim = ++s;
     }
     *dst++ = '"';
     return dst;
