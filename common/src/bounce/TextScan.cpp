@@ -657,35 +657,83 @@ std::string firstAddress(std::string_view text)
     return scanner.next(span) ? foldedDomain(span) : std::string();
 }
 
+namespace {
+
+// The length of the status code "c.s.d" that starts at text[i] (i + 5 <= text.size(),
+// text[i] one of 2, 4, 5 and text[i + 1] a dot), or 0: a subject and a detail of one
+// to three digits, not inside a longer run of numbers and dots ("5.1.1.4",
+// "192.0.2.153").
+std::size_t statusCodeAt(std::string_view text, std::size_t i)
+{
+    if (i > 0 && (isDigit(text[i - 1]) || text[i - 1] == '.'))
+        return 0;
+    std::size_t j = i + 2;
+    std::size_t n = 0;
+    while (j < text.size() && isDigit(text[j]) && n < 4)
+        ++j, ++n;
+    if (n == 0 || n > 3 || j >= text.size() || text[j] != '.')
+        return 0;
+    ++j;
+    std::size_t m = 0;
+    while (j < text.size() && isDigit(text[j]) && m < 4)
+        ++j, ++m;
+    if (m == 0 || m > 3)
+        return 0;
+    // "5.1.1" but not "5.1.1.4" (an IP address or version number).
+    if (j < text.size() && (isDigit(text[j]) || (text[j] == '.' && j + 1 < text.size() && isDigit(text[j + 1]))))
+        return 0;
+    return j - i;
+}
+
+} // namespace
+
 std::string findStatusCode(std::string_view text)
 {
-    // Performance: a code is "c.", so only the dots need a look (memchr finds them).
-    for (std::size_t dot = text.find('.', 1); dot != std::string_view::npos; dot = text.find('.', dot + 1))
+    // A code starts at i where text[i + 1] is a dot and i + 5 <= text.size().
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    // Performance: sixteen starts at once: where no byte after them is a dot (most
+    // blocks of prose) one compare says so; elsewhere three loads a byte apart say
+    // where "[245]\\.[0-9]" starts, and only there is the code read. The search by
+    // dots below cost a memchr call (and mostly a mispredicted branch) for each dot
+    // of every sentence and domain name.
+    const auto load = [&](std::size_t at) {
+        return _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+    };
+    for (; i + 18 <= text.size(); i += 16)
     {
-        const std::size_t i = dot - 1;
-        if (i + 5 > text.size())
+        const __m128i dots = _mm_cmpeq_epi8(load(i + 1), _mm_set1_epi8('.'));
+        if (_mm_movemask_epi8(dots) == 0)
+            continue;
+        const __m128i first = load(i);
+        const __m128i twoFourFive = _mm_or_si128(_mm_cmpeq_epi8(first, _mm_set1_epi8('2')),
+                                                 _mm_cmpeq_epi8(_mm_or_si128(first, _mm_set1_epi8(1)),
+                                                                _mm_set1_epi8('5')));   // '4' or '5'
+        const __m128i digitOffset = _mm_sub_epi8(load(i + 2), _mm_set1_epi8('0'));
+        const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(digitOffset, _mm_set1_epi8(9)), digitOffset);
+        for (unsigned starts = static_cast<unsigned>(
+                 _mm_movemask_epi8(_mm_and_si128(dots, _mm_and_si128(twoFourFive, digit))));
+             starts != 0; starts &= starts - 1)
+        {
+            const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(starts));
+            if (at + 5 > text.size())
+                return {};
+            if (const std::size_t length = statusCodeAt(text, at))
+                return std::string(text.substr(at, length));
+        }
+    }
+#endif
+    // Performance: a code is "c.", so only the dots need a look (memchr finds them).
+    for (std::size_t dot = text.find('.', i + 1); dot != std::string_view::npos; dot = text.find('.', dot + 1))
+    {
+        const std::size_t at = dot - 1;
+        if (at + 5 > text.size())
             break;
-        const char c = text[i];
+        const char c = text[at];
         if (c != '2' && c != '4' && c != '5')
             continue;
-        if (i > 0 && (isDigit(text[i - 1]) || text[i - 1] == '.'))
-            continue;
-        std::size_t j = i + 2;
-        std::size_t n = 0;
-        while (j < text.size() && isDigit(text[j]) && n < 4)
-            ++j, ++n;
-        if (n == 0 || n > 3 || j >= text.size() || text[j] != '.')
-            continue;
-        ++j;
-        std::size_t m = 0;
-        while (j < text.size() && isDigit(text[j]) && m < 4)
-            ++j, ++m;
-        if (m == 0 || m > 3)
-            continue;
-        // "5.1.1" but not "5.1.1.4" (an IP address or version number).
-        if (j < text.size() && (isDigit(text[j]) || (text[j] == '.' && j + 1 < text.size() && isDigit(text[j + 1]))))
-            continue;
-        return std::string(text.substr(i, j - i));
+        if (const std::size_t length = statusCodeAt(text, at))
+            return std::string(text.substr(at, length));
     }
     return {};
 }

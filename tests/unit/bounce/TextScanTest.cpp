@@ -30,6 +30,60 @@ TEST(TextScan, FindsStatusCodes)
     }
 }
 
+namespace {
+
+// findStatusCode as a byte at a time: the first "c.s.d" with c 2, 4 or 5 and one to
+// three digits each in s and d, not after a digit or a dot, not before a digit or a
+// dot and a digit, and starting at least five bytes before the end.
+std::string statusCodeByteModel(std::string_view text)
+{
+    const auto digit = [](std::string_view t, std::size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
+    for (std::size_t i = 0; i + 5 <= text.size(); ++i)
+    {
+        if ((text[i] != '2' && text[i] != '4' && text[i] != '5') || text[i + 1] != '.')
+            continue;
+        if (i > 0 && (digit(text, i - 1) || text[i - 1] == '.'))
+            continue;
+        std::size_t j = i + 2;
+        while (digit(text, j))
+            ++j;
+        if (j - (i + 2) < 1 || j - (i + 2) > 3 || j >= text.size() || text[j] != '.')
+            continue;
+        const std::size_t detail = ++j;
+        while (digit(text, j))
+            ++j;
+        if (j - detail < 1 || j - detail > 3)
+            continue;
+        if (digit(text, j) || (j < text.size() && text[j] == '.' && digit(text, j + 1)))
+            continue;
+        return std::string(text.substr(i, j - i));
+    }
+    return {};
+}
+
+} // namespace
+
+// Blocks without a dot are passed over, sixteen starts are tested at once (SSE2),
+// then dots are searched for: codes at
+// every offset of texts either side of 16 and 18 bytes, near the end, after and
+// before digits and dots, with runs of digits too long, and bytes near '0' and '9'.
+TEST(TextScan, FindsStatusCodesAsAByteAtATimeWould)
+{
+    std::mt19937 random(2026);
+    static const char kBytes[] = "ab .:-\n\x2f\x3a\xae\xb2\xb5\x80" "0123456789......";
+    const char* const codes[] = {"5.1.1", "4.4.7", "2.0.0", "5.7.509", "5.1234.1", "3.1.1", "5..1", "5.1.1.4", "4.2.2."};
+    for (int round = 0; round < 100000; ++round)
+    {
+        std::string text;
+        const std::size_t length = random() % (round % 2 ? 30 : 100);
+        for (std::size_t i = 0; i < length; ++i)
+            text.push_back(random() % 3 == 0 ? 'x' : kBytes[random() % (sizeof(kBytes) - 1)]);
+        for (auto k = random() % 3; k > 0; --k)
+            text.insert(random() % (text.size() + 1), codes[random() % (sizeof(codes) / sizeof(codes[0]))]);
+        ASSERT_EQ(findStatusCode(text), statusCodeByteModel(text)) << text;
+    }
+}
+
 TEST(TextScan, FindsReplyCodes)
 {
     struct Row { const char* in; const char* want; };
