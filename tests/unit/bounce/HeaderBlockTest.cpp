@@ -1,5 +1,6 @@
 // HeaderBlockTest: unfolding, lookup and the broken headers real returns carry.
 #include "verpmail/bounce/HeaderBlock.h"
+#include "AsciiCaseModel.h"
 
 #include <gtest/gtest.h>
 
@@ -432,14 +433,7 @@ TEST(HeaderBlock, LookupsMatchAWalkOverTheFieldsForPresentAndAbsentNames)
             name.push_back(kBytes[random() % (sizeof(kBytes) - 1)]);
         return name;
     };
-    const auto foldedEqual = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size())
-            return false;
-        for (std::size_t i = 0; i < a.size(); ++i)
-            if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-                return false;
-        return true;
-    };
+    const auto foldedEqual = test::equalsIgnoringAsciiCase;
     for (int round = 0; round < 300; ++round)
     {
         std::string text;
@@ -702,17 +696,7 @@ TEST(HeaderBlock, ParsesRandomHeadersAsAByteAtATimeReferenceDoes)
 // as a byte at a time would.
 TEST(HeaderBlock, ComparesNamesIgnoringCaseOfLettersOnlyAtEveryLengthAndOffset)
 {
-    const auto foldedEqual = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size())
-            return false;
-        for (std::size_t i = 0; i < a.size(); ++i)
-        {
-            const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-            if (fold(a[i]) != fold(b[i]))
-                return false;
-        }
-        return true;
-    };
+    const auto foldedEqual = test::equalsIgnoringAsciiCase;
     std::mt19937 random(11);
     const std::string bytes = "aZq@`[{]}^~-_09AzM?";
     for (std::size_t length = 1; length <= 40; ++length)

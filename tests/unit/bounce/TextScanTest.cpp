@@ -1,5 +1,6 @@
 // TextScanTest: the scanners that find addresses and codes in returned mail.
 #include "verpmail/bounce/TextScan.h"
+#include "AsciiCaseModel.h"
 
 #include <gtest/gtest.h>
 
@@ -630,17 +631,7 @@ TEST(TextScan, ComparesIgnoringCaseAsAByteAtATimeWould)
     // Eight bytes at a time, the last word overlapping: strings of every length to
     // 40 that differ (or not) in one byte anywhere, by its case bit or otherwise,
     // among letters, the bytes next to A-Z and a-z, and 8-bit bytes.
-    const auto model = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size())
-            return false;
-        for (std::size_t i = 0; i < a.size(); ++i)
-        {
-            const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-            if (fold(a[i]) != fold(b[i]))
-                return false;
-        }
-        return true;
-    };
+    const auto model = test::equalsIgnoringAsciiCase;
     const char alphabet[] = {'a', 'Z', 'q', 'M', '@', '[', '`', '{', '-', '\xc1', '\xe1', '\x80', '\0', ':'};
     std::uint32_t seed = 3;
     const auto next = [&seed]() {
