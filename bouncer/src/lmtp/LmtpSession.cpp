@@ -1,0 +1,225 @@
+#include "lmtp/LmtpSession.h"
+
+#include "lmtp/LmtpCommand.h"
+#include "lmtp/MessageData.h"
+
+#include "verpmail/util/Printable.h"
+
+namespace verpmail {
+namespace {
+
+// RFC 5321 section 4.5.3.1.4: a command line is at most 512 octets; Postfix sends no
+// more, and ESMTP parameters may add some, so this leaves room.
+constexpr std::size_t kMaxCommandBytes = 1000;
+
+// Protocol replies, in Postfix smtpd's wording. What a recipient's outcome means is
+// not here: that is ReturnContract's.
+constexpr std::string_view kOk = "250 2.0.0 Ok";
+constexpr std::string_view kBye = "221 2.0.0 Bye";
+constexpr std::string_view kStartData = "354 End data with <CR><LF>.<CR><LF>";
+constexpr std::string_view kVrfy = "252 2.0.0 Cannot VRFY; send some mail";
+constexpr std::string_view kHelp = "214 2.0.0 Commands: LHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP";
+constexpr std::string_view kNeedLhlo = "503 5.5.1 Error: send LHLO first";
+constexpr std::string_view kNestedMail = "503 5.5.1 Error: nested MAIL command";
+constexpr std::string_view kNeedMail = "503 5.5.1 Error: need MAIL command";
+constexpr std::string_view kNeedRcpt = "503 5.5.1 Error: need RCPT command";
+constexpr std::string_view kLhloSyntax = "501 5.5.4 Syntax: LHLO hostname";
+constexpr std::string_view kMailSyntax = "501 5.5.4 Syntax: MAIL FROM:<address>";
+constexpr std::string_view kRcptSyntax = "501 5.5.4 Syntax: RCPT TO:<address>";
+constexpr std::string_view kNoArgument = "501 5.5.4 Syntax: no parameters allowed";
+constexpr std::string_view kTooManyRecipients = "452 4.5.3 Error: too many recipients";
+constexpr std::string_view kNotImplemented = "502 5.5.1 Error: command not implemented";
+constexpr std::string_view kUnknown = "500 5.5.2 Error: command not recognized";
+constexpr std::string_view kLineTooLong = "500 5.5.2 Error: line too long";
+constexpr std::string_view kTimeout = "421 4.4.2 Error: timeout exceeded";
+
+constexpr std::size_t kLogAddressBytes = 254;
+
+} // namespace
+
+LmtpSession::LmtpSession(LineChannel& channel, ReturnDesk& desk, const LmtpSettings& settings, std::string client,
+                         Poco::Logger& log)
+    : _channel(channel), _desk(desk), _settings(settings), _client(std::move(client)), _log(log)
+{
+}
+
+void LmtpSession::run()
+{
+    reply("220 " + _settings.hostname + " LMTP verpmail");
+    std::string line;
+    for (;;) {
+        const LineChannel::Line got = _channel.readLine(line, kMaxCommandBytes);
+        if (got == LineChannel::Line::End)
+            break;
+        if (got == LineChannel::Line::TooLong) {
+            reply(kLineTooLong);
+            continue;
+        }
+        if (handle(line) == Next::Quit) {
+            _channel.flush();
+            return;
+        }
+    }
+    if (_channel.end() == StreamEnd::TimedOut) {
+        _log.notice("lmtp: client=" + _client + " status=timeout");
+        reply(kTimeout);
+        _channel.flush();
+    }
+}
+
+LmtpSession::Next LmtpSession::handle(std::string_view line)
+{
+    const LmtpCommand command = parseCommand(line);
+    switch (command.verb) {
+    case Verb::Lhlo: lhlo(command.argument); break;
+    case Verb::Mail: mail(command.argument); break;
+    case Verb::Rcpt: rcpt(command.argument); break;
+    case Verb::Data: return data(command.argument);
+    case Verb::Rset:
+        resetTransaction();
+        reply(kOk);
+        break;
+    case Verb::Noop: reply(kOk); break;
+    case Verb::Quit: reply(kBye); return Next::Quit;
+    case Verb::Vrfy: reply(kVrfy); break;
+    case Verb::Help: reply(kHelp); break;
+    case Verb::NotImplemented: reply(kNotImplemented); break;
+    case Verb::Unknown: reply(kUnknown); break;
+    }
+    return Next::Continue;
+}
+
+void LmtpSession::lhlo(std::string_view argument)
+{
+    if (argument.empty()) {
+        reply(kLhloSyntax);
+        return;
+    }
+    resetTransaction();
+    _greeted = true;
+    // SIZE without a number: no fixed limit. A larger message is accepted and stored
+    // cut to maxMessageBytes, as the pipe path does; a limit here would make Postfix
+    // return the bounce to its (empty) sender instead.
+    reply("250-" + _settings.hostname);
+    reply("250-PIPELINING");
+    reply("250-ENHANCEDSTATUSCODES");
+    reply("250-8BITMIME");
+    reply("250-SMTPUTF8");
+    reply("250 SIZE");
+}
+
+void LmtpSession::mail(std::string_view argument)
+{
+    if (!_greeted) {
+        reply(kNeedLhlo);
+        return;
+    }
+    if (_inTransaction) {
+        reply(kNestedMail);
+        return;
+    }
+    const std::optional<MailPath> path = parsePath(argument, "FROM:");
+    if (!path) {
+        reply(kMailSyntax);
+        return;
+    }
+    // SIZE, BODY, SMTPUTF8 and whatever else Postfix adds change nothing here: the
+    // bytes are stored as they come, and any size is accepted.
+    _sender = path->address;
+    _inTransaction = true;
+    reply(kOk);
+}
+
+void LmtpSession::rcpt(std::string_view argument)
+{
+    if (!_inTransaction) {
+        reply(kNeedMail);
+        return;
+    }
+    const std::optional<MailPath> path = parsePath(argument, "TO:");
+    if (!path || path->address.empty()) {
+        reply(kRcptSyntax);
+        return;
+    }
+    if (_recipients.size() >= _settings.maxRecipients) {
+        reply(kTooManyRecipients);
+        return;
+    }
+    std::string detail;
+    const RecipientStatus status = _desk.checkRecipient(path->address, detail);
+    const std::string answer = lmtpRcptReply(status, detail);
+    if (status == RecipientStatus::Ours)
+        _recipients.push_back(path->address);
+    else
+        logRecipient(path->address, status == RecipientStatus::NotOurs ? "refused" : "deferred", answer);
+    reply(answer);
+}
+
+LmtpSession::Next LmtpSession::data(std::string_view argument)
+{
+    if (!argument.empty()) {
+        reply(kNoArgument);
+        return Next::Continue;
+    }
+    if (!_inTransaction) {
+        reply(kNeedMail);
+        return Next::Continue;
+    }
+    if (_recipients.empty()) {
+        reply(kNeedRcpt);
+        return Next::Continue;
+    }
+    reply(kStartData);
+    IncomingMessage message;
+    message.sender = _sender;
+    message.source = "lmtp";
+    message.data = returnPathLine(_sender);
+    message.totalBytes = message.data.size();
+    if (!readMessageData(_channel, _settings.maxMessageBytes, message)) {
+        _log.warning("lmtp: client=" + _client + " from=<" + printable(_sender, kLogAddressBytes) +
+                     "> status=lost reason=\"connection ended during DATA\"");
+        return Next::Quit;
+    }
+    deliver(message);
+    resetTransaction();
+    return Next::Continue;
+}
+
+void LmtpSession::deliver(IncomingMessage& message)
+{
+    // RFC 2033 section 4.2: one reply per accepted recipient, in RCPT order, each
+    // given only once that recipient's return is stored (or known not to be).
+    for (const std::string& recipient : _recipients) {
+        message.recipient = recipient;
+        std::string detail;
+        const Outcome outcome = _desk.take(message, detail);
+        const std::string answer = lmtpDataReply(outcome, detail);
+        logRecipient(recipient, std::string(outcomeName(outcome)) + " size=" + std::to_string(message.totalBytes),
+                     answer);
+        reply(answer);
+    }
+}
+
+void LmtpSession::resetTransaction()
+{
+    _inTransaction = false;
+    _sender.clear();
+    _recipients.clear();
+}
+
+void LmtpSession::reply(std::string_view line)
+{
+    std::string text(line);
+    text += "\r\n";
+    _channel.write(text);
+}
+
+void LmtpSession::logRecipient(std::string_view recipient, std::string_view status, std::string_view answer)
+{
+    // Postfix's own form: "status=sent (250 2.0.0 Ok)".
+    _log.information("lmtp: client=" + _client + " from=<" + printable(_sender, kLogAddressBytes) + "> to=<" +
+                     printable(recipient, kLogAddressBytes) + "> status=" + std::string(status) + " (" +
+                     printable(answer, 400) + ")");
+}
+
+} // namespace verpmail
