@@ -8,8 +8,6 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
 
 namespace verpmail {
 
@@ -23,92 +21,22 @@ bool isNonFailureAction(std::string_view action)
 }
 
 // Whether a rule's code matches a code: whole, or as a prefix when it ends in '.'.
-// A rule is told apart by its length, its third byte (a status's subject, a reply
-// code's last digit) and its last byte before its bytes are compared (a call to
-// memcmp each).
 bool codeMatches(std::string_view ruleCode, std::string_view code)
 {
-    if (ruleCode.empty() || ruleCode.size() > code.size() || (ruleCode.size() > 2 && ruleCode[2] != code[2]))
+    if (ruleCode.empty())
         return false;
-    const char last = ruleCode.back();
-    const bool prefix = last == '.';
-    if (!prefix && (ruleCode.size() != code.size() || code.back() != last))
-        return false;
-    return code.compare(0, ruleCode.size(), ruleCode) == 0;
+    if (ruleCode.back() == '.')
+        return code.substr(0, ruleCode.size()) == ruleCode;
+    return code == ruleCode;
 }
 
-// A code table with its rules listed by the bytes a code has at offsets 0 and 2
-// (a status's class and subject, a reply code's first and last digits): a rule of
-// three bytes or more can only match a code that has its own there, one of two or
-// fewer is listed under every pair. Each list keeps the table's order, so the
-// first rule that matches is the table's.
-// Performance: classify looks up three tables per result; a walk over every rule of
-// a table (the statuses' are 54) was some 120 instructions and 3 mispredicted
-// branches a lookup.
-class CompiledCodes
+// The reason of the first rule (in table order) that matches code, or "".
+std::string_view lookupCode(const std::vector<CodeRule>& rules, std::string_view code)
 {
-public:
-    explicit CompiledCodes(const std::vector<CodeRule>& rules) : _rules(rules)
-    {
-        for (std::size_t i = 0; i < rules.size(); ++i)
-        {
-            const std::string_view code = rules[i].code;
-            if (code.empty())
-                continue;
-            if (code.size() > 2)
-                _byPair[pairOf(code)].push_back(static_cast<std::uint16_t>(i));
-            else
-                for (auto& list : _byPair)
-                    list.push_back(static_cast<std::uint16_t>(i));
-        }
-    }
-
-    // The reason of the first rule (in table order) that matches code, or "".
-    std::string_view lookup(std::string_view code) const
-    {
-        if (code.empty())
-            return {};
-        if (code.size() < 3)
-        {
-            for (const auto& rule : _rules)
-                if (codeMatches(rule.code, code))
-                    return rule.reason;
-            return {};
-        }
-        for (std::uint16_t i : _byPair[pairOf(code)])
-            if (codeMatches(_rules[i].code, code))
-                return _rules[i].reason;
-        return {};
-    }
-
-private:
-    // The low halves of bytes 0 and 2 (digits differ there; other bytes may share a
-    // list, which only adds a rule to test).
-    static unsigned pairOf(std::string_view code)
-    {
-        return (static_cast<unsigned char>(code[0]) & 15u) << 4 | (static_cast<unsigned char>(code[2]) & 15u);
-    }
-
-    const std::vector<CodeRule>& _rules;
-    std::array<std::vector<std::uint16_t>, 256> _byPair;
-};
-
-const CompiledCodes& decisiveStatusCodes()
-{
-    static const CompiledCodes codes(bounce::decisiveStatusRules());
-    return codes;
-}
-
-const CompiledCodes& statusCodes()
-{
-    static const CompiledCodes codes(bounce::statusRules());
-    return codes;
-}
-
-const CompiledCodes& replyCodes()
-{
-    static const CompiledCodes codes(bounce::replyCodeRules());
-    return codes;
+    for (const CodeRule& rule : rules)
+        if (codeMatches(rule.code, code))
+            return rule.reason;
+    return {};
 }
 
 // The phrase table compiled once: each rule's text up to its '*' (or all of it) in
@@ -225,7 +153,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
         return out;
     }
 
-    std::string_view reason = decisiveStatusCodes().lookup(result.status);
+    std::string_view reason = lookupCode(bounce::decisiveStatusRules(), result.status);
     // (Looked up below whenever reason is still empty after it.)
     std::string_view byStatus;
     if (reason.empty())
@@ -233,7 +161,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
         reason = lookupPhrase(result.diagnostic, result.status);
         // A "bad mailbox" status (X.1.1) is specific: the wording beats it only where
         // it names another party's fault or a mailbox that exists (ClassifierRules).
-        byStatus = statusCodes().lookup(result.status);
+        byStatus = lookupCode(bounce::statusRules(), result.status);
         if (!reason.empty() && byStatus == "userunknown" && result.status.size() == 5 &&
             result.status.compare(1, 4, ".1.1") == 0 && !contains(bounce::reasonsOverridingUnknownMailbox(), reason))
             reason = byStatus;
@@ -242,7 +170,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     if (reason.empty())
         reason = byStatus;
     if (reason.empty())
-        reason = replyCodes().lookup(result.replyCode);
+        reason = lookupCode(bounce::replyCodeRules(), result.replyCode);
     if (reason.empty())
     {
         const std::string address = bounce::toLower(result.address);

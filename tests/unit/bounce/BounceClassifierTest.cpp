@@ -127,7 +127,7 @@ TEST(BounceClassifier, CodesMatchWholeOrByTheirPrefix)
         {"5.7", "", "undefined"},          {"5.7.", "", "blocked"},         {"9.9.9", "", "undefined"},
         {"", "552", "mailboxfull"},        {"", "55", "undefined"},         {"", "5520", "undefined"},
         {"5.0.0", "421", "toomanyconn"},   {"4.2.9", "", "mailboxfull"},    {"4.7.25", "", "requireptr"},
-        // Bytes that share a digit's low half at offsets 0 and 2 are not that digit.
+        // Letters in a digit's place (some share its low four bits) match no rule.
         {"5.A.1", "", "undefined"},        {"E.1.1", "", "undefined"},      {"5.Q.6", "", "undefined"},
         {"", "5E2", "undefined"},          {"", "E52", "undefined"},        {"U.7.", "", "undefined"},
     };
@@ -161,9 +161,10 @@ std::string_view firstRule(const std::vector<bounce::CodeRule>& rules, std::stri
 
 } // namespace
 
-// Random statuses and reply codes (digits, dots and bytes sharing a digit's low half)
-// get the reason of the tables' plain walk: decisive statuses, statuses, reply codes,
-// then "undefined", the X.2.X subject turning an unknown user into "filtered".
+// Random statuses and reply codes (digits, dots and letters in digits' places) get
+// the reason of a walk over the tables in classify's order: decisive statuses,
+// statuses, reply codes, then "undefined", the X.2.X subject turning an unknown user
+// into "filtered".
 TEST(BounceClassifier, CodeTablesAgreeWithAWalkOverTheirRules)
 {
     std::mt19937 random(23);
