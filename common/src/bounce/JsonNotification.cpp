@@ -3,14 +3,24 @@
 #include "verpmail/bounce/JsonNotification.h"
 
 #include "verpmail/bounce/TextScan.h"
-#include "verpmail/util/JsonReader.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <array>
+#include <optional>
+#include <typeinfo>
 #include <utility>
 
 namespace verpmail::bounce {
 
 namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
 
 // Relays that enforce the 998-octet line limit split the one-line document with
 // "!\n " (Sendmail's marker); joining those back gives the JSON again.
@@ -89,74 +99,201 @@ std::string_view stringAfterKey(std::string_view json, std::string_view key)
     return json.substr(start + 1, end - start - 1);
 }
 
-// A value read as text: a string's own; a number or literal as written (Poco
-// printed numbers its own way: no ESP sends them where text is read); "" for null,
-// nothing, or an array or object, which hold no one text (Poco printed them as
-// indented JSON, which no field could use: an address of a whole object, say).
-std::string_view valueText(JsonValue value)
+// The document in json, or nothing when it is not JSON: Poco throws on malformed
+// input, which here is a plain "no", not an error.
+std::optional<Var> parseJson(std::string_view json)
 {
-    switch (value.kind())
+    try
     {
-    case JsonKind::String: return value.string();
-    case JsonKind::Number:
-    case JsonKind::True:
-    case JsonKind::False: return value.source();
-    default: return {};
+        Poco::JSON::Parser parser;
+        return std::optional<Var>(std::in_place, parser.parse(std::string(json)));
+    }
+    catch (const Poco::Exception&)
+    {
+        return std::nullopt;
     }
 }
 
-std::string_view text(JsonValue object, std::string_view key)
+// The object or array a value holds; null when it holds something else.
+Object::Ptr asObject(const Var& value)
 {
-    return valueText(object.member(key));
+    return value.type() == typeid(Object::Ptr) ? value.extract<Object::Ptr>() : Object::Ptr();
+}
+
+Array::Ptr asArray(const Var& value)
+{
+    return value.type() == typeid(Array::Ptr) ? value.extract<Array::Ptr>() : Array::Ptr();
+}
+
+// A member of an object; empty when the object is null or lacks the key.
+Var member(const Object::Ptr& object, const std::string& key)
+{
+    return object ? object->get(key) : Var();
+}
+
+// A value read as text: a string's own; a number or literal as Poco prints it (no
+// ESP sends them where text is read); "" for null, nothing, or an array or object,
+// which hold no one text (an address of a whole object, say).
+std::string valueText(const Var& value)
+{
+    if (value.isString())
+        return value.extract<std::string>();
+    if (value.isNumeric() || value.isBoolean())
+        return value.toString();
+    return {};
+}
+
+std::string text(const Object::Ptr& object, const std::string& key)
+{
+    return valueText(member(object, key));
 }
 
 // What the results are read from, whether the document was whole or salvaged. The
-// parts are Missing, or not objects, when the event lacks them; their lookups then
-// find nothing.
+// parts are null when the event lacks them (or they are not objects); their
+// lookups then find nothing.
 struct Event
 {
-    std::string_view type; // notificationType, or eventType when that is empty
-    JsonValue bounce;
-    JsonValue complaint;
-    JsonValue delivery;
-    std::string_view source; // mail.source: the sending envelope
+    std::string type; // notificationType, or eventType when that is empty
+    Object::Ptr bounce;
+    Object::Ptr complaint;
+    Object::Ptr delivery;
+    std::string source; // mail.source: the sending envelope
 };
 
-Event readEvent(JsonValue object)
+Event readEvent(const Object::Ptr& object)
 {
     Event event;
     event.type = text(object, "notificationType");
     if (event.type.empty())
         event.type = text(object, "eventType");
-    event.bounce = object.member("bounce");
-    event.complaint = object.member("complaint");
-    event.delivery = object.member("delivery");
-    event.source = text(object.member("mail"), "source");
+    event.bounce = asObject(member(object, "bounce"));
+    event.complaint = asObject(member(object, "complaint"));
+    event.delivery = asObject(member(object, "delivery"));
+    event.source = text(asObject(member(object, "mail")), "source");
     return event;
 }
 
 // A notification cut short (SNS truncates long ones; a relay may drop the tail):
-// rebuild the event from the parts that are still whole, each read into one of
-// parts. False when such a part is not JSON after all.
-bool salvage(std::string_view json, std::array<JsonDocument, 4>& parts, Event& event)
+// rebuild the event from the parts that are still whole. False when such a part is
+// not JSON after all.
+bool salvage(std::string_view json, Event& event)
 {
-    event.type = stringAfterKey(json, "notificationType");
+    event.type = std::string(stringAfterKey(json, "notificationType"));
     if (event.type.empty())
-        event.type = stringAfterKey(json, "eventType");
-    JsonValue mail;
-    const std::array<std::pair<const char*, JsonValue*>, 4> wanted{
+        event.type = std::string(stringAfterKey(json, "eventType"));
+    Object::Ptr mail;
+    const std::array<std::pair<const char*, Object::Ptr*>, 4> wanted{
         {{"bounce", &event.bounce}, {"complaint", &event.complaint}, {"delivery", &event.delivery}, {"mail", &mail}}};
-    for (std::size_t i = 0; i < wanted.size(); ++i)
+    for (const auto& [key, part] : wanted)
     {
-        const std::string_view object = objectAfterKey(json, wanted[i].first);
+        const std::string_view object = objectAfterKey(json, key);
         if (object.empty())
             continue;
-        if (!parts[i].parse(object))
+        const std::optional<Var> parsed = parseJson(object);
+        if (!parsed)
             return false;
-        *wanted[i].second = parts[i].root();
+        *part = asObject(*parsed);
     }
-    event.source = mail.isMissing() ? stringAfterKey(json, "source") : text(mail, "source");
+    event.source = mail ? text(mail, "source") : std::string(stringAfterKey(json, "source"));
     return true;
+}
+
+// The event of a whole document: the object itself, or an SNS envelope's message
+// (the event as a JSON string, or rarely as an object). False when the envelope's
+// message is no object.
+bool readWhole(const Object::Ptr& root, Event& event)
+{
+    Object::Ptr object = root;
+    if (text(root, "Type") == "Notification" && root->has("Message"))
+    {
+        const Var message = root->get("Message");
+        if (message.isString())
+        {
+            const std::optional<Var> inner = parseJson(message.extract<std::string>());
+            object = inner ? asObject(*inner) : Object::Ptr();
+        }
+        else
+        {
+            object = asObject(message);
+        }
+        if (!object)
+            return false;
+    }
+    event = readEvent(object);
+    return true;
+}
+
+// What an event says about its recipients.
+struct Results
+{
+    ReturnKind kind = ReturnKind::Bounce;
+    std::string feedbackType;
+    std::vector<RecipientResult> recipients;
+};
+
+// The results of an event: one per recipient of a Bounce, Complaint or Delivery
+// event, up to the limit. Nothing when the event is none of those, or unreadable.
+std::optional<Results> readResults(const Event& event, const ParseLimits& limits)
+{
+    Results out;
+    std::vector<RecipientResult>& results = out.recipients;
+    if (event.type == "Bounce")
+    {
+        const bool transient = text(event.bounce, "bounceType") == "Transient";
+        const Array::Ptr list = asArray(member(event.bounce, "bouncedRecipients"));
+        for (std::size_t i = 0; list && i < list->size() && results.size() < limits.maxRecipients; ++i)
+        {
+            const Object::Ptr item = asObject(list->get(static_cast<unsigned>(i)));
+            RecipientResult result;
+            result.address = normaliseAddress(text(item, "emailAddress"));
+            result.action = toLower(text(item, "action"));
+            if (result.action.empty())
+                result.action = transient ? "delayed" : "failed";
+            result.status = findStatusCode(text(item, "status"));
+            result.diagnostic = collapseSpace(text(item, "diagnosticCode"), 1000);
+            if (result.diagnostic.empty())
+                result.diagnostic = text(event.bounce, "bounceSubType");
+            result.replyCode = findReplyCode(result.diagnostic);
+            if (result.status.empty())
+                result.status = findStatusCode(result.diagnostic);
+            results.push_back(std::move(result));
+        }
+        return out;
+    }
+    if (event.type == "Complaint")
+    {
+        out.kind = ReturnKind::Complaint;
+        out.feedbackType = toLower(text(event.complaint, "complaintFeedbackType"));
+        const Array::Ptr list = asArray(member(event.complaint, "complainedRecipients"));
+        for (std::size_t i = 0; list && i < list->size() && results.size() < limits.maxRecipients; ++i)
+        {
+            RecipientResult result;
+            result.address = normaliseAddress(text(asObject(list->get(static_cast<unsigned>(i))), "emailAddress"));
+            results.push_back(std::move(result));
+        }
+        if (results.empty())
+            results.emplace_back();
+        return out;
+    }
+    if (event.type == "Delivery")
+    {
+        const std::string diagnostic = collapseSpace(text(event.delivery, "smtpResponse"), 1000);
+        const Array::Ptr list = asArray(member(event.delivery, "recipients"));
+        for (std::size_t i = 0; list && i < list->size() && results.size() < limits.maxRecipients; ++i)
+        {
+            const Var item = list->get(static_cast<unsigned>(i));
+            // A null recipient makes the notification unreadable (as it always has).
+            if (item.isEmpty())
+                return std::nullopt;
+            RecipientResult result;
+            result.address = normaliseAddress(valueText(item));
+            result.action = "delivered";
+            result.diagnostic = diagnostic;
+            results.push_back(std::move(result));
+        }
+        return out;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -181,106 +318,22 @@ bool readJsonNotification(std::string_view input, const ParseLimits& limits, Par
         return false;
     const std::string_view json = body.substr(open, close - open + 1);
 
-    // The documents the event's values view: the whole, an SNS envelope's message,
-    // or the salvaged parts.
-    JsonDocument document;
-    JsonDocument message;
-    std::array<JsonDocument, 4> parts;
     Event event;
-    if (document.parse(json) && document.root().isObject())
-    {
-        JsonValue object = document.root();
-        const JsonValue envelopeMessage = object.member("Message");
-        if (text(object, "Type") == "Notification" && !envelopeMessage.isMissing())
-        {
-            // The message is the event as a JSON string (or, rarely, as an object).
-            if (envelopeMessage.isString())
-            {
-                if (!message.parse(envelopeMessage.string()))
-                    return false;
-                object = message.root();
-            }
-            else
-            {
-                object = envelopeMessage;
-            }
-            if (!object.isObject())
-                return false;
-        }
-        event = readEvent(object);
-    }
-    else if (!salvage(json, parts, event))
-    {
+    const std::optional<Var> document = parseJson(json);
+    const Object::Ptr root = document ? asObject(*document) : Object::Ptr();
+    if (root ? !readWhole(root, event) : !salvage(json, event))
         return false;
-    }
 
-    std::vector<RecipientResult> results;
-    ReturnKind kind = ReturnKind::Bounce;
-    if (event.type == "Bounce")
-    {
-        const bool transient = text(event.bounce, "bounceType") == "Transient";
-        for (const JsonValue item : event.bounce.member("bouncedRecipients").elements())
-        {
-            if (results.size() >= limits.maxRecipients)
-                break;
-            RecipientResult result;
-            result.address = normaliseAddress(text(item, "emailAddress"));
-            result.action = toLower(text(item, "action"));
-            if (result.action.empty())
-                result.action = transient ? "delayed" : "failed";
-            result.status = findStatusCode(text(item, "status"));
-            result.diagnostic = collapseSpace(text(item, "diagnosticCode"), 1000);
-            if (result.diagnostic.empty())
-                result.diagnostic = text(event.bounce, "bounceSubType");
-            result.replyCode = findReplyCode(result.diagnostic);
-            if (result.status.empty())
-                result.status = findStatusCode(result.diagnostic);
-            results.push_back(std::move(result));
-        }
-    }
-    else if (event.type == "Complaint")
-    {
-        kind = ReturnKind::Complaint;
-        r.feedbackType = toLower(text(event.complaint, "complaintFeedbackType"));
-        for (const JsonValue item : event.complaint.member("complainedRecipients").elements())
-        {
-            if (results.size() >= limits.maxRecipients)
-                break;
-            RecipientResult result;
-            result.address = normaliseAddress(text(item, "emailAddress"));
-            results.push_back(std::move(result));
-        }
-        if (results.empty())
-            results.emplace_back();
-    }
-    else if (event.type == "Delivery")
-    {
-        const std::string diagnostic = collapseSpace(text(event.delivery, "smtpResponse"), 1000);
-        for (const JsonValue item : event.delivery.member("recipients").elements())
-        {
-            if (results.size() >= limits.maxRecipients)
-                break;
-            // A null recipient made Poco throw, and the notification unreadable: kept so.
-            if (item.kind() == JsonKind::Null)
-                return false;
-            RecipientResult result;
-            result.address = normaliseAddress(valueText(item));
-            result.action = "delivered";
-            result.diagnostic = diagnostic;
-            results.push_back(std::move(result));
-        }
-    }
-    else
-    {
-        return false;
-    }
-    if (results.empty())
+    std::optional<Results> results = readResults(event, limits);
+    if (!results || results->recipients.empty())
         return false;
     const std::string source = normaliseAddress(event.source);
     if (!source.empty())
         r.verpCandidates.insert(r.verpCandidates.begin(), source);
-    r.kind = kind;
-    r.recipients = std::move(results);
+    r.kind = results->kind;
+    if (results->kind == ReturnKind::Complaint)
+        r.feedbackType = std::move(results->feedbackType);
+    r.recipients = std::move(results->recipients);
     return true;
 }
 

@@ -1,5 +1,5 @@
-// JsonNotificationTest: SES events read straight, through an SNS envelope, and the
-// odd shapes whose handling the move from Poco::JSON kept (or chose).
+// JsonNotificationTest: SES events read straight, through an SNS envelope, split by
+// a relay or cut short, and the odd shapes a notification may take.
 #include "verpmail/bounce/JsonNotification.h"
 
 #include <gtest/gtest.h>
@@ -84,6 +84,30 @@ TEST(JsonNotification, ReadsComplaintAndDeliveryEvents)
     EXPECT_EQ(got.r.recipients[1].address, "B@example.jp");
     EXPECT_EQ(got.r.recipients[1].action, "delivered");
     EXPECT_EQ(got.r.recipients[1].diagnostic, "250 2.6.0 queued");
+}
+
+TEST(JsonNotification, DecodesEscapesAndJoinsSplitLines)
+{
+    // String escapes are decoded (\u00e9 is UTF-8 C3 A9); a relay's "!\n " line splits
+    // are joined back, even inside a string.
+    const std::string text = R"({"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":)"
+                             R"("\u0071@example.jp","status":"5.1.1","diagnosticCode":"smtp; 550 \"r\u00e9f!)"
+                             "\n "
+                             R"(us\u00e9\" \/ \\ \t end"}]},"mail":{"source":"v@exa!)"
+                             "\n "
+                             R"(mple.org"}})";
+    const Read got = read(text);
+    ASSERT_TRUE(got.found);
+    ASSERT_EQ(got.r.recipients.size(), 1u);
+    EXPECT_EQ(got.r.recipients[0].address, "q@example.jp");
+    EXPECT_EQ(got.r.recipients[0].diagnostic, "smtp; 550 \"r\xc3\xa9" "fus\xc3\xa9\" / \\ end");
+    EXPECT_EQ(got.r.recipients[0].replyCode, "550");
+    ASSERT_EQ(got.r.verpCandidates.size(), 1u);
+    EXPECT_EQ(got.r.verpCandidates[0], "v@example.org");
+
+    // A document nested past the parser's depth is not read whole; with nothing to
+    // salvage it is no notification.
+    EXPECT_FALSE(read(R"({"notificationType":"Bounce","x":)" + std::string(200, '[') + std::string(200, ']') + "}").found);
 }
 
 TEST(JsonNotification, HandlesOddShapes)

@@ -3,7 +3,7 @@
 //
 // Bounce events give one result per bouncedRecipients entry, Complaint events one
 // per complainedRecipients entry, Delivery events "delivered" results. Read with
-// JsonReader (util/JsonReader.h); anything that is not such a document returns false.
+// Poco::JSON; anything that is not such a document returns false.
 #pragma once
 
 #include "verpmail/bounce/ParsedReturn.h"
