@@ -1,6 +1,6 @@
 #include "lmtp/LmtpCommand.h"
 
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/Ascii.h"
 
 #include <algorithm>
 

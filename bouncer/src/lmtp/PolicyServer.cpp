@@ -4,7 +4,7 @@
 
 namespace verpmail {
 
-PolicyServer::PolicyServer(PolicySettings settings, ReturnDesk& desk, Poco::Logger& log)
+PolicyServer::PolicyServer(PolicyServiceSettings settings, ReturnDesk& desk, Poco::Logger& log)
     : _settings(std::move(settings)),
       _server("policy", _settings.server,
               [this, &desk, &log](LineChannel& channel, const std::string& client) {

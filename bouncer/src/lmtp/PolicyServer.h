@@ -26,14 +26,14 @@ class PolicyServer
 {
 public:
     /// @throws ListenError when an address cannot be listened on.
-    PolicyServer(PolicySettings settings, ReturnDesk& desk, Poco::Logger& log);
+    PolicyServer(PolicyServiceSettings settings, ReturnDesk& desk, Poco::Logger& log);
 
     void start() { _server.start(); }
     void stop() { _server.stop(); }
     std::vector<std::string> addresses() const { return _server.addresses(); }
 
 private:
-    const PolicySettings _settings;
+    const PolicyServiceSettings _settings;
     SessionServer _server;
 };
 

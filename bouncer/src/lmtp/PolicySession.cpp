@@ -1,6 +1,6 @@
 #include "lmtp/PolicySession.h"
 
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/util/Printable.h"
 
 namespace verpmail {
@@ -15,7 +15,7 @@ void send(LineChannel& channel, std::string_view action)
 
 } // namespace
 
-PolicySession::PolicySession(LineChannel& channel, ReturnDesk& desk, const PolicySettings& settings,
+PolicySession::PolicySession(LineChannel& channel, ReturnDesk& desk, const PolicyServiceSettings& settings,
                              std::string client, Poco::Logger& log)
     : _channel(channel), _desk(desk), _settings(settings), _client(std::move(client)), _log(log)
 {

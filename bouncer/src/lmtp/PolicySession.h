@@ -24,7 +24,7 @@ namespace verpmail {
 class PolicySession
 {
 public:
-    PolicySession(LineChannel& channel, ReturnDesk& desk, const PolicySettings& settings, std::string client,
+    PolicySession(LineChannel& channel, ReturnDesk& desk, const PolicyServiceSettings& settings, std::string client,
                   Poco::Logger& log);
 
     /// Answers requests until the client closes. @throws Poco::Exception when a write fails.
@@ -36,7 +36,7 @@ private:
 
     LineChannel& _channel;
     ReturnDesk& _desk;
-    const PolicySettings& _settings;
+    const PolicyServiceSettings& _settings;
     const std::string _client;
     Poco::Logger& _log;
 };

@@ -1,6 +1,6 @@
 #include "lmtp/ServerSettings.h"
 
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/Ascii.h"
 
 namespace verpmail {
 

@@ -51,7 +51,7 @@ struct LmtpSettings
     std::size_t maxRecipients = 1000;          ///< per transaction; more get 452 (Postfix retries them)
 };
 
-struct PolicySettings
+struct PolicyServiceSettings
 {
     ListenerSettings server;
     /// Recipients at these domains (ignoring case) are checked; any other gets DUNNO.

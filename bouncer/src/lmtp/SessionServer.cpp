@@ -175,8 +175,15 @@ void SessionServer::stop()
             return;
         _stopping = true;
     }
-    for (const auto& listener : _listeners)
+    for (const auto& listener : _listeners) {
         listener->server->stop();
+        // Closed now, not at destruction: a client connecting to a socket nobody
+        // accepts on would wait for its time-out instead of trying again later.
+        if (listener->file)
+            listener->file->close();
+        else
+            listener->socket.close();
+    }
     {
         // A session waiting for its next command sees the end of its input now; one
         // busy with a return finishes it and its replies first.

@@ -99,6 +99,14 @@ UnixSocketFile::UnixSocketFile(std::string path, unsigned mode, const std::strin
 
 UnixSocketFile::~UnixSocketFile()
 {
+    close();
+}
+
+void UnixSocketFile::close()
+{
+    if (_closed)
+        return;
+    _closed = true;
     _socket.close();
     // Another server may have replaced the file since (after deciding ours was stale):
     // only our own is removed.

@@ -2,7 +2,7 @@
 //
 //   UnixSocketFile file("/run/verpmail/lmtp.sock", 0660, "postfix", 64);
 //   TCPServer server(factory, pool, file.socket(), params);
-//   // the destructor removes the file, if it is still this socket's
+//   // close() or the destructor removes the file, if it is still this socket's
 //
 // A socket file left by a server that was killed is replaced only when nothing
 // answers on it; a live one, or a file that is not a socket, is an error.
@@ -28,6 +28,9 @@ public:
     UnixSocketFile& operator=(const UnixSocketFile&) = delete;
 
     const Poco::Net::ServerSocket& socket() const { return _socket; }
+
+    /// Closes the socket and removes its file (if still this socket's). Idempotent.
+    void close();
     const std::string& path() const { return _path; }
 
 private:
@@ -35,6 +38,7 @@ private:
     Poco::Net::ServerSocket _socket;
     dev_t _device = 0;
     ino_t _inode = 0;
+    bool _closed = false;
 };
 
 } // namespace verpmail

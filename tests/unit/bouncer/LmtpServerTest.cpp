@@ -1,0 +1,211 @@
+// The servers on real sockets: a unix socket in a temporary directory and TCP on
+// the loopback, spoken to with Poco::Net::StreamSocket.
+#include "LmtpTestFakes.h"
+
+#include "lmtp/ListenError.h"
+#include "lmtp/LmtpServer.h"
+#include "lmtp/PolicyServer.h"
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace verpmail {
+namespace {
+
+using Poco::Net::SocketAddress;
+using Poco::Net::StreamSocket;
+
+class TempDir
+{
+public:
+    TempDir()
+    {
+        char pattern[] = "/tmp/verpmail-lmtp-XXXXXX";
+        if (::mkdtemp(pattern) == nullptr)
+            throw std::runtime_error("mkdtemp failed");
+        path = pattern;
+    }
+    ~TempDir()
+    {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    std::string path;
+};
+
+/// Reads replies until one that is not a continuation ("250-...") has arrived, or
+/// until `lines` lines have.
+std::string readReplies(StreamSocket& socket, std::size_t lines)
+{
+    std::string got;
+    char buffer[4096];
+    while (std::count(got.begin(), got.end(), '\n') < static_cast<long>(lines)) {
+        const int n = socket.receiveBytes(buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        got.append(buffer, static_cast<std::size_t>(n));
+    }
+    return got;
+}
+
+void sendAll(StreamSocket& socket, const std::string& text)
+{
+    socket.sendBytes(text.data(), static_cast<int>(text.size()));
+}
+
+LmtpSettings unixSettings(const std::string& path)
+{
+    LmtpSettings s;
+    s.hostname = "mx.test";
+    s.server.listen = {*parseListenAddress("unix:" + path)};
+    s.server.socketMode = 0660;
+    s.server.threads = 2;
+    s.server.idleTimeoutSeconds = 5;
+    return s;
+}
+
+TEST(LmtpServer, ServesADialogueOnAUnixSocket)
+{
+    TempDir dir;
+    const std::string path = dir.path + "/lmtp.sock";
+    testing::FakeDesk desk;
+    desk.outcomes["b@bounces.test"] = Outcome::DatabaseUnavailable;
+    LmtpServer server(unixSettings(path), desk, testing::quietLogger());
+    server.start();
+
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_TRUE(S_ISSOCK(info.st_mode));
+    EXPECT_EQ(info.st_mode & 07777, 0660u);
+    EXPECT_EQ(server.addresses(), std::vector<std::string>{"unix:" + path});
+
+    StreamSocket client;
+    client.connect(SocketAddress(SocketAddress::UNIX_LOCAL, path));
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    EXPECT_EQ(readReplies(client, 1), "220 mx.test LMTP verpmail\r\n");
+    sendAll(client, "LHLO client\r\n");
+    EXPECT_EQ(readReplies(client, 6).substr(0, 13), "250-mx.test\r\n");
+    sendAll(client, "MAIL FROM:<>\r\nRCPT TO:<a@bounces.test>\r\nRCPT TO:<b@bounces.test>\r\nDATA\r\n");
+    EXPECT_EQ(readReplies(client, 4), "250 2.0.0 Ok\r\n" + lmtpRcptReply(RecipientStatus::Ours, "") + "\r\n" +
+                                          lmtpRcptReply(RecipientStatus::Ours, "") +
+                                          "\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
+    sendAll(client, "Subject: returned\r\n\r\nbody\r\n.\r\nQUIT\r\n");
+    EXPECT_EQ(readReplies(client, 3), lmtpDataReply(Outcome::Recorded, "") + "\r\n" +
+                                          lmtpDataReply(Outcome::DatabaseUnavailable, "") + "\r\n221 2.0.0 Bye\r\n");
+    server.stop();
+    ASSERT_EQ(desk.taken.size(), 2u);
+    EXPECT_EQ(desk.taken[0].data, "Return-Path: <>\nSubject: returned\n\nbody\n");
+    EXPECT_NE(::access(path.c_str(), F_OK), 0) << "the socket file is removed on stop";
+}
+
+TEST(LmtpServer, StopEndsIdleSessionsPromptly)
+{
+    TempDir dir;
+    const std::string path = dir.path + "/lmtp.sock";
+    testing::FakeDesk desk;
+    LmtpSettings settings = unixSettings(path);
+    settings.server.idleTimeoutSeconds = 300;
+    LmtpServer server(settings, desk, testing::quietLogger());
+    server.start();
+    StreamSocket client;
+    client.connect(SocketAddress(SocketAddress::UNIX_LOCAL, path));
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    EXPECT_EQ(readReplies(client, 1).substr(0, 4), "220 ");
+    const auto before = std::chrono::steady_clock::now();
+    server.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+}
+
+TEST(LmtpServer, ReplacesAStaleSocketButNotALiveOne)
+{
+    TempDir dir;
+    const std::string path = dir.path + "/lmtp.sock";
+    {
+        // A socket file whose server is gone: bound, never listening, closed.
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strcpy(address.sun_path, path.c_str());
+        ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+        ::close(fd);
+    }
+    testing::FakeDesk desk;
+    LmtpServer first(unixSettings(path), desk, testing::quietLogger());
+    first.start();
+    EXPECT_THROW(LmtpServer(unixSettings(path), desk, testing::quietLogger()), ListenError);
+    StreamSocket client;
+    client.connect(SocketAddress(SocketAddress::UNIX_LOCAL, path));
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    EXPECT_EQ(readReplies(client, 1).substr(0, 4), "220 ");
+}
+
+TEST(LmtpServer, RefusesToReplaceAFileThatIsNotASocket)
+{
+    TempDir dir;
+    const std::string path = dir.path + "/lmtp.sock";
+    std::ofstream(path) << "keep\n";
+    testing::FakeDesk desk;
+    EXPECT_THROW(LmtpServer(unixSettings(path), desk, testing::quietLogger()), ListenError);
+    EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+}
+
+TEST(PolicyServer, AnswersOnTcp)
+{
+    testing::FakeDesk desk;
+    desk.statuses["x@bounces.test"] = RecipientStatus::NotOurs;
+    PolicyServiceSettings settings;
+    settings.server.listen = {*parseListenAddress("inet:127.0.0.1:0")};
+    settings.bounceDomains = {"bounces.test"};
+    PolicyServer server(settings, desk, testing::quietLogger());
+    server.start();
+    const std::vector<std::string> addresses = server.addresses();
+    ASSERT_EQ(addresses.size(), 1u);
+    ASSERT_EQ(addresses[0].substr(0, 15), "inet:127.0.0.1:");
+    EXPECT_NE(addresses[0], "inet:127.0.0.1:0");
+
+    StreamSocket client;
+    client.connect(SocketAddress(addresses[0].substr(5)));
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    sendAll(client, "request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=x@bounces.test\n\n"
+                    "request=smtpd_access_policy\nprotocol_state=RCPT\nrecipient=y@bounces.test\n\n");
+    std::string got;
+    char buffer[1024];
+    while (std::count(got.begin(), got.end(), '\n') < 4) {
+        const int n = client.receiveBytes(buffer, sizeof buffer);
+        ASSERT_GT(n, 0);
+        got.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(got, "action=" + policyAction(RecipientStatus::NotOurs, "x@bounces.test") + "\n\naction=DUNNO\n\n");
+    server.stop();
+}
+
+TEST(ListenAddresses, ParseTheConfiguredForms)
+{
+    const auto list = parseListenList(" unix:/run/verpmail/lmtp.sock , inet:127.0.0.1:24,inet:[::1]:24 ");
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->size(), 3u);
+    EXPECT_EQ((*list)[0].kind, ListenAddress::Kind::Unix);
+    EXPECT_EQ((*list)[0].where, "/run/verpmail/lmtp.sock");
+    EXPECT_EQ((*list)[1].text(), "inet:127.0.0.1:24");
+    EXPECT_EQ((*list)[2].where, "[::1]:24");
+    EXPECT_TRUE(parseListenList("")->empty());
+    for (const char* bad : {"/run/x.sock", "unix:relative", "inet:host", "inet::24", "inet:host:", "inet:h:2x",
+                            "tcp:h:24", "unix:/a,,unix:/b"})
+        EXPECT_FALSE(parseListenList(bad)) << bad;
+}
+
+} // namespace
+} // namespace verpmail
