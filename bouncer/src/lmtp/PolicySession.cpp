@@ -30,7 +30,7 @@ void PolicySession::run()
             break;
         // Only smtpd(8)'s requests are understood; anything else is malformed too.
         if (got == PolicyRead::Malformed || request.attribute("request") != "smtpd_access_policy") {
-            // Never a REJECT for what we could not read: the mail may well be ours.
+            // Never a refusal for what we could not read: the mail may well be ours.
             _log.warning("policy: client=" + _client + " status=malformed action=DUNNO");
             send(_channel, kDunno);
             break;
@@ -47,7 +47,7 @@ std::string PolicySession::answer(const PolicyRequest& request)
         return std::string(kDunno);
     std::string detail;
     const RecipientStatus status = _desk.checkRecipient(recipient, detail);
-    const std::string action = policyAction(status, recipient);
+    const std::string action = policyAction(status);
     const char* name = status == RecipientStatus::Ours ? "ours" : status == RecipientStatus::NotOurs ? "refused" : "unknown";
     _log.information("policy: client=" + _client + " to=<" + printable(recipient, 254) + "> status=" + name +
                      (detail.empty() ? "" : " detail=\"" + printable(detail, 200) + "\"") + " action=" +

@@ -4,7 +4,7 @@
 //   PolicySession(channel, desk, settings, "127.0.0.1:40312", log).run();
 //
 // At RCPT time, a recipient at the bounce domain is looked up: one that cannot be
-// ours is refused there (REJECT 5.1.1), before Postfix queues anything. Everything
+// ours is refused there (550 5.1.1), before Postfix queues anything. Everything
 // else is DUNNO: other domains, other protocol states, a lookup that cannot be made
 // (the database is down), and a malformed request (after which the connection is
 // closed). The action texts come from ReturnContract.

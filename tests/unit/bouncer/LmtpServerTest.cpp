@@ -16,7 +16,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <grp.h>
+
 #include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -129,6 +134,81 @@ TEST(LmtpServer, StopEndsIdleSessionsPromptly)
     EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
 }
 
+/// A desk whose take() waits until the test lets it go, and says when it has begun.
+class SlowDesk : public testing::FakeDesk
+{
+public:
+    Outcome take(const IncomingMessage& message, std::string& detail) override
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _begun = true;
+        _changed.notify_all();
+        _changed.wait(lock, [this] { return _released; });
+        lock.unlock();
+        return FakeDesk::take(message, detail);
+    }
+
+    void waitUntilBegun()
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _changed.wait(lock, [this] { return _begun; });
+    }
+
+    void release()
+    {
+        const std::lock_guard<std::mutex> lock(_mutex);
+        _released = true;
+        _changed.notify_all();
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _begun = false;
+    bool _released = false;
+};
+
+TEST(LmtpServer, StopLetsATransactionInHandFinishAndAnswer)
+{
+    TempDir dir;
+    const std::string path = dir.path + "/lmtp.sock";
+    SlowDesk desk;
+    LmtpServer server(unixSettings(path), desk, testing::quietLogger());
+    server.start();
+    StreamSocket client;
+    client.connect(SocketAddress(SocketAddress::UNIX_LOCAL, path));
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    sendAll(client, "LHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<a@bounces.test>\r\nDATA\r\nSubject: x\r\n\r\n.\r\n");
+    desk.waitUntilBegun();
+    std::future<void> stopping = std::async(std::launch::async, [&server] { server.stop(); });
+    EXPECT_EQ(stopping.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+        << "stop() waits for the transaction in hand";
+    desk.release();
+    stopping.get();
+    const std::string replies = readReplies(client, 11);
+    EXPECT_NE(replies.find(lmtpDataReply(Outcome::Recorded, "") + "\r\n"), std::string::npos) << replies;
+    ASSERT_EQ(desk.taken.size(), 1u);
+}
+
+TEST(LmtpServer, GivesTheSocketTheConfiguredGroup)
+{
+    const group* mine = ::getgrgid(::getgid());
+    ASSERT_NE(mine, nullptr);
+    TempDir dir;
+    const std::string path = dir.path + "/lmtp.sock";
+    LmtpSettings settings = unixSettings(path);
+    settings.server.socketGroup = mine->gr_name;
+    settings.server.socketMode = 0666;
+    testing::FakeDesk desk;
+    LmtpServer server(settings, desk, testing::quietLogger());
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0);
+    EXPECT_EQ(info.st_gid, ::getgid());
+    EXPECT_EQ(info.st_mode & 07777, 0666u);
+    settings.server.socketGroup = "no-such-group-verpmail";
+    EXPECT_THROW(LmtpServer(settings, desk, testing::quietLogger()), ListenError);
+}
+
 TEST(LmtpServer, ReplacesAStaleSocketButNotALiveOne)
 {
     TempDir dir;
@@ -188,7 +268,7 @@ TEST(PolicyServer, AnswersOnTcp)
         ASSERT_GT(n, 0);
         got.append(buffer, static_cast<std::size_t>(n));
     }
-    EXPECT_EQ(got, "action=" + policyAction(RecipientStatus::NotOurs, "x@bounces.test") + "\n\naction=DUNNO\n\n");
+    EXPECT_EQ(got, "action=" + policyAction(RecipientStatus::NotOurs) + "\n\naction=DUNNO\n\n");
     server.stop();
 }
 
