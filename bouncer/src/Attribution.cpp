@@ -26,6 +26,15 @@ std::optional<Attribution> tryAddress(const VerpCodec& codec, TrackerStore& trac
 
 } // namespace
 
+bool isOurs(const VerpCodec& codec, TrackerStore& tracker, const std::string& recipient, std::string& why)
+{
+    std::string problem;
+    if (tryAddress(codec, tracker, recipient, "encodedfrom", problem))
+        return true;
+    why = problem;
+    return false;
+}
+
 Attribution attribute(const VerpCodec& codec, TrackerStore& tracker, const std::string& envelopeRecipient,
                       const std::vector<std::string>& candidates)
 {

@@ -24,6 +24,11 @@ struct Attribution
     std::string problem;               ///< why nothing matched, when email is empty
 };
 
+/// Whether `recipient` names a VERP address we issued: the tracker knows its local
+/// part, or, in plain mode only, it decodes to an address. `why` says why not.
+/// @throws MysqlError
+bool isOurs(const VerpCodec& codec, TrackerStore& tracker, const std::string& recipient, std::string& why);
+
 Attribution attribute(const VerpCodec& codec, TrackerStore& tracker, const std::string& envelopeRecipient,
                       const std::vector<std::string>& candidates);
 

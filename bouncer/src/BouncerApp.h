@@ -1,19 +1,17 @@
-// BouncerApp: verpmail-bouncer, the Postfix pipe(8) command for the bounce domain.
+// BouncerApp: verpmail-bouncer, the one bouncer program.
 //
-//   verpmail-bouncer [--config FILE] [--define KEY=VALUE] -- SENDER RECIPIENT < message
-//   verpmail-bouncer [--config FILE] --mbox FILE | --maildir DIR
-//   verpmail-bouncer --parse FILE...
+//   verpmail-bouncer [--config FILE] -- SENDER RECIPIENT < message   (pipe(8))
+//   verpmail-bouncer [--config FILE] --lmtp                          (LMTP server)
+//   verpmail-bouncer [--config FILE] --mbox FILE | --maildir DIR     (saved returns)
+//   verpmail-bouncer --parse FILE...                                 (no database)
 //
-// One job: read returned messages, find whose they are, classify them, record them
-// (MessageProcessor). It never applies policy. Exit status under Postfix is 0
-// (recorded, or stored as unattributed) or 75 with a "4.x.x text" line on stdout
-// (try again later); no other status is ever returned, because Postfix drops a
-// return on any other code. Mailbox intake (not under Postfix) returns 0, 75, 66
-// or 64. main() and runIntake() are the only places that choose.
+// One job: take returned messages, find whose they are, classify them, record them
+// (MessageProcessor). It never applies policy. Each way in is a command of its own
+// (PipeCommand, LmtpCommand, IntakeCommand, ParseCommand); this class reads the
+// command line and picks one. What an outcome means to Postfix is ReturnContract's.
 #pragma once
 
 #include "verpmail/config/ProgramBase.h"
-#include "verpmail/util/ExitStatus.h"
 
 #include <string>
 #include <vector>
@@ -36,12 +34,8 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
-    ExitStatus deliver(const std::string& sender, const std::string& recipient);
-    int runIntake(const std::vector<std::string>& args);
-
     bool _parseMode = false;
-    /// The files ending "--parse FILE...", kept from Poco (see runBouncer).
-    std::vector<std::string> _trailingFiles;
+    bool _lmtpMode = false;
     std::string _mboxPath;
     std::string _maildirPath;
 };

@@ -4,10 +4,15 @@
 #include "DeliveryHeaders.h"
 
 #include "verpmail/bounce/BounceParser.h"
+#include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/EmailAddress.h"
 #include "verpmail/store/ReturnRecorder.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
+
+#include <Poco/String.h>
+
+#include <algorithm>
 
 namespace verpmail {
 namespace {
@@ -56,13 +61,98 @@ std::string orDash(const std::string& text, std::size_t max)
 
 } // namespace
 
-MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, std::size_t maxMessageBytes,
+MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings,
                                    IncidentSettings incident, Poco::Logger& log)
-    : _codec(std::move(codec)), _mysql(std::move(mysql)), _maxMessageBytes(maxMessageBytes), _incident(incident), _log(log)
+    : _codec(std::move(codec)), _mysql(std::move(mysql)), _settings(std::move(settings)), _incident(incident), _log(log)
 {
 }
 
 MessageProcessor::~MessageProcessor() = default;
+
+Outcome MessageProcessor::take(const IncomingMessage& message, std::string& detail) noexcept
+{
+    const auto recordOnce = [&] {
+        switch (process(message)) {
+        case ProcessOutcome::Recorded: return Outcome::Recorded;
+        case ProcessOutcome::Duplicate: return Outcome::Duplicate;
+        case ProcessOutcome::Unattributed: break;
+        }
+        return Outcome::Unattributed;
+    };
+    return guarded(recordOnce, detail, Outcome::DatabaseUnavailable);
+}
+
+RecipientStatus MessageProcessor::checkRecipient(const std::string& recipient, std::string& detail) noexcept
+{
+    if (isAcceptedLocalPart(recipient))
+        return RecipientStatus::Ours;
+    const auto checkOnce = [&] {
+        try {
+            TrackerStore tracker(connection());
+            return isOurs(_codec, tracker, recipient, detail) ? Outcome::Recorded : Outcome::NotOurs;
+        } catch (...) {
+            _db.reset();
+            throw;
+        }
+    };
+    switch (guarded(checkOnce, detail, Outcome::DatabaseUnavailable)) {
+    case Outcome::Recorded: return RecipientStatus::Ours;
+    case Outcome::NotOurs: return RecipientStatus::NotOurs;
+    default: return RecipientStatus::CannotTell;
+    }
+}
+
+template <typename Work>
+Outcome MessageProcessor::guarded(const Work& work, std::string& detail, Outcome transient) noexcept
+{
+    // A kept connection may have been closed by the server while idle; that says
+    // nothing about the server now, so one transient failure on it is retried.
+    for (int attempt = 0;; ++attempt) {
+        const bool kept = _db != nullptr;
+        try {
+            return work();
+        } catch (const MysqlError& e) {
+            // A refusal of the data itself was already answered by recording the
+            // return degraded (ReturnRecorder); what is left here is the server or
+            // the schema or the account, which an operator or a retry can cure.
+            detail = e.describe();
+            if (e.isTransient() && kept && attempt == 0)
+                continue;
+            return transient;
+        } catch (const ConfigError& e) {
+            detail = e.what();
+            return Outcome::ConfigurationError;
+        } catch (const std::exception& e) {
+            detail = e.what();
+            return Outcome::InternalError;
+        } catch (...) {
+            detail = "unknown exception";
+            return Outcome::InternalError;
+        }
+    }
+}
+
+bool MessageProcessor::isAcceptedLocalPart(const std::string& recipient) const
+{
+    std::string address = recipient;
+    if (address.size() >= 2 && address.front() == '<' && address.back() == '>')
+        address = address.substr(1, address.size() - 2);
+    const auto at = address.rfind('@');
+    if (at == std::string::npos)
+        return false;
+    const std::string local = Poco::toLower(address.substr(0, at));
+    const std::string domain = Poco::toLower(address.substr(at + 1));
+    return domain == Poco::toLower(_codec.settings().domain) &&
+           std::find(_settings.acceptLocalParts.begin(), _settings.acceptLocalParts.end(), local) !=
+               _settings.acceptLocalParts.end();
+}
+
+MysqlConnection& MessageProcessor::connection()
+{
+    if (!_db)
+        _db = std::make_unique<MysqlConnection>(_mysql);
+    return *_db;
+}
 
 ProcessOutcome MessageProcessor::process(const IncomingMessage& message)
 {
@@ -78,12 +168,10 @@ ProcessOutcome MessageProcessor::process(const IncomingMessage& message)
 ProcessOutcome MessageProcessor::record(const IncomingMessage& message)
 {
     ParseLimits limits;
-    limits.maxBytes = _maxMessageBytes;
+    limits.maxBytes = _settings.maxMessageBytes;
     const ParsedReturn parsed = parseReturn(message.data, limits);
 
-    if (!_db)
-        _db = std::make_unique<MysqlConnection>(_mysql);
-    TrackerStore tracker(*_db);
+    TrackerStore tracker(connection());
     std::vector<std::string> candidates = message.candidates;
     candidates.insert(candidates.end(), parsed.verpCandidates.begin(), parsed.verpCandidates.end());
     const Attribution who = attribute(_codec, tracker, message.recipient, candidates);

@@ -1,11 +1,6 @@
 // ParseCommand: "verpmail-bouncer --parse FILE...": each file parsed as a return,
 // without configuration or database, and one JSON line per file on stdout (see
 // ReturnJson for its fields), in the order given.
-//
-// Two programs run it: verpmail-bouncer-direct, which owns the command line and
-// takes --parse in any form, and verpmail-bouncer-parse, which the front runs for the
-// documented form "--parse FILE..." because it starts in a seventh of the time (it
-// loads neither Poco nor the database and TLS libraries).
 #pragma once
 
 #include "verpmail/util/ExitStatus.h"

@@ -1,0 +1,143 @@
+#include "LmtpService.h"
+
+#include "WarmDesk.h"
+#include "lmtp/ListenError.h"
+#include "lmtp/LmtpServer.h"
+#include "lmtp/PolicyServer.h"
+
+#include "verpmail/config/ConfigKeys.h"
+#include "verpmail/config/ProgramBase.h"
+#include "verpmail/config/Settings.h"
+#include "verpmail/db/MysqlError.h"
+#include "verpmail/util/ExitStatus.h"
+#include "verpmail/util/Printable.h"
+
+#include <Poco/Net/DNS.h>
+#include <Poco/String.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+namespace verpmail {
+namespace {
+
+int startFailure(Poco::Logger& log, ExitStatus status, const std::string& text)
+{
+    std::cerr << "verpmail-bouncer: " << printable(text, 500) << "\n";
+    log.critical("lmtp: status=failed exit=%d reason=\"%s\"", toInt(status), printable(text, 500));
+    return toInt(status);
+}
+
+std::vector<ListenAddress> listenKey(const Poco::Util::AbstractConfiguration& config, const keys::Key& key)
+{
+    const std::string text = config.getString(key.name, key.defaultValue);
+    const auto list = parseListenList(text);
+    if (!list)
+        throw ConfigError(std::string(key.name) + " = '" + text +
+                          "': expected unix:/PATH or inet:HOST:PORT, comma-separated");
+    return *list;
+}
+
+ListenerSettings listenerFrom(const Poco::Util::AbstractConfiguration& config, const keys::Key& listen)
+{
+    ListenerSettings s;
+    s.listen = listenKey(config, listen);
+    const std::string mode = config.getString(keys::kBouncerLmtpSocketMode.name, keys::kBouncerLmtpSocketMode.defaultValue);
+    std::size_t used = 0;
+    unsigned long value = 0;
+    try {
+        value = std::stoul(mode, &used, 8);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != mode.size() || mode.empty() || value > 0777)
+        throw ConfigError(std::string(keys::kBouncerLmtpSocketMode.name) + " = '" + mode + "': expected an octal mode such as 0660");
+    s.socketMode = static_cast<unsigned>(value);
+    s.socketGroup = config.getString(keys::kBouncerLmtpSocketGroup.name, keys::kBouncerLmtpSocketGroup.defaultValue);
+    s.threads = static_cast<unsigned>(configInteger(config, keys::kBouncerLmtpThreads.name, 1, 256));
+    s.idleTimeoutSeconds = static_cast<unsigned>(configInteger(config, keys::kBouncerLmtpIdleTimeout.name, 10, 3600));
+    return s;
+}
+
+/// Blocks SIGTERM and SIGINT in every thread (the servers' threads inherit the mask)
+/// so that only the main thread, in sigwait, receives them.
+sigset_t blockStopSignals()
+{
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    return stop;
+}
+
+} // namespace
+
+int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
+{
+    Poco::Logger& log = program.log();
+    if (!args.empty())
+        return startFailure(log, ExitStatus::Usage, "--lmtp takes no other arguments (see --help)");
+    if (::geteuid() == 0)
+        return startFailure(log, ExitStatus::Usage, "refuses to run as root; start it as the verpmail user");
+
+    const sigset_t stopSignals = blockStopSignals();
+    try {
+        program.loadSettings();
+        const Poco::Util::AbstractConfiguration& config = program.config();
+        const BouncerSettings bouncer = bouncerSettingsFrom(config);
+        const VerpSettings verp = verpSettingsFrom(config);
+        const MysqlOptions mysql = bouncerMysqlOptionsFrom(config);
+        const IncidentSettings incident = policySettingsFrom(config).incident;
+
+        LmtpSettings lmtp;
+        lmtp.server = listenerFrom(config, keys::kBouncerLmtpListen);
+        lmtp.hostname = Poco::Net::DNS::hostName();
+        lmtp.maxMessageBytes = bouncer.maxMessageBytes;
+        if (lmtp.server.listen.empty())
+            throw ConfigError(std::string(keys::kBouncerLmtpListen.name) + " is empty: --lmtp needs an address");
+        PolicyServiceSettings policy;
+        policy.server = listenerFrom(config, keys::kBouncerPolicyListen);
+        policy.bounceDomains = {Poco::toLower(verp.domain)};
+
+        WarmDesk desk([&] {
+            return std::make_unique<MessageProcessor>(VerpCodec(verp), mysql, bouncer, incident, log);
+        });
+        LmtpServer lmtpServer(lmtp, desk, log);
+        std::unique_ptr<PolicyServer> policyServer;
+        if (!policy.server.listen.empty())
+            policyServer = std::make_unique<PolicyServer>(policy, desk, log);
+        lmtpServer.start();
+        if (policyServer)
+            policyServer->start();
+        std::string where;
+        for (const std::string& a : lmtpServer.addresses())
+            where += (where.empty() ? "" : ",") + a;
+        std::string policyWhere = "none";
+        if (policyServer) {
+            policyWhere.clear();
+            for (const std::string& a : policyServer->addresses())
+                policyWhere += (policyWhere.empty() ? "" : ",") + a;
+        }
+        log.notice("lmtp: status=started listen=%s policy=%s threads=%u", where, policyWhere, lmtp.server.threads);
+
+        int signal = 0;
+        sigwait(&stopSignals, &signal);
+        log.notice("lmtp: status=stopping signal=%d", signal);
+        if (policyServer)
+            policyServer->stop();
+        lmtpServer.stop();
+        log.notice("lmtp: status=stopped");
+        return toInt(ExitStatus::Ok);
+    } catch (const ListenError& e) {
+        return startFailure(log, ExitStatus::Config, e.what());
+    } catch (const std::exception& e) {
+        // Configuration: an unreadable file, a bad value, an unusable VERP key.
+        return startFailure(log, ExitStatus::Config, e.what());
+    }
+}
+
+} // namespace verpmail
