@@ -1,5 +1,6 @@
 #include "lmtp/SessionServer.h"
 
+#include "lmtp/ConnectionRegistry.h"
 #include "lmtp/ListenError.h"
 #include "lmtp/SocketStream.h"
 #include "lmtp/UnixSocketFile.h"
@@ -17,6 +18,17 @@
 #include <algorithm>
 
 namespace verpmail {
+
+/// What the connections of one server share.
+struct SessionContext
+{
+    std::string name;  ///< "lmtp", "policy": the log lines' prefix
+    SessionServer::Handler handler;
+    Poco::Logger& log;
+    unsigned idleTimeoutSeconds;
+    ConnectionRegistry registry;
+};
+
 namespace {
 
 using Poco::Net::StreamSocket;
@@ -27,8 +39,8 @@ constexpr int kMinimumBacklog = 16;
 class Connection : public Poco::Net::TCPServerConnection
 {
 public:
-    Connection(const StreamSocket& socket, SessionServer& server, bool local, unsigned idleTimeoutSeconds)
-        : TCPServerConnection(socket), _server(server), _local(local), _idleTimeoutSeconds(idleTimeoutSeconds)
+    Connection(const StreamSocket& socket, SessionContext& context, bool local)
+        : TCPServerConnection(socket), _context(context), _local(local)
     {
     }
 
@@ -36,19 +48,19 @@ public:
     {
         StreamSocket& connected = socket();
         std::uint64_t id = 0;
-        if (!_server.enter(id, connected))
-            return;
-        const Leave leave{_server, id};
+        if (!_context.registry.enter(connected, id))
+            return;  // the server is stopping
+        const Leave leave{_context.registry, id};
         std::string client = "unix";
         try {
-            const Poco::Timespan idle(static_cast<long>(_idleTimeoutSeconds), 0);
+            const Poco::Timespan idle(static_cast<long>(_context.idleTimeoutSeconds), 0);
             connected.setReceiveTimeout(idle);
             connected.setSendTimeout(idle);
             if (!_local)
                 client = connected.peerAddress().toString();
             SocketStream stream(connected);
             LineChannel channel(stream);
-            _server.handler()(channel, client);
+            _context.handler(channel, client);
         } catch (const Poco::Exception& e) {
             logError(client, e.displayText());
         } catch (const std::exception& e) {
@@ -59,39 +71,34 @@ public:
 private:
     struct Leave
     {
-        SessionServer& server;
+        ConnectionRegistry& registry;
         std::uint64_t id;
-        ~Leave() { server.leave(id); }
+        ~Leave() { registry.leave(id); }
     };
 
     void logError(const std::string& client, const std::string& reason)
     {
-        _server.log().warning(_server.name() + ": client=" + client + " status=error reason=\"" +
-                              printable(reason, 200) + "\"");
+        _context.log.warning(_context.name + ": client=" + client + " status=error reason=\"" +
+                             printable(reason, 200) + "\"");
     }
 
-    SessionServer& _server;
+    SessionContext& _context;
     const bool _local;
-    const unsigned _idleTimeoutSeconds;
 };
 
 class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory
 {
 public:
-    ConnectionFactory(SessionServer& server, bool local, unsigned idleTimeoutSeconds)
-        : _server(server), _local(local), _idleTimeoutSeconds(idleTimeoutSeconds)
-    {
-    }
+    ConnectionFactory(SessionContext& context, bool local) : _context(context), _local(local) {}
 
     Poco::Net::TCPServerConnection* createConnection(const StreamSocket& socket) override
     {
-        return new Connection(socket, _server, _local, _idleTimeoutSeconds);
+        return new Connection(socket, _context, _local);
     }
 
 private:
-    SessionServer& _server;
+    SessionContext& _context;
     const bool _local;
-    const unsigned _idleTimeoutSeconds;
 };
 
 Poco::Net::ServerSocket listenInet(const std::string& hostPort, int backlog)
@@ -121,7 +128,9 @@ struct SessionServer::Listener
 
 SessionServer::SessionServer(std::string name, const ListenerSettings& settings, Handler handler,
                              Poco::Logger& log)
-    : _name(std::move(name)), _settings(settings), _handler(std::move(handler)), _log(log)
+    : _settings(settings),
+      _context(new SessionContext{std::move(name), std::move(handler), log,
+                                  std::max(1u, settings.idleTimeoutSeconds), {}})
 {
     const int threads = static_cast<int>(std::max(1u, _settings.threads));
     const int backlog = std::max(kMinimumBacklog, static_cast<int>(_settings.queued));
@@ -141,9 +150,8 @@ SessionServer::SessionServer(std::string name, const ListenerSettings& settings,
         auto params = new Poco::Net::TCPServerParams;
         params->setMaxThreads(threads);
         params->setMaxQueued(static_cast<int>(std::max(1u, _settings.queued)));
-        listener->server = std::make_unique<Poco::Net::TCPServer>(
-            new ConnectionFactory(*this, local, std::max(1u, _settings.idleTimeoutSeconds)), *listener->pool,
-            listener->socket, params);
+        listener->server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*_context, local),
+                                                                  *listener->pool, listener->socket, params);
         _listeners.push_back(std::move(listener));
     }
 }
@@ -163,7 +171,7 @@ void SessionServer::start()
     }
     for (const auto& listener : _listeners) {
         listener->server->start();
-        _log.information(_name + ": listening on " + listener->text);
+        _context->log.information(_context->name + ": listening on " + listener->text);
     }
 }
 
@@ -184,22 +192,13 @@ void SessionServer::stop()
         else
             listener->socket.close();
     }
-    {
-        // A session waiting for its next command sees the end of its input now; one
-        // busy with a return finishes it and its replies first.
-        const std::lock_guard<std::mutex> lock(_mutex);
-        for (auto& [id, socket] : _active) {
-            try {
-                socket.shutdownReceive();
-            } catch (const Poco::Exception&) {
-                // Already closed by the peer: nothing to end.
-            }
-        }
-    }
+    // A session waiting for its next command sees the end of its input now; one busy
+    // with a return finishes it and its replies first.
+    _context->registry.shutInputs();
     for (const auto& listener : _listeners)
         listener->pool->joinAll();
     if (_started)
-        _log.information(_name + ": stopped");
+        _context->log.information(_context->name + ": stopped");
 }
 
 std::vector<std::string> SessionServer::addresses() const
@@ -208,22 +207,6 @@ std::vector<std::string> SessionServer::addresses() const
     for (const auto& listener : _listeners)
         out.push_back(listener->text);
     return out;
-}
-
-bool SessionServer::enter(std::uint64_t& id, const Poco::Net::StreamSocket& socket)
-{
-    const std::lock_guard<std::mutex> lock(_mutex);
-    if (_stopping)
-        return false;
-    id = ++_nextId;
-    _active.emplace(id, socket);
-    return true;
-}
-
-void SessionServer::leave(std::uint64_t id)
-{
-    const std::lock_guard<std::mutex> lock(_mutex);
-    _active.erase(id);
 }
 
 } // namespace verpmail

@@ -19,17 +19,16 @@
 #include "lmtp/ServerSettings.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Net/StreamSocket.h>
 
-#include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 namespace verpmail {
+
+struct SessionContext;
 
 class SessionServer
 {
@@ -54,28 +53,16 @@ public:
     /// The addresses bound ("inet:127.0.0.1:10029" with the port chosen when 0 was asked).
     std::vector<std::string> addresses() const;
 
-    /// Called by each connection: false when stopping (the connection ends at once).
-    bool enter(std::uint64_t& id, const Poco::Net::StreamSocket& socket);
-    void leave(std::uint64_t id);
-
-    const Handler& handler() const { return _handler; }
-    Poco::Logger& log() const { return _log; }
-    const std::string& name() const { return _name; }
-
 private:
     struct Listener;
 
-    std::string _name;
     ListenerSettings _settings;
-    Handler _handler;
-    Poco::Logger& _log;
+    std::unique_ptr<SessionContext> _context;  ///< what every connection uses; outlives them all
     std::vector<std::unique_ptr<Listener>> _listeners;
 
-    std::mutex _mutex;  ///< guards what follows
-    bool _stopping = false;
+    std::mutex _mutex;  ///< guards the two flags
     bool _started = false;
-    std::uint64_t _nextId = 0;
-    std::map<std::uint64_t, Poco::Net::StreamSocket> _active;
+    bool _stopping = false;
 };
 
 } // namespace verpmail
