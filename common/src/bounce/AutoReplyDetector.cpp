@@ -52,22 +52,11 @@ const PhraseSet& replySubjects()
 
 bool isAutoReply(const HeaderBlock& headers)
 {
-    // Performance: most headers hold none of the names, which has() mostly tells from
-    // the block's name filter without a walk; the walk was nine passes over every field.
     for (const auto& [name, value] : replyHeaders())
-    {
-        if (!headers.has(name))
-            continue;
         for (std::size_t i = 0; i < headers.size(); ++i)
             if (iequals(headers.fieldName(i), name) && (value.empty() || icontains(headers.fieldValue(i), value)))
                 return true;
-    }
-    // A subject without "=?" holds no encoded word and decodes to itself: it is
-    // searched where it stands, not copied.
-    const std::string_view subject = headers.find("Subject");
-    if (subject.find("=?") == std::string_view::npos)
-        return replySubjects().findAny(subject);
-    return replySubjects().findAny(decodeEncodedWords(subject));
+    return replySubjects().findAny(decodeEncodedWords(headers.find("Subject")));
 }
 
 } // namespace verpmail::bounce

@@ -22,7 +22,6 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
-#include <memory>
 #include <optional>
 
 namespace verpmail {
@@ -62,30 +61,13 @@ void addUnique(std::vector<std::string>& list, std::string value)
         list.push_back(std::move(value));
 }
 
-// Whether held is raw lower-cased (held need not be lower-case itself).
-bool equalsLowered(std::string_view held, std::string_view raw)
-{
-    if (held.size() != raw.size())
-        return false;
-    for (std::size_t i = 0; i < raw.size(); ++i)
-        if (held[i] != static_cast<char>(foldByte(static_cast<unsigned char>(raw[i]))))
-            return false;
-    return true;
-}
-
 // Adds the addresses in a header value, lower-cased, that list does not hold yet.
-// Performance: each is compared where it stands and copied only when new (most
-// headers repeat addresses the list has).
 void addAddressesIn(std::string_view headerValue, std::vector<std::string>& list)
 {
     AddressScanner scanner(headerValue);
     AddressSpan span;
     for (std::size_t n = 0; n < 50 && scanner.next(span); ++n)
-    {
-        const auto held = [&](const std::string& entry) { return equalsLowered(entry, span.address); };
-        if (std::none_of(list.begin(), list.end(), held))
-            list.push_back(toLower(span.address));
-    }
+        addUnique(list, toLower(span.address));
 }
 
 std::vector<std::string> addressesIn(std::string_view headerValue)
@@ -96,7 +78,7 @@ std::vector<std::string> addressesIn(std::string_view headerValue)
 }
 
 // What the message is made of, found in one pass over the parts. The texts are views
-// into the parts' bodies (or joinedText), so it is filled in place and never copied.
+// of the parts' bodies (or of joinedText), so it is filled in place and never copied.
 struct Anatomy
 {
     Anatomy() = default;
@@ -114,10 +96,6 @@ struct Anatomy
 void dissect(const MimeMessage& mime, Anatomy& a)
 {
     const bool multipart = !mime.parts.empty() && mime.parts.front().multipart;
-    // Performance: most messages have one text part, which is used where it stands;
-    // the list (and its allocation) is started only by a second one.
-    std::string_view firstText;
-    std::size_t textCount = 0;
     std::vector<std::string_view> texts;
     std::size_t joinedSize = 0;
     for (const MimePart& part : mime.parts)
@@ -131,30 +109,19 @@ void dissect(const MimeMessage& mime, Anatomy& a)
             a.feedbackReport = &part;
         else if (isOriginalType(type) && !a.original)
             a.original = &part;
-        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && textCount == 0)))
+        else if (!a.original && (isTextType(type) || (multipart && type == "text/html" && texts.empty())) &&
+                 joinedSize < 256 * 1024)
         {
-            if (joinedSize < 256 * 1024)
-            {
-                if (textCount == 0)
-                    firstText = part.body();
-                else
-                {
-                    if (textCount == 1)
-                        texts.push_back(firstText);
-                    texts.push_back(part.body());
-                }
-                ++textCount;
-                joinedSize += part.body().size() + 1;
-            }
+            texts.push_back(part.body());
+            joinedSize += part.body().size() + 1;
         }
     }
     if (!multipart)
         a.humanText = mime.parts.empty() ? std::string_view() : std::string_view(mime.parts.front().body());
-    else if (textCount == 1)
-        a.humanText = firstText;   // (a line break after it would change no answer)
+    else if (texts.size() == 1)
+        a.humanText = texts.front();
     else
     {
-        a.joinedText.reserve(joinedSize);
         for (std::string_view text : texts)
         {
             a.joinedText += text;
@@ -196,23 +163,17 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r)
 }
 
 // The returned original's To: addresses, the recipient guess of the readers that find
-// none of their own. Performance: asked for by each such reader past its own test,
-// not once per parse: a DSN (most returns) never reads it, and it cost a search of the
-// original's header and an allocation per address.
+// none of their own.
 std::vector<std::string> originalRecipients(const HeaderBlock& original)
 {
     return addressesIn(original.find("To"));
 }
 
 // The addresses a text scan must not mistake for failed recipients, compared ignoring
-// case; valid until the next call in the thread (a parse asks once). Performance:
-// views of the header values and candidates (which outlive the scan), not lower-cased
-// copies: the list is built for most reports and only ever searched, and a copy was
-// an allocation per address. The list itself is kept per thread and refilled.
-const std::vector<std::string_view>& excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
+// case: views of the header values and candidates, which outlive the scan.
+std::vector<std::string_view> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
 {
-    thread_local std::vector<std::string_view> out;
-    out.clear();
+    std::vector<std::string_view> out;
     const auto addIfNew = [&](std::string_view address) {
         const auto held = [&](std::string_view entry) { return iequals(entry, address); };
         if (std::none_of(out.begin(), out.end(), held))
@@ -324,13 +285,16 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         return false;
     r.kind = ReturnKind::Bounce;
     r.envelopeId = std::move(ds.originalEnvelopeId);
-    // Performance: the text scan costs more than the DSN itself and is only asked
-    // about a recipient the DSN leaves without a diagnostic, a command or an address,
-    // so it runs at most once and only then, and works out only the errors asked for.
+    // The text scan is only asked about a recipient the DSN leaves without a
+    // diagnostic, a command or an address: it runs at most once, and only then.
     std::optional<ErrorTextScan> scanned;
+    std::vector<std::string_view> exclude;
     const auto scan = [&]() -> const ErrorTextScan& {
         if (!scanned)
-            scanned.emplace(a.humanText, excludedAddresses(mime.headers, r), limits);
+        {
+            exclude = excludedAddresses(mime.headers, r);
+            scanned.emplace(a.humanText, exclude, limits);
+        }
         return *scanned;
     };
     r.recipients.reserve(ds.recipients.size());
@@ -410,7 +374,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
                     const std::vector<std::string>& originalTo, ParsedReturn& r)
 {
     const bool bounceHeader = looksLikeBounceHeader(mime.headers);
-    const std::vector<std::string_view>& exclude = excludedAddresses(mime.headers, r);
+    const std::vector<std::string_view> exclude = excludedAddresses(mime.headers, r);
     std::vector<RecipientResult> scanned = scanErrorText(a.humanText, exclude, limits, originalTo);
     // Exim names the failed addresses in a header of its own. The body wins where
     // the two disagree (a rewritten address), but the header filters out addresses
@@ -491,11 +455,7 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
         r.problem = r.problem.empty() ? "no header" : r.problem;
         return r;
     }
-    // Performance: a subject without "=?" holds no encoded word and decodes to itself:
-    // it is collapsed where it stands, not copied first (an allocation per message).
-    const std::string_view subject = mime.headers.find("Subject");
-    r.subject = subject.find("=?") == std::string_view::npos ? collapseSpace(subject, 200)
-                                                              : collapseSpace(decodeEncodedWords(subject), 200);
+    r.subject = collapseSpace(decodeEncodedWords(mime.headers.find("Subject")), 200);
 
     Anatomy a;
     dissect(mime, a);
@@ -543,14 +503,12 @@ ParsedReturn parseReturn(std::string_view message, const ParseLimits& limits)
     {
         // Most returns have LF line ends already (a pipe from Postfix): no copy then.
         const std::string_view head = message.substr(0, limits.maxBytes);
-        // Performance: into a buffer not filled first (std::string(n, '\0') fills the
-        // size of the whole message byte by byte before it is written).
-        std::unique_ptr<char[]> normalised;
+        std::string normalised;
         std::string_view text = head;
         if (head.find('\r') != std::string_view::npos)
         {
-            normalised.reset(new char[head.size()]);
-            text = std::string_view(normalised.get(), normaliseLineEndsInto(head, normalised.get()));
+            normalised = normaliseLineEnds(head, head.size());
+            text = normalised;
         }
         ParsedReturn r = parseNormalised(text, limits);
         if (!problem.empty())

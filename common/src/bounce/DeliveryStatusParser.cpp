@@ -2,7 +2,6 @@
 #include "verpmail/bounce/DeliveryStatusParser.h"
 
 #include "verpmail/bounce/Encodings.h"
-#include "verpmail/bounce/PhraseSet.h"
 #include "verpmail/bounce/TextScan.h"
 
 #include <utility>
@@ -16,12 +15,9 @@ namespace {
 std::string_view dropType(std::string_view value)
 {
     const std::size_t semi = value.find(';');
-    if (semi == std::string_view::npos || semi > 16)
+    if (semi == std::string_view::npos || semi > 16 ||
+        trim(value.substr(0, semi)).find_first_of(" \t<@") != std::string_view::npos)
         return trim(value);
-    // Performance: a loop, not find_first_of (a call to memchr over the set per byte).
-    for (const char c : trim(value.substr(0, semi)))
-        if (c == ' ' || c == '\t' || c == '<' || c == '@')
-            return trim(value);
     return trim(value.substr(semi + 1));
 }
 
@@ -44,65 +40,43 @@ enum class Field
 };
 
 // The field a name (case-blind) stands for.
-// Performance: the names' lengths tell all but two pairs apart, so a name is
-// compared with at most two of them (most lines of a DSN are fields), not tried
-// against each in turn.
 Field fieldOf(std::string_view name)
 {
-    const auto either = [&](std::string_view first, Field firstField, std::string_view second, Field secondField) {
-        return iequals(name, first) ? firstField : iequals(name, second) ? secondField : Field::Other;
+    static const std::pair<std::string_view, Field> fields[] = {
+        {"final-recipient", Field::FinalRecipient},
+        {"original-recipient", Field::OriginalRecipient},
+        {"action", Field::Action},
+        {"status", Field::Status},
+        {"diagnostic-code", Field::DiagnosticCode},
+        {"remote-mta", Field::RemoteMta},
+        {"reporting-mta", Field::ReportingMta},
+        {"original-envelope-id", Field::OriginalEnvelopeId},
     };
-    switch (name.size())
-    {
-    case 6:
-        return either("action", Field::Action, "status", Field::Status);
-    case 10:
-        return iequals(name, "remote-mta") ? Field::RemoteMta : Field::Other;
-    case 13:
-        return iequals(name, "reporting-mta") ? Field::ReportingMta : Field::Other;
-    case 15:
-        return either("final-recipient", Field::FinalRecipient, "diagnostic-code", Field::DiagnosticCode);
-    case 18:
-        return iequals(name, "original-recipient") ? Field::OriginalRecipient : Field::Other;
-    case 20:
-        return iequals(name, "original-envelope-id") ? Field::OriginalEnvelopeId : Field::Other;
-    default:
-        return Field::Other;
-    }
+    for (const auto& [fieldName, field] : fields)
+        if (iequals(name, fieldName))
+            return field;
+    return Field::Other;
 }
 
-// The fields as written, turned into what DsnRecipient promises. Each string is
-// reworked where it lies: a copy per field was most of the parser's allocations
-// (the Final-Recipient value as written was one too, kept beside its address and
-// read by no caller).
+// The fields as written, turned into what DsnRecipient promises.
 void finish(DsnRecipient& r)
 {
-    if (!normaliseAddressInPlace(r.finalRecipient) && !r.finalRecipient.empty())
-        r.finalRecipient = firstAddress(r.finalRecipient);
-    if (!normaliseAddressInPlace(r.originalRecipient))
-        r.originalRecipient = firstAddress(r.originalRecipient);
-    std::string& diagnostic = r.diagnosticCode;
-    const std::string_view withoutType = dropType(diagnostic);
-    if (withoutType.size() < diagnostic.size())
+    const std::string finalRecipient = normaliseAddress(r.finalRecipient);
+    r.finalRecipient = finalRecipient.empty() ? firstAddress(r.finalRecipient) : finalRecipient;
+    const std::string originalRecipient = normaliseAddress(r.originalRecipient);
+    r.originalRecipient = originalRecipient.empty() ? firstAddress(r.originalRecipient) : originalRecipient;
+    const std::string_view withoutType = dropType(r.diagnosticCode);
+    if (withoutType.size() < r.diagnosticCode.size())
     {
-        const std::size_t semi = diagnostic.find(';');
+        const std::size_t semi = r.diagnosticCode.find(';');
         if (semi != std::string::npos)
-            r.diagnosticType = toLower(trim(std::string_view(diagnostic).substr(0, semi)));
+            r.diagnosticType = toLower(trim(std::string_view(r.diagnosticCode).substr(0, semi)));
     }
-    const std::size_t begin = static_cast<std::size_t>(withoutType.data() - diagnostic.data());
-    diagnostic.resize(begin + withoutType.size());
-    diagnostic.erase(0, begin);
     // Japanese MTAs write ISO-2022-JP here without declaring it (RFC 3464 wants ASCII).
-    convertToUtf8(diagnostic, "");
-    collapseDiagnosticInPlace(diagnostic, 1000);
-    const std::string_view action = trim(r.action);
+    r.diagnosticCode = collapseDiagnostic(toUtf8(withoutType, ""), 1000);
     // "failed (bad address)": keep the keyword only.
-    std::size_t space = 0;
-    while (space < action.size() && action[space] != ' ' && action[space] != '\t' && action[space] != '(')
-        ++space;
-    const std::size_t begin2 = static_cast<std::size_t>(action.data() - r.action.data());
-    r.action.resize(begin2 + space);
-    r.action.erase(0, begin2);
+    const std::string_view action = trim(r.action);
+    r.action = std::string(action.substr(0, action.find_first_of(" \t(")));
 }
 
 } // namespace
@@ -129,8 +103,6 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
     LineReader lines(text);
     for (std::string_view line; lines.next(line);)
     {
-        // (A line that starts with other than white space is no blank line and no
-        // continuation: most lines, which are not trimmed whole then.)
         if (line.empty() || isSpace(line[0]))
         {
             const std::string_view trimmed = trim(line);
@@ -208,33 +180,16 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
 
 bool looksLikeDeliveryStatus(std::string_view text)
 {
-    // Performance: every text part of a report without a delivery-status part comes
-    // here, and few hold a recipient field anywhere: the two names are searched for
-    // in the whole text first (a table search that skips most bytes unread), and the
-    // lines are walked only where one of them is found.
-    static const PhraseSet recipientFields({"final-recipient:", "original-recipient:"});
-    if (!recipientFields.findAny(text))
-        return false;
     bool recipient = false;
     bool detail = false;
     LineReader lines(text);
-    for (std::string_view line; lines.next(line);)
+    for (std::string_view line; lines.next(line) && !(recipient && detail);)
     {
-        // (Most lines start with none of the five names' letters.)
-        if (line.empty())
-            continue;
-        const unsigned char c = foldByte(static_cast<unsigned char>(line[0]));
-        if (c == 'f' || c == 'o')
-            recipient = recipient || istartsWith(line, c == 'f' ? "Final-Recipient:" : "Original-Recipient:");
-        else if (c == 'a' || c == 's' || c == 'd')
-            detail = detail ||
-                     istartsWith(line, c == 'a' ? "Action:" : c == 's' ? "Status:" : "Diagnostic-Code:");
-        else
-            continue;
-        if (recipient && detail)
-            return true;
+        recipient = recipient || istartsWith(line, "Final-Recipient:") || istartsWith(line, "Original-Recipient:");
+        detail = detail || istartsWith(line, "Action:") || istartsWith(line, "Status:") ||
+                 istartsWith(line, "Diagnostic-Code:");
     }
-    return false;
+    return recipient && detail;
 }
 
 } // namespace verpmail::bounce

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -245,112 +244,6 @@ TEST(MimeReader, KeepsEveryPartInOrderWhenTheListGrows)
         }
     }
     EXPECT_EQ(m.headers.find("Subject"), "many");
-}
-
-// Delimiters are found by their rarest byte and 64 possible starts tested at once
-// after each hit: random bodies dense in the boundary's bytes and "--" (near misses at
-// and off line starts, boundaries cut or changed by a byte, delimiters within 64 bytes
-// of the end) are split as a walk over the lines splits them.
-TEST(MimeReader, SplitsRandomBodiesAsALineWalkDoes)
-{
-    std::mt19937 random(5);
-    const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
-    for (int round = 0; round < 3000; ++round)
-    {
-        const std::string alphabet = pick(2) ? "0123456789abcdef" : "7f-_=.Z";
-        std::string boundary;
-        for (std::size_t i = 0, n = 1 + pick(pick(2) ? 6 : 40); i < n; ++i)
-            boundary.push_back(alphabet[pick(alphabet.size())]);
-        const std::string delimiter = "--" + boundary;
-        std::string body;
-        for (std::size_t l = 0, lines = pick(30); l < lines; ++l)
-        {
-            switch (pick(8))
-            {
-            case 0:
-                body += delimiter;
-                break;
-            case 1:
-                body += delimiter + (pick(2) ? "--" : " \t") + (pick(2) ? "x" : "");
-                break;
-            case 2:   // near misses: cut, changed, after other bytes
-            {
-                std::string miss = delimiter;
-                if (pick(2))
-                    miss.resize(pick(miss.size()));
-                else
-                    miss[pick(miss.size())] = alphabet[pick(alphabet.size())];
-                body += (pick(2) ? std::string(pick(3), pick(2) ? ' ' : '-') : std::string()) + miss;
-                break;
-            }
-            case 3:
-                body += "";
-                break;
-            default:
-                for (std::size_t i = 0, n = pick(90); i < n; ++i)
-                    body.push_back(pick(4) ? alphabet[pick(alphabet.size())] : "- \t"[pick(3)]);
-            }
-            body += '\n';
-        }
-        if (pick(2) && !body.empty())
-            body.pop_back();
-        SCOPED_TRACE(testing::Message() << "round " << round << " boundary " << boundary << " body [" << body << "]");
-
-        // The reference: each line that starts with the delimiter followed by nothing
-        // but blanks (a separator) or by "--" (the end) splits the body.
-        std::vector<std::string_view> children;
-        std::size_t childStart = std::string_view::npos;
-        bool closed = false;
-        const std::string_view text(body);
-        for (std::size_t start = 0; start < text.size() && !closed;)
-        {
-            const std::size_t end = std::min(text.find('\n', start), text.size());
-            const std::string_view line = text.substr(start, end - start);
-            const std::size_t next = end < text.size() ? end + 1 : text.size();
-            if (line.substr(0, delimiter.size()) == delimiter)
-            {
-                std::string_view rest = line.substr(delimiter.size());
-                while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
-                    rest.remove_prefix(1);
-                while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t'))
-                    rest.remove_suffix(1);
-                closed = rest.substr(0, 2) == "--";
-                if (rest.empty() || closed)
-                {
-                    const std::size_t contentEnd = start > 0 ? start - 1 : 0;
-                    if (childStart != std::string_view::npos)
-                        children.push_back(text.substr(childStart, contentEnd >= childStart ? contentEnd - childStart : 0));
-                    childStart = next;
-                }
-            }
-            start = next;
-        }
-        if (childStart != std::string_view::npos && !closed && childStart < text.size())
-            children.push_back(text.substr(childStart));
-
-        const std::string message = "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\n\n" + body;
-        verpmail::ParseLimits limits;
-        limits.maxParts = 1000;
-        const MimeMessage m = readMime(message, limits);
-        if (childStart == std::string_view::npos)
-        {
-            // (A boundary that never occurs is guessed from the body: tested above.)
-            if (body.find(delimiter) != std::string::npos)
-            {
-                ASSERT_EQ(m.parts.size(), 1u);
-                EXPECT_FALSE(m.parts[0].multipart);
-            }
-            continue;
-        }
-        ASSERT_EQ(m.parts.size(), children.size() + 1);
-        EXPECT_TRUE(m.parts[0].multipart);
-        for (std::size_t i = 0; i < children.size(); ++i)
-        {
-            std::size_t bodyAt = 0;
-            HeaderBlock::parse(children[i], limits.maxHeaderBytes, &bodyAt);
-            EXPECT_EQ(m.parts[i + 1].body(), children[i].substr(bodyAt)) << i;
-        }
-    }
 }
 
 // A part is a multipart when its type starts with "multipart/" and text (its charset

@@ -23,7 +23,7 @@ protected:
         ASSERT_EQ(::mkdir((_dir + "/a").c_str(), 0700), 0);
         ASSERT_EQ(::mkdir((_dir + "/b").c_str(), 0700), 0);
     }
-    void TearDown() override { std::system(("rm -rf '" + _dir + "'").c_str()); }
+    void TearDown() override { EXPECT_EQ(std::system(("rm -rf '" + _dir + "'").c_str()), 0); }
 
     std::string write(const std::string& name, const std::string& content)
     {

@@ -9,7 +9,6 @@
 // are linear in the input.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -18,30 +17,16 @@ namespace verpmail::bounce {
 /// Base64 that skips characters outside the alphabet and restarts after padding
 /// (some MTAs encode line by line). Never fails.
 std::string decodeBase64(std::string_view encoded);
-/// Room enough for decodeBase64Into's output.
-constexpr std::size_t base64DecodedBound(std::size_t encodedSize)
-{
-    return encodedSize / 4 * 3 + 3;
-}
-/// decodeBase64 into out (room for base64DecodedBound bytes, not filled first);
-/// returns the bytes written.
-std::size_t decodeBase64Into(std::string_view encoded, char* out);
 
 /// Quoted-printable (RFC 2045 6.7): "=XX" and soft line breaks ("=\n"); a '=' not
 /// followed by two hex digits is kept. With headerQ, '_' means a space (RFC 2047 "Q").
 std::string decodeQuotedPrintable(std::string_view encoded, bool headerQ = false);
-/// decodeQuotedPrintable into out (room for encoded.size() bytes: it never grows; not
-/// overlapping encoded, as bytes of out past those returned may be written too);
-/// returns the bytes written.
-std::size_t decodeQuotedPrintableInto(std::string_view encoded, char* out, bool headerQ = false);
 
 /// Converts text in the named charset to UTF-8 (glibc iconv). Unknown, absent or
 /// already-UTF-8 charsets return the bytes unchanged; invalid sequences become
 /// U+FFFD. ISO-2022-JP text is recognised by its escape sequences even when the
 /// charset is not declared.
 std::string toUtf8(std::string_view text, std::string_view charset);
-/// toUtf8 on a string of one's own: text that needs no conversion is not copied.
-void convertToUtf8(std::string& text, std::string_view charset);
 /// toUtf8 into out, unless text needs no conversion: then false, and out is untouched.
 bool convertToUtf8(std::string_view text, std::string_view charset, std::string& out);
 

@@ -10,7 +10,6 @@
 // written.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,8 +44,6 @@ public:
     JsonWriter& null();
 
     const std::string& str() const { return *_out; }
-    /// Room for `bytes` more output at once, for a caller that knows about how much it writes.
-    void reserve(std::size_t bytes) { _out->reserve(_out->size() + bytes); }
 
 private:
     void separate();
@@ -61,15 +58,5 @@ private:
 
 /// Appends text to out as a quoted JSON string.
 void appendJsonString(std::string& out, std::string_view text);
-
-/// The most bytes a JSON string of `bytes` bytes of text takes, quotes included
-/// (a control character becomes six).
-constexpr std::size_t jsonStringBound(std::size_t bytes) { return 6 * bytes + 2; }
-
-/// Writes text as a quoted JSON string at dst, which has room for
-/// jsonStringBound(text.size()) bytes, and returns the end of what it wrote: for a
-/// writer that makes room for a whole line once (bytes past the end may be
-/// overwritten, within that room).
-char* writeJsonString(char* dst, std::string_view text);
 
 } // namespace verpmail

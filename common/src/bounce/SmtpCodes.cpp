@@ -1,0 +1,167 @@
+// SmtpCodes: see the header. Hand-written scanners rather than std::regex: bounded
+// time on hostile input. Each is one pass over its text.
+#include "verpmail/bounce/SmtpCodes.h"
+
+#include "verpmail/bounce/Ascii.h"
+#include "verpmail/bounce/Lines.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace verpmail::bounce {
+
+namespace {
+
+// The length of the status code "c.s.d" at text[i] (text[i] one of 2, 4, 5, then a
+// dot), or 0: a subject and a detail of one to three digits, not inside a longer
+// run of numbers and dots ("5.1.1.4", "192.0.2.153").
+std::size_t statusCodeAt(std::string_view text, std::size_t i)
+{
+    if (i > 0 && (isDigit(text[i - 1]) || text[i - 1] == '.'))
+        return 0;
+    const auto digits = [&](std::size_t& j) {
+        std::size_t n = 0;
+        while (j < text.size() && isDigit(text[j]) && n < 4)
+            ++j, ++n;
+        return n;
+    };
+    std::size_t j = i + 2;
+    const std::size_t subject = digits(j);
+    if (subject == 0 || subject > 3 || j >= text.size() || text[j] != '.')
+        return 0;
+    ++j;
+    const std::size_t detail = digits(j);
+    if (detail == 0 || detail > 3)
+        return 0;
+    if (j < text.size() && (isDigit(text[j]) || (text[j] == '.' && j + 1 < text.size() && isDigit(text[j + 1]))))
+        return 0;
+    return j - i;
+}
+
+// Whether the three digits at text[i] stand alone: after the start or an opening
+// byte, before the end or a closing one.
+bool replyCodeStandsAlone(std::string_view text, std::size_t i)
+{
+    if (i > 0 && !isSpace(text[i - 1]) && std::string_view(":([\"#=").find(text[i - 1]) == std::string_view::npos)
+        return false;
+    return i + 3 >= text.size() || std::string_view(" -\n\t)]").find(text[i + 3]) != std::string_view::npos;
+}
+
+// Whether dropContinuationCodes changes collapsed, whose first reply code is code:
+// only where the code is written more than once (or blanks end the text).
+bool dropsCodes(std::string_view collapsed, std::string_view code)
+{
+    const std::size_t first = collapsed.find(code);
+    return collapsed.find(code, first + 1) != std::string_view::npos || collapsed.front() == ' ' ||
+           collapsed.back() == ' ';
+}
+
+// The text split at every ' ', without every code token but the first and without
+// the status token right after a dropped one, joined by ' ' (empty tokens before
+// the first word left out).
+std::string dropCodes(std::string_view collapsed, std::string_view code)
+{
+    const std::string status = findStatusCode(collapsed);
+    std::string out;
+    bool seenCode = false;
+    bool dropStatus = false;
+    for (std::size_t start = 0;;)
+    {
+        const std::size_t end = std::min(collapsed.find(' ', start), collapsed.size());
+        const std::string_view token = collapsed.substr(start, end - start);
+        const bool last = end == collapsed.size();
+        if (last && token.empty() && start > 0)
+            break;   // no empty token after a final ' '
+        const bool isCode = token.substr(0, 3) == code && (token.size() == 3 || token[3] == '-');
+        const bool drop = (isCode && seenCode) || (dropStatus && !status.empty() && token == status);
+        seenCode = seenCode || isCode;
+        dropStatus = drop && isCode;
+        if (!drop && !(out.empty() && token.empty()))
+        {
+            if (!out.empty())
+                out += ' ';
+            out += token;
+        }
+        if (last)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string findStatusCode(std::string_view text)
+{
+    for (std::size_t i = 0; i + 5 <= text.size(); ++i)
+    {
+        const char c = text[i];
+        if ((c == '2' || c == '4' || c == '5') && text[i + 1] == '.')
+            if (const std::size_t length = statusCodeAt(text, i))
+                return std::string(text.substr(i, length));
+    }
+    return {};
+}
+
+std::string findReplyCode(std::string_view text)
+{
+    for (std::size_t i = 0; i + 3 <= text.size(); ++i)
+    {
+        const char c = text[i];
+        if ((c == '2' || c == '4' || c == '5') && text[i + 1] >= '0' && text[i + 1] <= '5' && isDigit(text[i + 2]) &&
+            replyCodeStandsAlone(text, i))
+            return std::string(text.substr(i, 3));
+    }
+    return {};
+}
+
+std::string dropContinuationCodes(std::string_view collapsed)
+{
+    const std::string code = findReplyCode(collapsed);
+    if (code.empty() || !dropsCodes(collapsed, code))
+        return std::string(collapsed);
+    return dropCodes(collapsed, code);
+}
+
+std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std::string* replyCode)
+{
+    std::string collapsed = collapseSpace(text, maxBytes);
+    std::string code = findReplyCode(collapsed);
+    if (!code.empty() && dropsCodes(collapsed, code))
+    {
+        collapsed = dropCodes(collapsed, code);
+        code = findReplyCode(collapsed);
+    }
+    if (replyCode)
+        *replyCode = std::move(code);
+    return collapsed;
+}
+
+std::string findSmtpCommand(std::string_view text)
+{
+    // Postfix "in reply to X command", Exim "after X", Yahoo "[RCPT_TO]", qmail prose.
+    static const std::pair<std::string_view, std::string_view> phrases[] = {
+        {"in reply to end of data", "DATA"},   {"in reply to data", "DATA"},
+        {"after end of data", "DATA"},         {"after data", "DATA"},
+        {"in reply to rcpt to", "RCPT"},       {"after rcpt to", "RCPT"},
+        {"[rcpt_to]", "RCPT"},                 {"does not like recipient", "RCPT"},
+        {"in reply to mail from", "MAIL"},     {"after mail from", "MAIL"},
+        {"[mail_from]", "MAIL"},               {"does not like sender", "MAIL"},
+        {"in reply to helo", "HELO"},          {"in reply to ehlo", "HELO"},
+        {"after helo", "HELO"},                {"after ehlo", "HELO"},
+        {">>> data", "DATA"},                  {">>> rcpt to", "RCPT"},
+        {">>> mail from", "MAIL"},             {"did not like our rcpt to", "RCPT"},
+        {"did not like our mail from", "MAIL"}, {"did not like our data", "DATA"},
+        {"smtp command data", "DATA"},         {"in reply to initial", "CONN"},
+        {"while connected", "CONN"},           {"after initial connection", "CONN"},
+        {"refused to talk to me", "CONN"},
+    };
+    // The phrase that starts first names the command (the earlier row on a tie).
+    for (std::size_t i = 0; i < text.size(); ++i)
+        for (const auto& [phrase, command] : phrases)
+            if (lowerChar(text[i]) == phrase[0] && istartsWith(text.substr(i), phrase))
+                return std::string(command);
+    return {};
+}
+
+} // namespace verpmail::bounce
