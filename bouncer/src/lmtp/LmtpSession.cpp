@@ -98,8 +98,8 @@ void LmtpSession::lhlo(std::string_view argument)
     resetTransaction();
     _greeted = true;
     // SIZE without a number: no fixed limit. A larger message is accepted and stored
-    // cut to maxMessageBytes, as the pipe path does; a limit here would make Postfix
-    // return the bounce to its (empty) sender instead.
+    // cut to maxMessageBytes, as the pipe path does; with a limit here Postfix would
+    // give up on it for good (5.3.4) instead.
     reply("250-" + _settings.hostname);
     reply("250-PIPELINING");
     reply("250-ENHANCEDSTATUSCODES");
