@@ -4,9 +4,11 @@
 
 #include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/Lines.h"
+#include "verpmail/bounce/PhraseSet.h"
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 namespace verpmail::bounce {
 
@@ -140,7 +142,7 @@ std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std:
 std::string findSmtpCommand(std::string_view text)
 {
     // Postfix "in reply to X command", Exim "after X", Yahoo "[RCPT_TO]", qmail prose.
-    static const std::pair<std::string_view, std::string_view> phrases[] = {
+    static const std::pair<std::string_view, std::string_view> rows[] = {
         {"in reply to end of data", "DATA"},   {"in reply to data", "DATA"},
         {"after end of data", "DATA"},         {"after data", "DATA"},
         {"in reply to rcpt to", "RCPT"},       {"after rcpt to", "RCPT"},
@@ -156,12 +158,15 @@ std::string findSmtpCommand(std::string_view text)
         {"while connected", "CONN"},           {"after initial connection", "CONN"},
         {"refused to talk to me", "CONN"},
     };
+    static const PhraseSet phrases = [] {
+        std::vector<std::string_view> list;
+        for (const auto& row : rows)
+            list.push_back(row.first);
+        return PhraseSet(list);
+    }();
     // The phrase that starts first names the command (the earlier row on a tie).
-    for (std::size_t i = 0; i < text.size(); ++i)
-        for (const auto& [phrase, command] : phrases)
-            if (lowerChar(text[i]) == phrase[0] && istartsWith(text.substr(i), phrase))
-                return std::string(command);
-    return {};
+    const PhraseSet::Match found = phrases.findEarliest(text);
+    return found ? std::string(rows[found.index].second) : std::string();
 }
 
 } // namespace verpmail::bounce
