@@ -32,6 +32,11 @@ constexpr std::string_view kNotImplemented = "502 5.5.1 Error: command not imple
 constexpr std::string_view kUnknown = "500 5.5.2 Error: command not recognized";
 constexpr std::string_view kLineTooLong = "500 5.5.2 Error: line too long";
 constexpr std::string_view kTimeout = "421 4.4.2 Error: timeout exceeded";
+constexpr std::string_view kTooManyErrors = "421 4.7.0 Error: too many errors";
+
+// Postfix's lmtp client makes no protocol errors; a peer that keeps making them is
+// not Postfix, and is let go as smtpd(8) does (smtpd_hard_error_limit).
+constexpr unsigned kMaxProtocolErrors = 20;
 
 constexpr std::size_t kLogAddressBytes = 254;
 
@@ -48,11 +53,17 @@ void LmtpSession::run()
     reply("220 " + _settings.hostname + " LMTP verpmail");
     std::string line;
     for (;;) {
+        if (_protocolErrors >= kMaxProtocolErrors) {
+            _log.warning("lmtp: client=" + _client + " status=disconnected reason=\"too many errors\"");
+            reply(kTooManyErrors);
+            _channel.flush();
+            return;
+        }
         const LineChannel::Line got = _channel.readLine(line, kMaxCommandBytes);
         if (got == LineChannel::Line::End)
             break;
         if (got == LineChannel::Line::TooLong) {
-            reply(kLineTooLong);
+            protocolError(kLineTooLong);
             continue;
         }
         if (handle(line) == Next::Quit) {
@@ -83,8 +94,8 @@ LmtpSession::Next LmtpSession::handle(std::string_view line)
     case Verb::Quit: reply(kBye); return Next::Quit;
     case Verb::Vrfy: reply(kVrfy); break;
     case Verb::Help: reply(kHelp); break;
-    case Verb::NotImplemented: reply(kNotImplemented); break;
-    case Verb::Unknown: reply(kUnknown); break;
+    case Verb::NotImplemented: protocolError(kNotImplemented); break;
+    case Verb::Unknown: protocolError(kUnknown); break;
     }
     return Next::Continue;
 }
@@ -92,7 +103,7 @@ LmtpSession::Next LmtpSession::handle(std::string_view line)
 void LmtpSession::lhlo(std::string_view argument)
 {
     if (argument.empty()) {
-        reply(kLhloSyntax);
+        protocolError(kLhloSyntax);
         return;
     }
     resetTransaction();
@@ -111,16 +122,16 @@ void LmtpSession::lhlo(std::string_view argument)
 void LmtpSession::mail(std::string_view argument)
 {
     if (!_greeted) {
-        reply(kNeedLhlo);
+        protocolError(kNeedLhlo);
         return;
     }
     if (_inTransaction) {
-        reply(kNestedMail);
+        protocolError(kNestedMail);
         return;
     }
     const std::optional<MailPath> path = parsePath(argument, "FROM:");
     if (!path) {
-        reply(kMailSyntax);
+        protocolError(kMailSyntax);
         return;
     }
     // SIZE, BODY, SMTPUTF8 and whatever else Postfix adds change nothing here: the
@@ -133,12 +144,12 @@ void LmtpSession::mail(std::string_view argument)
 void LmtpSession::rcpt(std::string_view argument)
 {
     if (!_inTransaction) {
-        reply(kNeedMail);
+        protocolError(kNeedMail);
         return;
     }
     const std::optional<MailPath> path = parsePath(argument, "TO:");
     if (!path || path->address.empty()) {
-        reply(kRcptSyntax);
+        protocolError(kRcptSyntax);
         return;
     }
     if (_recipients.size() >= _settings.maxRecipients) {
@@ -158,15 +169,15 @@ void LmtpSession::rcpt(std::string_view argument)
 LmtpSession::Next LmtpSession::data(std::string_view argument)
 {
     if (!argument.empty()) {
-        reply(kNoArgument);
+        protocolError(kNoArgument);
         return Next::Continue;
     }
     if (!_inTransaction) {
-        reply(kNeedMail);
+        protocolError(kNeedMail);
         return Next::Continue;
     }
     if (_recipients.empty()) {
-        reply(kNeedRcpt);
+        protocolError(kNeedRcpt);
         return Next::Continue;
     }
     reply(kStartData);
@@ -205,6 +216,12 @@ void LmtpSession::resetTransaction()
     _inTransaction = false;
     _sender.clear();
     _recipients.clear();
+}
+
+void LmtpSession::protocolError(std::string_view line)
+{
+    ++_protocolErrors;
+    reply(line);
 }
 
 void LmtpSession::reply(std::string_view line)

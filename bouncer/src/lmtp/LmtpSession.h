@@ -45,6 +45,7 @@ private:
     void deliver(IncomingMessage& message);
     void resetTransaction();
     void reply(std::string_view line);
+    void protocolError(std::string_view line);
     void logRecipient(std::string_view recipient, std::string_view status, std::string_view answer);
 
     LineChannel& _channel;
@@ -57,6 +58,7 @@ private:
     bool _inTransaction = false;  ///< MAIL accepted
     std::string _sender;
     std::vector<std::string> _recipients;  ///< accepted, in RCPT order
+    unsigned _protocolErrors = 0;
 };
 
 } // namespace verpmail

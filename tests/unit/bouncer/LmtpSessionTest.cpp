@@ -259,6 +259,25 @@ TEST(LmtpSession, CommandsOutOfOrder)
     }
 }
 
+TEST(LmtpSession, LetsGoOfAPeerThatKeepsMakingErrors)
+{
+    FakeDesk desk;
+    std::string input = "LHLO x\r\n";
+    for (int i = 0; i < 19; ++i)
+        input += "FROB\r\n";
+    input += "RCPT TO:<" + kA + ">\r\nNOOP\r\n";
+    const Dialogue d = talk(desk, {input});
+    ASSERT_EQ(d.replies.size(), 1u + kLhloReply.size() + 20u + 1u);
+    EXPECT_EQ(d.replies[d.replies.size() - 2], "503 5.5.1 Error: need MAIL command");
+    EXPECT_EQ(d.replies.back(), "421 4.7.0 Error: too many errors");
+    // Nineteen errors are tolerated: the session goes on.
+    std::string patient = "LHLO x\r\n";
+    for (int i = 0; i < 19; ++i)
+        patient += "FROB\r\n";
+    const Dialogue ok = talk(desk, {patient + "NOOP\r\n"});
+    EXPECT_EQ(ok.replies.back(), kOk);
+}
+
 TEST(LmtpSession, RsetStartsOver)
 {
     FakeDesk desk;
