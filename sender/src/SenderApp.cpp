@@ -10,6 +10,7 @@
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
+#include "verpmail/mail/CampaignId.h"
 #include "verpmail/store/ListStore.h"
 #include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
@@ -37,16 +38,6 @@ namespace verpmail {
 namespace {
 
 constexpr std::size_t kMaxMessageFileBytes = 50 * 1024 * 1024;
-
-bool validCampaignId(const std::string& id)
-{
-    if (id.empty() || id.size() > 64)
-        return false;
-    for (const char c : id)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
-            return false;
-    return true;
-}
 
 std::string newCampaignId(const std::string& list)
 {

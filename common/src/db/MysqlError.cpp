@@ -17,7 +17,7 @@ bool MysqlError::isTransient() const
     // away, lost, timeouts, out of memory); the server errors listed are overload and
     // lock conflicts. Anything else (syntax, missing table, access denied) needs a
     // human, but the bouncer still defers those: see BouncerApp.
-    static constexpr std::array<unsigned, 7> kServerTransient = {
+    static constexpr std::array<unsigned, 8> kServerTransient = {
         1040, // ER_CON_COUNT_ERROR: too many connections
         1053, // ER_SERVER_SHUTDOWN
         1205, // ER_LOCK_WAIT_TIMEOUT
@@ -25,10 +25,31 @@ bool MysqlError::isTransient() const
         1927, // ER_CONNECTION_KILLED
         3024, // ER_QUERY_TIMEOUT (MySQL)
         1969, // ER_STATEMENT_TIMEOUT (MariaDB)
+        1290, // ER_OPTION_PREVENTS_STATEMENT: read_only, as on a replica until failover ends
     };
     if (_errorNumber >= 2000 && _errorNumber < 3000)
         return true;
     return std::find(kServerTransient.begin(), kServerTransient.end(), _errorNumber) != kServerTransient.end();
+}
+
+bool MysqlError::isDataError() const
+{
+    static constexpr std::array<unsigned, 11> kDataErrors = {
+        1048, // ER_BAD_NULL_ERROR: column cannot be null
+        1264, // ER_WARN_DATA_OUT_OF_RANGE
+        1265, // WARN_DATA_TRUNCATED
+        1267, // ER_CANT_AGGREGATE_2COLLATIONS: a value in a character set its comparison cannot take
+        1270, // ER_CANT_AGGREGATE_3COLLATIONS
+        1271, // ER_CANT_AGGREGATE_NCOLLATIONS
+        1292, // ER_TRUNCATED_WRONG_VALUE
+        1300, // ER_INVALID_CHARACTER_STRING
+        1366, // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: "Incorrect string value"
+        1406, // ER_DATA_TOO_LONG
+        1364, // ER_NO_DEFAULT_FOR_FIELD
+    };
+    // SQLSTATE class 22 is "data exception" whatever the error number.
+    return _sqlState.rfind("22", 0) == 0 ||
+           std::find(kDataErrors.begin(), kDataErrors.end(), _errorNumber) != kDataErrors.end();
 }
 
 bool MysqlError::isSchemaBehind() const

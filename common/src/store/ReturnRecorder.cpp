@@ -2,48 +2,29 @@
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
+#include "verpmail/mail/CampaignId.h"
 #include "verpmail/store/ReportCounters.h"
+#include "verpmail/util/Utf8mb4.h"
 
 namespace verpmail {
 namespace {
 
+constexpr std::size_t kReasonColumn = 64;
+constexpr std::size_t kStatusColumn = 16;
 constexpr std::size_t kDiagnosticColumn = 1000;
+constexpr std::size_t kRecipientColumn = 320;
 
-std::string bounded(const std::string& text, std::size_t max)
+// Text from foreign MTAs, in any charset or none, made into what the utf8mb4
+// column takes (else strict mode fails the whole transaction) and bounded by bytes
+// (the columns count characters, so a byte bound always fits). Control characters
+// other than tab become '?': the text is shown on terminals by verpmail-admin.
+std::string columnText(const std::string& text, std::size_t max)
 {
-    if (text.size() <= max)
-        return text;
-    // Do not cut a UTF-8 sequence in half: strict mode rejects invalid utf8mb4.
-    std::size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;
-    return text.substr(0, cut);
-}
-
-// Diagnostic text comes from foreign MTAs in any charset; the column is utf8mb4 and
-// strict mode would refuse invalid sequences, failing the whole transaction. Keep
-// printable ASCII and well-formed UTF-8, replace everything else.
-std::string validUtf8(const std::string& text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        bool ok = len > 0 && i + len <= text.size();
-        for (std::size_t k = 1; ok && k < len; ++k)
-            ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (ok && len == 1 && c < 0x20 && c != '\t')
-            ok = false;
-        if (ok) {
-            out.append(text, i, len);
-            i += len;
-        } else {
-            out += '?';
-            ++i;
-        }
-    }
-    return out;
+    std::string clean = toUtf8mb4(text);
+    for (char& c : clean)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+            c = '?';
+    return std::string(utf8Prefix(clean, max));
 }
 
 std::string kindName(ReturnKind kind)
@@ -58,6 +39,16 @@ std::string kindName(ReturnKind kind)
 }
 
 } // namespace
+
+const char* degradationName(Degradation degradation)
+{
+    switch (degradation) {
+    case Degradation::None: return "no";
+    case Degradation::TextEmptied: return "text";
+    case Degradation::RawEmptied: return "text,raw";
+    }
+    return "no";
+}
 
 const char* bounceTypeName(BounceClass bounceClass)
 {
@@ -142,12 +133,13 @@ void ReturnRecorder::linkIncident(std::uint64_t bounceId, const std::string& dom
     touch.execute({incident, incident, incident});
 }
 
-void ReturnRecorder::applyToMember(const ReturnEntry& entry, std::uint64_t bounceId, const std::string& domain)
+void ReturnRecorder::applyToMember(const ReturnEntry& entry, const Columns& columns, std::uint64_t bounceId,
+                                   const std::string& domain, bool linkIncidents)
 {
     const BounceClass cls = entry.result.bounceClass;
     const std::string type = bounceTypeName(cls);
-    if (cls == BounceClass::Soft || cls == BounceClass::Block)
-        linkIncident(bounceId, domain, type, bounded(validUtf8(entry.result.reason), 64));
+    if (linkIncidents && (cls == BounceClass::Soft || cls == BounceClass::Block))
+        linkIncident(bounceId, domain, type, columns.reason);
 
     // Failures (hard, soft, block) move BounceCount and the LastBounce rotation the
     // operators know; the per-class counts are what the policy reads, so a block
@@ -200,12 +192,57 @@ void ReturnRecorder::applyToMember(const ReturnEntry& entry, std::uint64_t bounc
             " bounce_status = IF(? = 'hard', 'hard', IF(bounce_status = 'hard', 'hard', 'soft'))"
             " WHERE email = ? AND (? IS NULL OR list_id = (SELECT c.list_id FROM campaigns c WHERE c.id = ?)"
             "      OR NOT EXISTS (SELECT 1 FROM campaigns c2 WHERE c2.id = ?))");
-        const SqlValue campaign = entry.campaign.empty() ? SqlValue() : SqlValue(entry.campaign);
+        const SqlValue campaign(columns.campaign);
         members.execute({type, *entry.email, campaign, campaign, campaign});
     }
 }
 
-RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
+ReturnRecorder::Columns ReturnRecorder::columnsFor(const ReturnEntry& entry, std::size_t maxUnattributedBytes,
+                                                   Degradation level)
+{
+    Columns c;
+    if (level == Degradation::None) {
+        c.reason = columnText(entry.result.reason, kReasonColumn);
+        c.status = columnText(entry.result.status, kStatusColumn);
+        c.diagnostic = columnText(entry.result.diagnostic, kDiagnosticColumn);
+        c.envelopeRecipient = columnText(entry.envelopeRecipient, kRecipientColumn);
+        // The column is ASCII and the id came with the return: only an id the
+        // sender could have issued names a campaign.
+        if (validCampaignId(entry.campaign))
+            c.campaign = entry.campaign;
+    }
+    if (level != Degradation::RawEmptied)
+        c.raw = entry.email ? entry.rawMessage : entry.rawMessage.substr(0, maxUnattributedBytes);
+    return c;
+}
+
+RecordResult ReturnRecorder::record(const ReturnEntry& entry)
+{
+    RecordResult result;
+    result.rawCapped = !entry.email && entry.rawMessage.size() > _maxUnattributedBytes;
+    for (const Degradation level : {Degradation::None, Degradation::TextEmptied, Degradation::RawEmptied}) {
+        try {
+            // Incidents group returns by reason; a degraded return has none.
+            result.outcome = recordOnce(entry, columnsFor(entry, _maxUnattributedBytes, level), level == Degradation::None);
+            result.degradation = level;
+            return result;
+        } catch (const MysqlError& e) {
+            // The same values are refused every time: try again with less of them.
+            // Anything else is the environment's failure, for the caller to defer.
+            if (!e.isDataError())
+                throw;
+            if (result.refusal.empty())
+                result.refusal = e.what();
+            if (level == Degradation::RawEmptied)
+                throw UnrecordableReturn("the database refuses the return even with its text and raw message emptied: " +
+                                             std::string(e.what()),
+                                         e.errorNumber());
+        }
+    }
+    throw UnrecordableReturn("the database refuses the return", 0);  // not reached: the loop returns or throws
+}
+
+RecordOutcome ReturnRecorder::recordOnce(const ReturnEntry& entry, const Columns& columns, bool linkIncidents)
 {
     Transaction tx(_db);
     const std::string type = entry.email ? bounceTypeName(entry.result.bounceClass) : "unattributed";
@@ -216,11 +253,9 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
         " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
     const std::string domain = entry.email ? entry.email->substr(entry.email->rfind('@') + 1) : std::string();
     try {
-        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain), type, bounded(validUtf8(entry.result.reason), 64),
-                        bounded(validUtf8(entry.result.status), 16),
-                        bounded(validUtf8(entry.result.diagnostic), kDiagnosticColumn), entry.rawMessage,
-                        entry.campaign.empty() ? SqlValue() : SqlValue(bounded(entry.campaign, 64)),
-                        bounded(validUtf8(entry.envelopeRecipient), 320), kindName(entry.kind),
+        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain), type, columns.reason,
+                        columns.status, columns.diagnostic, SqlValue(columns.raw), SqlValue(columns.campaign),
+                        columns.envelopeRecipient, kindName(entry.kind),
                         std::string(reinterpret_cast<const char*>(entry.dedupKey.data()), entry.dedupKey.size())});
     } catch (const MysqlError& e) {
         if (e.isDuplicateKey())
@@ -229,7 +264,7 @@ RecordOutcome ReturnRecorder::record(const ReturnEntry& entry)
     }
 
     if (entry.email)
-        applyToMember(entry, insert.insertId(), domain);
+        applyToMember(entry, columns, insert.insertId(), domain, linkIncidents);
     // Counted last: the report counters (today's rows above all) are what concurrent
     // bouncers and senders share most, so they are locked only until the commit.
     countReturn(_db, insert.insertId());

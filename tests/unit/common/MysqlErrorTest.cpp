@@ -12,25 +12,43 @@ TEST(MysqlError, SaysWhatAnOperatorCanDo)
         unsigned number;
         bool transient;
         bool schemaBehind;
+        bool dataError;
     } cases[] = {
-        {2002, true, false},   // cannot connect through the socket
-        {2013, true, false},   // lost connection during a query
-        {1213, true, false},   // deadlock
-        {1205, true, false},   // lock wait timeout
-        {1146, false, true},   // no such table
-        {1054, false, true},   // unknown column
-        {1305, false, true},   // no such procedure (sql/006 not applied)
-        {1045, false, false},  // access denied: a human fixes the credentials
-        {1062, false, false},  // duplicate key
+        {2002, true, false, false},   // cannot connect through the socket
+        {2013, true, false, false},   // lost connection during a query
+        {1213, true, false, false},   // deadlock
+        {1205, true, false, false},   // lock wait timeout
+        {1290, true, false, false},   // read_only server
+        {1146, false, true, false},   // no such table
+        {1054, false, true, false},   // unknown column
+        {1305, false, true, false},   // no such procedure (sql/006 not applied)
+        {1045, false, false, false},  // access denied: a human fixes the credentials
+        {1142, false, false, false},  // command denied on a table: a grant is missing
+        {1062, false, false, false},  // duplicate key
+        {1366, false, false, true},   // incorrect string value (8-bit bytes in an ascii column)
+        {1406, false, false, true},   // data too long for the column
+        {1265, false, false, true},   // data truncated
+        {1292, false, false, true},   // truncated incorrect value
+        {1267, false, false, true},   // illegal mix of collations
+        {1048, false, false, true},   // column cannot be null
     };
     for (const auto& c : cases) {
         const MysqlError e(c.number, "HY000", "text");
         EXPECT_EQ(e.isTransient(), c.transient) << c.number;
         EXPECT_EQ(e.isSchemaBehind(), c.schemaBehind) << c.number;
+        EXPECT_EQ(e.isDataError(), c.dataError) << c.number;
         const std::string described = e.describe();
         EXPECT_EQ(described.find("db migrate") != std::string::npos, c.schemaBehind) << described;
         EXPECT_EQ(described.rfind(e.what(), 0), 0u) << described;
     }
+}
+
+TEST(MysqlError, AnySqlStateOfClass22IsADataError)
+{
+    EXPECT_TRUE(MysqlError(9999, "22007", "text").isDataError());
+    EXPECT_TRUE(MysqlError(9999, "22001", "text").isDataError());
+    EXPECT_FALSE(MysqlError(9999, "23000", "text").isDataError());
+    EXPECT_FALSE(MysqlError(9999, "HY000", "text").isDataError());
 }
 
 } // namespace

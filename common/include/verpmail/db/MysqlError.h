@@ -22,6 +22,12 @@ public:
     /// transaction. The bouncer exits 75 on these so Postfix retries.
     bool isTransient() const;
 
+    /// True when the server refused the statement's values themselves: a string its
+    /// column's character set cannot hold, a value too long or out of range, a NULL
+    /// where none may be. The same values are refused every time, so retrying is
+    /// useless; storing them changed (ReturnRecorder empties the text) is not.
+    bool isDataError() const;
+
     /// True when the error is a duplicate key on an INSERT (ER_DUP_ENTRY).
     bool isDuplicateKey() const { return _errorNumber == 1062; }
 

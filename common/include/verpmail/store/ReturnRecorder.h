@@ -4,8 +4,23 @@
 // and the sender (5xx at submission). It records what happened and never applies
 // policy: the sender decides at its next run.
 //
-//   ReturnRecorder recorder(db);
-//   RecordOutcome o = recorder.record(entry);   // Recorded or Duplicate
+//   ReturnRecorder recorder(db, incident, maxUnattributedBytes);
+//   RecordResult r = recorder.record(entry);   // r.outcome: Recorded or Duplicate
+//   if (r.degradation != Degradation::None) log "degraded=yes refused=" + printable(r.refusal)
+//
+// A return is always recorded. Every text column is cleaned to what the server's
+// utf8mb4 accepts (Utf8mb4.h) and bounded; a campaign that does not pass the
+// sender's rule (CampaignId.h) is stored as NULL. Should the server still refuse
+// the values (MysqlError::isDataError), the return is recorded again with its free
+// text emptied (reason, status, diagnostic, campaign, envelope recipient; class,
+// kind, member and dedup key kept), then with its raw message left out too; only
+// when even that is refused does record() throw UnrecordableReturn. Errors of the
+// environment (MysqlError: server gone, lock conflicts, access denied, schema
+// behind) are thrown as they are, nothing recorded, so the caller can defer.
+//
+// Unattributed returns keep at most maxUnattributedBytes of their raw message: no
+// member's history needs them, and a flood of junk must not fill the disk. The
+// dedup key is the caller's, computed over the whole message.
 //
 // Domain incidents: when policy.incident.members members at one receiving domain
 // fail with the same soft or block reason within policy.incident.windowMinutes,
@@ -25,6 +40,7 @@
 #include "verpmail/util/Hmac.h"
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace verpmail {
@@ -40,27 +56,89 @@ struct ReturnEntry
     std::string envelopeRecipient;  ///< the address the return was delivered to
     ReturnKind kind = ReturnKind::Other;
     RecipientResult result;         ///< class, reason, status, diagnostic
-    std::string campaign;           ///< campaign id if known, else ""
-    std::string rawMessage;         ///< stored as is (already bounded by the caller)
+    std::string campaign;           ///< as the return names it, else ""; stored only when valid
+    std::string rawMessage;         ///< stored as is (already bounded by the caller), unattributed: capped
     Sha256Digest dedupKey{};
 };
 
 enum class RecordOutcome { Recorded, Duplicate };
 
+/// What was left out so that the server would take the return.
+enum class Degradation
+{
+    None,         ///< stored as given (cleaned and bounded)
+    TextEmptied,  ///< reason, status, diagnostic, campaign and envelope recipient emptied
+    RawEmptied,   ///< ... and the raw message not stored either
+};
+
+struct RecordResult
+{
+    RecordOutcome outcome = RecordOutcome::Recorded;
+    Degradation degradation = Degradation::None;
+    /// The server's error for the first refused attempt, "" when none was refused.
+    /// It may quote the refused bytes: printable() it before logging.
+    std::string refusal;
+    /// An unattributed return's raw message was cut to maxUnattributedBytes.
+    bool rawCapped = false;
+
+    /// So that callers interested only in the outcome can compare it directly.
+    operator RecordOutcome() const { return outcome; }
+};
+
+/// The server refused a return even with its text and raw message emptied: no retry
+/// can store it. The caller refuses the return (pipe 65, LMTP 554) instead of
+/// deferring it for ever.
+class UnrecordableReturn : public std::runtime_error
+{
+public:
+    UnrecordableReturn(const std::string& message, unsigned errorNumber)
+        : std::runtime_error(message), _errorNumber(errorNumber)
+    {
+    }
+    unsigned errorNumber() const { return _errorNumber; }
+
+private:
+    unsigned _errorNumber;
+};
+
+/// Name of a degradation for logs: "no", "text", "text,raw".
+const char* degradationName(Degradation degradation);
+
 class ReturnRecorder
 {
 public:
-    explicit ReturnRecorder(MysqlConnection& db, IncidentSettings incident = {}) : _db(db), _incident(incident) {}
+    static constexpr std::size_t kDefaultMaxUnattributedBytes = 64 * 1024;
 
-    /// @throws MysqlError (the transaction is rolled back).
-    RecordOutcome record(const ReturnEntry& entry);
+    explicit ReturnRecorder(MysqlConnection& db, IncidentSettings incident = {},
+                            std::size_t maxUnattributedBytes = kDefaultMaxUnattributedBytes)
+        : _db(db), _incident(incident), _maxUnattributedBytes(maxUnattributedBytes)
+    {
+    }
+
+    /// Records the return, degraded if the server refuses its values (see above).
+    /// @throws MysqlError for failures of the environment (nothing recorded: the
+    /// transaction rolled back), UnrecordableReturn when no form of it is accepted.
+    RecordResult record(const ReturnEntry& entry);
 
     /// The dedup key for the index-th recipient result of a return.
     static Sha256Digest dedupKey(std::string_view rawMessage, std::string_view envelopeRecipient, std::size_t index);
 
+    /// The column values of an entry, cleaned and bounded, at a degradation level.
+    struct Columns
+    {
+        std::string reason, status, diagnostic, envelopeRecipient;
+        std::optional<std::string> campaign;
+        std::optional<std::string> raw;
+    };
+    static Columns columnsFor(const ReturnEntry& entry, std::size_t maxUnattributedBytes, Degradation level);
+
 private:
+    /// One attempt, in one transaction.
+    RecordOutcome recordOnce(const ReturnEntry& entry, const Columns& columns, bool linkIncidents);
+
     /// The member's side of an attributed return: incidents, tracker, memberships.
-    void applyToMember(const ReturnEntry& entry, std::uint64_t bounceId, const std::string& domain);
+    void applyToMember(const ReturnEntry& entry, const Columns& columns, std::uint64_t bounceId,
+                       const std::string& domain, bool linkIncidents);
 
     /// Links this return to a domain incident (opening one when enough members at the
     /// domain fail alike), so it does not count against the member.
@@ -69,6 +147,7 @@ private:
 
     MysqlConnection& _db;
     IncidentSettings _incident;
+    std::size_t _maxUnattributedBytes;
 };
 
 /// The bounce_logs.bounce_type value for a class ("hard", "soft", ...).
