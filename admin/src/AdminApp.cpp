@@ -1,5 +1,6 @@
 #include "AdminApp.h"
 
+#include "AccountsCommand.h"
 #include "AddressCommands.h"
 #include "Audit.h"
 #include "ExplainCommand.h"
@@ -71,6 +72,14 @@ void AdminApp::defineOptions(Poco::Util::OptionSet& options)
     valued("older-than", "purge cutoff", "AGE");
     flag("skip-invalid", "import valid lines only");
     flag("dry-run", "count, change nothing");
+    flag("create", "db accounts: create the accounts");
+    valued("host", "db accounts: the accounts' host", "HOST");
+    for (const char* role : {"sender", "bouncer", "admin"}) {
+        _accountOptionNames.push_back(std::string(role) + "-user");
+        _accountOptionNames.push_back(std::string(role) + "-password-file");
+    }
+    for (const std::string& name : _accountOptionNames)
+        options.addOption(Poco::Util::Option(name, "", "db accounts").required(false).repeatable(false).argument("VALUE"));
 }
 
 void AdminApp::handleOption(const std::string& name, const std::string& value)
@@ -88,6 +97,9 @@ void AdminApp::handleOption(const std::string& name, const std::string& value)
         _skipInvalid = true;
     else if (name == "dry-run")
         _dryRun = true;
+    else if (name == "create" || name == "host" || name.find("-user") != std::string::npos ||
+             name.find("-password-file") != std::string::npos)
+        _accountOptions[name] = value;
     else
         return;
     _given.insert(name);
@@ -105,6 +117,17 @@ void AdminApp::printHelp() const
         "COMMANDS\n"
         "  db migrate\n"
         "      Create or upgrade the schema; prints the steps applied. Safe to rerun.\n"
+        "  db accounts [--create] [--host HOST] [--ROLE-user NAME]... [--ROLE-password-file FILE]...\n"
+        "      The MariaDB accounts of least privilege, ROLE sender, bouncer or admin\n"
+        "      (default names verpmail_ROLE, host localhost). The bouncer's may read the\n"
+        "      tracker and memberships and write only returns, incidents, counters and\n"
+        "      the bounce counts; nothing on admin_audit, lists, send_log or the policy.\n"
+        "      Without --create: prints the SQL (REVOKE, then GRANT; CREATE USER with the\n"
+        "      password's hash for a role whose password file is given). --create runs\n"
+        "      it for each role whose password file is given; connect as a user that may\n"
+        "      create users and grant (--define mysql.optionFile=FILE). A password file\n"
+        "      holds the password on its first line and must be mode 0600. Then point\n"
+        "      bouncer.mysql.optionFile at an option file with the bouncer's account.\n"
         "  db recount\n"
         "      Rebuild the report counters from bounce_logs, the daily roll-ups and\n"
         "      send_log, in one transaction (the bouncer and the sender wait for it).\n"
@@ -223,9 +246,14 @@ int AdminApp::main(const std::vector<std::string>& args)
 
 void AdminApp::allowOptions(const std::string& command, std::initializer_list<const char*> allowed) const
 {
+    allowOptions(command, std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void AdminApp::allowOptions(const std::string& command, const std::vector<std::string>& allowed) const
+{
     for (const std::string& given : _given) {
         bool ok = false;
-        for (const char* a : allowed)
+        for (const std::string& a : allowed)
             ok = ok || given == a;
         if (!ok)
             throw AdminError(ExitStatus::Usage, "--" + given + " does not apply to " + command + " (see --help)");
@@ -271,6 +299,13 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
         expectArgs(rest2, 0, "db migrate");
         allowOptions("db migrate", {});
         return dbMigrate();
+    }
+    if (verb == "db" && sub == "accounts") {
+        expectArgs(rest2, 0, "db accounts [--create] [--host HOST] [--ROLE-user NAME]... [--ROLE-password-file FILE]...");
+        std::vector<std::string> allowed = {"create", "host"};
+        allowed.insert(allowed.end(), _accountOptionNames.begin(), _accountOptionNames.end());
+        allowOptions("db accounts", allowed);
+        return dbAccounts();
     }
     if (verb == "db" && sub == "recount") {
         expectArgs(rest2, 0, "db recount");
@@ -357,6 +392,24 @@ ExitStatus AdminApp::dbMigrate()
         std::cout << "applied " << m.name << "\n";
     std::cout << "schema version " << currentSchemaVersion(db) << (applied.empty() ? " (up to date)" : "") << "\n";
     return ExitStatus::Ok;
+}
+
+ExitStatus AdminApp::dbAccounts()
+{
+    AccountsRequest request;
+    request.create = _accountOptions.count("create") > 0;
+    if (_accountOptions.count("host"))
+        request.host = _accountOptions["host"];
+    const char* roles[] = {"sender", "bouncer", "admin"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::string role = roles[i];
+        if (_accountOptions.count(role + "-user"))
+            request.users[i] = _accountOptions[role + "-user"];
+        if (_accountOptions.count(role + "-password-file"))
+            request.passwordFiles[i] = _accountOptions[role + "-password-file"];
+    }
+    MysqlConnection db = connect();
+    return verpmail::dbAccounts(db, request, std::cout);
 }
 
 ExitStatus AdminApp::dbRecount()

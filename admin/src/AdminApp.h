@@ -9,7 +9,10 @@
 #include "verpmail/util/ExitStatus.h"
 
 #include <initializer_list>
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 #include <stdexcept>
 
 namespace verpmail {
@@ -30,6 +33,7 @@ protected:
 private:
     ExitStatus dispatch(const std::vector<std::string>& args);
     ExitStatus dbMigrate();
+    ExitStatus dbAccounts();
     ExitStatus dbRecount();
     ExitStatus listCreate(const std::string& name);
     ExitStatus membersImport(const std::string& list, const std::string& file);
@@ -41,6 +45,7 @@ private:
     MysqlConnection connect(bool wholeTables = false);
     /// @throws AdminError (64) when an option outside `allowed` was given.
     void allowOptions(const std::string& command, std::initializer_list<const char*> allowed) const;
+    void allowOptions(const std::string& command, const std::vector<std::string>& allowed) const;
     /// The --format value, or `fallback`; @throws AdminError (64) when not one of `allowed`.
     std::string format(std::initializer_list<const char*> allowed, const char* fallback) const;
 
@@ -50,6 +55,8 @@ private:
     std::string _olderThan;
     bool _skipInvalid = false;
     bool _dryRun = false;
+    std::map<std::string, std::string> _accountOptions;  ///< db accounts: --create, --host, --ROLE-user, ...
+    std::vector<std::string> _accountOptionNames;        ///< --ROLE-user and --ROLE-password-file for each role
     std::set<std::string> _given;  ///< the command options given, to reject those a command ignores
 };
 

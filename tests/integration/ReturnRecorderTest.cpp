@@ -49,7 +49,7 @@ TEST_F(ReturnRecorderTest, HardBounceUpdatesTrackerAndLog)
                         {email}),
               "hard 5.1.1 userunknown");
     EXPECT_EQ(queryText("SELECT diagnostic FROM bounce_logs WHERE email = ?", {email}),
-              "smtp; 550 caf\xC3\xA9 ? invalid utf-8 is cleaned");
+              "smtp; 550 caf\xC3\xA9 \xEF\xBF\xBD invalid utf-8 is cleaned");  // U+FFFD for the 0xFF
 }
 
 TEST_F(ReturnRecorderTest, SameReturnTwiceCountsOnce)

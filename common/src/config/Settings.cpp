@@ -77,6 +77,17 @@ MysqlOptions mysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config)
     return o;
 }
 
+MysqlOptions bouncerMysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    MysqlOptions o = mysqlOptionsFrom(config);
+    const std::string own = stringKey(config, keys::kBouncerMysqlOptionFile);
+    if (!own.empty()) {
+        o.optionFile = own;
+        o.optionFileKey = keys::kBouncerMysqlOptionFile.name;
+    }
+    return o;
+}
+
 SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
 {
     SmtpSettings s;
@@ -203,6 +214,11 @@ BouncerSettings bouncerSettingsFrom(const Poco::Util::AbstractConfiguration& con
     BouncerSettings b;
     b.maxMessageBytes = static_cast<std::size_t>(configInteger(config, keys::kBouncerMaxMessageBytes.name, 1024, 1L << 30));
     b.timeLimitSeconds = static_cast<unsigned>(configInteger(config, keys::kBouncerTimeLimit.name, 1, 3600));
+    b.maxUnattributedBytes =
+        static_cast<std::size_t>(configInteger(config, keys::kBouncerMaxUnattributedBytes.name, 0, 1L << 30));
+    for (const std::string& part : Poco::StringTokenizer(stringKey(config, keys::kBouncerAcceptLocalParts), ",",
+                                                         Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+        b.acceptLocalParts.push_back(Poco::toLower(part));
     return b;
 }
 

@@ -1,8 +1,7 @@
 #include "verpmail/db/MysqlConnection.h"
 
 #include "verpmail/db/MysqlError.h"
-
-#include <unistd.h>
+#include "verpmail/db/PrivateFile.h"
 
 namespace verpmail {
 
@@ -13,8 +12,7 @@ MysqlConnection::MysqlConnection(const MysqlOptions& options) : _handle(mysql_in
 
     // libmariadb silently ignores an option file it cannot open and then tries an
     // anonymous local login; an explicit check gives the operator the real cause.
-    if (options.optionFile.empty() || ::access(options.optionFile.c_str(), R_OK) != 0)
-        throw ConfigError("cannot read MySQL option file \"" + options.optionFile + "\" (mysql.optionFile)");
+    checkPrivateFile(options.optionFile, options.optionFileKey);
 
     MYSQL* h = _handle.get();
     mysql_optionsv(h, MYSQL_READ_DEFAULT_FILE, options.optionFile.c_str());

@@ -67,6 +67,8 @@ inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",           
 inline constexpr Key kBouncerSocket     {"bouncer.socket",      "/run/verpmail/bouncerd.sock", "unix socket verpmail-bouncerd listens on (mode 0660); verpmail-bouncer hands returns to it while it answers"};
 inline constexpr Key kBouncerWorkers    {"bouncer.workers",     "4",                    "verpmail-bouncerd worker threads, each with its own database connection"};
 inline constexpr Key kBouncerReadTimeout{"bouncer.readTimeout", "10",                   "seconds a client has to send its whole request to verpmail-bouncerd"};
+inline constexpr Key kBouncerMysqlOptionFile{"bouncer.mysql.optionFile","",            "MySQL option file (mode 0600) with the bouncer's own account (verpmail-admin db accounts); empty: mysql.optionFile"};
+inline constexpr Key kBouncerMaxUnattributedBytes{"bouncer.maxUnattributedBytes","65536","bytes of an unattributed return's raw message stored at most"};
 // clang-format on
 
 inline constexpr const Key* kAll[] = {
@@ -79,6 +81,7 @@ inline constexpr const Key* kAll[] = {
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
     &kPolicyIncidentClose, &kPolicyIncidentPause,
     &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerSocket, &kBouncerWorkers, &kBouncerReadTimeout,
+    &kBouncerMysqlOptionFile, &kBouncerMaxUnattributedBytes,
 };
 
 } // namespace verpmail::keys

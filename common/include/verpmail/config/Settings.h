@@ -13,6 +13,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <string>
+#include <vector>
 
 namespace verpmail {
 
@@ -46,12 +47,20 @@ struct BouncerSettings
 {
     std::size_t maxMessageBytes = 10 * 1024 * 1024;
     unsigned timeLimitSeconds = 60;
+    /// Raw bytes of an unattributed return stored at most (ReturnRecorder).
+    std::size_t maxUnattributedBytes = 64 * 1024;
+    /// Local parts at the bounce domain accepted besides VERP addresses (lower case),
+    /// e.g. the address a feedback loop reports to.
+    std::vector<std::string> acceptLocalParts;
 };
 
 /// Reads an integer key; @throws ConfigError when it is not a number in [min, max].
 long configInteger(const Poco::Util::AbstractConfiguration& config, const char* key, long min, long max);
 
 MysqlOptions mysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config);
+/// The bouncer's connection: mysqlOptionsFrom with bouncer.mysql.optionFile, when
+/// set, in place of mysql.optionFile (its own least-privilege account).
+MysqlOptions bouncerMysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config);
 SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config);
 SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config);
 PolicySettings policySettingsFrom(const Poco::Util::AbstractConfiguration& config);

@@ -4,7 +4,8 @@
 //   MysqlStatement st = db.prepare("SELECT MsgCount FROM EmailAddressTracker WHERE EmailAddress = ?");
 //
 // Credentials come only from the MySQL option file (host, port or socket, user,
-// password, database), never from the command line. Every connection speaks
+// password, database), never from the command line; the file must be private
+// (mode 0600, owned by the running user or root). Every connection speaks
 // utf8mb4, runs in UTC and in strict mode, and has connect/read/write timeouts so a
 // dead or hung server ends in a MysqlError instead of a hang.
 #pragma once
@@ -30,13 +31,15 @@ struct MysqlOptions
     /// Prepared statements kept for reuse (StatementCache.h); 0 prepares each time.
     /// For long-lived connections that run the same statements again and again.
     std::size_t statementCache = 0;
+    /// The configuration key optionFile came from, for error messages.
+    std::string optionFileKey = "mysql.optionFile";
 };
 
 class MysqlConnection final
 {
 public:
-    /// Connects. @throws ConfigError when the option file cannot be read,
-    /// MysqlError when the server refuses or cannot be reached.
+    /// Connects. @throws ConfigError when the option file cannot be read or is not
+    /// private (PrivateFile.h), MysqlError when the server refuses or cannot be reached.
     explicit MysqlConnection(const MysqlOptions& options);
 
     MysqlConnection(const MysqlConnection&) = delete;

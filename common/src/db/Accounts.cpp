@@ -1,0 +1,191 @@
+#include "verpmail/db/Accounts.h"
+
+#include "verpmail/db/MysqlConnection.h"
+#include "verpmail/db/MysqlError.h"
+#include "verpmail/db/PrivateFile.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA1Engine.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace verpmail {
+namespace {
+
+struct Grant
+{
+    const char* privileges;
+    const char* object;  ///< a table or view, or "PROCEDURE name"
+};
+
+// The counters count_return adds a return to (sql/005, sql/006), read and written
+// by both programs that record returns.
+constexpr const char* kCounterTables[] = {"counts_day_campaign",    "counts_day_domain", "counts_month_domain",
+                                          "counts_campaign_domain", "counts_day_reason", "counts_campaign_reason"};
+
+// ReturnRecorder, TrackerStore::emailForEncodedFrom and count_return (SQL SECURITY
+// INVOKER: it runs with these rights). The UPDATE column lists are the columns
+// ReturnRecorder sets; nothing else of a member's row or policy state is writable.
+const std::vector<Grant>& bouncerGrants()
+{
+    static const std::vector<Grant> grants = {
+        {"SELECT, INSERT, UPDATE (BounceCount, FirstBounce, SentSinceBounce, LastBounce, LastBounce2, LastBounce3,"
+         " HardBounceCount, SoftBounceCount, BlockCount, ComplaintCount, LastBounceClass)",
+         "EmailAddressTracker"},
+        {"SELECT, INSERT, UPDATE (incident_id)", "bounce_logs"},
+        {"SELECT, INSERT, UPDATE (last_seen, returns, members)", "domain_incidents"},
+        {"SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status)", "members"},
+        {"SELECT (id, list_id)", "campaigns"},
+        {"SELECT", "counted_returns"},
+        {"SELECT", "schema_version"},
+        {"EXECUTE", "PROCEDURE count_return"},
+    };
+    return grants;
+}
+
+// SenderApp, CampaignQueue, SendWorker, PolicyStore, MemberLookup, and the
+// ReturnRecorder for 5xx at submission. No DELETE anywhere, nothing on admin_audit.
+const std::vector<Grant>& senderGrants()
+{
+    static const std::vector<Grant> grants = {
+        {"SELECT, INSERT, UPDATE", "EmailAddressTracker"},
+        {"SELECT, INSERT, UPDATE", "bounce_logs"},
+        {"SELECT, INSERT, UPDATE", "domain_incidents"},
+        {"SELECT, UPDATE", "members"},
+        {"SELECT", "lists"},
+        {"SELECT, INSERT, UPDATE", "campaigns"},
+        {"SELECT, INSERT, UPDATE", "send_log"},
+        {"SELECT, INSERT", "policy_decisions"},
+        {"SELECT", "counted_returns"},
+        {"SELECT", "counted_sends"},
+        {"SELECT", "schema_version"},
+        {"EXECUTE", "PROCEDURE count_return"},
+    };
+    return grants;
+}
+
+bool allIn(std::string_view text, std::string_view allowed, std::size_t max)
+{
+    if (text.empty() || text.size() > max)
+        return false;
+    for (const char c : text) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && allowed.find(c) == std::string_view::npos)
+            return false;
+    }
+    return true;
+}
+
+std::string quotedDatabase(const std::string& database)
+{
+    if (!allIn(database, "_$", 64))
+        throw std::invalid_argument("database name \"" + database + "\" is not 1-64 of A-Z a-z 0-9 _ $");
+    return "`" + database + "`";
+}
+
+std::string quotedAccount(const Account& account)
+{
+    if (!allIn(account.user, "_.-", 80))
+        throw std::invalid_argument("user name \"" + account.user + "\" is not 1-80 of A-Z a-z 0-9 _ . -");
+    if (!allIn(account.host, "_.-%:/", 255))
+        throw std::invalid_argument("host \"" + account.host + "\" is not 1-255 of A-Z a-z 0-9 _ . - % : /");
+    return "'" + account.user + "'@'" + account.host + "'";
+}
+
+std::string grantTarget(const char* object, const std::string& db)
+{
+    const std::string name = object;
+    if (name.rfind("PROCEDURE ", 0) == 0)
+        return "PROCEDURE " + db + ".`" + name.substr(10) + "`";
+    return db + ".`" + name + "`";
+}
+
+} // namespace
+
+const char* roleName(AccountRole role)
+{
+    switch (role) {
+    case AccountRole::Sender: return "sender";
+    case AccountRole::Bouncer: return "bouncer";
+    case AccountRole::Admin: return "admin";
+    }
+    return "admin";
+}
+
+std::string defaultAccountUser(AccountRole role) { return std::string("verpmail_") + roleName(role); }
+
+std::vector<std::string> roleGrants(AccountRole role, const std::string& database)
+{
+    const std::string db = quotedDatabase(database);
+    std::vector<std::string> out;
+    if (role == AccountRole::Admin) {
+        // Migrations create and alter tables, views and the procedure; recount,
+        // purge and the admin commands read and write everything.
+        out.push_back("GRANT ALL PRIVILEGES ON " + db + ".*");
+        return out;
+    }
+    for (const Grant& g : role == AccountRole::Bouncer ? bouncerGrants() : senderGrants())
+        out.push_back(std::string("GRANT ") + g.privileges + " ON " + grantTarget(g.object, db));
+    for (const char* table : kCounterTables)
+        out.push_back("GRANT SELECT, INSERT, UPDATE ON " + grantTarget(table, db));
+    return out;
+}
+
+std::vector<std::string> accountStatements(const Account& account, const std::string& database,
+                                           const std::optional<std::string>& passwordHash)
+{
+    const std::string who = quotedAccount(account);
+    std::vector<std::string> out;
+    if (passwordHash) {
+        if (!allIn(*passwordHash, "*", 41))
+            throw std::invalid_argument("a password hash is '*' and hex digits");
+        out.push_back("CREATE USER IF NOT EXISTS " + who + " IDENTIFIED BY PASSWORD '" + *passwordHash + "'");
+        out.push_back("ALTER USER " + who + " IDENTIFIED BY PASSWORD '" + *passwordHash + "'");
+    }
+    // Start from nothing, so a rerun also takes back what a role no longer has.
+    out.push_back("REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + who);
+    for (const std::string& grant : roleGrants(account.role, database))
+        out.push_back(grant + " TO " + who);
+    return out;
+}
+
+std::string nativePasswordHash(std::string_view password)
+{
+    Poco::SHA1Engine first;
+    first.update(password.data(), static_cast<unsigned>(password.size()));
+    const Poco::DigestEngine::Digest inner = first.digest();
+    Poco::SHA1Engine second;
+    second.update(inner.data(), static_cast<unsigned>(inner.size()));
+    std::string hex = Poco::DigestEngine::digestToHex(second.digest());
+    for (char& c : hex)
+        if (c >= 'a' && c <= 'f')
+            c = static_cast<char>(c - 'a' + 'A');
+    return "*" + hex;
+}
+
+std::string readPasswordFile(const std::string& path, const std::string& option)
+{
+    checkPrivateFile(path, option);
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    if (!in || !std::getline(in, line))
+        throw ConfigError("cannot read a password from \"" + path + "\" (" + option + ")");
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    if (line.empty())
+        throw ConfigError("the first line of \"" + path + "\" (" + option + ") is empty: it must hold the password");
+    return line;
+}
+
+void applyAccounts(MysqlConnection& db, const std::vector<Account>& accounts, const std::string& database,
+                   const std::vector<std::optional<std::string>>& passwordHashes)
+{
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        const std::optional<std::string> hash = i < passwordHashes.size() ? passwordHashes[i] : std::nullopt;
+        for (const std::string& sql : accountStatements(accounts[i], database, hash))
+            db.execute(sql);
+    }
+}
+
+} // namespace verpmail

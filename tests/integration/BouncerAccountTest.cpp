@@ -1,0 +1,138 @@
+// The bouncer's own MariaDB account (verpmail-admin db accounts, made by the test
+// bed): recording returns works with it, and everything else is denied.
+#include "DatabaseFixture.h"
+
+#include "verpmail/config/ConfigKeys.h"
+#include "verpmail/db/MysqlError.h"
+#include "verpmail/store/ReturnRecorder.h"
+#include "verpmail/store/TrackerStore.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace verpmail {
+namespace {
+
+class BouncerAccountTest : public DatabaseFixture
+{
+protected:
+    void SetUp() override
+    {
+        DatabaseFixture::SetUp();
+        if (!config().hasProperty(keys::kBouncerMysqlOptionFile.name))
+            GTEST_SKIP() << "the test bed has no bouncer.mysql.optionFile";
+        MysqlOptions options = bouncerMysqlOptionsFrom(config());
+        // The test bed's file belongs to the pipe user, and the programs refuse an
+        // option file of another user: read it through a private copy of our own.
+        struct stat st {};
+        ASSERT_EQ(::stat(options.optionFile.c_str(), &st), 0) << options.optionFile;
+        if (st.st_uid != ::geteuid()) {
+            _copy = "/tmp/verpmail-bouncer-" + tag() + ".cnf";
+            std::ifstream in(options.optionFile);
+            std::ostringstream text;
+            text << in.rdbuf();
+            std::ofstream(_copy) << text.str();
+            ::chmod(_copy.c_str(), 0600);
+            options.optionFile = _copy;
+        }
+        _bouncer = std::make_unique<MysqlConnection>(options);
+        MysqlStatement who = _bouncer->prepare("SELECT CURRENT_USER()");
+        who.execute();
+        ASSERT_TRUE(who.fetch());
+        ASSERT_EQ(who.text(0).rfind("verpmail_bouncer@", 0), 0u) << who.text(0);
+    }
+    void TearDown() override
+    {
+        if (!_copy.empty())
+            ::unlink(_copy.c_str());
+    }
+
+    ReturnEntry entry(const std::string& email, BounceClass cls, const std::string& campaign)
+    {
+        ReturnEntry e;
+        e.email = email;
+        e.encodedFrom = "sentto-b" + std::to_string(std::hash<std::string>{}(email) % 1000000000);
+        e.envelopeRecipient = e.encodedFrom + "@bounces.test";
+        e.kind = ReturnKind::Bounce;
+        e.result.bounceClass = cls;
+        e.result.status = cls == BounceClass::Hard ? "5.1.1" : "4.2.2";
+        e.result.reason = cls == BounceClass::Hard ? "userunknown" : "mailboxfull";
+        e.campaign = campaign;
+        e.rawMessage = "raw " + email + " " + bounceTypeName(cls);
+        e.dedupKey = ReturnRecorder::dedupKey(e.rawMessage, e.envelopeRecipient, 0);
+        return e;
+    }
+
+    // The error the bouncer's connection gets for `sql`, 0 when it runs.
+    unsigned denied(const std::string& sql, const std::vector<SqlValue>& params = {})
+    {
+        try {
+            MysqlStatement st = _bouncer->prepare(sql);
+            st.execute(params);
+        } catch (const MysqlError& e) {
+            EXPECT_FALSE(e.isTransient()) << e.what();
+            EXPECT_FALSE(e.isDataError()) << e.what();
+            return e.errorNumber();
+        }
+        return 0;
+    }
+
+    std::unique_ptr<MysqlConnection> _bouncer;
+    std::string _copy;
+};
+
+TEST_F(BouncerAccountTest, RecordsReturnsIncidentsAndMemberships)
+{
+    // A list, a member and a campaign, written by the admin's account.
+    db().execute("INSERT INTO lists (name, from_address, created_at) VALUES ('b" + tag() +
+                 "', 'list@example.test', UTC_TIMESTAMP())");
+    const std::int64_t list = queryInt("SELECT id FROM lists WHERE name = ?", {"b" + tag()});
+    const std::string member = address("member", "acct" + tag() + ".test");
+    MysqlStatement add = db().prepare("INSERT INTO members (list_id, email, added_at) VALUES (?, ?, UTC_TIMESTAMP())");
+    add.execute({list, member});
+    MysqlStatement campaign = db().prepare("INSERT INTO campaigns (id, list_id, started_at) VALUES (?, ?, UTC_TIMESTAMP())");
+    campaign.execute({"c-" + tag(), list});
+
+    ReturnRecorder recorder(*_bouncer, IncidentSettings{2, 60, 1440, true});
+    EXPECT_EQ(recorder.record(entry(member, BounceClass::Hard, "c-" + tag())).outcome, RecordOutcome::Recorded);
+    EXPECT_EQ(queryText("SELECT bounce_status FROM members WHERE email = ?", {member}), "hard");
+    EXPECT_EQ(queryInt("SELECT HardBounceCount FROM EmailAddressTracker WHERE EmailAddress = ?", {member}), 1);
+    EXPECT_EQ(TrackerStore(*_bouncer).emailForEncodedFrom(entry(member, BounceClass::Hard, "").encodedFrom), member);
+
+    // Two members at one domain failing alike open an incident (its own rows).
+    const std::string domain = "incident" + tag() + ".test";
+    for (const char* local : {"a", "b", "c"})
+        EXPECT_EQ(recorder.record(entry(address(local, domain), BounceClass::Soft, "")).outcome, RecordOutcome::Recorded);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM domain_incidents WHERE domain = ?", {domain}), 1);
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM bounce_logs WHERE domain = ? AND incident_id IS NOT NULL", {domain}), 3);
+
+    ReturnEntry unattributed = entry(member, BounceClass::None, "");
+    unattributed.email.reset();
+    unattributed.rawMessage += " unattributed";
+    unattributed.dedupKey = ReturnRecorder::dedupKey(unattributed.rawMessage, unattributed.envelopeRecipient, 0);
+    EXPECT_EQ(recorder.record(unattributed).outcome, RecordOutcome::Recorded);
+}
+
+TEST_F(BouncerAccountTest, IsDeniedTheAuditTheListsAndThePolicy)
+{
+    constexpr unsigned kTableDenied = 1142;   // ER_TABLEACCESS_DENIED_ERROR
+    constexpr unsigned kColumnDenied = 1143;  // ER_COLUMNACCESS_DENIED_ERROR
+    EXPECT_EQ(denied("SELECT COUNT(*) FROM admin_audit"), kTableDenied);
+    EXPECT_EQ(denied("INSERT INTO admin_audit (at, actor, action) VALUES (UTC_TIMESTAMP(), 'bouncer', 'x')"), kTableDenied);
+    EXPECT_EQ(denied("SELECT COUNT(*) FROM lists"), kTableDenied);
+    EXPECT_EQ(denied("SELECT COUNT(*) FROM send_log"), kTableDenied);
+    EXPECT_EQ(denied("SELECT COUNT(*) FROM policy_decisions"), kTableDenied);
+    EXPECT_EQ(denied("DELETE FROM bounce_logs WHERE id = 0"), kTableDenied);
+    EXPECT_EQ(denied("UPDATE EmailAddressTracker SET SuppressedAt = NULL WHERE EmailAddress = ''"), kColumnDenied);
+    EXPECT_EQ(denied("UPDATE members SET active = 1 WHERE email = ''"), kColumnDenied);
+    EXPECT_EQ(denied("SELECT message_file FROM campaigns"), kColumnDenied);
+    // What it needs works.
+    EXPECT_EQ(denied("SELECT COUNT(*) FROM EmailAddressTracker WHERE EncodedFROM = ?", {"x"}), 0u);
+    EXPECT_EQ(denied("SELECT COUNT(*) FROM counted_returns WHERE id = 0"), 0u);
+}
+
+} // namespace
+} // namespace verpmail
