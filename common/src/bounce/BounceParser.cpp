@@ -22,7 +22,6 @@
 #include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
-#include <optional>
 
 namespace verpmail {
 
@@ -262,6 +261,60 @@ std::size_t matchingScan(const ErrorTextScan& scan, const std::string& address, 
     return std::string::npos;
 }
 
+// A DSN recipient's result, completed from the prose where the DSN says too little
+// (no diagnostic, no command, no address); `count` recipients in the DSN.
+RecipientResult fromDsn(DsnRecipient& d, std::size_t count, const ErrorTextScan& scan, const Anatomy& a,
+                        const MimeMessage& mime)
+{
+    RecipientResult result;
+    result.address = std::move(d.finalRecipient);
+    // "@relay:user@host" source routes and dot-less hosts are internal rewrites;
+    // the original recipient is then the address the sender used.
+    if (!d.originalRecipient.empty() && (result.address.empty() || result.address[0] == '@' ||
+                                         result.address.find(':') != std::string::npos ||
+                                         result.address.find('@') == std::string::npos))
+        result.address = std::move(d.originalRecipient);
+    result.action = std::move(d.action);
+    result.status = std::move(d.status);
+    result.diagnostic = std::move(d.diagnosticCode);
+    result.diagnosticType = std::move(d.diagnosticType);
+    result.remoteMta = std::move(d.remoteMta);
+    // The prose's diagnostic for the address as the DSN gives it.
+    const std::size_t match = matchingScan(scan, result.address, count);
+    const std::string textual = match == std::string::npos ? std::string() : scan.diagnostic(match);
+    if (result.diagnostic.empty() && match != std::string::npos)
+        result.diagnostic = textual;
+    // The DSN rarely says which command failed; the prose often does.
+    result.smtpCommand = findSmtpCommand(result.diagnostic);
+    if (result.smtpCommand.empty() && match != std::string::npos)
+        result.smtpCommand = findSmtpCommand(textual);
+    if (result.address.empty() && match != std::string::npos)
+        result.address = scan.address(match);
+    // A local delivery (a file or a pipe) has no address in its Final-Recipient;
+    // Exim's X-Failed-Recipients still names the one that failed.
+    if (result.address.empty() && count == 1)
+    {
+        std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
+        if (failedHeader.size() == 1)
+            result.address = std::move(failedHeader.front());
+    }
+    // Nothing says why but the prose (no diagnostic, no specific status): let the
+    // whole report speak.
+    const bool genericStatus = result.status.empty() || result.status.compare(1, 4, ".0.0") == 0;
+    if (result.diagnostic.empty() && genericStatus && count == 1)
+    {
+        result.diagnostic = collapseSpace(a.humanText, 1000);
+        if (result.smtpCommand.empty())
+            result.smtpCommand = findSmtpCommand(result.diagnostic);
+    }
+    // An empty command here means the final diagnostic names none.
+    result.smtpCommandSettled = true;
+    result.replyCode = findReplyCode(result.diagnostic);
+    if (result.status.empty())
+        result.status = findStatusCode(result.diagnostic);
+    return result;
+}
+
 bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits, ParsedReturn& r)
 {
     std::string_view dsnText;
@@ -285,88 +338,10 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
         return false;
     r.kind = ReturnKind::Bounce;
     r.envelopeId = std::move(ds.originalEnvelopeId);
-    // The text scan is only asked about a recipient the DSN leaves without a
-    // diagnostic, a command or an address: it runs at most once, and only then.
-    std::optional<ErrorTextScan> scanned;
-    std::vector<std::string_view> exclude;
-    const auto scan = [&]() -> const ErrorTextScan& {
-        if (!scanned)
-        {
-            exclude = excludedAddresses(mime.headers, r);
-            scanned.emplace(a.humanText, exclude, limits);
-        }
-        return *scanned;
-    };
-    r.recipients.reserve(ds.recipients.size());
-    for (auto& d : ds.recipients)
-    {
-        RecipientResult result;
-        result.address = std::move(d.finalRecipient);
-        // "@relay:user@host" source routes and dot-less hosts are internal rewrites;
-        // the original recipient is then the address the sender used.
-        const std::size_t at = result.address.rfind('@');
-        if (!d.originalRecipient.empty() &&
-            (result.address.empty() || result.address[0] == '@' || result.address.find(':') != std::string::npos ||
-             at == std::string::npos))
-            result.address = std::move(d.originalRecipient);
-        result.action = std::move(d.action);
-        result.status = std::move(d.status);
-        result.diagnostic = std::move(d.diagnosticCode);
-        result.diagnosticType = std::move(d.diagnosticType);
-        result.remoteMta = std::move(d.remoteMta);
-        // The scan's diagnostic for the address as the DSN gives it, looked up when
-        // needed (its command is searched for below, in the collapsed diagnostic). Only
-        // the diagnostic: the scan's address, status and reply code are not read here.
-        std::optional<std::string> textual;
-        bool lookedUp = false;
-        const auto lookUpTextual = [&]() -> const std::optional<std::string>& {
-            if (!lookedUp)
-            {
-                const std::size_t i = matchingScan(scan(), result.address, ds.recipients.size());
-                if (i != std::string::npos)
-                    textual = scan().diagnostic(i);
-            }
-            lookedUp = true;
-            return textual;
-        };
-        if (result.diagnostic.empty() && lookUpTextual())
-            result.diagnostic = *textual;
-        // The DSN rarely says which command failed; the prose often does.
-        result.smtpCommand = findSmtpCommand(result.diagnostic);
-        if (result.smtpCommand.empty() && lookUpTextual())
-            result.smtpCommand = findSmtpCommand(*textual);
-        if (result.address.empty())
-        {
-            const std::size_t i = matchingScan(scan(), result.address, ds.recipients.size());
-            if (i != std::string::npos)
-                result.address = scan().address(i);
-        }
-        // A local delivery (a file or a pipe) has no address in its Final-Recipient;
-        // Exim's X-Failed-Recipients still names the one that failed. (Looked up only
-        // here: a header search per report for the few that need it.)
-        if (result.address.empty() && ds.recipients.size() == 1)
-        {
-            std::vector<std::string> failedHeader = addressesIn(mime.headers.find("X-Failed-Recipients"));
-            if (failedHeader.size() == 1)
-                result.address = std::move(failedHeader.front());
-        }
-        // Nothing says why but the prose (no diagnostic, no specific status): let the
-        // whole report speak.
-        const bool genericStatus = result.status.empty() || result.status.compare(1, 4, ".0.0") == 0;
-        if (result.diagnostic.empty() && genericStatus && ds.recipients.size() == 1)
-        {
-            result.diagnostic = collapseSpace(a.humanText, 1000);
-            if (result.smtpCommand.empty())
-                result.smtpCommand = findSmtpCommand(result.diagnostic);
-        }
-        // An empty command here means the final diagnostic names none (it was searched
-        // above, whichever text it came from).
-        result.smtpCommandSettled = true;
-        result.replyCode = findReplyCode(result.diagnostic);
-        if (result.status.empty())
-            result.status = findStatusCode(result.diagnostic);
-        r.recipients.push_back(std::move(result));
-    }
+    const std::vector<std::string_view> exclude = excludedAddresses(mime.headers, r);
+    const ErrorTextScan scan(a.humanText, exclude, limits);
+    for (DsnRecipient& d : ds.recipients)
+        r.recipients.push_back(fromDsn(d, ds.recipients.size(), scan, a, mime));
     return true;
 }
 
@@ -501,15 +476,8 @@ ParsedReturn parseReturn(std::string_view message, const ParseLimits& limits)
         problem = "input larger than maxBytes, tail ignored";
     try
     {
-        // Most returns have LF line ends already (a pipe from Postfix): no copy then.
-        const std::string_view head = message.substr(0, limits.maxBytes);
-        std::string normalised;
-        std::string_view text = head;
-        if (head.find('\r') != std::string_view::npos)
-        {
-            normalised = normaliseLineEnds(head, head.size());
-            text = normalised;
-        }
+        // The parts and fields are views of this text: it outlives them.
+        const std::string text = normaliseLineEnds(message, limits.maxBytes);
         ParsedReturn r = parseNormalised(text, limits);
         if (!problem.empty())
             r.problem = problem;
