@@ -1,7 +1,7 @@
 // CorpusFiguresTest: the issue 3 acceptance figures over the development corpus.
 //
 // Runs the program as an operator would, "verpmail-bouncer --parse FILE..." over every
-// message (the front, and the parse program it runs), and reads its JSON lines.
+// message, and reads its JSON lines.
 //
 // Reference labels (labels.jsonl) are references, not truth (see the corpus
 // README), so the figures are per message and tolerant where the labels are:
@@ -12,7 +12,6 @@
 //  - reason:    our set of reasons equals the reference's (upstream, else Sisimai);
 //  - kind:      complaints and auto-replies come back as Complaint / AutoReply.
 // Set VERPMAIL_CORPUS_VERBOSE=1 to list every disagreement.
-#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -20,7 +19,6 @@
 #include <Poco/PipeStream.h>
 #include <Poco/Path.h>
 #include <Poco/Process.h>
-#include <Poco/TemporaryFile.h>
 
 #include <gtest/gtest.h>
 
@@ -288,33 +286,4 @@ TEST(CorpusFigures, MeetsIssue3Targets)
     EXPECT_GE(reason.percent(), 86.0);
     EXPECT_GE(kind.percent(), 100.0);
     EXPECT_GE(postfix.percent(), 96.0);
-}
-
-// The front sends a plain "--parse FILE..." to verpmail-bouncer-parse; the full program
-// takes every other form. Both must print the same lines, and a front installed
-// without the parse program must fall back to the full program.
-TEST(CorpusFigures, ParseProgramAndFullProgramAgree)
-{
-    const std::vector<std::string> files = filesOf(readLabels());
-    ASSERT_FALSE(files.empty()) << "no corpus at " << kCorpus << " (labels.jsonl missing or empty)";
-    const Poco::Path front(VERPMAIL_BOUNCER);
-    const std::string direct = Poco::Path(front).setFileName("verpmail-bouncer-direct").toString();
-    int frontStatus = -1, directStatus = -1, fallbackStatus = -1;
-    const std::string viaFront = parseOutput(front.toString(), files, frontStatus);
-    const std::string viaDirect = parseOutput(direct, files, directStatus);
-    EXPECT_EQ(frontStatus, 0);
-    EXPECT_EQ(directStatus, 0);
-    EXPECT_EQ(std::count(viaFront.begin(), viaFront.end(), '\n'), static_cast<long>(files.size()));
-    EXPECT_TRUE(viaFront == viaDirect) << "verpmail-bouncer --parse and verpmail-bouncer-direct --parse differ";
-
-    // A directory holding only the front and the full program.
-    Poco::TemporaryFile dir;
-    dir.createDirectories();
-    for (const std::string& program : {front.toString(), direct})
-        Poco::File(program).copyTo(dir.path());
-    const std::vector<std::string> some(files.begin(), files.begin() + std::min<std::size_t>(files.size(), 40));
-    const std::string withoutParseProgram =
-        parseOutput(Poco::Path(dir.path(), "verpmail-bouncer").toString(), some, fallbackStatus);
-    EXPECT_EQ(fallbackStatus, 0);
-    EXPECT_EQ(withoutParseProgram, parseOutput(direct, some, directStatus));
 }
