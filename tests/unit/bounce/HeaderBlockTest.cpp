@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
