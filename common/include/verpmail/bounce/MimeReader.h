@@ -6,10 +6,10 @@
 // Multipart bodies are split here by hand (Poco::Net::MultipartReader throws on a
 // missing closing boundary, which returned mail often has); transfer decoding and
 // charset conversion to UTF-8 of text parts use the lenient decoders of Encodings.h.
-// Depth and part count follow ParseLimits, a boundary is cut at RFC 2046's 70
-// octets, and every search is linear in the body; nothing throws on bad input. Input must
-// have LF line ends (normaliseLineEnds), and outlive the MimeMessage (its headers, and
-// the bodies that needed no decoding, are views of it).
+// Depth and part count follow ParseLimits, a boundary is compared by its first 70
+// octets (RFC 2046's limit) and every search is linear in the body; nothing throws
+// on bad input. Input must have LF line ends (normaliseLineEnds), and outlive the
+// MimeMessage (its headers, and the bodies that needed no decoding, are views of it).
 #pragma once
 
 #include "verpmail/bounce/HeaderBlock.h"
