@@ -41,23 +41,27 @@ ExitStatus dbAccounts(MysqlConnection& db, const AccountsRequest& request, std::
         throw AdminError(ExitStatus::Usage, "db accounts --create needs --sender-password-file, "
                                             "--bouncer-password-file or --admin-password-file");
     const std::string database = currentDatabase(db);
+    // Every name is checked before anything is printed or run.
+    std::vector<std::vector<std::string>> statements;
     try {
-        if (!request.create) {
-            out << "-- verpmail accounts for database " << database << " (verpmail-admin db accounts)\n";
-            for (std::size_t i = 0; i < accounts.size(); ++i) {
-                out << "\n-- " << roleName(accounts[i].role) << "\n";
-                if (!hashes[i])
-                    out << "-- CREATE USER IF NOT EXISTS '" << accounts[i].user << "'@'" << accounts[i].host
-                        << "' IDENTIFIED BY '...';  (or give --" << roleName(accounts[i].role) << "-password-file)\n";
-                for (const std::string& sql : accountStatements(accounts[i], database, hashes[i]))
-                    out << sql << ";\n";
-            }
-            return ExitStatus::Ok;
-        }
-        applyAccounts(db, accounts, database, hashes);
+        for (std::size_t i = 0; i < accounts.size(); ++i)
+            statements.push_back(accountStatements(accounts[i], database, hashes[i]));
     } catch (const std::invalid_argument& e) {
         throw AdminError(ExitStatus::Usage, e.what());
     }
+    if (!request.create) {
+        out << "-- verpmail accounts for database " << database << " (verpmail-admin db accounts)\n";
+        for (std::size_t i = 0; i < accounts.size(); ++i) {
+            out << "\n-- " << roleName(accounts[i].role) << "\n";
+            if (!hashes[i])
+                out << "-- CREATE USER IF NOT EXISTS '" << accounts[i].user << "'@'" << accounts[i].host
+                    << "' IDENTIFIED BY '...';  (or give --" << roleName(accounts[i].role) << "-password-file)\n";
+            for (const std::string& sql : statements[i])
+                out << sql << ";\n";
+        }
+        return ExitStatus::Ok;
+    }
+    applyAccounts(db, accounts, database, hashes);
     for (const Account& a : accounts) {
         const std::string target = a.user + "@" + a.host;
         out << "account " << roleName(a.role) << " " << printable(target, 200) << " ready\n";

@@ -1,0 +1,112 @@
+// verpmail-admin db accounts' SQL on the real server: every role's statements run
+// (as root: the test bed's root.cnf), twice, and each account can do what its
+// program does and no more.
+#include "DatabaseFixture.h"
+
+#include "verpmail/db/Accounts.h"
+#include "verpmail/db/MysqlError.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace verpmail {
+namespace {
+
+class AccountsTest : public DatabaseFixture
+{
+protected:
+    void SetUp() override
+    {
+        DatabaseFixture::SetUp();
+        const char* dir = std::getenv("TESTBED_DIR");
+        _rootFile = std::string(dir ? dir : "/tmp/verpmail-testbed") + "/etc/root.cnf";
+        if (::access(_rootFile.c_str(), R_OK) != 0)
+            GTEST_SKIP() << "no " << _rootFile << " (a test bed's root through the socket)";
+        MysqlOptions root = mysqlOptionsFrom(config());
+        root.optionFile = _rootFile;
+        _root = std::make_unique<MysqlConnection>(root);
+    }
+
+    void TearDown() override
+    {
+        for (const Account& a : _made)
+            _root->execute("DROP USER IF EXISTS '" + a.user + "'@'" + a.host + "'");
+        for (const std::string& f : _files)
+            ::unlink(f.c_str());
+    }
+
+    // Makes the account as `db accounts --create` does and connects with it.
+    std::unique_ptr<MysqlConnection> make(AccountRole role)
+    {
+        const Account account{role, std::string("vmt_") + roleName(role) + "_" + tag(), "localhost"};
+        const std::string password = "pw-" + tag() + "-" + roleName(role);
+        applyAccounts(*_root, {account}, "verpmail", {nativePasswordHash(password)});
+        _made.push_back(account);
+        applyAccounts(*_root, {account}, "verpmail", {nativePasswordHash(password)});  // a rerun is safe
+
+        std::ifstream in(_rootFile);
+        std::string line;
+        std::ostringstream cnf;
+        while (std::getline(in, line))
+            if (line.rfind("user=", 0) != 0)
+                cnf << line << "\n";
+        cnf << "user=" << account.user << "\npassword=" << password << "\n";
+        const std::string file = "/tmp/verpmail-account-" + account.user + ".cnf";
+        std::ofstream(file) << cnf.str();
+        ::chmod(file.c_str(), 0600);
+        _files.push_back(file);
+        MysqlOptions options = mysqlOptionsFrom(config());
+        options.optionFile = file;
+        return std::make_unique<MysqlConnection>(options);
+    }
+
+    static unsigned error(MysqlConnection& db, const std::string& sql)
+    {
+        try {
+            db.prepare(sql).execute();
+        } catch (const MysqlError& e) {
+            return e.errorNumber();
+        }
+        return 0;
+    }
+
+    std::string _rootFile;
+    std::unique_ptr<MysqlConnection> _root;
+    std::vector<Account> _made;
+    std::vector<std::string> _files;
+};
+
+constexpr unsigned kTableDenied = 1142;
+
+TEST_F(AccountsTest, SenderQueuesAndSettlesButNeverAuditsOrDeletes)
+{
+    const auto sender = make(AccountRole::Sender);
+    EXPECT_EQ(error(*sender, "SELECT COUNT(*) FROM lists"), 0u);
+    EXPECT_EQ(error(*sender, "SELECT COUNT(*) FROM send_log WHERE status = 'queued'"), 0u);
+    EXPECT_EQ(error(*sender, "UPDATE send_log SET detail = detail WHERE campaign_id = ''"), 0u);
+    EXPECT_EQ(error(*sender, "SELECT COUNT(*) FROM counted_sends"), 0u);
+    EXPECT_EQ(error(*sender, "INSERT INTO counts_day_campaign (day, campaign, accepted) VALUES ('2000-01-01', '', 0)"
+                             " ON DUPLICATE KEY UPDATE accepted = accepted + VALUES(accepted)"),
+              0u);
+    EXPECT_EQ(error(*sender, "SELECT COUNT(*) FROM admin_audit"), kTableDenied);
+    EXPECT_EQ(error(*sender, "DELETE FROM send_log WHERE campaign_id = ''"), kTableDenied);
+    EXPECT_EQ(error(*sender, "INSERT INTO lists (name, from_address, created_at) VALUES ('x', 'x', UTC_TIMESTAMP())"),
+              kTableDenied);
+}
+
+TEST_F(AccountsTest, BouncerAndAdminAccountsAsGranted)
+{
+    const auto bouncer = make(AccountRole::Bouncer);
+    EXPECT_EQ(error(*bouncer, "SELECT COUNT(*) FROM bounce_logs WHERE id = 0"), 0u);
+    EXPECT_EQ(error(*bouncer, "SELECT COUNT(*) FROM admin_audit"), kTableDenied);
+    const auto admin = make(AccountRole::Admin);
+    EXPECT_EQ(error(*admin, "SELECT COUNT(*) FROM admin_audit"), 0u);
+    EXPECT_EQ(error(*admin, "CREATE TABLE vmt_scratch_" + tag() + " (id INT)"), 0u);
+    EXPECT_EQ(error(*admin, "DROP TABLE vmt_scratch_" + tag()), 0u);
+}
+
+} // namespace
+} // namespace verpmail
