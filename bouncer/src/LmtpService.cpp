@@ -41,7 +41,8 @@ std::vector<ListenAddress> listenKey(const Poco::Util::AbstractConfiguration& co
     return *list;
 }
 
-ListenerSettings listenerFrom(const Poco::Util::AbstractConfiguration& config, const keys::Key& listen)
+ListenerSettings listenerFrom(const Poco::Util::AbstractConfiguration& config, const keys::Key& listen,
+                              const keys::Key& threads, const keys::Key& idleTimeout)
 {
     ListenerSettings s;
     s.listen = listenKey(config, listen);
@@ -57,8 +58,9 @@ ListenerSettings listenerFrom(const Poco::Util::AbstractConfiguration& config, c
         throw ConfigError(std::string(keys::kBouncerLmtpSocketMode.name) + " = '" + mode + "': expected an octal mode such as 0660");
     s.socketMode = static_cast<unsigned>(value);
     s.socketGroup = config.getString(keys::kBouncerLmtpSocketGroup.name, keys::kBouncerLmtpSocketGroup.defaultValue);
-    s.threads = static_cast<unsigned>(configInteger(config, keys::kBouncerLmtpThreads.name, 1, 256));
-    s.idleTimeoutSeconds = static_cast<unsigned>(configInteger(config, keys::kBouncerLmtpIdleTimeout.name, 10, 3600));
+    s.threads = static_cast<unsigned>(configInteger(config, threads.name, 1, 1000));
+    s.queued = s.threads;
+    s.idleTimeoutSeconds = static_cast<unsigned>(configInteger(config, idleTimeout.name, 10, 3600));
     return s;
 }
 
@@ -94,13 +96,15 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
         const IncidentSettings incident = policySettingsFrom(config).incident;
 
         LmtpSettings lmtp;
-        lmtp.server = listenerFrom(config, keys::kBouncerLmtpListen);
+        lmtp.server = listenerFrom(config, keys::kBouncerLmtpListen, keys::kBouncerLmtpThreads,
+                                   keys::kBouncerLmtpIdleTimeout);
         lmtp.hostname = Poco::Net::DNS::hostName();
         lmtp.maxMessageBytes = bouncer.maxMessageBytes;
         if (lmtp.server.listen.empty())
             throw ConfigError(std::string(keys::kBouncerLmtpListen.name) + " is empty: --lmtp needs an address");
         PolicyServiceSettings policy;
-        policy.server = listenerFrom(config, keys::kBouncerPolicyListen);
+        policy.server = listenerFrom(config, keys::kBouncerPolicyListen, keys::kBouncerPolicyThreads,
+                                     keys::kBouncerPolicyIdleTimeout);
         policy.bounceDomains = {Poco::toLower(verp.domain)};
 
         WarmDesk desk([&] {

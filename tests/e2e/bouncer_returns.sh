@@ -22,7 +22,8 @@ readonly RUN=br$E2E_RUN_ID
 readonly LIST=br-$E2E_RUN_ID
 readonly DUP=$RUN-dup@accept.test AUTO=$RUN-auto@accept.test ARF=$RUN-arf@accept.test
 readonly BLOCK=$RUN-block@accept.test
-readonly ABUSE=abuse-reports-$RUN@$TESTBED_BOUNCE_DOMAIN
+# The feedback-loop address the test bed accepts at the bounce domain (bouncer.acceptLocalParts).
+readonly ABUSE=fbl@$TESTBED_BOUNCE_DOMAIN
 readonly TIMEOUT=30
 
 note "run $RUN, list $LIST"

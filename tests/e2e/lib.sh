@@ -279,10 +279,20 @@ with smtplib.SMTP(host, int(port), timeout=30) as s:
 PY
 }
 
-# pipe_sent MARK ADDRESS: how many deliveries to ADDRESS the verpmail pipe finished
-# (status=sent) since the mail log MARK.
+# The mail log's relay= of deliveries to the bouncer: the pipe service 'verpmail', or
+# the LMTP server's socket (relay=HOST[/path/lmtp.sock]).
+readonly BOUNCER_RELAY='relay=(verpmail|[^,]*lmtp\.sock\]),'
+
+# bouncer_lines MARK ADDRESS: the mail log's delivery lines for ADDRESS at the bouncer
+# (pipe or LMTP) since MARK.
+bouncer_lines() {
+    maillog_since "$1" | grep -F "to=<$2>, relay=" | grep -E "$BOUNCER_RELAY" || true
+}
+
+# pipe_sent MARK ADDRESS: how many deliveries to ADDRESS the bouncer finished
+# (status=sent) since the mail log MARK, through pipe(8) or LMTP.
 pipe_sent() {
-    maillog_since "$1" | grep -F "to=<$2>, relay=verpmail" | grep -c 'status=sent' || true
+    bouncer_lines "$1" "$2" | grep -c 'status=sent' || true
 }
 
 # tracker_field ADDRESS COLUMN: one EmailAddressTracker column of ADDRESS.

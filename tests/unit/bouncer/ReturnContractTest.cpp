@@ -42,8 +42,9 @@ TEST(ReturnContract, EveryOutcomeMapsAsTabled)
         EXPECT_EQ(pipe.exitStatus, row.exitStatus);
         EXPECT_EQ(pipe.line.rfind(row.pipeStatus, 0), 0u) << pipe.line;
         EXPECT_EQ(pipe.line.empty(), row.exitStatus == 0);
-        if (!pipe.line.empty())
+        if (!pipe.line.empty()) {
             EXPECT_NE(pipe.line.find(": why"), std::string::npos) << pipe.line;
+        }
         EXPECT_EQ(lmtpDataReply(row.outcome, "").rfind(row.lmtpStart, 0), 0u);
         EXPECT_EQ(isStored(row.outcome), row.stored);
         EXPECT_EQ(isRetryable(row.outcome), row.retryable);

@@ -62,11 +62,17 @@ inline constexpr Key kPolicyIncidentWindow{"policy.incident.windowMinutes","60",
 inline constexpr Key kPolicyIncidentClose{"policy.incident.closeAfterMinutes","1440",   "an incident without new returns for this long is over"};
 inline constexpr Key kPolicyIncidentPause{"policy.incident.pauseSending","true",        "hold back mail to a domain while it has an open incident"};
 
-inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "input read from stdin at most; the rest is drained and ignored"};
-inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
-inline constexpr Key kBouncerSocket     {"bouncer.socket",      "/run/verpmail/bouncerd.sock", "unix socket verpmail-bouncerd listens on (mode 0660); verpmail-bouncer hands returns to it while it answers"};
-inline constexpr Key kBouncerWorkers    {"bouncer.workers",     "4",                    "verpmail-bouncerd worker threads, each with its own database connection"};
-inline constexpr Key kBouncerReadTimeout{"bouncer.readTimeout", "10",                   "seconds a client has to send its whole request to verpmail-bouncerd"};
+inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "bytes of a return kept at most (pipe, LMTP, mailbox); the rest is read and dropped"};
+inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "pipe mode: seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
+inline constexpr Key kBouncerAcceptLocalParts{"bouncer.acceptLocalParts","",           "local parts at the bounce domain taken besides VERP addresses (comma-separated, e.g. a feedback-loop address); their returns are attributed by content"};
+inline constexpr Key kBouncerLmtpListen {"bouncer.lmtp.listen", "unix:/run/verpmail/lmtp.sock", "--lmtp: where the LMTP server listens, comma-separated unix:PATH or inet:HOST:PORT"};
+inline constexpr Key kBouncerLmtpSocketMode{"bouncer.lmtp.socketMode","0666",           "--lmtp: mode of its unix sockets (guard them with the directory's mode: 0750, group postfix)"};
+inline constexpr Key kBouncerLmtpSocketGroup{"bouncer.lmtp.socketGroup","",             "--lmtp: group of its unix sockets (e.g. postfix, with socketMode 0660); empty: the process's"};
+inline constexpr Key kBouncerLmtpThreads{"bouncer.lmtp.threads","4",                    "--lmtp: connections served at once, each with its own database connection"};
+inline constexpr Key kBouncerLmtpIdleTimeout{"bouncer.lmtp.idleTimeout","300",          "--lmtp: seconds a client may stay silent before the connection is closed"};
+inline constexpr Key kBouncerPolicyListen{"bouncer.policy.listen","inet:127.0.0.1:10029", "--lmtp: where the Postfix policy service listens (unix:PATH or inet:HOST:PORT; empty: none)"};
+inline constexpr Key kBouncerPolicyThreads{"bouncer.policy.threads","100",              "--lmtp: policy connections served at once (each smtpd process keeps one open)"};
+inline constexpr Key kBouncerPolicyIdleTimeout{"bouncer.policy.idleTimeout","60",        "--lmtp: seconds an idle policy connection is kept"};
 inline constexpr Key kBouncerMysqlOptionFile{"bouncer.mysql.optionFile","",            "MySQL option file (mode 0600) with the bouncer's own account (verpmail-admin db accounts); empty: mysql.optionFile"};
 inline constexpr Key kBouncerMaxUnattributedBytes{"bouncer.maxUnattributedBytes","65536","bytes of an unattributed return's raw message stored at most"};
 // clang-format on
@@ -80,7 +86,8 @@ inline constexpr const Key* kAll[] = {
     &kPolicyRules, &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
     &kPolicyIncidentClose, &kPolicyIncidentPause,
-    &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerSocket, &kBouncerWorkers, &kBouncerReadTimeout,
+    &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerAcceptLocalParts, &kBouncerLmtpListen, &kBouncerLmtpSocketMode, &kBouncerLmtpSocketGroup, &kBouncerLmtpThreads,
+    &kBouncerLmtpIdleTimeout, &kBouncerPolicyListen, &kBouncerPolicyThreads, &kBouncerPolicyIdleTimeout,
     &kBouncerMysqlOptionFile, &kBouncerMaxUnattributedBytes,
 };
 
