@@ -79,6 +79,42 @@ void finish(DsnRecipient& r)
     r.action = std::string(action.substr(0, action.find_first_of(" \t(")));
 }
 
+// Stores a field's value as written (finish() reworks it); returns the string that
+// continuation lines extend, or null where they are dropped.
+std::string* storeField(Field field, std::string_view value, DsnRecipient& current, DeliveryStatus& result)
+{
+    switch (field)
+    {
+    case Field::FinalRecipient:
+        current.finalRecipient.assign(value);
+        return &current.finalRecipient;
+    case Field::OriginalRecipient:
+        current.originalRecipient.assign(value);
+        return &current.originalRecipient;
+    case Field::Action:
+        current.action = toLower(value);
+        return &current.action;
+    case Field::Status:
+        current.status = findStatusCode(value);
+        return nullptr;
+    case Field::DiagnosticCode:
+        current.diagnosticCode.assign(value);
+        return &current.diagnosticCode;
+    case Field::RemoteMta:
+        current.remoteMta.assign(dropType(value));
+        return nullptr;
+    case Field::ReportingMta:
+        result.reportingMta = dropType(value);
+        return nullptr;
+    case Field::OriginalEnvelopeId:
+        result.originalEnvelopeId.assign(value);
+        return nullptr;
+    case Field::Other:
+        return nullptr;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& limits)
@@ -128,51 +164,14 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
             continue;
         const std::string_view name = trim(line.substr(0, colon));
         const std::string_view value = trim(line.substr(colon + 1)).substr(0, limits.maxHeaderBytes);
-        switch (fieldOf(name))
-        {
-        case Field::FinalRecipient:
-            if (!current.finalRecipient.empty())
-                flush();
-            currentStarted = true;
-            // As written until finish() normalises it.
-            current.finalRecipient.assign(value);
-            lastValue = &current.finalRecipient;
-            break;
-        case Field::OriginalRecipient:
-            if (!current.originalRecipient.empty())
-                flush();
-            currentStarted = true;
-            current.originalRecipient.assign(value);
-            lastValue = &current.originalRecipient;
-            break;
-        case Field::Action:
-            currentStarted = true;
-            current.action.assign(value);
-            lowerInPlace(current.action);
-            lastValue = &current.action;
-            break;
-        case Field::Status:
-            currentStarted = true;
-            current.status = findStatusCode(value);
-            break;
-        case Field::DiagnosticCode:
-            currentStarted = true;
-            current.diagnosticCode.assign(value);
-            lastValue = &current.diagnosticCode;
-            break;
-        case Field::RemoteMta:
-            currentStarted = true;
-            current.remoteMta.assign(dropType(value));
-            break;
-        case Field::ReportingMta:
-            result.reportingMta = dropType(value);
-            break;
-        case Field::OriginalEnvelopeId:
-            result.originalEnvelopeId.assign(value);
-            break;
-        case Field::Other:
-            break;
-        }
+        const Field field = fieldOf(name);
+        // A second Final-Recipient or Original-Recipient starts the next recipient.
+        if ((field == Field::FinalRecipient && !current.finalRecipient.empty()) ||
+            (field == Field::OriginalRecipient && !current.originalRecipient.empty()))
+            flush();
+        currentStarted = currentStarted || (field != Field::Other && field != Field::ReportingMta &&
+                                            field != Field::OriginalEnvelopeId);
+        lastValue = storeField(field, value, current, result);
     }
     flush();
     return result;
