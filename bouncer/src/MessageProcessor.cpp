@@ -71,15 +71,7 @@ MessageProcessor::~MessageProcessor() = default;
 
 Outcome MessageProcessor::take(const IncomingMessage& message, std::string& detail) noexcept
 {
-    const auto recordOnce = [&] {
-        switch (process(message)) {
-        case ProcessOutcome::Recorded: return Outcome::Recorded;
-        case ProcessOutcome::Duplicate: return Outcome::Duplicate;
-        case ProcessOutcome::Unattributed: break;
-        }
-        return Outcome::Unattributed;
-    };
-    return guarded(recordOnce, detail, Outcome::DatabaseUnavailable);
+    return guarded([&] { return process(message); }, detail, Outcome::DatabaseUnavailable);
 }
 
 RecipientStatus MessageProcessor::checkRecipient(const std::string& recipient, std::string& detail) noexcept
@@ -111,6 +103,10 @@ Outcome MessageProcessor::guarded(const Work& work, std::string& detail, Outcome
         const bool kept = _db != nullptr;
         try {
             return work();
+        } catch (const UnrecordableReturn& e) {
+            // Even emptied of its text the database refuses it: no retry can cure that.
+            detail = e.what();
+            return Outcome::Unrecordable;
         } catch (const MysqlError& e) {
             // A refusal of the data itself was already answered by recording the
             // return degraded (ReturnRecorder); what is left here is the server or
@@ -154,7 +150,7 @@ MysqlConnection& MessageProcessor::connection()
     return *_db;
 }
 
-ProcessOutcome MessageProcessor::process(const IncomingMessage& message)
+Outcome MessageProcessor::process(const IncomingMessage& message)
 {
     try {
         return record(message);
@@ -165,7 +161,7 @@ ProcessOutcome MessageProcessor::process(const IncomingMessage& message)
     }
 }
 
-ProcessOutcome MessageProcessor::record(const IncomingMessage& message)
+Outcome MessageProcessor::record(const IncomingMessage& message)
 {
     ParseLimits limits;
     limits.maxBytes = _settings.maxMessageBytes;
@@ -184,29 +180,43 @@ ProcessOutcome MessageProcessor::record(const IncomingMessage& message)
     entry.result = chooseResult(parsed, who.email);
     entry.campaign = !parsed.campaign.empty() ? parsed.campaign : parsed.envelopeId;
     entry.rawMessage = message.data;
+    // The whole message (minus our own trace fields) identifies it, however little
+    // of it is stored.
     entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, 0);
 
-    ReturnRecorder recorder(*_db, _incident);
-    const RecordOutcome outcome = recorder.record(entry);
+    ReturnRecorder recorder(*_db, _incident, _settings.maxUnattributedBytes);
+    const RecordResult recorded = recorder.record(entry);
 
-    const ProcessOutcome result = outcome == RecordOutcome::Duplicate ? ProcessOutcome::Duplicate
-                                  : who.email                         ? ProcessOutcome::Recorded
-                                                                      : ProcessOutcome::Unattributed;
-    const char* state = result == ProcessOutcome::Duplicate  ? "duplicate"
-                        : result == ProcessOutcome::Recorded ? "recorded"
-                                                             : "unattributed";
-    const bool truncated = message.totalBytes > message.data.size();
+    const Outcome outcome = recorded.outcome == RecordOutcome::Duplicate    ? Outcome::Duplicate
+                            : recorded.degradation != Degradation::None ? Outcome::Degraded
+                            : who.email                                 ? Outcome::Recorded
+                                                                        : Outcome::Unattributed;
+    logRecorded(message, parsed, entry, who, recorded, outcome);
+    return outcome;
+}
+
+void MessageProcessor::logRecorded(const IncomingMessage& message, const ParsedReturn& parsed, const ReturnEntry& entry,
+                                   const Attribution& who, const RecordResult& recorded, Outcome outcome) const
+{
+    std::string notes;
+    if (message.totalBytes > message.data.size())
+        notes += " truncated=yes";
+    if (recorded.rawCapped)
+        notes += " raw_cut=yes";
+    if (recorded.degradation != Degradation::None)
+        notes += std::string(" degraded=yes emptied=") + degradationName(recorded.degradation) + " refused=\"" +
+                 printable(recorded.refusal, 200) + "\"";
+    if (!who.email)
+        notes += " problem=\"" + printable(who.problem, 120) + "\"";
     _log.information(
-        "%srecipient=<%s> sender=<%s> member=<%s> via=%s kind=%s class=%s reason=%s dsn=%s campaign=%s size=%z%s "
+        "%srecipient=<%s> sender=<%s> member=<%s> via=%s kind=%s class=%s reason=%s dsn=%s campaign=%s size=%z "
         "status=%s%s",
         message.source.empty() ? std::string() : printable(message.source, 200) + " ",
         printable(message.recipient, 120), printable(message.sender, 120), printable(who.email.value_or(""), 120),
         who.email ? who.via : std::string("none"), std::string(toString(parsed.kind)),
         std::string(entry.email ? bounceTypeName(entry.result.bounceClass) : "unattributed"),
         orDash(entry.result.reason, 40), orDash(entry.result.status, 16), orDash(entry.campaign, 64),
-        message.totalBytes, std::string(truncated ? " truncated=yes" : ""), std::string(state),
-        who.email ? std::string() : " problem=\"" + printable(who.problem, 120) + "\"");
-    return result;
+        message.totalBytes, std::string(outcomeName(outcome)), notes);
 }
 
 } // namespace verpmail

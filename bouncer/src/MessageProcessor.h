@@ -12,10 +12,13 @@
 // applies policy.
 #pragma once
 
+#include "Attribution.h"
 #include "IncomingMessage.h"
 #include "ReturnContract.h"
 
+#include "verpmail/bounce/ParsedReturn.h"
 #include "verpmail/config/Settings.h"
+#include "verpmail/store/ReturnRecorder.h"
 #include "verpmail/policy/Policy.h"
 
 #include "verpmail/db/MysqlConnection.h"
@@ -29,8 +32,6 @@
 #include <vector>
 
 namespace verpmail {
-
-enum class ProcessOutcome { Recorded, Duplicate, Unattributed };
 
 class MessageProcessor
 {
@@ -54,14 +55,18 @@ public:
     /// connection and retry as take().
     RecipientStatus checkRecipient(const std::string& recipient, std::string& detail) noexcept;
 
-    /// Records the message; the environment's failures are thrown.
-    /// @throws MysqlError, ConfigError (nothing was recorded: the transaction rolled back).
-    ProcessOutcome process(const IncomingMessage& message);
+    /// Records the message: Recorded, Duplicate, Unattributed or Degraded; the
+    /// environment's failures are thrown.
+    /// @throws MysqlError, ConfigError (nothing was recorded: the transaction rolled
+    ///         back), UnrecordableReturn (the database refuses every form of it).
+    Outcome process(const IncomingMessage& message);
 
     const VerpCodec& codec() const { return _codec; }
 
 private:
-    ProcessOutcome record(const IncomingMessage& message);
+    Outcome record(const IncomingMessage& message);
+    void logRecorded(const IncomingMessage& message, const ParsedReturn& parsed, const ReturnEntry& entry,
+                     const Attribution& who, const RecordResult& recorded, Outcome outcome) const;
     MysqlConnection& connection();
     bool isAcceptedLocalPart(const std::string& recipient) const;
     template <typename Work>
