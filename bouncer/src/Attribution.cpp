@@ -3,7 +3,7 @@
 namespace verpmail {
 namespace {
 
-std::optional<Attribution> tryAddress(const VerpCodec& codec, TrackerStore& tracker, const std::string& address,
+std::optional<Attribution> tryAddress(const VerpCodec& codec, const EncodedFromLookup& lookup, const std::string& address,
                                       const char* via, std::string& problem)
 {
     const VerpDecoded decoded = codec.decode(address);
@@ -12,7 +12,7 @@ std::optional<Attribution> tryAddress(const VerpCodec& codec, TrackerStore& trac
             problem = decoded.problem;
         return std::nullopt;
     }
-    if (auto email = tracker.emailForEncodedFrom(decoded.localPart))
+    if (auto email = lookup(decoded.localPart))
         return Attribution{email, decoded.localPart, via, ""};
     // Plain decoding is trusted only in plain mode: in token mode anyone could forge
     // "prefix-victim=example.org" and get an address of their choosing suppressed.
@@ -26,24 +26,24 @@ std::optional<Attribution> tryAddress(const VerpCodec& codec, TrackerStore& trac
 
 } // namespace
 
-bool isOurs(const VerpCodec& codec, TrackerStore& tracker, const std::string& recipient, std::string& why)
+bool isOurs(const VerpCodec& codec, const EncodedFromLookup& lookup, const std::string& recipient, std::string& why)
 {
     std::string problem;
-    if (tryAddress(codec, tracker, recipient, "encodedfrom", problem))
+    if (tryAddress(codec, lookup, recipient, "encodedfrom", problem))
         return true;
     why = problem;
     return false;
 }
 
-Attribution attribute(const VerpCodec& codec, TrackerStore& tracker, const std::string& envelopeRecipient,
+Attribution attribute(const VerpCodec& codec, const EncodedFromLookup& lookup, const std::string& envelopeRecipient,
                       const std::vector<std::string>& candidates)
 {
     std::string problem;
-    if (auto found = tryAddress(codec, tracker, envelopeRecipient, "encodedfrom", problem))
+    if (auto found = tryAddress(codec, lookup, envelopeRecipient, "encodedfrom", problem))
         return *found;
     for (const std::string& candidate : candidates) {
         std::string ignored;
-        if (auto found = tryAddress(codec, tracker, candidate, "original", ignored))
+        if (auto found = tryAddress(codec, lookup, candidate, "original", ignored))
             return *found;
     }
     Attribution none;

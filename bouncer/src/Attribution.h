@@ -7,9 +7,9 @@
 // address wins. Nothing found is not an error: the return is stored unattributed.
 #pragma once
 
-#include "verpmail/store/TrackerStore.h"
 #include "verpmail/verp/VerpCodec.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,12 +24,15 @@ struct Attribution
     std::string problem;               ///< why nothing matched, when email is empty
 };
 
-/// Whether `recipient` names a VERP address we issued: the tracker knows its local
-/// part, or, in plain mode only, it decodes to an address. `why` says why not.
-/// @throws MysqlError
-bool isOurs(const VerpCodec& codec, TrackerStore& tracker, const std::string& recipient, std::string& why);
+/// The member behind a VERP local part (EncodedFROM), if there is one; it may throw
+/// what its store throws (MysqlError).
+using EncodedFromLookup = std::function<std::optional<std::string>(const std::string& localPart)>;
 
-Attribution attribute(const VerpCodec& codec, TrackerStore& tracker, const std::string& envelopeRecipient,
+/// Whether `recipient` names a VERP address we issued: the lookup knows its local
+/// part, or, in plain mode only, it decodes to an address. `why` says why not.
+bool isOurs(const VerpCodec& codec, const EncodedFromLookup& lookup, const std::string& recipient, std::string& why);
+
+Attribution attribute(const VerpCodec& codec, const EncodedFromLookup& lookup, const std::string& envelopeRecipient,
                       const std::vector<std::string>& candidates);
 
 } // namespace verpmail

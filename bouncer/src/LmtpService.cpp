@@ -107,8 +107,9 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
                                      keys::kBouncerPolicyIdleTimeout);
         policy.bounceDomains = {Poco::toLower(verp.domain)};
 
+        RecipientCache recipients;
         WarmDesk desk([&] {
-            return std::make_unique<MessageProcessor>(VerpCodec(verp), mysql, bouncer, incident, log);
+            return std::make_unique<MessageProcessor>(VerpCodec(verp), mysql, bouncer, incident, log, &recipients);
         });
         LmtpServer lmtpServer(lmtp, desk, log);
         std::unique_ptr<PolicyServer> policyServer;

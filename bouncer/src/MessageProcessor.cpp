@@ -62,8 +62,9 @@ std::string orDash(const std::string& text, std::size_t max)
 } // namespace
 
 MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings,
-                                   IncidentSettings incident, Poco::Logger& log)
-    : _codec(std::move(codec)), _mysql(std::move(mysql)), _settings(std::move(settings)), _incident(incident), _log(log)
+                                   IncidentSettings incident, Poco::Logger& log, RecipientCache* cache)
+    : _codec(std::move(codec)), _mysql(std::move(mysql)), _settings(std::move(settings)), _incident(incident), _log(log),
+      _cache(cache)
 {
 }
 
@@ -80,8 +81,7 @@ RecipientStatus MessageProcessor::checkRecipient(const std::string& recipient, s
         return RecipientStatus::Ours;
     const auto checkOnce = [&] {
         try {
-            TrackerStore tracker(connection());
-            return isOurs(_codec, tracker, recipient, detail) ? Outcome::Recorded : Outcome::NotOurs;
+            return isOurs(_codec, lookup(), recipient, detail) ? Outcome::Recorded : Outcome::NotOurs;
         } catch (...) {
             _db.reset();
             throw;
@@ -143,6 +143,21 @@ bool MessageProcessor::isAcceptedLocalPart(const std::string& recipient) const
                _settings.acceptLocalParts.end();
 }
 
+EncodedFromLookup MessageProcessor::lookup()
+{
+    return [this](const std::string& localPart) {
+        if (_cache) {
+            if (auto email = _cache->find(localPart))
+                return email;
+        }
+        TrackerStore tracker(connection());
+        std::optional<std::string> email = tracker.emailForEncodedFrom(localPart);
+        if (email && _cache)
+            _cache->remember(localPart, *email);
+        return email;
+    };
+}
+
 MysqlConnection& MessageProcessor::connection()
 {
     if (!_db)
@@ -167,10 +182,9 @@ Outcome MessageProcessor::record(const IncomingMessage& message)
     limits.maxBytes = _settings.maxMessageBytes;
     const ParsedReturn parsed = parseReturn(message.data, limits);
 
-    TrackerStore tracker(connection());
     std::vector<std::string> candidates = message.candidates;
     candidates.insert(candidates.end(), parsed.verpCandidates.begin(), parsed.verpCandidates.end());
-    const Attribution who = attribute(_codec, tracker, message.recipient, candidates);
+    const Attribution who = attribute(_codec, lookup(), message.recipient, candidates);
 
     ReturnEntry entry;
     entry.email = who.email;
@@ -184,7 +198,7 @@ Outcome MessageProcessor::record(const IncomingMessage& message)
     // of it is stored.
     entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, 0);
 
-    ReturnRecorder recorder(*_db, _incident, _settings.maxUnattributedBytes);
+    ReturnRecorder recorder(connection(), _incident, _settings.maxUnattributedBytes);
     const RecordResult recorded = recorder.record(entry);
 
     const Outcome outcome = recorded.outcome == RecordOutcome::Duplicate    ? Outcome::Duplicate

@@ -14,6 +14,7 @@
 
 #include "Attribution.h"
 #include "IncomingMessage.h"
+#include "RecipientCache.h"
 #include "ReturnContract.h"
 
 #include "verpmail/bounce/ParsedReturn.h"
@@ -36,8 +37,9 @@ namespace verpmail {
 class MessageProcessor
 {
 public:
+    /// `cache` (may be null) is shared by the processors of a long-running server.
     MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings, IncidentSettings incident,
-                     Poco::Logger& log);
+                     Poco::Logger& log, RecipientCache* cache = nullptr);
     ~MessageProcessor();
 
     MessageProcessor(const MessageProcessor&) = delete;
@@ -68,6 +70,8 @@ private:
     void logRecorded(const IncomingMessage& message, const ParsedReturn& parsed, const ReturnEntry& entry,
                      const Attribution& who, const RecordResult& recorded, Outcome outcome) const;
     MysqlConnection& connection();
+    /// EncodedFROM lookups through the cache, then the tracker.
+    EncodedFromLookup lookup();
     bool isAcceptedLocalPart(const std::string& recipient) const;
     template <typename Work>
     Outcome guarded(const Work& work, std::string& detail, Outcome transient) noexcept;
@@ -77,6 +81,7 @@ private:
     BouncerSettings _settings;
     IncidentSettings _incident;
     Poco::Logger& _log;
+    RecipientCache* _cache;
     std::unique_ptr<MysqlConnection> _db;
 };
 
