@@ -2,16 +2,17 @@
 // whole parts; one that is JSON but not a notification is "not a notification".
 #include "verpmail/bounce/JsonNotification.h"
 
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/AddressScan.h"
+#include "verpmail/bounce/Ascii.h"
+#include "verpmail/bounce/Lines.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <array>
-#include <optional>
-#include <typeinfo>
+#include <algorithm>
 #include <utility>
 
 namespace verpmail::bounce {
@@ -39,22 +40,16 @@ std::string unwrapLongLines(std::string_view text)
     return out;
 }
 
-// Offset just after `"key"` and the colon that follows it, or npos.
+// Offset of the value of `"key"` (after the colon and blanks), or npos.
 std::size_t afterKey(std::string_view json, std::string_view key)
 {
+    static constexpr std::string_view kBlank = " \n\t";
     const std::string quoted = "\"" + std::string(key) + "\"";
     for (std::size_t at = json.find(quoted); at != std::string_view::npos; at = json.find(quoted, at + 1))
     {
-        std::size_t i = at + quoted.size();
-        while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t'))
-            ++i;
-        if (i < json.size() && json[i] == ':')
-        {
-            ++i;
-            while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t'))
-                ++i;
-            return i;
-        }
+        const std::size_t colon = json.find_first_not_of(kBlank, at + quoted.size());
+        if (colon != std::string_view::npos && json[colon] == ':')
+            return json.find_first_not_of(kBlank, colon + 1);
     }
     return std::string_view::npos;
 }
@@ -63,7 +58,7 @@ std::size_t afterKey(std::string_view json, std::string_view key)
 std::string_view objectAfterKey(std::string_view json, std::string_view key)
 {
     const std::size_t start = afterKey(json, key);
-    if (start == std::string_view::npos || start >= json.size() || json[start] != '{')
+    if (start == std::string_view::npos || json[start] != '{')
         return {};
     int depth = 0;
     bool inString = false;
@@ -91,7 +86,7 @@ std::string_view objectAfterKey(std::string_view json, std::string_view key)
 std::string_view stringAfterKey(std::string_view json, std::string_view key)
 {
     const std::size_t start = afterKey(json, key);
-    if (start == std::string_view::npos || start >= json.size() || json[start] != '"')
+    if (start == std::string_view::npos || json[start] != '"')
         return {};
     const std::size_t end = json.find('"', start + 1);
     if (end == std::string_view::npos || end - start > 1000)
@@ -99,36 +94,19 @@ std::string_view stringAfterKey(std::string_view json, std::string_view key)
     return json.substr(start + 1, end - start - 1);
 }
 
-// The document in json, or nothing when it is not JSON: Poco throws on malformed
-// input, which here is a plain "no", not an error.
-std::optional<Var> parseJson(std::string_view json)
+// The object json holds, or null when it is not JSON or holds something else: Poco
+// throws on malformed input (and extract on another type), which here is a plain
+// "no", not an error.
+Object::Ptr parseObject(std::string_view json)
 {
     try
     {
-        Poco::JSON::Parser parser;
-        return std::optional<Var>(std::in_place, parser.parse(std::string(json)));
+        return Poco::JSON::Parser().parse(std::string(json)).extract<Object::Ptr>();
     }
     catch (const Poco::Exception&)
     {
-        return std::nullopt;
+        return {};
     }
-}
-
-// The object or array a value holds; null when it holds something else.
-Object::Ptr asObject(const Var& value)
-{
-    return value.type() == typeid(Object::Ptr) ? value.extract<Object::Ptr>() : Object::Ptr();
-}
-
-Array::Ptr asArray(const Var& value)
-{
-    return value.type() == typeid(Array::Ptr) ? value.extract<Array::Ptr>() : Array::Ptr();
-}
-
-// A member of an object; empty when the object is null or lacks the key.
-Var member(const Object::Ptr& object, const std::string& key)
-{
-    return object ? object->get(key) : Var();
 }
 
 // A value read as text: a string's own; a number or literal as Poco prints it (no
@@ -136,16 +114,25 @@ Var member(const Object::Ptr& object, const std::string& key)
 // which hold no one text (an address of a whole object, say).
 std::string valueText(const Var& value)
 {
-    if (value.isString())
-        return value.extract<std::string>();
-    if (value.isNumeric() || value.isBoolean())
-        return value.toString();
-    return {};
+    return value.isString() || value.isNumeric() || value.isBoolean() ? value.toString() : std::string();
 }
 
+// The text of an object's member; "" when the object is null or lacks the key.
 std::string text(const Object::Ptr& object, const std::string& key)
 {
-    return valueText(member(object, key));
+    return object ? valueText(object->get(key)) : std::string();
+}
+
+// An object's array member; null when the object is null or the member no array.
+Array::Ptr arrayOf(const Object::Ptr& object, const std::string& key)
+{
+    return object ? object->getArray(key) : Array::Ptr();
+}
+
+// How many elements of a list give results: all of them, up to the limit.
+unsigned countOf(const Array::Ptr& list, const ParseLimits& limits)
+{
+    return list ? static_cast<unsigned>(std::min<std::size_t>(list->size(), limits.maxRecipients)) : 0;
 }
 
 // What the results are read from, whether the document was whole or salvaged. The
@@ -160,19 +147,6 @@ struct Event
     std::string source; // mail.source: the sending envelope
 };
 
-Event readEvent(const Object::Ptr& object)
-{
-    Event event;
-    event.type = text(object, "notificationType");
-    if (event.type.empty())
-        event.type = text(object, "eventType");
-    event.bounce = asObject(member(object, "bounce"));
-    event.complaint = asObject(member(object, "complaint"));
-    event.delivery = asObject(member(object, "delivery"));
-    event.source = text(asObject(member(object, "mail")), "source");
-    return event;
-}
-
 // A notification cut short (SNS truncates long ones; a relay may drop the tail):
 // rebuild the event from the parts that are still whole. False when such a part is
 // not JSON after all.
@@ -182,17 +156,16 @@ bool salvage(std::string_view json, Event& event)
     if (event.type.empty())
         event.type = std::string(stringAfterKey(json, "eventType"));
     Object::Ptr mail;
-    const std::array<std::pair<const char*, Object::Ptr*>, 4> wanted{
-        {{"bounce", &event.bounce}, {"complaint", &event.complaint}, {"delivery", &event.delivery}, {"mail", &mail}}};
+    const std::pair<const char*, Object::Ptr*> wanted[] = {
+        {"bounce", &event.bounce}, {"complaint", &event.complaint}, {"delivery", &event.delivery}, {"mail", &mail}};
     for (const auto& [key, part] : wanted)
     {
         const std::string_view object = objectAfterKey(json, key);
         if (object.empty())
             continue;
-        const std::optional<Var> parsed = parseJson(object);
-        if (!parsed)
+        *part = parseObject(object);
+        if (!*part)
             return false;
-        *part = asObject(*parsed);
     }
     event.source = mail ? text(mail, "source") : std::string(stringAfterKey(json, "source"));
     return true;
@@ -207,43 +180,34 @@ bool readWhole(const Object::Ptr& root, Event& event)
     if (text(root, "Type") == "Notification" && root->has("Message"))
     {
         const Var message = root->get("Message");
-        if (message.isString())
-        {
-            const std::optional<Var> inner = parseJson(message.extract<std::string>());
-            object = inner ? asObject(*inner) : Object::Ptr();
-        }
-        else
-        {
-            object = asObject(message);
-        }
+        object = message.isString() ? parseObject(message.extract<std::string>()) : root->getObject("Message");
         if (!object)
             return false;
     }
-    event = readEvent(object);
+    event.type = text(object, "notificationType");
+    if (event.type.empty())
+        event.type = text(object, "eventType");
+    event.bounce = object->getObject("bounce");
+    event.complaint = object->getObject("complaint");
+    event.delivery = object->getObject("delivery");
+    event.source = text(object->getObject("mail"), "source");
     return true;
 }
 
-// What an event says about its recipients.
-struct Results
+// The results of an event into found (kind, feedbackType, recipients): one per
+// recipient of a Bounce, Complaint or Delivery event, up to the limit. False when
+// the event is none of those, or unreadable.
+bool readResults(const Event& event, const ParseLimits& limits, ParsedReturn& found)
 {
-    ReturnKind kind = ReturnKind::Bounce;
-    std::string feedbackType;
-    std::vector<RecipientResult> recipients;
-};
-
-// The results of an event: one per recipient of a Bounce, Complaint or Delivery
-// event, up to the limit. Nothing when the event is none of those, or unreadable.
-std::optional<Results> readResults(const Event& event, const ParseLimits& limits)
-{
-    Results out;
-    std::vector<RecipientResult>& results = out.recipients;
+    std::vector<RecipientResult>& results = found.recipients;
+    found.kind = ReturnKind::Bounce; // and Delivery's; a Complaint says otherwise
     if (event.type == "Bounce")
     {
         const bool transient = text(event.bounce, "bounceType") == "Transient";
-        const Array::Ptr list = asArray(member(event.bounce, "bouncedRecipients"));
-        for (std::size_t i = 0; list && i < list->size() && results.size() < limits.maxRecipients; ++i)
+        const Array::Ptr list = arrayOf(event.bounce, "bouncedRecipients");
+        for (unsigned i = 0; i < countOf(list, limits); ++i)
         {
-            const Object::Ptr item = asObject(list->get(static_cast<unsigned>(i)));
+            const Object::Ptr item = list->getObject(i);
             RecipientResult result;
             result.address = normaliseAddress(text(item, "emailAddress"));
             result.action = toLower(text(item, "action"));
@@ -258,42 +222,42 @@ std::optional<Results> readResults(const Event& event, const ParseLimits& limits
                 result.status = findStatusCode(result.diagnostic);
             results.push_back(std::move(result));
         }
-        return out;
+        return true;
     }
     if (event.type == "Complaint")
     {
-        out.kind = ReturnKind::Complaint;
-        out.feedbackType = toLower(text(event.complaint, "complaintFeedbackType"));
-        const Array::Ptr list = asArray(member(event.complaint, "complainedRecipients"));
-        for (std::size_t i = 0; list && i < list->size() && results.size() < limits.maxRecipients; ++i)
+        found.kind = ReturnKind::Complaint;
+        found.feedbackType = toLower(text(event.complaint, "complaintFeedbackType"));
+        const Array::Ptr list = arrayOf(event.complaint, "complainedRecipients");
+        for (unsigned i = 0; i < countOf(list, limits); ++i)
         {
             RecipientResult result;
-            result.address = normaliseAddress(text(asObject(list->get(static_cast<unsigned>(i))), "emailAddress"));
+            result.address = normaliseAddress(text(list->getObject(i), "emailAddress"));
             results.push_back(std::move(result));
         }
         if (results.empty())
             results.emplace_back();
-        return out;
+        return true;
     }
     if (event.type == "Delivery")
     {
         const std::string diagnostic = collapseSpace(text(event.delivery, "smtpResponse"), 1000);
-        const Array::Ptr list = asArray(member(event.delivery, "recipients"));
-        for (std::size_t i = 0; list && i < list->size() && results.size() < limits.maxRecipients; ++i)
+        const Array::Ptr list = arrayOf(event.delivery, "recipients");
+        for (unsigned i = 0; i < countOf(list, limits); ++i)
         {
-            const Var item = list->get(static_cast<unsigned>(i));
+            const Var item = list->get(i);
             // A null recipient makes the notification unreadable (as it always has).
             if (item.isEmpty())
-                return std::nullopt;
+                return false;
             RecipientResult result;
             result.address = normaliseAddress(valueText(item));
             result.action = "delivered";
             result.diagnostic = diagnostic;
             results.push_back(std::move(result));
         }
-        return out;
+        return true;
     }
-    return std::nullopt;
+    return false;
 }
 
 } // namespace
@@ -319,21 +283,20 @@ bool readJsonNotification(std::string_view input, const ParseLimits& limits, Par
     const std::string_view json = body.substr(open, close - open + 1);
 
     Event event;
-    const std::optional<Var> document = parseJson(json);
-    const Object::Ptr root = document ? asObject(*document) : Object::Ptr();
+    const Object::Ptr root = parseObject(json);
     if (root ? !readWhole(root, event) : !salvage(json, event))
         return false;
 
-    std::optional<Results> results = readResults(event, limits);
-    if (!results || results->recipients.empty())
+    ParsedReturn found;
+    if (!readResults(event, limits, found) || found.recipients.empty())
         return false;
     const std::string source = normaliseAddress(event.source);
     if (!source.empty())
         r.verpCandidates.insert(r.verpCandidates.begin(), source);
-    r.kind = results->kind;
-    if (results->kind == ReturnKind::Complaint)
-        r.feedbackType = std::move(results->feedbackType);
-    r.recipients = std::move(results->recipients);
+    r.kind = found.kind;
+    if (found.kind == ReturnKind::Complaint)
+        r.feedbackType = std::move(found.feedbackType);
+    r.recipients = std::move(found.recipients);
     return true;
 }
 
