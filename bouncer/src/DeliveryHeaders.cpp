@@ -1,7 +1,9 @@
 #include "DeliveryHeaders.h"
 
+#include "verpmail/bounce/AddressScan.h"
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/HeaderBlock.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/Lines.h"
 
 #include <algorithm>
 

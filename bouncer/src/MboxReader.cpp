@@ -1,6 +1,7 @@
 #include "MboxReader.h"
 
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/AddressScan.h"
+
 
 #include <algorithm>
 

@@ -2,8 +2,9 @@
 // fields that identify whom and what the complaint is about are kept.
 #include "verpmail/bounce/ArfParser.h"
 
+#include "verpmail/bounce/AddressScan.h"
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/HeaderBlock.h"
-#include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
 

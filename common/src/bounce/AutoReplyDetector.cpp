@@ -2,8 +2,8 @@
 // mark auto-replies, and subject prefixes used by common clients.
 #include "verpmail/bounce/AutoReplyDetector.h"
 
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/PhraseSet.h"
-#include "verpmail/bounce/TextScan.h"
 
 #include <string_view>
 #include <utility>

@@ -3,9 +3,11 @@
 // enhanced status code, then the bare reply code.
 #include "verpmail/bounce/BounceClassifier.h"
 
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/ClassifierRules.h"
+#include "verpmail/bounce/Lines.h"
 #include "verpmail/bounce/PhraseSet.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <algorithm>
 

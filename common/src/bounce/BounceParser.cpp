@@ -11,15 +11,18 @@
 // quoted inline) gives the VERP candidates, campaign and Message-ID.
 #include "verpmail/bounce/BounceParser.h"
 
+#include "verpmail/bounce/AddressScan.h"
 #include "verpmail/bounce/ArfParser.h"
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/AutoReplyDetector.h"
 #include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/bounce/DeliveryStatusParser.h"
 #include "verpmail/bounce/HeaderBlock.h"
 #include "verpmail/bounce/JsonNotification.h"
+#include "verpmail/bounce/Lines.h"
 #include "verpmail/bounce/MimeReader.h"
 #include "verpmail/bounce/NonStandardFormats.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <algorithm>
 

@@ -1,8 +1,11 @@
 // DeliveryStatusParser: see the header.
 #include "verpmail/bounce/DeliveryStatusParser.h"
 
+#include "verpmail/bounce/AddressScan.h"
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/Encodings.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/Lines.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <utility>
 

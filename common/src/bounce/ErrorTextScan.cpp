@@ -2,8 +2,10 @@
 // address's error text is then a bounded slice of the lines after it.
 #include "verpmail/bounce/ErrorTextScan.h"
 
+#include "verpmail/bounce/AddressScan.h"
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/PhraseSet.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <algorithm>
 #include <unordered_set>

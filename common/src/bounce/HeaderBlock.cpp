@@ -1,6 +1,7 @@
 // HeaderBlock: see the header for why this is not Poco::Net::MessageHeader.
 #include "verpmail/bounce/HeaderBlock.h"
 
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/Encodings.h"
 
 #include <algorithm>

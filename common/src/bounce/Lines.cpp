@@ -1,6 +1,8 @@
 // Lines: see the header.
 #include "verpmail/bounce/Lines.h"
 
+#include "verpmail/bounce/Ascii.h"
+
 #include <algorithm>
 
 namespace verpmail::bounce {

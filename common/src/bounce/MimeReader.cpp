@@ -1,7 +1,9 @@
 // MimeReader: see the header.
 #include "verpmail/bounce/MimeReader.h"
 
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/Encodings.h"
+#include "verpmail/bounce/Lines.h"
 
 #include <algorithm>
 

@@ -2,8 +2,9 @@
 // that is no RFC 3464 DSN as a bounce.
 #include "verpmail/bounce/NonStandardFormats.h"
 
+#include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/PhraseSet.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 namespace verpmail::bounce {
 

@@ -2,8 +2,9 @@
 // MTAs' formats; the walk over the lines knows none of them.
 #include "verpmail/bounce/OriginalMessage.h"
 
+#include "verpmail/bounce/Ascii.h"
+#include "verpmail/bounce/Lines.h"
 #include "verpmail/bounce/PhraseSet.h"
-#include "verpmail/bounce/TextScan.h"
 
 #include <algorithm>
 

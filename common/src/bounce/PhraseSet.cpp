@@ -1,7 +1,8 @@
 // PhraseSet: see the header.
 #include "verpmail/bounce/PhraseSet.h"
 
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/Ascii.h"
+
 
 #include <utility>
 

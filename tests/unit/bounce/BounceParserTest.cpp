@@ -4,7 +4,6 @@
 
 #include "verpmail/bounce/AutoReplyDetector.h"
 #include "verpmail/bounce/HeaderBlock.h"
-#include "verpmail/bounce/TextScan.h"
 
 #include <gtest/gtest.h>
 

@@ -4,6 +4,7 @@
 // would take minutes and the test would time out.
 #include "verpmail/bounce/BounceParser.h"
 #include "verpmail/bounce/ErrorTextScan.h"
+#include "verpmail/bounce/Lines.h"
 #include "verpmail/bounce/MimeReader.h"
 #include "verpmail/bounce/OriginalMessage.h"
 

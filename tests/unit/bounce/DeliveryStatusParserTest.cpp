@@ -2,7 +2,6 @@
 #include "verpmail/bounce/DeliveryStatusParser.h"
 
 #include "verpmail/bounce/Encodings.h"
-#include "verpmail/bounce/TextScan.h"
 
 #include <gtest/gtest.h>
 

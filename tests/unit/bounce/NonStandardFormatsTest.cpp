@@ -2,7 +2,7 @@
 #include "verpmail/bounce/NonStandardFormats.h"
 
 #include "verpmail/bounce/PhraseSet.h"
-#include "verpmail/bounce/TextScan.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,9 @@
-// TextScanTest: the scanners that find addresses and codes in returned mail.
-#include "verpmail/bounce/TextScan.h"
+// TextScanTest: the scanners that find addresses and codes in returned mail
+// (Ascii, Lines, AddressScan, SmtpCodes).
+#include "verpmail/bounce/AddressScan.h"
+#include "verpmail/bounce/Ascii.h"
+#include "verpmail/bounce/Lines.h"
+#include "verpmail/bounce/SmtpCodes.h"
 
 #include <gtest/gtest.h>
 

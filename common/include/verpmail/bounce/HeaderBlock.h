@@ -13,7 +13,6 @@
 // folded fields are unfolded into copies the block owns.
 #pragma once
 
-#include "verpmail/bounce/TextScan.h"
 
 #include <cstddef>
 #include <string>

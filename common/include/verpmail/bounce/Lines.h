@@ -2,8 +2,6 @@
 // walking lines, and collapsing white space for stored diagnostics.
 #pragma once
 
-#include "verpmail/bounce/Ascii.h"
-
 #include <cstddef>
 #include <string>
 #include <string_view>
