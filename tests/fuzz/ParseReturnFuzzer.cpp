@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     json.beginObject().key("kind").value(verpmail::toString(r.kind));
     json.key("subject").value(r.subject).key("problem").value(r.problem);
     json.key("campaign").value(r.campaign).key("envelopeId").value(r.envelopeId);
-    json.key("feedbackType").value(r.feedbackType).key("messageId").value(r.originalMessageId);
+    json.key("feedbackType").value(r.feedbackType);
     json.key("recipients").beginArray();
     for (const auto& result : r.recipients)
     {

@@ -39,8 +39,6 @@ FeedbackReport parseFeedbackReport(std::string_view text, const ParseLimits& lim
                 report.originalMailFrom = normaliseAddress(value);
             else if (iequals(name, "Original-Envelope-Id") && report.originalEnvelopeId.empty())
                 report.originalEnvelopeId = std::string(trim(value));
-            else if (iequals(name, "User-Agent") && report.userAgent.empty())
-                report.userAgent = std::string(value);
         }
     }
     return report;

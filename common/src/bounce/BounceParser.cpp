@@ -8,7 +8,7 @@
 //  4. Otherwise a bounce-looking header or text: the non-standard scanner.
 //  5. Otherwise an auto-reply (AutoReplyDetector), else Other.
 // Every result then goes through classify(). The returned original (attached or
-// quoted inline) gives the VERP candidates, campaign and Message-ID.
+// quoted inline) gives the VERP candidates and the campaign.
 #include "verpmail/bounce/BounceParser.h"
 
 #include "verpmail/bounce/AddressScan.h"
@@ -161,7 +161,6 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r)
     for (const char* name : {"From", "Sender"})
         addAddressesIn(original.find(name), r.verpCandidates);
     r.campaign = std::string(trim(original.find("X-Verpmail-Campaign")).substr(0, 200));
-    r.originalMessageId = std::string(trim(original.find("Message-ID")).substr(0, 998));
 }
 
 // The returned original's To: addresses, the recipient guess of the readers that find

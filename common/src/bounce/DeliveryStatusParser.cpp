@@ -38,7 +38,6 @@ enum class Field
     Status,
     DiagnosticCode,
     RemoteMta,
-    ReportingMta,
     OriginalEnvelopeId,
 };
 
@@ -52,7 +51,6 @@ Field fieldOf(std::string_view name)
         {"status", Field::Status},
         {"diagnostic-code", Field::DiagnosticCode},
         {"remote-mta", Field::RemoteMta},
-        {"reporting-mta", Field::ReportingMta},
         {"original-envelope-id", Field::OriginalEnvelopeId},
     };
     for (const auto& [fieldName, field] : fields)
@@ -106,9 +104,6 @@ std::string* storeField(Field field, std::string_view value, DsnRecipient& curre
     case Field::RemoteMta:
         current.remoteMta.assign(dropType(value));
         return nullptr;
-    case Field::ReportingMta:
-        result.reportingMta = dropType(value);
-        return nullptr;
     case Field::OriginalEnvelopeId:
         result.originalEnvelopeId.assign(value);
         return nullptr;
@@ -124,18 +119,16 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
 {
     DeliveryStatus result;
     DsnRecipient current;
-    bool currentStarted = false;
     // For folded continuation lines; null where they are dropped (unread fields).
     std::string* lastValue = nullptr;
 
     auto flush = [&]() {
-        if (currentStarted && hasRecipient(current) && result.recipients.size() < limits.maxRecipients)
+        if (hasRecipient(current) && result.recipients.size() < limits.maxRecipients)
         {
             result.recipients.push_back(std::move(current));
             finish(result.recipients.back());
         }
         current = DsnRecipient();
-        currentStarted = false;
         lastValue = nullptr;
     };
 
@@ -172,8 +165,6 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
         if ((field == Field::FinalRecipient && !current.finalRecipient.empty()) ||
             (field == Field::OriginalRecipient && !current.originalRecipient.empty()))
             flush();
-        currentStarted = currentStarted || (field != Field::Other && field != Field::ReportingMta &&
-                                            field != Field::OriginalEnvelopeId);
         lastValue = storeField(field, value, current, result);
     }
     flush();

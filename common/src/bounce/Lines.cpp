@@ -36,15 +36,6 @@ bool LineReader::next(std::string_view& line)
     return true;
 }
 
-std::vector<std::string_view> splitLines(std::string_view text)
-{
-    std::vector<std::string_view> lines;
-    LineReader reader(text);
-    for (std::string_view line; reader.next(line);)
-        lines.push_back(line);
-    return lines;
-}
-
 std::string collapseSpace(std::string_view text, std::size_t maxBytes)
 {
     // Every output byte stands for at least one input byte.

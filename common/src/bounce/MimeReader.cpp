@@ -25,32 +25,21 @@ struct Boundary
     std::size_t length = 0;      ///< as declared
 };
 
-enum class TransferEncoding
+// body without its Content-Transfer-Encoding, into out; false (out untouched) when
+// there is none to undo (7bit, 8bit, binary, absent or unknown).
+bool undoTransferEncoding(std::string_view body, std::string_view encoding, std::string& out)
 {
-    Identity,   // 7bit, 8bit, binary, absent or unknown: the bytes as they are
-    Base64,
-    QuotedPrintable
-};
-
-TransferEncoding transferEncoding(std::string_view encoding)
-{
-    const std::string_view enc = trim(encoding);
-    if (iequals(enc, "base64"))
-        return TransferEncoding::Base64;
-    if (iequals(enc, "quoted-printable"))
-        return TransferEncoding::QuotedPrintable;
-    return TransferEncoding::Identity;
-}
-
-std::string decode(std::string_view body, TransferEncoding transfer)
-{
-    if (transfer == TransferEncoding::Identity)
-        return std::string(body);
-    std::string out = transfer == TransferEncoding::Base64 ? decodeBase64(body) : decodeQuotedPrintable(body);
+    encoding = trim(encoding);
+    if (iequals(encoding, "base64"))
+        out = decodeBase64(body);
+    else if (iequals(encoding, "quoted-printable"))
+        out = decodeQuotedPrintable(body);
+    else
+        return false;
     // Encoded CRLFs come out as they went in; the rest of the parser wants LF.
     if (out.find('\r') != std::string::npos)
         out = normaliseLineEnds(out, out.size());
-    return out;
+    return true;
 }
 
 // A multipart without a usable boundary parameter: the first "--token" line.
@@ -147,11 +136,10 @@ void Reader::readEntity(std::string_view text, int depth)
     // Text is matched against UTF-8 phrase tables and stored in utf8mb4 columns.
     const bool isText = type.empty() || type.substr(0, 5) == "text/";
     const std::string charset = isText ? part.contentType.param("charset") : std::string();
-    const TransferEncoding transfer = transferEncoding(part.headers.find("Content-Transfer-Encoding"));
+    std::string decoded;
     std::string converted;
-    if (transfer != TransferEncoding::Identity)
+    if (undoTransferEncoding(body, part.headers.find("Content-Transfer-Encoding"), decoded))
     {
-        std::string decoded = decode(body, transfer);
         if (isText && convertToUtf8(decoded, charset, converted))
             decoded = std::move(converted);
         part.setBodyDecoded(std::move(decoded));
@@ -245,11 +233,6 @@ void Reader::splitMultipart(MimePart& part, std::string_view body, const Boundar
 }
 
 } // namespace
-
-std::string decodeTransferEncoding(std::string_view body, std::string_view encoding)
-{
-    return decode(body, transferEncoding(encoding));
-}
 
 MimeMessage readMime(std::string_view text, const ParseLimits& limits, BodyWanted wanted)
 {

@@ -49,7 +49,7 @@ bool replyCodeStandsAlone(std::string_view text, std::size_t i)
     return i + 3 >= text.size() || std::string_view(" -\n\t)]").find(text[i + 3]) != std::string_view::npos;
 }
 
-// Whether dropContinuationCodes changes collapsed, whose first reply code is code:
+// Whether dropCodes changes collapsed, whose first reply code is code:
 // only where the code is written more than once (or blanks end the text).
 bool dropsCodes(std::string_view collapsed, std::string_view code)
 {
@@ -115,14 +115,6 @@ std::string findReplyCode(std::string_view text)
             return std::string(text.substr(i, 3));
     }
     return {};
-}
-
-std::string dropContinuationCodes(std::string_view collapsed)
-{
-    const std::string code = findReplyCode(collapsed);
-    if (code.empty() || !dropsCodes(collapsed, code))
-        return std::string(collapsed);
-    return dropCodes(collapsed, code);
 }
 
 std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std::string* replyCode)

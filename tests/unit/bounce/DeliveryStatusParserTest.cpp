@@ -29,7 +29,6 @@ TEST(DeliveryStatusParser, ReadsPerMessageAndPerRecipientFields)
                        "Action: delayed\n"
                        "Status: 4.4.1\n";
     const DeliveryStatus ds = parseDeliveryStatus(text, verpmail::ParseLimits{});
-    EXPECT_EQ(ds.reportingMta, "mx.example.org");
     EXPECT_EQ(ds.originalEnvelopeId, "campaign-42");
     ASSERT_EQ(ds.recipients.size(), 2u);
     EXPECT_EQ(ds.recipients[0].finalRecipient, "one@example.jp");

@@ -126,7 +126,7 @@ TEST(TextScan, NormalisesLineEnds)
 
 TEST(TextScan, DropsContinuationCodes)
 {
-    EXPECT_EQ(dropContinuationCodes("550-5.7.1 Messages with multiple 550-5.7.1 addresses 550 5.7.1 in From"),
+    EXPECT_EQ(collapseDiagnostic("550-5.7.1 Messages with multiple\n550-5.7.1 addresses\n550 5.7.1 in From", 1000),
               "550-5.7.1 Messages with multiple addresses in From");
 }
 
@@ -218,34 +218,45 @@ TEST(TextScan, FindsAddressesWithEveryLocalPartCharacter)
     EXPECT_EQ(firstAddress("q@A.Example+b"), "q@a.example");
 }
 
-TEST(TextScan, CollapsesDiagnosticsAsCollapseThenDrop)
+TEST(TextScan, CollapsesDiagnosticsThenDropsRepeatedCodes)
 {
-    for (const char* text : {"", "  ", "550 5.1.1 unknown", "550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c",
-                             "no code here", "250 ok 550 no", " 550 x 550 ", "550 a 550 5.1.1 b 5.1.1",
-                             "x550 421-4.7.0 try\r\n421-4.7.0 later", "(421) busy 421 4.2.1 full"})
+    // The text is collapsed and cut at the bound first; then the codes repeated at
+    // the start of continuation lines go, and a status right after a dropped code.
+    struct Row { const char* text; std::size_t bound; const char* want; };
+    for (const Row& row : {Row{"", 1000, ""}, Row{"  ", 1000, ""},
+                           Row{"550 5.1.1 unknown", 1000, "550 5.1.1 unknown"}, Row{"550 5.1.1 unknown", 6, "550 5."},
+                           Row{"550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c", 1000, "550-5.7.1 a b c"},
+                           Row{"550-5.7.1 a\n550-5.7.1 b\n550 5.7.1 c", 6, "550-5."},
+                           Row{"no code here", 1000, "no code here"}, Row{"250 ok 550 no", 1000, "250 ok 550 no"},
+                           Row{"250 ok 550 no", 6, "250 ok"}, Row{" 550 x 550 ", 1000, "550 x"},
+                           Row{"550 a 550 5.1.1 b 5.1.1", 1000, "550 a b 5.1.1"},
+                           Row{"x550 421-4.7.0 try\r\n421-4.7.0 later", 1000, "x550 421-4.7.0 try later"},
+                           Row{"x550 421-4.7.0 try\r\n421-4.7.0 later", 6, "x550 4"},
+                           Row{"(421) busy 421 4.2.1 full", 1000, "(421) busy 421 4.2.1 full"},
+                           Row{"(421) busy 421 4.2.1 full", 6, "(421)"}, Row{"550 x", 0, ""}})
     {
-        for (const std::size_t bound : {std::size_t{1000}, std::size_t{6}, std::size_t{0}})
-        {
-            SCOPED_TRACE(std::string(text) + " bound " + std::to_string(bound));
-            std::string reply = "?";
-            const std::string diagnostic = collapseDiagnostic(text, bound, &reply);
-            EXPECT_EQ(diagnostic, dropContinuationCodes(collapseSpace(text, bound)));
-            EXPECT_EQ(reply, findReplyCode(diagnostic));
-            EXPECT_EQ(collapseDiagnostic(text, bound), diagnostic);
-        }
+        SCOPED_TRACE(std::string(row.text) + " bound " + std::to_string(row.bound));
+        std::string reply = "?";
+        const std::string diagnostic = collapseDiagnostic(row.text, row.bound, &reply);
+        EXPECT_EQ(diagnostic, row.want);
+        EXPECT_EQ(reply, findReplyCode(diagnostic));
+        EXPECT_EQ(collapseDiagnostic(row.text, row.bound), diagnostic);
     }
 }
 
-TEST(TextScan, ReadsLinesLikeSplitLines)
+TEST(TextScan, ReadsLines)
 {
-    for (const char* text : {"", "a", "a\n", "a\n\nb", "\n\n", "a\nb\n"})
+    using Lines = std::vector<std::string_view>;
+    const std::pair<const char*, Lines> rows[] = {{"", {}}, {"a", {"a"}}, {"a\n", {"a"}}, {"a\n\nb", {"a", "", "b"}},
+                                                  {"\n\n", {"", ""}}, {"a\nb\n", {"a", "b"}}};
+    for (const auto& [text, want] : rows)
     {
         SCOPED_TRACE(text);
-        std::vector<std::string_view> read;
+        Lines read;
         LineReader lines(text);
         for (std::string_view line; lines.next(line);)
             read.push_back(line);
-        EXPECT_EQ(read, splitLines(text));
+        EXPECT_EQ(read, want);
     }
 }
 

@@ -19,7 +19,6 @@ struct FeedbackReport
     std::vector<std::string> recipients; ///< Original-Rcpt-To / Removal-Recipient addresses
     std::string originalMailFrom;        ///< normalised, or ""
     std::string originalEnvelopeId;
-    std::string userAgent;
 };
 
 /// Parses the fields of a message/feedback-report body.

@@ -31,9 +31,6 @@ struct DsnRecipient
 
 struct DeliveryStatus
 {
-    /// A view into the text parsed (no caller keeps it beyond that text: a copy
-    /// would be an allocation per report for a field only tests read).
-    std::string_view reportingMta;
     std::string originalEnvelopeId;
     std::vector<DsnRecipient> recipients;
 };

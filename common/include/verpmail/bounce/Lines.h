@@ -5,17 +5,13 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace verpmail::bounce {
 
 /// text (its first maxBytes) with CRLF and bare CR turned into LF.
 std::string normaliseLineEnds(std::string_view text, std::size_t maxBytes);
 
-/// Splits LF-terminated text into lines (without the LF).
-std::vector<std::string_view> splitLines(std::string_view text);
-
-/// The lines of splitLines one at a time:
+/// The lines of LF-terminated text, one at a time (without the LF):
 ///   LineReader lines(text); for (std::string_view line; lines.next(line);) ...
 class LineReader
 {

@@ -72,7 +72,4 @@ using BodyWanted = bool (*)(const ContentType& type);
 /// Null `wanted`: every body.
 MimeMessage readMime(std::string_view text, const ParseLimits& limits, BodyWanted wanted = nullptr);
 
-/// Decodes a Content-Transfer-Encoding (base64, quoted-printable; others unchanged).
-std::string decodeTransferEncoding(std::string_view body, std::string_view encoding);
-
 } // namespace verpmail::bounce

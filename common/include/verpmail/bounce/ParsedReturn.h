@@ -56,7 +56,6 @@ struct ParsedReturn
 
     std::string envelopeId;        ///< Original-Envelope-Id of the DSN (our campaign id), or ""
     std::string campaign;          ///< X-Verpmail-Campaign header of the returned original, or ""
-    std::string originalMessageId; ///< Message-ID of the returned original, or ""
     std::string feedbackType;      ///< ARF Feedback-Type (abuse, opt-out, ...), or ""
     std::string subject;           ///< Subject of the return itself, bounded, for logs
     std::string problem;           ///< why parsing stopped early (a limit hit, no body...), or ""

@@ -16,13 +16,10 @@ std::string findStatusCode(std::string_view text);
 /// The first SMTP reply code (2xx, 4xx, 5xx standing alone) in text, or "".
 std::string findReplyCode(std::string_view text);
 
-/// Removes the reply/status codes that start every line of a multi-line SMTP reply
-/// ("550-5.7.1 a 550-5.7.1 b" -> "550-5.7.1 a b") from collapsed text, so phrases
-/// split over lines can be found again.
-std::string dropContinuationCodes(std::string_view collapsed);
-
-/// dropContinuationCodes(collapseSpace(text, maxBytes)); *replyCode (when given)
-/// receives findReplyCode of the result.
+/// collapseSpace(text, maxBytes) without the reply/status codes that start every
+/// line of a multi-line SMTP reply ("550-5.7.1 a\n550-5.7.1 b" -> "550-5.7.1 a b"),
+/// so phrases split over lines can be found again. *replyCode (when given) receives
+/// findReplyCode of the result.
 std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std::string* replyCode = nullptr);
 
 /// The SMTP command an error text says it answered ("in reply to RCPT TO command",
