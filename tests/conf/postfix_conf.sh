@@ -52,8 +52,8 @@ expect_eq "$(pc -h verpmail_bounce_domain)" "check_recipient_access regexp:$scra
 regexp=regexp:$scratch/verpmail_tokens.regexp
 expect_eq "$(postmap -c "$scratch" -q sentto-abcdefghijklmnopqrstuvwx27@bounces.example.org "$regexp")" DUNNO "regexp: a token shape passes"
 expect_eq "$(postmap -c "$scratch" -q SENTTO-ABCDEFGHIJKLMNOPQRSTUVWX27@Bounces.Example.Org "$regexp")" DUNNO "regexp: case does not matter"
-expect_eq "$(postmap -c "$scratch" -q sentto-abc@bounces.example.org "$regexp")" "REJECT 5.1.1 recipient unknown" "regexp: a short token is refused"
-expect_eq "$(postmap -c "$scratch" -q postmaster@bounces.example.org "$regexp")" "REJECT 5.1.1 recipient unknown" "regexp: another local part is refused"
+expect_eq "$(postmap -c "$scratch" -q sentto-abc@bounces.example.org "$regexp")" "550 5.1.1 recipient unknown" "regexp: a short token is refused"
+expect_eq "$(postmap -c "$scratch" -q postmaster@bounces.example.org "$regexp")" "550 5.1.1 recipient unknown" "regexp: another local part is refused"
 expect_eq "$(postmap -c "$scratch" -q someone@example.org "$regexp" || true)" "" "regexp: other domains are not its business"
 
 # (c) the unit's sandbox
