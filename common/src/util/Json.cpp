@@ -73,33 +73,25 @@ void JsonWriter::separate()
     }
 }
 
-JsonWriter& JsonWriter::beginObject()
+JsonWriter& JsonWriter::open(char bracket)
 {
     separate();
-    *_out += '{';
+    *_out += bracket;
     _first.push_back('1');
     return *this;
 }
 
-JsonWriter& JsonWriter::endObject()
+JsonWriter& JsonWriter::close(char bracket)
 {
-    *_out += '}';
+    *_out += bracket;
     _first.pop_back();
     return *this;
 }
 
-JsonWriter& JsonWriter::beginArray()
+JsonWriter& JsonWriter::literal(std::string_view text)
 {
     separate();
-    *_out += '[';
-    _first.push_back('1');
-    return *this;
-}
-
-JsonWriter& JsonWriter::endArray()
-{
-    *_out += ']';
-    _first.pop_back();
+    *_out += text;
     return *this;
 }
 
@@ -119,38 +111,13 @@ JsonWriter& JsonWriter::value(std::string_view text)
     return *this;
 }
 
-JsonWriter& JsonWriter::value(std::int64_t number)
-{
-    separate();
-    *_out += std::to_string(number);
-    return *this;
-}
-
 JsonWriter& JsonWriter::value(double number)
 {
-    separate();
-    if (!std::isfinite(number)) {
-        *_out += "null";
-        return *this;
-    }
+    if (!std::isfinite(number))
+        return null();
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.3f", number);
-    *_out += buffer;
-    return *this;
-}
-
-JsonWriter& JsonWriter::value(bool flag)
-{
-    separate();
-    *_out += flag ? "true" : "false";
-    return *this;
-}
-
-JsonWriter& JsonWriter::null()
-{
-    separate();
-    *_out += "null";
-    return *this;
+    return literal(buffer);
 }
 
 } // namespace verpmail

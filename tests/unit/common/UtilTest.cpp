@@ -79,8 +79,9 @@ TEST(Json, WritesNestedStructures)
 {
     JsonWriter j;
     j.beginObject().key("a").value(1).key("b").beginArray().value("x").null().value(true).endArray();
-    j.key("c").beginObject().endObject().endObject();
-    EXPECT_EQ(j.str(), R"({"a":1,"b":["x",null,true],"c":{}})");
+    j.key("c").beginObject().endObject().key("d").beginArray().value(2.5).value(0.0 / 0.0).value(false);
+    j.value(std::uint64_t{7}).endArray().endObject();
+    EXPECT_EQ(j.str(), R"({"a":1,"b":["x",null,true],"c":{},"d":[2.500,null,false,7]})");
 }
 
 std::string hex(const Sha256Digest& d)
@@ -96,11 +97,15 @@ std::string hex(const Sha256Digest& d)
 
 TEST(Hmac, MatchesKnownVectors)
 {
-    // Wikipedia's HMAC example and RFC 4231 test case 2.
+    // Wikipedia's HMAC example, RFC 4231 test cases 2 and 6 (a key longer than a
+    // block is hashed first), and the empty key and message.
     EXPECT_EQ(hex(hmacSha256("key", "The quick brown fox jumps over the lazy dog")),
               "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
     EXPECT_EQ(hex(hmacSha256("Jefe", "what do ya want for nothing?")),
               "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    EXPECT_EQ(hex(hmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_EQ(hex(hmacSha256({}, {})), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
     EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 

@@ -1,7 +1,7 @@
 // Hmac: HMAC-SHA256 (RFC 2104) over Poco's SHA2Engine.
 //
-// Poco 1.11's HMACEngine template cannot take SHA2Engine (it lacks the BLOCK_SIZE
-// constant the template needs), so the two-pass construction is written out here.
+// Poco 1.11's HMACEngine template cannot take SHA2Engine as it is (it lacks the
+// BLOCK_SIZE constant the template needs): a small subclass adds it.
 #pragma once
 
 #include <array>

@@ -27,26 +27,30 @@ public:
     JsonWriter(const JsonWriter&) = delete;
     JsonWriter& operator=(const JsonWriter&) = delete;
 
-    JsonWriter& beginObject();
-    JsonWriter& endObject();
-    JsonWriter& beginArray();
-    JsonWriter& endArray();
+    JsonWriter& beginObject() { return open('{'); }
+    JsonWriter& endObject() { return close('}'); }
+    JsonWriter& beginArray() { return open('['); }
+    JsonWriter& endArray() { return close(']'); }
     JsonWriter& key(std::string_view name);
     JsonWriter& value(std::string_view text);
     JsonWriter& value(const char* text) { return value(std::string_view(text)); }
     JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
-    JsonWriter& value(std::int64_t number);
+    JsonWriter& value(std::int64_t number) { return literal(std::to_string(number)); }
     JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(unsigned number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(std::uint64_t number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(double number);
-    JsonWriter& value(bool flag);
-    JsonWriter& null();
+    JsonWriter& value(bool flag) { return literal(flag ? "true" : "false"); }
+    JsonWriter& null() { return literal("null"); }
 
     const std::string& str() const { return *_out; }
 
 private:
     void separate();
+    JsonWriter& open(char bracket);
+    JsonWriter& close(char bracket);
+    /// A number or literal, written as it is.
+    JsonWriter& literal(std::string_view text);
 
     std::string _own;
     std::string* _out = &_own;
