@@ -34,20 +34,6 @@ void writeAll(int fd, const char* data, std::size_t size, const std::string& pat
     }
 }
 
-void pwriteAll(int fd, const char* data, std::size_t size, std::uint64_t offset, const std::string& path)
-{
-    while (size > 0) {
-        const ssize_t put = ::pwrite(fd, data, size, static_cast<off_t>(offset));
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            throw FileError("write " + errnoText(path));
-        data += put;
-        size -= static_cast<std::size_t>(put);
-        offset += static_cast<std::uint64_t>(put);
-    }
-}
-
 void copyRange(int from, std::uint64_t begin, std::uint64_t end, int to, const std::string& fromPath,
                const std::string& toPath)
 {

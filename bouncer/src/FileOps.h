@@ -52,8 +52,7 @@ public:
 std::string errnoText(const std::string& path);
 
 void writeAll(int fd, const char* data, std::size_t size, const std::string& path);
-void pwriteAll(int fd, const char* data, std::size_t size, std::uint64_t offset, const std::string& path);
-/// Appends bytes [begin, end) of `from` to `to` (at its current position).
+/// Copies bytes [begin, end) of `from` to `to`, at `to`'s current position.
 void copyRange(int from, std::uint64_t begin, std::uint64_t end, int to, const std::string& fromPath,
                const std::string& toPath);
 void syncFile(int fd, const std::string& path);

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <vector>
 
 namespace verpmail {
@@ -57,51 +56,48 @@ private:
     UniqueFd _fd;
 };
 
+/// Cuts the mailbox at `size` and syncs it.
+void truncateTo(int mbox, const std::string& path, std::uint64_t size)
+{
+    if (::ftruncate(mbox, static_cast<off_t>(size)) != 0)
+        throw FileError("truncate " + errnoText(path));
+    syncFile(mbox, path);
+}
+
 /// Rewrites the mailbox from offset `from` on with the kept ranges (all >= from).
 void rewriteTail(int mbox, const std::string& path, std::uint64_t from, const std::vector<Range>& kept)
 {
     std::uint64_t keptBytes = 0;
     for (const Range& r : kept)
         keptBytes += r.end - r.begin;
-    if (keptBytes > 0) {
-        // The kept messages are safe in a temporary file before FILE is touched.
-        std::string tmpPath = path + ".verpmail-XXXXXX";
-        UniqueFd tmp(::mkstemp(tmpPath.data()));
-        if (!tmp)
-            throw FileError("create " + errnoText(tmpPath));
-        try {
-            for (const Range& r : kept)
-                copyRange(mbox, r.begin, r.end, tmp.get(), path, tmpPath);
-            syncFile(tmp.get(), tmpPath);
-        } catch (...) {
-            ::unlink(tmpPath.c_str());  // FILE is untouched: the copy is not needed
-            throw;
-        }
-        try {
-            std::uint64_t at = 0;
-            std::vector<char> buffer(65536);
-            while (at < keptBytes) {
-                const ssize_t got = ::pread(tmp.get(), buffer.data(), buffer.size(), static_cast<off_t>(at));
-                if (got < 0 && errno == EINTR)
-                    continue;
-                if (got <= 0)
-                    throw FileError("read " + errnoText(tmpPath));
-                pwriteAll(mbox, buffer.data(), static_cast<std::size_t>(got), from + at, path);
-                at += static_cast<std::uint64_t>(got);
-            }
-            if (::ftruncate(mbox, static_cast<off_t>(from + keptBytes)) != 0)
-                throw FileError("truncate " + errnoText(path));
-            syncFile(mbox, path);
-        } catch (const FileError& e) {
-            throw FileError(std::string(e.what()) + "; " + path + " may be damaged, its unprocessed messages are in " +
-                            tmpPath);
-        }
-        ::unlink(tmpPath.c_str());
+    if (keptBytes == 0) {
+        truncateTo(mbox, path, from);
         return;
     }
-    if (::ftruncate(mbox, static_cast<off_t>(from)) != 0)
-        throw FileError("truncate " + errnoText(path));
-    syncFile(mbox, path);
+    // The kept messages are safe in a temporary file before FILE is touched.
+    std::string tmpPath = path + ".verpmail-XXXXXX";
+    UniqueFd tmp(::mkstemp(tmpPath.data()));
+    if (!tmp)
+        throw FileError("create " + errnoText(tmpPath));
+    try {
+        for (const Range& r : kept)
+            copyRange(mbox, r.begin, r.end, tmp.get(), path, tmpPath);
+        syncFile(tmp.get(), tmpPath);
+    } catch (...) {
+        ::unlink(tmpPath.c_str());  // FILE is untouched: the copy is not needed
+        throw;
+    }
+    try {
+        // copyRange writes where the descriptor stands: FILE's is moved to `from`.
+        if (::lseek(mbox, static_cast<off_t>(from), SEEK_SET) < 0)
+            throw FileError("seek " + errnoText(path));
+        copyRange(tmp.get(), 0, keptBytes, mbox, tmpPath, path);
+        truncateTo(mbox, path, from + keptBytes);
+    } catch (const FileError& e) {
+        throw FileError(std::string(e.what()) + "; " + path + " may be damaged, its unprocessed messages are in " +
+                        tmpPath);
+    }
+    ::unlink(tmpPath.c_str());
 }
 
 } // namespace
