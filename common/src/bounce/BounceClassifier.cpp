@@ -135,25 +135,12 @@ BounceClass classOfReason(std::string_view reason, std::string_view status)
 
 Classification classify(ReturnKind kind, const RecipientResult& result)
 {
-    Classification out;
     if (kind == ReturnKind::Complaint)
-    {
-        out.reason = "feedback";
-        out.bounceClass = BounceClass::Complaint;
-        return out;
-    }
+        return {"feedback", BounceClass::Complaint};
     if (kind == ReturnKind::AutoReply)
-    {
-        out.reason = "vacation";
-        out.bounceClass = BounceClass::AutoReply;
-        return out;
-    }
+        return {"vacation", BounceClass::AutoReply};
     if (isNonFailureAction(result.action) || (result.action.empty() && !result.status.empty() && result.status[0] == '2'))
-    {
-        out.reason = "delivered";
-        out.bounceClass = BounceClass::None;
-        return out;
-    }
+        return {"delivered", BounceClass::None};
 
     std::string_view reason = lookupCode(bounce::decisiveStatusRules(), result.status);
     // (Looked up below whenever reason is still empty after it.)
@@ -224,10 +211,8 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
             reason = rule.otherwise;
             break;
         }
-    out.reason = std::string(reason);
     // Delayed is a progress report: nothing has failed yet, whatever the text says.
-    out.bounceClass = result.action == "delayed" ? BounceClass::None : classOfReason(reason, result.status);
-    return out;
+    return {std::string(reason), result.action == "delayed" ? BounceClass::None : classOfReason(reason, result.status)};
 }
 
 } // namespace verpmail

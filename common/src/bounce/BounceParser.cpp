@@ -5,8 +5,9 @@
 //  3. A delivery-status part (or DSN fields pasted into text): a bounce, one
 //     result per recipient group (DeliveryStatusParser); empty diagnostics are
 //     completed from the human-readable text.
-//  4. Otherwise a bounce-looking header or text: the non-standard scanner.
-//  5. Otherwise an auto-reply (AutoReplyDetector), else Other.
+//  4. Otherwise an auto-reply (AutoReplyDetector) whose header does not look like
+//     a bounce.
+//  5. Otherwise a bounce-looking header or text: the non-standard scanner; else Other.
 // Every result then goes through classify(). The returned original (attached or
 // quoted inline) gives the VERP candidates and the campaign.
 #include "verpmail/bounce/BounceParser.h"
@@ -422,6 +423,21 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
     return true;
 }
 
+bool readAutoReply(const Anatomy& a, const MimeMessage& mime, ParsedReturn& r)
+{
+    // Exim and others mark their bounces "Auto-Submitted: auto-replied" too.
+    if (!isAutoReply(mime.headers) || looksLikeBounceHeader(mime.headers))
+        return false;
+    r.kind = ReturnKind::AutoReply;
+    RecipientResult result;
+    const auto from = addressesIn(mime.headers.find("From"));
+    if (!from.empty())
+        result.address = from.front();
+    result.diagnostic = collapseSpace(a.humanText, 1000);
+    r.recipients.push_back(std::move(result));
+    return true;
+}
+
 ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
 {
     ParsedReturn r;
@@ -443,29 +459,9 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
     readOriginal(original, r);
 
     if (readFeedbackReport(a, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
-        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, original, r))
-    {
+        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, original, r) ||
+        readAutoReply(a, mime, r) || readTextBounce(a, mime, limits, originalRecipients(original), r))
         classifyAll(r);
-        return r;
-    }
-    // Exim and others mark their bounces "Auto-Submitted: auto-replied" too.
-    const bool autoReply = isAutoReply(mime.headers) && !looksLikeBounceHeader(mime.headers);
-    if (!autoReply && readTextBounce(a, mime, limits, originalRecipients(original), r))
-    {
-        classifyAll(r);
-        return r;
-    }
-    if (autoReply)
-    {
-        r.kind = ReturnKind::AutoReply;
-        RecipientResult result;
-        const auto from = addressesIn(mime.headers.find("From"));
-        if (!from.empty())
-            result.address = from.front();
-        result.diagnostic = collapseSpace(a.humanText, 1000);
-        r.recipients.push_back(std::move(result));
-        classifyAll(r);
-    }
     return r;
 }
 

@@ -166,10 +166,7 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
 
 std::string ErrorTextScan::address(std::size_t i) const
 {
-    AddressSpan span;
-    span.address = _hits[i].address;
-    span.at = _hits[i].at;
-    return foldedDomain(span);
+    return foldedDomain({_hits[i].address, 0, _hits[i].at});
 }
 
 std::string ErrorTextScan::errorText(std::size_t i) const

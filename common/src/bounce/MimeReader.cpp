@@ -128,11 +128,9 @@ void Reader::readEntity(std::string_view text, int depth)
     const std::string_view type = part.contentType.type;
     if (type.substr(0, 10) == "multipart/" && readMultipart(part, body, depth))
         return;
+    // A body the caller does not want stays empty.
     if (depth > 0 && _wanted && !_wanted(part.contentType))
-    {
-        part.bodySkipped = true;
         return;
-    }
     // Text is matched against UTF-8 phrase tables and stored in utf8mb4 columns.
     const bool isText = type.empty() || type.substr(0, 5) == "text/";
     const std::string charset = isText ? part.contentType.param("charset") : std::string();

@@ -3,7 +3,6 @@
 
 #include "verpmail/bounce/Ascii.h"
 
-
 #include <utility>
 
 namespace verpmail::bounce {

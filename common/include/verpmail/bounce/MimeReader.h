@@ -28,7 +28,6 @@ struct MimePart
     ContentType contentType;   ///< type "" means text/plain by default
     int depth = 0;             ///< 0 for the top-level entity
     bool multipart = false;
-    bool bodySkipped = false;  ///< the caller did not want this body: `body()` is empty
 
     /// Transfer-decoded, LF line ends, text/* in UTF-8; for multiparts the preamble.
     /// Valid while this part lives unchanged and the parsed text does.
