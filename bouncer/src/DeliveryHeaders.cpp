@@ -63,9 +63,12 @@ std::vector<std::string> deliveryAddresses(std::string_view message)
     std::vector<std::string> out;
     for (const char* name : {"Delivered-To", "X-Original-To", "To"}) {
         for (const std::string& value : header.fields.getAll(name)) {
-            for (const bounce::FoundAddress& found : bounce::findAddresses(value, 20)) {
-                if (std::find(out.begin(), out.end(), found.address) == out.end())
-                    out.push_back(found.address);
+            bounce::AddressScanner scanner(value);
+            bounce::AddressSpan span;
+            for (std::size_t n = 0; n < 20 && scanner.next(span); ++n) {
+                std::string address = bounce::foldedDomain(span);
+                if (std::find(out.begin(), out.end(), address) == out.end())
+                    out.push_back(std::move(address));
             }
         }
     }

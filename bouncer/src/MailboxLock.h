@@ -27,8 +27,6 @@ public:
     MailboxLock(const MailboxLock&) = delete;
     MailboxLock& operator=(const MailboxLock&) = delete;
 
-    bool hasDotLock() const { return !_dotLock.empty(); }
-
 private:
     int _fd;
     std::string _dotLock;  ///< the lock file we created, "" when none

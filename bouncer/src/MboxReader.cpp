@@ -2,7 +2,6 @@
 
 #include "verpmail/bounce/AddressScan.h"
 
-
 #include <algorithm>
 
 namespace verpmail {
@@ -22,12 +21,13 @@ std::string senderOf(const std::string& fromLine)
     return bounce::normaliseAddress(word);
 }
 
-} // namespace
-
+/// True when a line is an mbox message separator ("From " at its start).
 bool isFromLine(const std::string& line)
 {
     return line.compare(0, 5, "From ") == 0;
 }
+
+} // namespace
 
 void unquoteFromLine(std::string& line)
 {

@@ -69,9 +69,6 @@ private:
     std::uint64_t _fromLineAt = 0;
 };
 
-/// True when a line is an mbox message separator ("From " at its start).
-bool isFromLine(const std::string& line);
-
 /// Removes one level of "From " quoting: ">From x" -> "From x", ">>From x" -> ">From x".
 void unquoteFromLine(std::string& line);
 

@@ -77,16 +77,6 @@ std::string foldedDomain(const AddressSpan& span)
     return address;
 }
 
-std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount)
-{
-    std::vector<FoundAddress> found;
-    AddressScanner scanner(text);
-    AddressSpan span;
-    while (found.size() < maxCount && scanner.next(span))
-        found.push_back({foldedDomain(span), span.pos});
-    return found;
-}
-
 std::string firstAddress(std::string_view text)
 {
     AddressScanner scanner(text);

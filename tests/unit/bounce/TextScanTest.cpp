@@ -14,6 +14,30 @@
 
 using namespace verpmail::bounce;
 
+namespace {
+
+struct Found
+{
+    std::string address;   // its domain lower-cased
+    std::size_t pos;
+    bool operator==(const Found& other) const { return address == other.address && pos == other.pos; }
+};
+
+// Every address the scanner finds in text.
+std::vector<Found> findAddresses(std::string_view text)
+{
+    std::vector<Found> found;
+    AddressScanner scanner(text);
+    for (AddressSpan span; scanner.next(span);)
+    {
+        EXPECT_EQ(span.address[span.at], '@');
+        found.push_back({foldedDomain(span), span.pos});
+    }
+    return found;
+}
+
+} // namespace
+
 TEST(TextScan, FindsStatusCodes)
 {
     struct Row { const char* in; const char* want; };
@@ -323,29 +347,25 @@ TEST(TextScan, NormalisesQuotedAndBlankAddresses)
         EXPECT_EQ(normaliseAddress(in), want) << in;
 }
 
-TEST(TextScan, AddressScannerSeesWhatFindAddressesFinds)
+TEST(TextScan, AddressScannerFindsPlausibleAddressesInOrder)
 {
-    for (const char* text : {"", "@", "a@b", "x@y.example.com", "<A.b@Sub.Example.ORG>, (x@Y.example.com)",
-                             "@@a@b.cd@@e@f.gh", ".=q@a.example- and ip@192.0.2.1 then Z@Q.Example.",
-                             "\"q\"@a.example+b", "a@b.c d@e.fg h@i.jk"})
+    const std::pair<const char*, std::vector<Found>> rows[] = {
+        {"", {}},
+        {"@", {}},
+        {"a@b", {}},
+        {"x@y.example.com", {{"x@y.example.com", 0}}},
+        {"<A.b@Sub.Example.ORG>, (x@Y.example.com)", {{"A.b@sub.example.org", 1}, {"x@y.example.com", 24}}},
+        {"@@a@b.cd@@e@f.gh", {{"a@b.cd", 2}, {"e@f.gh", 10}}},
+        {".=q@a.example- and ip@192.0.2.1 then Z@Q.Example.", {{"q@a.example", 2}, {"Z@q.example", 37}}},
+        {"\"q\"@a.example+b", {}},
+        {"a@b.c d@e.fg h@i.jk", {{"d@e.fg", 6}, {"h@i.jk", 13}}},
+    };
+    for (const auto& [text, want] : rows)
     {
         SCOPED_TRACE(text);
-        const auto found = findAddresses(text);
-        AddressScanner scanner(text);
-        AddressSpan span;
-        std::size_t n = 0;
-        for (; scanner.next(span); ++n)
-        {
-            ASSERT_LT(n, found.size());
-            EXPECT_EQ(span.pos, found[n].pos);
-            EXPECT_EQ(span.address.substr(0, span.at + 1), found[n].address.substr(0, span.at + 1));
-            EXPECT_EQ(toLower(span.address), toLower(found[n].address));
-            EXPECT_EQ(span.address[span.at], '@');
-        }
-        EXPECT_EQ(n, found.size());
-        EXPECT_EQ(firstAddress(text), found.empty() ? std::string() : found.front().address);
+        EXPECT_EQ(findAddresses(text), want);
+        EXPECT_EQ(firstAddress(text), want.empty() ? std::string() : want.front().address);
     }
-    EXPECT_EQ(findAddresses("a@b.cd e@f.gh i@j.kl", 2).size(), 2u);
 }
 
 // An address's local part is read back at most 128 bytes from its '@', its domain at

@@ -6,24 +6,11 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace verpmail::bounce {
 
-struct FoundAddress
-{
-    std::string address;   ///< its domain lower-cased
-    std::size_t pos = 0;   ///< offset of the first character in the scanned text
-};
-
-/// Every plausible addr-spec (local@domain.tld) in text, in order, at most maxCount.
-std::vector<FoundAddress> findAddresses(std::string_view text, std::size_t maxCount = 200);
-
-/// The first plausible address in text, its domain lower-cased, or "".
-std::string firstAddress(std::string_view text);
-
-/// One address findAddresses would find, as a view into the scanned text (its domain
-/// not lower-cased).
+/// One plausible addr-spec (local@domain.tld) in a text, as a view into it (its
+/// domain not lower-cased).
 struct AddressSpan
 {
     std::string_view address;
@@ -31,9 +18,9 @@ struct AddressSpan
     std::size_t at = 0;    ///< offset of the '@' in address
 };
 
-/// findAddresses one at a time, as views: for readers that keep few of the addresses
-/// they see. Each '@' is looked at once, and at most 128 bytes before it and 256
-/// after it, so a scan is linear in the text. The caller bounds the count.
+/// The addresses in a text one at a time, in order. Each '@' is looked at once, and
+/// at most 128 bytes before it and 256 after it, so a scan is linear in the text.
+/// The caller bounds the count.
 class AddressScanner
 {
 public:
@@ -48,6 +35,9 @@ private:
 
 /// The span's address with its domain lower-cased.
 std::string foldedDomain(const AddressSpan& span);
+
+/// The first plausible address in text, its domain lower-cased, or "".
+std::string firstAddress(std::string_view text);
 
 /// Strips an address type ("rfc822;", "utf-8;"), angle brackets, quotes and white
 /// space; lower-cases the domain. Returns "" when no '@' is left.
