@@ -90,6 +90,19 @@ std::string wholeLines(std::string_view text, std::size_t begin, std::size_t end
     return out.substr(0, kMaxSegment);
 }
 
+// The result for an address whose error text is segment: its codes, and the SMTP
+// command when asked for (read before the text is collapsed).
+RecipientResult resultFor(std::string address, std::string_view segment, bool withCommand)
+{
+    RecipientResult result;
+    result.address = std::move(address);
+    result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
+    result.status = findStatusCode(result.diagnostic);
+    if (withCommand)
+        result.smtpCommand = findSmtpCommand(segment);
+    return result;
+}
+
 } // namespace
 
 ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::string_view>& exclude,
@@ -201,14 +214,7 @@ std::string ErrorTextScan::diagnostic(std::size_t i) const
 
 RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
 {
-    const std::string segment = errorText(i);
-    RecipientResult result;
-    result.address = address(i);
-    result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
-    result.status = findStatusCode(result.diagnostic);
-    if (withCommand)
-        result.smtpCommand = findSmtpCommand(segment);
-    return result;
+    return resultFor(address(i), errorText(i), withCommand);
 }
 
 std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string_view>& exclude,
@@ -218,12 +224,7 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     if (scan.fallbackApplies())
     {
         // The original's recipient; the error text then is all there is to say.
-        RecipientResult result;
-        result.address = fallback.front();
-        result.diagnostic = collapseDiagnostic(errorText, 1000, &result.replyCode);
-        result.status = findStatusCode(result.diagnostic);
-        result.smtpCommand = findSmtpCommand(errorText);
-        return {result};
+        return {resultFor(fallback.front(), errorText, true)};
     }
     std::vector<RecipientResult> results;
     for (std::size_t i = 0; i < scan.size(); ++i)
