@@ -2,8 +2,7 @@
 
 #include "WarmDesk.h"
 #include "lmtp/ListenError.h"
-#include "lmtp/LmtpServer.h"
-#include "lmtp/PolicyServer.h"
+#include "lmtp/Servers.h"
 
 #include "verpmail/config/ConfigKeys.h"
 #include "verpmail/config/ProgramBase.h"

@@ -115,15 +115,4 @@ std::optional<MailPath> parsePath(std::string_view argument, std::string_view ke
     return path;
 }
 
-std::optional<std::string_view> parameterValue(const std::vector<std::string>& parameters, std::string_view key)
-{
-    for (const std::string& parameter : parameters) {
-        const std::string_view text = parameter;
-        const std::size_t equals = text.find('=');
-        if (iequals(text.substr(0, equals), key))
-            return equals == std::string_view::npos ? std::string_view() : text.substr(equals + 1);
-    }
-    return std::nullopt;
-}
-
 } // namespace verpmail

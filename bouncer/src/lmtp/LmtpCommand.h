@@ -42,7 +42,4 @@ struct MailPath
 /// A source route ("<@a,@b:user@c>") is dropped as RFC 5321 allows.
 std::optional<MailPath> parsePath(std::string_view argument, std::string_view keyword);
 
-/// The value of a parameter such as "SIZE=123" (key compared ignoring case), if present.
-std::optional<std::string_view> parameterValue(const std::vector<std::string>& parameters, std::string_view key);
-
 } // namespace verpmail

@@ -82,15 +82,6 @@ TEST(LmtpCommand, Paths)
     EXPECT_EQ(parsePath("to:<x@y>", "TO:")->address, "x@y");
 }
 
-TEST(LmtpCommand, ParameterValues)
-{
-    const std::vector<std::string> parameters = {"SIZE=123", "body=8BITMIME", "SMTPUTF8"};
-    EXPECT_EQ(parameterValue(parameters, "SIZE").value_or("none"), "123");
-    EXPECT_EQ(parameterValue(parameters, "BODY").value_or("none"), "8BITMIME");
-    EXPECT_EQ(parameterValue(parameters, "smtputf8").value_or("none"), "");
-    EXPECT_FALSE(parameterValue(parameters, "ENVID"));
-}
-
 TEST(LineChannel, PiecesOfLongLinesAndLineEnds)
 {
     testing::ScriptedStream stream({"ab\r\ncdefg\nhi\rj\r\n", "\r\n", "tail without end"});

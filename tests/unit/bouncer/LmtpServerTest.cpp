@@ -3,8 +3,7 @@
 #include "LmtpTestFakes.h"
 
 #include "lmtp/ListenError.h"
-#include "lmtp/LmtpServer.h"
-#include "lmtp/PolicyServer.h"
+#include "lmtp/Servers.h"
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>

@@ -1,0 +1,70 @@
+// Servers: the LMTP server and the Postfix policy service of `verpmail-bouncer --lmtp`.
+//
+//   LmtpServer lmtp(settings, desk, log);        // binds now (throws ListenError)
+//   PolicyServer policy(policySettings, desk, log);
+//   lmtp.start(); policy.start();
+//   ... wait for SIGTERM/SIGINT ...
+//   policy.stop(); lmtp.stop();                  // sessions in hand finish first
+//
+// Each is a SessionServer (settings.server: where it listens, with how many threads
+// and which idle time-out) whose connections are sessions of one kind: LmtpSession
+// (RFC 2033) or PolicySession (check_policy_service, usually on inet:127.0.0.1:PORT,
+// since smtpd(8) may run chrooted). The desk must outlive the server.
+#pragma once
+
+#include "ReturnDesk.h"
+#include "lmtp/LmtpSession.h"
+#include "lmtp/PolicySession.h"
+#include "lmtp/ServerSettings.h"
+#include "lmtp/SessionServer.h"
+
+#include <Poco/Logger.h>
+
+#include <string>
+#include <vector>
+
+namespace verpmail {
+
+template <typename Session, typename Settings>
+class SessionService
+{
+public:
+    /// @throws ListenError when an address cannot be listened on.
+    SessionService(const char* name, Settings settings, ReturnDesk& desk, Poco::Logger& log)
+        : _settings(std::move(settings)),
+          _server(name, _settings.server,
+                  [this, &desk, &log](LineChannel& channel, const std::string& client) {
+                      Session(channel, desk, _settings, client, log).run();
+                  },
+                  log)
+    {
+    }
+
+    void start() { _server.start(); }
+    void stop() { _server.stop(); }
+    std::vector<std::string> addresses() const { return _server.addresses(); }
+
+private:
+    const Settings _settings;
+    SessionServer _server;
+};
+
+class LmtpServer : public SessionService<LmtpSession, LmtpSettings>
+{
+public:
+    LmtpServer(LmtpSettings settings, ReturnDesk& desk, Poco::Logger& log)
+        : SessionService("lmtp", std::move(settings), desk, log)
+    {
+    }
+};
+
+class PolicyServer : public SessionService<PolicySession, PolicyServiceSettings>
+{
+public:
+    PolicyServer(PolicyServiceSettings settings, ReturnDesk& desk, Poco::Logger& log)
+        : SessionService("policy", std::move(settings), desk, log)
+    {
+    }
+};
+
+} // namespace verpmail
