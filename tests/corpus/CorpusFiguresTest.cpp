@@ -1,289 +1,185 @@
-// CorpusFiguresTest: the issue 3 acceptance figures over the development corpus.
+// CorpusFiguresTest: the issue 14 measure over the development corpus.
 //
-// Runs the program as an operator would, "verpmail-bouncer --parse FILE..." over every
-// message, and reads its JSON lines.
-//
-// Reference labels (labels.jsonl) are references, not truth (see the corpus
-// README), so the figures are per message and tolerant where the labels are:
-//  - recipient: every Sisimai recipient (ignoring its ".invalid" placeholders for
-//    redacted reports) is among ours; messages whose reference names none are skipped;
-//  - hard:      our set of "class == Hard" flags equals the reference's (upstream
-//    `hard` where present, else Sisimai's soft == false), bounces only;
-//  - reason:    our set of reasons equals the reference's (upstream, else Sisimai);
-//  - kind:      complaints and auto-replies come back as Complaint / AutoReply.
-// Set VERPMAIL_CORPUS_VERBOSE=1 to list every disagreement.
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Path.h>
-#include <Poco/Process.h>
+// Runs "verpmail-bouncer --parse" over every labelled message and scores it against the
+// reference labels alone and against reference + judgements (judgements.jsonl: where
+// the labels contradict the verdict policy, a checked judgement replaces them). The
+// guards are on the judged figures; the reference-alone figures are printed beside them.
+// Each MTA family is also held out in turn, and the families that score worst on their
+// own messages are listed. Set VERPMAIL_CORPUS_VERBOSE=1 to list every disagreement.
+#include "CorpusData.h"
+#include "Judgements.h"
+#include "Scoring.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <set>
-#include <sstream>
-#include <string>
-#include <vector>
 
 namespace {
 
-const std::string kCorpus = VERPMAIL_CORPUS_DIR;
+using namespace corpus;
 
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
+const std::string kJudgements = VERPMAIL_JUDGEMENTS;
+const std::string kPolicy = VERPMAIL_POLICY;
 
-bool endsWith(const std::string& s, const std::string& suffix)
+std::map<std::string, const Message*> indexByFile(const std::vector<Message>& messages)
 {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-struct Figure
-{
-    const char* name;
-    int agree = 0;
-    int total = 0;
-    double percent() const { return total == 0 ? 100.0 : 100.0 * agree / total; }
-};
-
-std::string join(const std::set<std::string>& values)
-{
-    std::string out;
-    for (const auto& v : values)
-        out += (out.empty() ? "" : ",") + v;
-    return out;
-}
-
-bool isNonFailureReason(const std::string& reason)
-{
-    return reason == "delivered" || reason == "feedback" || reason == "vacation";
-}
-
-/// What verpmail-bouncer --parse printed for one file: the kind and its recipients.
-struct Parsed
-{
-    std::string kind;
-    Poco::JSON::Array::Ptr recipients;
-};
-
-/// What `program` prints on stdout for "--parse" and the corpus files (paths under
-/// messages/), with its exit status.
-std::string parseOutput(const std::string& program, const std::vector<std::string>& files, int& exitStatus)
-{
-    std::vector<std::string> args{"--parse"};
-    for (const auto& f : files)
-        args.push_back(kCorpus + "/messages/" + f);
-    Poco::Pipe out;
-    Poco::ProcessHandle handle = Poco::Process::launch(program, args, nullptr, &out, nullptr);
-    Poco::PipeInputStream stream(out);
-    std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-    exitStatus = handle.wait();
-    return text;
-}
-
-/// Runs VERPMAIL_BOUNCER --parse over the files (paths under the corpus' messages/)
-/// and returns its lines by file, with the program's exit status.
-std::map<std::string, Parsed> runParse(const std::vector<std::string>& files, int& exitStatus)
-{
-    std::istringstream stream(parseOutput(VERPMAIL_BOUNCER, files, exitStatus));
-    std::map<std::string, Parsed> byFile;
-    Poco::JSON::Parser parser;
-    std::string line;
-    const std::string prefix = kCorpus + "/messages/";
-    while (std::getline(stream, line))
-    {
-        parser.reset();
-        const auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-        std::string file = object->getValue<std::string>("file");
-        if (file.compare(0, prefix.size(), prefix) == 0)
-            file.erase(0, prefix.size());
-        byFile[file] = Parsed{object->getValue<std::string>("kind"), object->getArray("recipients")};
-    }
+    std::map<std::string, const Message*> byFile;
+    for (const auto& m : messages)
+        byFile[m.file] = &m;
     return byFile;
 }
 
-/// The reference labels (labels.jsonl), one per corpus message; none without the corpus.
-std::vector<Poco::JSON::Object::Ptr> readLabels()
+void listDisagreements(const Scored& s, const Verdicts& reference, bool judged)
 {
-    std::vector<Poco::JSON::Object::Ptr> labels;
-    std::ifstream in(kCorpus + "/labels.jsonl");
-    std::string line;
-    Poco::JSON::Parser parser;
-    while (std::getline(in, line))
-        if (!line.empty())
-        {
-            parser.reset();
-            labels.push_back(parser.parse(line).extract<Poco::JSON::Object::Ptr>());
-        }
-    return labels;
+    const Message& m = *s.message;
+    const char* tag = judged ? " (judged)" : "";
+    auto report = [&](const char* what, const std::string& want, const std::string& have) {
+        std::cout << "MISMATCH " << what << tag << " " << m.file << " want=" << want << " got=" << have
+                  << " kind=" << m.gotKind << "\n";
+    };
+    if (s.judged.recipientCounted && !s.judged.recipientOk)
+        report("recipient", join(reference.addresses), join(m.got.addresses));
+    if (s.judged.hardCounted && !s.judged.hardOk)
+        report("hard", join(reference.hard), join(m.got.hard));
+    if (s.judged.reasonCounted && !s.judged.reasonOk)
+        report("reason", join(reference.reasons),
+               join(m.got.reasons) + " status=" + m.gotStatus + " diag=" + m.gotDiagnostic);
+    if (s.judged.kindCounted && !s.judged.kindOk)
+        report("kind", m.kind, m.gotKind);
 }
 
-/// The corpus files the labels name (paths under messages/).
-std::vector<std::string> filesOf(const std::vector<Poco::JSON::Object::Ptr>& labels)
+void printSideBySide(const Figures& ref, const Figures& judged)
 {
-    std::vector<std::string> files;
-    for (const auto& label : labels)
-        files.push_back(label->getValue<std::string>("file"));
-    return files;
+    std::printf("corpus messages: %d\n", ref.messages);
+    std::printf("%-28s %22s   %22s\n", "", "reference alone", "reference + judgements");
+    auto row = [](const char* name, const Figure& a, const Figure& b) {
+        std::printf("%-28s %4d / %4d = %6.2f %%   %4d / %4d = %6.2f %%\n", name, a.agree, a.total, a.percent(),
+                    b.agree, b.total, b.percent());
+    };
+    row("recipient found", ref.recipient, judged.recipient);
+    row("dead or not (hard flag)", ref.hard, judged.hard);
+    row("reason", ref.reason, judged.reason);
+    row("kind (complaint/autoreply)", ref.kind, judged.kind);
+    row("postfix all three right", ref.postfix, judged.postfix);
+    std::printf("issue 14 targets (information): dead >= 98 %%, reason >= 92 %% against reference + judgements\n");
+}
+
+/// Every family held out in turn; returns the largest gap to the full figures.
+double printHoldOut(const std::vector<Scored>& scored, const std::set<std::string>& families, const Figures& full)
+{
+    std::printf("hold-out (judged figures over the corpus without one MTA family):\n");
+    std::printf("  %-24s %9s %9s %9s\n", "family held out", "dead %", "reason %", "recip %");
+    double largest = 0.0;
+    std::string where;
+    for (const auto& family : families)
+    {
+        const Figures f = tally(scored, true, [&](const Message& m) { return m.mta != family; });
+        std::printf("  %-24s %9.2f %9.2f %9.2f\n", family.c_str(), f.hard.percent(), f.reason.percent(),
+                    f.recipient.percent());
+        const std::pair<double, const char*> gaps[] = {{f.hard.percent() - full.hard.percent(), "dead"},
+                                                       {f.reason.percent() - full.reason.percent(), "reason"},
+                                                       {f.recipient.percent() - full.recipient.percent(), "recipient"}};
+        for (const auto& [gap, name] : gaps)
+            if (std::fabs(gap) > std::fabs(largest))
+            {
+                largest = gap;
+                where = family + " (" + name + ")";
+            }
+    }
+    std::printf("largest hold-out gap: %+.2f points, holding out %s\n", largest, where.c_str());
+    return largest;
+}
+
+/// The ten families that score worst on their own messages (dead, then reason).
+void printWorstFamilies(const std::vector<Scored>& scored, const std::set<std::string>& families)
+{
+    struct Row
+    {
+        std::string family;
+        Figures f;
+    };
+    std::vector<Row> rows;
+    for (const auto& family : families)
+        rows.push_back({family, tally(scored, true, [&](const Message& m) { return m.mta == family; })});
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        const double sa = a.f.hard.percent() + a.f.reason.percent(), sb = b.f.hard.percent() + b.f.reason.percent();
+        return sa != sb ? sa < sb : a.f.messages > b.f.messages;
+    });
+    std::printf("worst families on their own messages (judged):\n");
+    std::printf("  %-24s %8s %9s %9s\n", "family", "messages", "dead %", "reason %");
+    for (std::size_t i = 0; i < rows.size() && i < 10; ++i)
+        std::printf("  %-24s %8d %9.2f %9.2f\n", rows[i].family.c_str(), rows[i].f.messages, rows[i].f.hard.percent(),
+                    rows[i].f.reason.percent());
 }
 
 } // namespace
 
-TEST(CorpusFigures, MeetsIssue3Targets)
+TEST(CorpusJudgements, EachStandsOnItsQuote)
 {
-    const std::vector<Poco::JSON::Object::Ptr> labelList = readLabels();
+    int exitStatus = -1;
+    const std::vector<Message> messages = loadCorpus(exitStatus);
+    ASSERT_FALSE(messages.empty()) << "no corpus at " << corpusDir() << " (labels.jsonl missing or empty)";
+    const auto judgements = loadJudgements(kJudgements);
+    const auto clauses = loadPolicyClauses(kPolicy);
+    ASSERT_FALSE(clauses.empty()) << kPolicy;
+    EXPECT_GE(judgements.size(), 10u) << "judgements.jsonl holds too few judgements to be the measure";
+    const auto byFile = indexByFile(messages);
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& j : judgements)
+    {
+        EXPECT_EQ(checkJudgement(j, byFile, clauses), "") << "judgements.jsonl line " << j.line << ": " << j.file;
+        EXPECT_TRUE(seen.insert({j.file, lower(j.recipient)}).second)
+            << "judgements.jsonl line " << j.line << ": " << j.file << " judged twice";
+    }
+}
+
+TEST(CorpusFigures, MeetsIssue14Measure)
+{
+    int exitStatus = -1;
+    const std::vector<Message> messages = loadCorpus(exitStatus);
     // No corpus is a failure: the figures are what this test guards.
-    ASSERT_FALSE(labelList.empty()) << "no corpus at " << kCorpus << " (labels.jsonl missing or empty)";
+    ASSERT_FALSE(messages.empty()) << "no corpus at " << corpusDir() << " (labels.jsonl missing or empty)";
+    EXPECT_EQ(exitStatus, 0) << VERPMAIL_BOUNCER << " --parse";
+    const auto judged = judgedVerdicts(loadJudgements(kJudgements));
     const bool verbose = std::getenv("VERPMAIL_CORPUS_VERBOSE") != nullptr;
 
-    Figure recipient{"recipient found"};
-    Figure hard{"hard flag agrees"};
-    Figure reason{"reason agrees"};
-    Figure kind{"complaint/autoreply kind"};
-    Figure postfix{"postfix recipient+hard+reason"};
-    int messages = 0;
-
-    int exitStatus = -1;
-    const std::map<std::string, Parsed> parsed = runParse(filesOf(labelList), exitStatus);
-    EXPECT_EQ(exitStatus, 0) << VERPMAIL_BOUNCER << " --parse";
-
-    for (const auto& label : labelList)
+    std::vector<Scored> scored;
+    std::set<std::string> families;
+    for (const auto& m : messages)
     {
-        const std::string file = label->getValue<std::string>("file");
-        const std::string labelKind = label->getValue<std::string>("kind");
-        const std::string mta = label->getValue<std::string>("mta");
-        const auto found = parsed.find(file);
-        ASSERT_NE(found, parsed.end()) << "no line for " << file;
-        const Parsed& got = found->second;
-        ++messages;
-
-        std::set<std::string> gotAddresses, gotReasons, gotHard;
-        for (std::size_t i = 0; i < got.recipients->size(); ++i)
+        const auto j = judged.find(m.file);
+        Verdicts reference = m.reference;
+        if (j != judged.end())
         {
-            const auto r = got.recipients->getObject(static_cast<unsigned>(i));
-            const std::string gotReason = r->getValue<std::string>("reason");
-            gotAddresses.insert(lower(r->getValue<std::string>("address")));
-            if (!isNonFailureReason(gotReason) && !gotReason.empty())
-            {
-                gotReasons.insert(gotReason);
-                gotHard.insert(r->getValue<std::string>("class") == "hard" ? "hard" : "nothard");
-            }
+            reference.reasons = j->second.reasons;
+            reference.hard = j->second.hard;
         }
-
-        // Reference values.
-        std::set<std::string> refAddresses, refReasons, refHard;
-        const auto sisimai = label->getArray("sisimai");
-        for (std::size_t i = 0; i < sisimai->size(); ++i)
-        {
-            const auto s = sisimai->getObject(static_cast<unsigned>(i));
-            const std::string address = lower(s->optValue<std::string>("recipient", ""));
-            if (!address.empty() && !endsWith(address, ".invalid"))
-                refAddresses.insert(address);
-        }
-        const auto upstream = label->getObject("upstream");
-        if (upstream)
-        {
-            const auto expected = upstream->getArray("expected");
-            for (std::size_t i = 0; i < expected->size(); ++i)
-            {
-                const auto e = expected->getObject(static_cast<unsigned>(i));
-                const std::string rs = e->optValue<std::string>("reason", "");
-                if (isNonFailureReason(rs))
-                    continue;
-                refReasons.insert(rs);
-                refHard.insert(e->optValue<bool>("hard", false) ? "hard" : "nothard");
-            }
-        }
-        else
-        {
-            for (std::size_t i = 0; i < sisimai->size(); ++i)
-            {
-                const auto s = sisimai->getObject(static_cast<unsigned>(i));
-                const std::string rs = s->optValue<std::string>("reason", "");
-                if (isNonFailureReason(rs))
-                    continue;
-                refReasons.insert(rs);
-                if (!s->isNull("soft"))
-                    refHard.insert(s->getValue<bool>("soft") ? "nothard" : "hard");
-            }
-        }
-
-        auto report = [&](const char* what, const std::string& want, const std::string& have) {
-            if (verbose)
-                std::cout << "MISMATCH " << what << " " << file << " want=" << want << " got=" << have
-                          << " kind=" << got.kind << "\n";
-        };
-        bool postfixOk = true;
-        if (!refAddresses.empty())
-        {
-            ++recipient.total;
-            const bool ok = std::includes(gotAddresses.begin(), gotAddresses.end(), refAddresses.begin(), refAddresses.end());
-            recipient.agree += ok;
-            postfixOk = postfixOk && ok;
-            if (!ok)
-                report("recipient", join(refAddresses), join(gotAddresses));
-        }
-        if (labelKind == "bounce" && !refHard.empty())
-        {
-            ++hard.total;
-            const bool ok = gotHard == refHard;
-            hard.agree += ok;
-            postfixOk = postfixOk && ok;
-            if (!ok)
-                report("hard", join(refHard), join(gotHard));
-        }
-        if (labelKind == "bounce" && !refReasons.empty())
-        {
-            ++reason.total;
-            const bool ok = gotReasons == refReasons;
-            reason.agree += ok;
-            postfixOk = postfixOk && ok;
-            if (!ok)
-            {
-                const auto first = got.recipients->size() == 0 ? nullptr : got.recipients->getObject(0);
-                const std::string diag = first ? first->getValue<std::string>("diagnostic").substr(0, 160) : "";
-                report("reason", join(refReasons), join(gotReasons) + " status=" +
-                                                       (first ? first->getValue<std::string>("status") : "") +
-                                                       " diag=" + diag);
-            }
-        }
-        if (labelKind == "complaint" || labelKind == "autoreply")
-        {
-            ++kind.total;
-            kind.agree += got.kind == labelKind;
-            if (got.kind != labelKind)
-                report("kind", labelKind, got.kind);
-        }
-        if (mta == "lhost-postfix")
-        {
-            ++postfix.total;
-            postfix.agree += postfixOk;
-        }
+        scored.push_back({&m, score(m, m.reference, false), score(m, reference, j != judged.end())});
+        families.insert(m.mta);
+        if (verbose)
+            listDisagreements(scored.back(), reference, j != judged.end());
     }
+    const auto all = [](const Message&) { return true; };
+    const Figures ref = tally(scored, false, all);
+    const Figures full = tally(scored, true, all);
+    printSideBySide(ref, full);
+    printHoldOut(scored, families, full);
+    printWorstFamilies(scored, families);
 
-    std::cout << "corpus messages: " << messages << "\n";
-    for (const Figure* f : {&recipient, &hard, &reason, &kind, &postfix})
-        std::printf("%-32s %4d / %4d = %6.2f %%\n", f->name, f->agree, f->total, f->percent());
-
-    // Issue 3 targets: recipient 97, hard 95, reason 85, kind 98, all met. Asserted at
-    // the level reached (rounded down), so a regression fails. Measured: recipient
-    // 99.3, hard 95.3, reason 87.0, kind 100, postfix 96.0 (the two misses are
-    // lhost-postfix-74/-80, where the reference labels look wrong). Most remaining
-    // reason misses are Sisimai's own per-MTA verdicts (e.g. "User unknown" without a
-    // code or stage read as "filtered") or references that disagree among themselves.
-    EXPECT_GE(recipient.percent(), 99.0);
-    EXPECT_GE(hard.percent(), 95.0);
-    EXPECT_GE(reason.percent(), 86.0);
-    EXPECT_GE(kind.percent(), 100.0);
-    EXPECT_GE(postfix.percent(), 96.0);
+    // Guards about one point below the level measured, so a regression fails; the
+    // reference-alone dead and reason figures are printed only (issue 14 makes the
+    // judged figures the measure), recipient and kind keep their guards.
+    EXPECT_GE(ref.recipient.percent(), 98.0);
+    EXPECT_GE(ref.kind.percent(), 99.0);
+    EXPECT_GE(full.recipient.percent(), 98.0);
+    EXPECT_GE(full.hard.percent(), 95.5);
+    EXPECT_GE(full.reason.percent(), 88.5);
+    EXPECT_GE(full.kind.percent(), 99.0);
+    EXPECT_GE(full.postfix.percent(), 95.0);
 }
