@@ -5,6 +5,7 @@
 #include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/PhraseSet.h"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -48,7 +49,38 @@ const PhraseSet& replySubjects()
     return phrases;
 }
 
+// Whether value names a Message-ID as verpmail-send writes it: a campaign id (letters,
+// digits, '.', '_', '-'; at most 64), a dot, 20 lower-case hex digits, then '@'.
+bool namesOurMessageId(std::string_view value)
+{
+    const auto hex = [](char c) { return isDigit(c) || (c >= 'a' && c <= 'f'); };
+    const auto idChar = [](char c) {
+        return (lowerChar(c) >= 'a' && lowerChar(c) <= 'z') || isDigit(c) || c == '.' || c == '_' || c == '-';
+    };
+    for (std::size_t open = value.find('<'); open != std::string_view::npos; open = value.find('<', open + 1))
+    {
+        const std::size_t at = value.find_first_of("@<>", open + 1);
+        const std::string_view local = value.substr(open + 1, at == std::string_view::npos ? 0 : at - open - 1);
+        const std::size_t dot = local.rfind('.');
+        if (at == std::string_view::npos || value[at] != '@' || dot == std::string_view::npos || dot == 0 ||
+            dot > 64 || local.size() - dot != 21)
+            continue;
+        const std::string_view id = local.substr(0, dot), digits = local.substr(dot + 1);
+        if (std::all_of(digits.begin(), digits.end(), hex) && std::all_of(id.begin(), id.end(), idChar))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
+
+bool answersMail(const HeaderBlock& headers)
+{
+    const std::string_view submitted = trim(headers.find("Auto-Submitted"));
+    const std::string_view token = trim(submitted.substr(0, submitted.find(';')));
+    return isAutoReply(headers) || !(token.empty() || iequals(token, "no") || iequals(token, "auto-generated")) ||
+           namesOurMessageId(headers.find("In-Reply-To")) || namesOurMessageId(headers.find("References"));
+}
 
 bool isAutoReply(const HeaderBlock& headers)
 {

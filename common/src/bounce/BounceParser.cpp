@@ -1,7 +1,7 @@
 // BounceParser: the order of questions asked of a returned message.
 //
 //  1. MIME structure (MimeReader), bounded by ParseLimits.
-//  2. A message/feedback-report part: a complaint (ArfParser).
+//  2. An RFC 5965 feedback report (ArfParser) that answers no mail: a complaint.
 //  3. A delivery-status part (or DSN fields pasted into text): a bounce, one
 //     result per recipient group (DeliveryStatusParser); empty diagnostics are
 //     completed from the human-readable text.
@@ -204,11 +204,16 @@ void classifyAll(ParsedReturn& r)
     }
 }
 
-bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const HeaderBlock& original, ParsedReturn& r)
+// An RFC 5965 report: a message/feedback-report part, or a multipart/report of that
+// report-type. An answer to our mail that carries one is not a complaint.
+bool readFeedbackReport(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits,
+                        const HeaderBlock& original, ParsedReturn& r)
 {
-    if (!a.feedbackReport)
+    const ContentType& top = mime.parts.front().contentType;
+    if ((!a.feedbackReport && (top.type != "multipart/report" || !iequals(top.paramView("report-type"), "feedback-report"))) ||
+        answersMail(mime.headers))
         return false;
-    const FeedbackReport report = parseFeedbackReport(a.feedbackReport->body(), limits);
+    const FeedbackReport report = parseFeedbackReport(a.feedbackReport ? a.feedbackReport->body() : "", limits);
     r.kind = ReturnKind::Complaint;
     r.feedbackType = report.feedbackType;
     if (r.envelopeId.empty())
@@ -233,23 +238,16 @@ bool readFeedbackReport(const Anatomy& a, const ParseLimits& limits, const Heade
     return true;
 }
 
-// Complaint loops that do not use ARF (Hotmail/Outlook.com JMRP): the original is
-// attached as message/rfc822 and names the complainer in a header of its own.
-bool readUnreportedComplaint(const Anatomy& a, const MimeMessage& mime, const HeaderBlock& original, ParsedReturn& r)
+// The loop that does not use ARF (Hotmail's JMRP): the original is attached and names
+// the complainer in X-HmXmrOriginalRecipient. A subject's words never make a complaint.
+bool readUnreportedComplaint(const MimeMessage& mime, const HeaderBlock& original, ParsedReturn& r)
 {
-    if (a.originalText.empty())
-        return false;
-    const std::string complainer = normaliseAddress(original.find("X-HmXmrOriginalRecipient"));
-    if (complainer.empty() && ifind(mime.headers.find("Subject"), "complaint about message") == std::string_view::npos)
+    std::string complainer = normaliseAddress(original.find("X-HmXmrOriginalRecipient"));
+    if (complainer.empty() || answersMail(mime.headers))
         return false;
     r.kind = ReturnKind::Complaint;
     r.feedbackType = "abuse";
-    RecipientResult result;
-    if (!complainer.empty())
-        result.address = complainer;
-    else if (std::vector<std::string> originalTo = originalRecipients(original); originalTo.size() == 1)
-        result.address = std::move(originalTo.front());
-    r.recipients.push_back(std::move(result));
+    r.recipients.emplace_back().address = std::move(complainer);
     return true;
 }
 
@@ -458,8 +456,8 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
                                      : HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
     readOriginal(original, r);
 
-    if (readFeedbackReport(a, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
-        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(a, mime, original, r) ||
+    if (readFeedbackReport(a, mime, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
+        readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(mime, original, r) ||
         readAutoReply(a, mime, r) || readTextBounce(a, mime, limits, originalRecipients(original), r))
         classifyAll(r);
     return r;

@@ -51,3 +51,30 @@ TEST(AutoReplyDetector, AnyFieldOfAMarkerNameCounts)
         EXPECT_EQ(isAutoReply(added), row.want);
     }
 }
+
+TEST(AutoReplyDetector, AnswersMailByMarkerOrByOurMessageId)
+{
+    // Our Message-ID (sender/src/PersonalHeaders.h): <campaign.HEX20@listIdDomain>.
+    struct Row { const char* name; const char* value; bool want; };
+    const Row rows[] = {
+        {"Auto-Submitted", "auto-replied", true},
+        {"Auto-Submitted", "auto-notified", true},
+        {"Auto-Submitted", "auto-generated", false},   // RFC 5965 reports carry it
+        {"Auto-Submitted", "No ; comment", false},
+        {"In-Reply-To", "<c-2024.05_a.0123456789abcdef0123@lists.example.org>", true},
+        {"References", "<x@y.example> <news1.aaaaabbbbbcccccddddd@example.org>", true},
+        {"In-Reply-To", "<news1.0123456789abcdef012@example.org>", false},   // 19 digits
+        {"In-Reply-To", "<news1.0123456789ABCDEF0123@example.org>", false},  // upper-case
+        {"In-Reply-To", "<.0123456789abcdef0123@example.org>", false},       // no campaign
+        {"In-Reply-To", "<news 1.0123456789abcdef0123@example.org>", false},
+        {"References", "<<<news1.0123456789abcdef0123>", false},
+        {"Subject", "Re: news", false},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.name) + ": " + row.value);
+        HeaderBlock h;
+        h.add({row.name, row.value});
+        EXPECT_EQ(answersMail(h), row.want);
+    }
+}

@@ -221,7 +221,7 @@ TEST(BounceParser, ReadsRedactedComplaint)
 
 TEST(BounceParser, TheOriginalsToIsTheGuessOfReportsNamingNoRecipient)
 {
-    // A redacted ARF, a Hotmail-style complaint and a text bounce naming no address
+    // A redacted ARF and a text bounce naming no address
     // take the returned original's To: when it names one address; a DSN names its own.
     // A report of the given head and parts (boundary B), the original last, sent to `to`.
     const auto report = [](const std::string& head, const std::string& parts, const std::string& to) {
@@ -234,11 +234,6 @@ TEST(BounceParser, TheOriginalsToIsTheGuessOfReportsNamingNoRecipient)
                       "--B\nContent-Type: text/plain\n\nA complaint.\n"
                       "--B\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n",
                       to);
-    };
-    const auto jmrp = [&](const std::string& to) {
-        return report("From: staff@hotmail.example\nSubject: complaint about message from 192.0.2.1\n"
-                      "Content-Type: multipart/mixed; ",
-                      "--B\nContent-Type: text/plain\n\nThis is a complaint.\n", to);
     };
     const std::string daemon = "From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n";
     const auto textBounce = [&](const std::string& to) {
@@ -261,8 +256,6 @@ TEST(BounceParser, TheOriginalsToIsTheGuessOfReportsNamingNoRecipient)
     } rows[] = {
         {"arf", arf("Member@Example.ORG"), ReturnKind::Complaint, "member@example.org"},
         {"arf, two", arf("a@example.org, b@example.org"), ReturnKind::Complaint, "a@example.org"},
-        {"jmrp", jmrp("Member@Example.ORG"), ReturnKind::Complaint, "member@example.org"},
-        {"jmrp, two", jmrp("a@example.org, b@example.org"), ReturnKind::Complaint, ""},
         {"text", textBounce("Member@Example.ORG"), ReturnKind::Bounce, "member@example.org"},
         {"text, two", textBounce("a@example.org, b@example.org"), ReturnKind::Bounce, ""},
         {"dsn", dsn("member@example.org"), ReturnKind::Bounce, "dsn@example.jp"},
@@ -564,23 +557,57 @@ TEST(BounceParser, ReadsProseFromOneOrSeveralTextParts)
     }
 }
 
-TEST(BounceParser, ReadsUnreportedComplaintBySubjectInAnyCase)
+TEST(BounceParser, ComplaintsAreFeedbackReportsOrJmrpAndAnswerNoMail)
 {
-    const std::string message = "From: staff@example.net\n"
-                                "Subject: FW: Complaint About Message from you\n"
-                                "Content-Type: multipart/mixed; boundary=\"B\"\n"
-                                "\n"
-                                "--B\n"
-                                "Content-Type: text/plain\n"
-                                "\n"
-                                "See attached.\n"
-                                "--B\n"
-                                "Content-Type: message/rfc822\n"
-                                "\n"
-                                "From: news@example.org\n"
-                                "To: member@example.jp\n"
-                                "\n"
-                                "hello\n"
-                                "--B--\n";
-    expectOneRecipient(message, ReturnKind::Complaint, "member@example.jp");
+    // RFC 5965: a message/feedback-report part or report-type=feedback-report. Hotmail's
+    // JMRP: the attached original names the complainer in X-HmXmrOriginalRecipient. A
+    // subject's words never make a complaint; an auto-reply or a reply to our
+    // Message-ID (<campaign.HEX20@domain>) never is one.
+    const std::string ours = "In-Reply-To: <news1.0123456789abcdef0123@lists.example.org>\n";
+    const auto message = [](const std::string& head, const std::string& type, const std::string& report,
+                            const std::string& originalHead) {
+        return "From: fbl@isp.example\n" + head + "Content-Type: " + type + "; boundary=B\n\n" +
+               "--B\nContent-Type: text/plain\n\nA complaint about a message.\n" + report +
+               "--B\nContent-Type: message/rfc822\n\nFrom: news@example.org\nTo: member@example.jp\n" +
+               originalHead + "Subject: news\n\nHello.\n--B--\n";
+    };
+    const std::string arfType = "multipart/report; report-type=feedback-report";
+    const std::string arfPart = "--B\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n";
+    const std::string jmrpHead = "Subject: complaint about message from 192.0.2.1\n";
+    const std::string complainer = "X-HmXmrOriginalRecipient: <member@Example.JP>\n";
+    const struct
+    {
+        const char* name;
+        std::string message;
+        bool complaint;
+    } rows[] = {
+        {"arf", message("Subject: FBL\n", arfType, arfPart, ""), true},
+        {"arf part in multipart/mixed", message("Subject: FBL\n", "multipart/mixed", arfPart, ""), true},
+        {"report-type only", message("Subject: FBL\n", arfType, "", ""), true},
+        {"arf, auto-generated", message("Auto-Submitted: auto-generated\n", arfType, arfPart, ""), true},
+        {"arf, auto-replied", message("Auto-Submitted: auto-replied\n", arfType, arfPart, ""), false},
+        {"arf, a reply to ours", message(ours, arfType, arfPart, ""), false},
+        {"jmrp", message(jmrpHead, "multipart/mixed", "", complainer), true},
+        {"jmrp, other references", message(jmrpHead + "References: <a.b@example.org>\n", "multipart/mixed", "",
+                                           complainer), true},
+        {"jmrp, auto-notified", message(jmrpHead + "Auto-Submitted: auto-notified\n", "multipart/mixed", "",
+                                        complainer), false},
+        {"jmrp, a reply to ours", message(jmrpHead + ours, "multipart/mixed", "", complainer), false},
+        {"subject only", message("Subject: FW: Complaint About Message from you\n", "multipart/mixed", "", ""),
+         false},
+        {"subject, out of office", message("Subject: Complaint about message: out of office\n",
+                                           "multipart/mixed", "", ""), false},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.name);
+        const ParsedReturn got = parseReturn(row.message);
+        EXPECT_EQ(got.kind == ReturnKind::Complaint, row.complaint);
+        if (row.complaint)
+        {
+            ASSERT_EQ(got.recipients.size(), 1u);
+            EXPECT_EQ(got.recipients[0].address, "member@example.jp");
+            EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::Complaint);
+        }
+    }
 }

@@ -12,4 +12,9 @@ namespace verpmail::bounce {
 
 bool isAutoReply(const HeaderBlock& headers);
 
+/// Whether the message answers mail: an auto-reply, Auto-Submitted other than "no" or
+/// "auto-generated" (what feedback reports carry), or In-Reply-To / References naming
+/// a Message-ID of the sender's shape <campaign.HEX20@domain>. Never a complaint.
+bool answersMail(const HeaderBlock& headers);
+
 } // namespace verpmail::bounce
