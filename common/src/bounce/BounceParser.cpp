@@ -198,7 +198,9 @@ void classifyAll(ParsedReturn& r)
 {
     for (auto& result : r.recipients)
     {
-        const Classification c = classify(r.kind, result);
+        // A reason the format states (an ESP's bounce type) stands; the text only explains it.
+        const Classification c = result.reason.empty() ? classify(r.kind, result)
+                                                       : Classification{result.reason, classOfReason(result.reason, result.status)};
         result.reason = c.reason;
         result.bounceClass = c.bounceClass;
     }

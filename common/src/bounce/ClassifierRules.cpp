@@ -650,7 +650,7 @@ const std::vector<std::string_view>& reasonsOverridingUnknownMailbox()
 
 const std::vector<std::string_view>& hardReasons()
 {
-    static const std::vector<std::string_view> reasons = {"userunknown", "hostunknown", "hasmoved", "notaccept"};
+    static const std::vector<std::string_view> reasons = {"userunknown", "hostunknown", "hasmoved", "notaccept", "suppressed"};
     return reasons;
 }
 

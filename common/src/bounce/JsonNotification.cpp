@@ -4,6 +4,7 @@
 
 #include "verpmail/bounce/AddressScan.h"
 #include "verpmail/bounce/Ascii.h"
+#include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/bounce/Lines.h"
 #include "verpmail/bounce/SmtpCodes.h"
 
@@ -194,6 +195,29 @@ bool readWhole(const Object::Ptr& root, Event& event)
     return true;
 }
 
+// What SES's bounce type and subtype mean (AWS documents both): a Permanent bounce of
+// a known subtype is a dead address, a Transient or Undetermined one never is. ""
+// leaves the reason to the classifier (no type, or a subtype SES does not document).
+std::string sesReason(std::string_view type, std::string_view subType, const RecipientResult& result)
+{
+    static const std::pair<std::string_view, std::string_view> meanings[] = {
+        {"Permanent/General", "userunknown"},       {"Permanent/NoEmail", "userunknown"},
+        {"Permanent/Suppressed", "suppressed"},     {"Permanent/OnAccountSuppressionList", "suppressed"},
+        {"Transient/MailboxFull", "mailboxfull"},   {"Transient/MessageTooLarge", "mesgtoobig"},
+        {"Transient/ContentRejected", "spamdetected"}, {"Transient/AttachmentRejected", "policyviolation"}};
+    const std::string key = std::string(type) + "/" + std::string(subType);
+    for (const auto& [typeAndSubType, reason] : meanings)
+        if (key == typeAndSubType)
+            return std::string(reason);
+    if (type == "Undetermined")
+        return "onhold";
+    if (type != "Transient")
+        return {};
+    // A Transient bounce of another subtype: the text may say why, never that the address is dead.
+    std::string reason = classify(ReturnKind::Bounce, result).reason;
+    return classOfReason(reason, result.status) == BounceClass::Hard ? "onhold" : reason;
+}
+
 // The results of an event into found (kind, feedbackType, recipients): one per
 // recipient of a Bounce, Complaint or Delivery event, up to the limit. False when
 // the event is none of those, or unreadable.
@@ -203,7 +227,7 @@ bool readResults(const Event& event, const ParseLimits& limits, ParsedReturn& fo
     found.kind = ReturnKind::Bounce; // and Delivery's; a Complaint says otherwise
     if (event.type == "Bounce")
     {
-        const bool transient = text(event.bounce, "bounceType") == "Transient";
+        const std::string type = text(event.bounce, "bounceType"), subType = text(event.bounce, "bounceSubType");
         const Array::Ptr list = arrayOf(event.bounce, "bouncedRecipients");
         for (unsigned i = 0; i < countOf(list, limits); ++i)
         {
@@ -212,14 +236,15 @@ bool readResults(const Event& event, const ParseLimits& limits, ParsedReturn& fo
             result.address = normaliseAddress(text(item, "emailAddress"));
             result.action = toLower(text(item, "action"));
             if (result.action.empty())
-                result.action = transient ? "delayed" : "failed";
+                result.action = "failed";   // SES reports a bounce once it has stopped trying
             result.status = findStatusCode(text(item, "status"));
             result.diagnostic = collapseSpace(text(item, "diagnosticCode"), 1000);
             if (result.diagnostic.empty())
-                result.diagnostic = text(event.bounce, "bounceSubType");
+                result.diagnostic = subType;
             result.replyCode = findReplyCode(result.diagnostic);
             if (result.status.empty())
                 result.status = findStatusCode(result.diagnostic);
+            result.reason = sesReason(type, subType, result);
             results.push_back(std::move(result));
         }
         return true;

@@ -2,6 +2,8 @@
 // a relay or cut short, and the odd shapes a notification may take.
 #include "verpmail/bounce/JsonNotification.h"
 
+#include "verpmail/bounce/BounceClassifier.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -55,7 +57,8 @@ TEST(JsonNotification, ReadsABounceEventDirectlyAndInAnEnvelope)
         EXPECT_EQ(got.r.kind, ReturnKind::Bounce);
         ASSERT_EQ(got.r.recipients.size(), 2u);
         EXPECT_EQ(got.r.recipients[0].address, "q@example.jp");
-        EXPECT_EQ(got.r.recipients[0].action, "delayed");
+        EXPECT_EQ(got.r.recipients[0].action, "failed");   // SES reports a bounce once it gave up
+        EXPECT_EQ(got.r.recipients[0].reason, "mailboxfull");
         EXPECT_EQ(got.r.recipients[0].diagnostic, "MailboxFull");
         EXPECT_EQ(got.r.recipients[1].action, "delayed");
         EXPECT_EQ(got.r.recipients[1].status, "4.2.2");
@@ -157,4 +160,56 @@ TEST(JsonNotification, SalvagesACutDocument)
     // A whole part that is not JSON spoils the salvage.
     got = read(R"({"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":"m@example.jp",}]}, {)");
     EXPECT_FALSE(got.found);
+}
+
+TEST(JsonNotification, SesBounceTypesDecideWhetherTheAddressIsDead)
+{
+    // AWS's documented bounceType/bounceSubType: Permanent General, NoEmail, Suppressed
+    // and OnAccountSuppressionList are dead; Transient and Undetermined never are, with
+    // or without the per-recipient status fields.
+    const std::string unknownUser = R"(,"status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown")";
+    const struct
+    {
+        const char* type;
+        const char* subType;
+        std::string fields;
+        const char* reason;
+        BounceClass bounceClass;
+    } rows[] = {
+        {"Permanent", "General", "", "userunknown", BounceClass::Hard},
+        {"Permanent", "General", R"(,"status":"5.7.1","diagnosticCode":"smtp; 550 5.7.1 blocked")", "userunknown",
+         BounceClass::Hard},
+        {"Permanent", "NoEmail", "", "userunknown", BounceClass::Hard},
+        {"Permanent", "Suppressed", "", "suppressed", BounceClass::Hard},
+        {"Permanent", "OnAccountSuppressionList", unknownUser, "suppressed", BounceClass::Hard},
+        {"Transient", "General", "", "onhold", BounceClass::Soft},
+        {"Transient", "General", unknownUser, "onhold", BounceClass::Soft},
+        {"Transient", "General", R"(,"diagnosticCode":"smtp; 452 4.2.2 mailbox full")", "mailboxfull",
+         BounceClass::Soft},
+        {"Transient", "MailboxFull", "", "mailboxfull", BounceClass::Soft},
+        {"Transient", "MailboxFull", unknownUser, "mailboxfull", BounceClass::Soft},
+        {"Transient", "MessageTooLarge", "", "mesgtoobig", BounceClass::Soft},
+        {"Transient", "ContentRejected", "", "spamdetected", BounceClass::Block},
+        {"Transient", "AttachmentRejected", "", "policyviolation", BounceClass::Block},
+        {"Undetermined", "Undetermined", "", "onhold", BounceClass::Soft},
+        {"Undetermined", "Undetermined", unknownUser, "onhold", BounceClass::Soft},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.type) + "/" + row.subType + row.fields);
+        const Read got = read(std::string(R"({"notificationType":"Bounce","bounce":{"bounceType":")") + row.type +
+                              R"(","bounceSubType":")" + row.subType +
+                              R"(","bouncedRecipients":[{"emailAddress":"m@example.jp")" + row.fields + "}]}}");
+        ASSERT_TRUE(got.found);
+        ASSERT_EQ(got.r.recipients.size(), 1u);
+        const RecipientResult& result = got.r.recipients[0];
+        EXPECT_EQ(result.reason, row.reason);
+        EXPECT_EQ(classOfReason(result.reason, result.status), row.bounceClass);
+    }
+    // Without a type the classifier reads the text as it would any report.
+    EXPECT_EQ(read(R"({"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":"m@example.jp")" +
+                   unknownUser + "}]}}")
+                  .r.recipients[0]
+                  .reason,
+              "");
 }

@@ -19,7 +19,7 @@ struct Classification
 Classification classify(ReturnKind kind, const RecipientResult& result);
 
 /// The class a reason belongs to for a failed delivery: Hard for dead addresses
-/// (userunknown, hostunknown, hasmoved, notaccept with a 5xx status), Block when the
+/// (userunknown, hostunknown, hasmoved, suppressed, notaccept with a 5xx status), Block when the
 /// receiver refused the sender or the content, Soft otherwise.
 BounceClass classOfReason(std::string_view reason, std::string_view status);
 

@@ -13,6 +13,7 @@
 namespace verpmail::bounce {
 
 /// Fills r (kind, recipients, feedbackType) from a JSON notification in text.
+/// A bounce's reason is set from SES's bounceType/bounceSubType where they decide it.
 /// Returns false, leaving r untouched, when text holds none.
 bool readJsonNotification(std::string_view text, const ParseLimits& limits, ParsedReturn& r);
 
