@@ -215,6 +215,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"phishing", "spamdetected"},
 
         // --- message too big / over a per-recipient limit ---
+        {"mailbox size limit", "mailboxfull"},
         {"exceeds the size limit of the recipient", "exceedlimit"},
         {"message exceeds", "mesgtoobig"},
         {"line limit exceeded", "mesgtoobig"},
@@ -234,9 +235,9 @@ const std::vector<PhraseRule>& phraseRules()
 
         // --- mailbox full ---
         {"mailbox full", "mailboxfull"},
+        {"exceeded the local limit", "mailboxfull"},
         {"mailbox is full", "mailboxfull"},
         {"mailbox has exceeded", "mailboxfull"},
-        {"mailbox size limit", "mailboxfull"},
         {"mailbox is over quota", "mailboxfull"},
         {"mail box full", "mailboxfull"},
         {"mailbox quota", "mailboxfull"},
@@ -259,6 +260,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"user is over", "mailboxfull"},
         {"quota full", "mailboxfull"},
         {"full mailbox", "mailboxfull"},
+        {"too many messages from", "toomanyconn"},
         {"too many messages", "mailboxfull"},
         {"mailbox exceeds", "mailboxfull"},
         {"quota", "mailboxfull"},
@@ -291,6 +293,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"access denied", "filtered"},
 
         // --- the receiving domain takes no mail ---
+        {"does not accept mail from", "filtered"},
         {"does not accept mail", "notaccept"},
         {"does not accept e-mail", "notaccept"},
         {"not accepting mail", "notaccept"},
@@ -328,6 +331,7 @@ const std::vector<PhraseRule>& phraseRules()
 
         // --- the mailbox does not exist ---
         {"user unknown", "userunknown"},
+        {"no valid recipients", "userunknown"},
         {"unknown user", "userunknown"},
         {"no such user", "userunknown"},
         {"user not found", "userunknown"},
@@ -383,8 +387,8 @@ const std::vector<PhraseRule>& phraseRules()
 
         // --- filtered by the recipient ---
         {"filtered", "filtered"},
+        {"recipient preferences", "filtered"},
         {"content filter", "filtered"},
-        {"does not accept mail from", "filtered"},
         {"refuses to accept", "filtered"},
         {"not authorized to", "filtered"},
         {"not authorised to", "filtered"},
@@ -414,7 +418,6 @@ const std::vector<PhraseRule>& phraseRules()
         {"connection rate", "toomanyconn"},
         {"too many smtp", "toomanyconn"},
         {"rate limit", "toomanyconn"},
-        {"too many messages from", "toomanyconn"},
         {"too many errors", "toomanyconn"},
 
         // --- the message itself is malformed ---
@@ -436,6 +439,8 @@ const std::vector<PhraseRule>& phraseRules()
 
         // --- expiry (the queue gave up) ---
         {"retry timeout exceeded", "expired"},
+        {"giving up", "expired"},
+        {"aborted after * hours", "expired"},
         {"retry time not reached", "expired"},
         {"message expired", "expired"},
         {"delivery time expired", "expired"},
@@ -644,6 +649,7 @@ const std::vector<std::string_view>& reasonsOverridingUnknownMailbox()
     static const std::vector<std::string_view> reasons = {
         "blocked",  "mailboxfull", "hasmoved",   "rejected",      "notaccept", "norelaying",
         "hostunknown", "spamdetected", "badreputation", "requireptr", "authfailure", "toomanyconn",
+        "filtered", "policyviolation", "securityerror", "virusdetected", "expired",
     };
     return reasons;
 }

@@ -198,3 +198,48 @@ TEST(BounceClassifier, CodeTablesAgreeWithAWalkOverTheirRules)
         ASSERT_EQ(classify(ReturnKind::Bounce, result).reason, want);
     }
 }
+
+TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
+{
+    // The verdict policy's own examples: give-up phrases are expired, mailbox-count
+    // and quota phrases mailboxfull, "no valid recipients" dead; a filter's words beat
+    // an X.1.1 that would otherwise make the address dead.
+    struct Row
+    {
+        const char* status;
+        const char* diagnostic;
+        const char* wantReason;
+        BounceClass wantClass;
+    };
+    const Row rows[] = {
+        {"", "Unable to deliver message after multiple retries, giving up.", "expired", BounceClass::Soft},
+        {"", "Delivery aborted after 120 hours", "expired", BounceClass::Soft},
+        {"5.0.0", "retry timeout exceeded", "expired", BounceClass::Soft},
+        {"5.4.7", "delivery time expired", "expired", BounceClass::Soft},
+        {"", "giving up: Host or domain name not found", "hostunknown", BounceClass::Hard},
+        {"5.2.2", "552 5.2.2 This message exceeded the local limit", "mailboxfull", BounceClass::Soft},
+        {"5.0.0", "550 user is over quota", "mailboxfull", BounceClass::Soft},
+        {"", "552 Mailbox full", "mailboxfull", BounceClass::Soft},
+        {"4.2.2", "452 4.2.2 too many messages in this mailbox", "mailboxfull", BounceClass::Soft},
+        {"", "550 mailbox size limit exceeded", "mailboxfull", BounceClass::Soft},
+        {"4.7.0", "421 4.7.0 too many messages from 192.0.2.1", "toomanyconn", BounceClass::Soft},
+        {"5.7.1", "550 example.org does not accept mail from you", "filtered", BounceClass::Soft},
+        {"5.1.10", "550 5.1.10 example.org does not accept mail (null MX)", "notaccept", BounceClass::Hard},
+        {"5.0.0", "554 no valid recipients", "userunknown", BounceClass::Hard},
+        {"5.1.1", "550 5.1.1 Refused due to recipient preferences", "filtered", BounceClass::Soft},
+        {"5.1.1", "550 5.1.1 Message rejected by local policy", "policyviolation", BounceClass::Block},
+        {"5.1.1", "550 5.1.1 mailbox is inactive", "userunknown", BounceClass::Hard},
+        {"5.1.1", "550 5.1.1 <a@b.example>... User unknown", "userunknown", BounceClass::Hard},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.diagnostic);
+        RecipientResult r;
+        r.action = "failed";
+        r.status = row.status;
+        r.diagnostic = row.diagnostic;
+        const Classification c = classify(ReturnKind::Bounce, r);
+        EXPECT_EQ(c.reason, row.wantReason);
+        EXPECT_EQ(c.bounceClass, row.wantClass);
+    }
+}

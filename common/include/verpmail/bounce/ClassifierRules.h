@@ -71,8 +71,8 @@ const std::vector<CodeRule>& decisiveStatusRules();
 const std::vector<CodeRule>& replyCodeRules();
 
 /// Reasons whose wording overrides an X.1.1 ("bad destination mailbox") status: the
-/// receiver blamed the sender, the relay or a full/moved/closed mailbox. Any other
-/// wording ("inactive", "policy") with X.1.1 stays userunknown.
+/// receiver blamed the sender, the relay, a filter, a policy or a full/moved/closed
+/// mailbox, or gave up. Other wording ("inactive") with X.1.1 stays userunknown.
 const std::vector<std::string_view>& reasonsOverridingUnknownMailbox();
 
 /// Reasons whose class is Hard (the address is dead), and Block (sender or content refused).
