@@ -6,6 +6,8 @@
 // database; the handler (BouncerApp, through MessageProcessor) knows nothing about files.
 #pragma once
 
+#include "IncomingMessage.h"
+
 #include <cstddef>
 #include <functional>
 #include <stdexcept>
@@ -13,15 +15,6 @@
 #include <vector>
 
 namespace verpmail {
-
-/// One saved message, as a reader found it.
-struct MailboxMessage
-{
-    std::string data;            ///< at most maxMessageBytes of the message (mbox: unquoted, no "From " line)
-    std::size_t totalBytes = 0;  ///< the message's full size
-    std::string envelopeSender;  ///< from the mbox "From " line, or "" (use Return-Path)
-    std::string where;           ///< "mbox=FILE offset=N" or "maildir=DIR file=new/NAME", for logs
-};
 
 /// What the handler did with a message.
 enum class Disposition
@@ -31,7 +24,10 @@ enum class Disposition
     KeepAndStop  ///< not recorded and no point going on (database down): leave it and the rest
 };
 
-using MessageHandler = std::function<Disposition(const MailboxMessage&)>;
+/// A reader hands over each saved message as it found it: data (at most
+/// maxMessageBytes; mbox: unquoted, no "From " line), totalBytes, sender (the mbox
+/// "From " line's, or "") and source ("mbox=FILE offset=N", "maildir=DIR file=NAME").
+using MessageHandler = std::function<Disposition(IncomingMessage&)>;
 
 struct IntakeResult
 {

@@ -40,28 +40,25 @@ struct IntakeTally
 };
 
 /// Records one saved message; the answer tells the reader whether to move it out.
-Disposition recordSaved(MessageProcessor& processor, const MailboxMessage& saved, IntakeTally& tally,
-                        Poco::Logger& log)
+Disposition recordSaved(MessageProcessor& processor, IncomingMessage& message, IntakeTally& tally, Poco::Logger& log)
 {
-    const MailboxRecipient to = chooseRecipient(processor.codec(), deliveryAddresses(saved.data));
-    IncomingMessage message;
-    message.data = saved.data;
-    message.totalBytes = saved.totalBytes;
-    message.sender = !saved.envelopeSender.empty() ? saved.envelopeSender : returnPath(saved.data);
+    // A mailbox keeps no envelope: the delivery headers stand in for it.
+    const MailboxRecipient to = chooseRecipient(processor.codec(), deliveryAddresses(message.data));
+    if (message.sender.empty())
+        message.sender = returnPath(message.data);
     message.recipient = to.recipient;
     message.candidates = to.others;
-    message.source = saved.where;
     std::string detail;
     const Outcome outcome = processor.take(message, detail);
     ++tally.byOutcome[std::string(outcomeName(outcome))];
     if (!isRetryable(outcome)) {
         if (!isStored(outcome))
-            log.error("%s status=%s reason=\"%s\"", printable(saved.where, 200), std::string(outcomeName(outcome)),
+            log.error("%s status=%s reason=\"%s\"", printable(message.source, 200), std::string(outcomeName(outcome)),
                       printable(detail, 300));
         return Disposition::Processed;
     }
     tally.lastError = std::string(outcomeName(outcome)) + ": " + detail;
-    log.error("%s status=deferred reason=\"%s\"", printable(saved.where, 200), printable(tally.lastError, 300));
+    log.error("%s status=deferred reason=\"%s\"", printable(message.source, 200), printable(tally.lastError, 300));
     // The database or the configuration is down: it stays down for the rest of the run.
     return Disposition::KeepAndStop;
 }
@@ -85,7 +82,7 @@ int runIntakeCommand(ProgramBase& program, const IntakeSource& source, const std
         const BouncerSettings bouncer = bouncerSettingsFrom(program.config());
         MessageProcessor processor(VerpCodec(verpSettingsFrom(program.config())), bouncerMysqlOptionsFrom(program.config()),
                                    bouncer, policySettingsFrom(program.config()).incident, logger);
-        const MessageHandler handle = [&](const MailboxMessage& saved) {
+        const MessageHandler handle = [&](IncomingMessage& saved) {
             return recordSaved(processor, saved, tally, logger);
         };
         result = mbox ? processMbox(source.path, bouncer.maxMessageBytes, handle)

@@ -115,7 +115,7 @@ IntakeResult processMaildir(const std::string& dir, std::size_t maxMessageBytes,
         }
         fd.reset();
 
-        const MailboxMessage message{std::move(input.data), input.totalBytes, "", "maildir=" + dir + " file=" + name};
+        IncomingMessage message{std::move(input.data), input.totalBytes, "", "", {}, "maildir=" + dir + " file=" + name};
         const Disposition d = handle(message);
         if (d != Disposition::Processed) {
             ++result.left;

@@ -134,8 +134,8 @@ IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, c
             ++result.messages;
             Disposition d = Disposition::KeepAndStop;
             if (!stopped) {
-                MailboxMessage message{std::move(m->data), m->totalBytes, m->envelopeSender,
-                                       "mbox=" + path + " offset=" + std::to_string(m->begin)};
+                IncomingMessage message{std::move(m->data), m->totalBytes, m->envelopeSender, "", {},
+                                        "mbox=" + path + " offset=" + std::to_string(m->begin)};
                 d = handle(message);
             }
             if (d == Disposition::Processed) {

@@ -46,7 +46,7 @@ protected:
 
 /// A handler that processes messages whose data contains "ok", keeps the rest, and
 /// stops at "down" (the database went away).
-Disposition byContent(const MailboxMessage& m)
+Disposition byContent(IncomingMessage& m)
 {
     if (m.data.find("down") != std::string::npos)
         return Disposition::KeepAndStop;
@@ -85,7 +85,7 @@ TEST_F(MboxIntake, StopsAtAFailureAndLeavesEverythingAfterIt)
     const fs::path mbox = _dir / "bounces";
     spit(mbox, kOne + kDown + kTwo);
     int calls = 0;
-    const IntakeResult r = processMbox(mbox.string(), 1 << 20, [&](const MailboxMessage& m) {
+    const IntakeResult r = processMbox(mbox.string(), 1 << 20, [&](IncomingMessage& m) {
         ++calls;
         return byContent(m);
     });
@@ -120,14 +120,14 @@ TEST_F(MboxIntake, HandsOverUnquotedDataAndTheSender)
 {
     const fs::path mbox = _dir / "bounces";
     spit(mbox, kOne);
-    MailboxMessage seen;
-    processMbox(mbox.string(), 1 << 20, [&](const MailboxMessage& m) {
+    IncomingMessage seen;
+    processMbox(mbox.string(), 1 << 20, [&](IncomingMessage& m) {
         seen = m;
         return Disposition::Keep;
     });
     EXPECT_EQ(seen.data, "Subject: ok 1\n\nFrom quoted\n");
-    EXPECT_EQ(seen.envelopeSender, "a@x.example");
-    EXPECT_NE(seen.where.find("offset=0"), std::string::npos);
+    EXPECT_EQ(seen.sender, "a@x.example");
+    EXPECT_NE(seen.source.find("offset=0"), std::string::npos);
 }
 
 TEST_F(MboxIntake, UnusableInputIsUnreadable)
