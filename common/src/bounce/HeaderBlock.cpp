@@ -158,7 +158,7 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
             valueStart = pos + afterName + 1;
             const std::string_view value = trim(text.substr(valueStart, end - valueStart));
             valueStart = value.empty() ? end : static_cast<std::size_t>(value.data() - text.data());
-            block._fields.push_back({{line.substr(0, colon)}, {value.substr(0, maxFieldBytes)}});
+            block._fields.push_back({line.substr(0, colon), {value.substr(0, maxFieldBytes)}});
         }
         pos = next;
     }
@@ -168,20 +168,10 @@ HeaderBlock HeaderBlock::parse(std::string_view text, std::size_t maxFieldBytes,
     return block;
 }
 
-std::string_view HeaderBlock::fieldName(std::size_t i) const
-{
-    return text(_fields[i].name);
-}
-
-std::string_view HeaderBlock::fieldValue(std::size_t i) const
-{
-    return text(_fields[i].value);
-}
-
 std::string_view HeaderBlock::find(std::string_view name) const
 {
     for (const Field& field : _fields)
-        if (iequals(text(field.name), name))
+        if (iequals(field.name, name))
             return text(field.value);
     return {};
 }
@@ -189,24 +179,16 @@ std::string_view HeaderBlock::find(std::string_view name) const
 bool HeaderBlock::has(std::string_view name) const
 {
     return std::any_of(_fields.begin(), _fields.end(),
-                       [&](const Field& field) { return iequals(text(field.name), name); });
+                       [&](const Field& field) { return iequals(field.name, name); });
 }
 
 std::vector<std::string> HeaderBlock::getAll(std::string_view name) const
 {
     std::vector<std::string> values;
     for (const Field& field : _fields)
-        if (iequals(text(field.name), name))
+        if (iequals(field.name, name))
             values.emplace_back(text(field.value));
     return values;
-}
-
-void HeaderBlock::add(const HeaderField& field)
-{
-    Field added;
-    added.name = own(field.name);
-    added.value = own(field.value);
-    _fields.push_back(added);
 }
 
 std::string decodeEncodedWords(std::string_view text)

@@ -21,8 +21,8 @@ TEST(AutoReplyDetector, RecognisesMarkers)
     for (const auto& row : rows)
     {
         SCOPED_TRACE(std::string(row.name) + ": " + row.value);
-        HeaderBlock h;
-        h.add({row.name, row.value});
+        const std::string text = std::string(row.name) + ": " + row.value + "\n";
+        const HeaderBlock h = HeaderBlock::parse(text, 1000);
         EXPECT_EQ(isAutoReply(h), row.want);
     }
 }
@@ -30,7 +30,7 @@ TEST(AutoReplyDetector, RecognisesMarkers)
 TEST(AutoReplyDetector, AnyFieldOfAMarkerNameCounts)
 {
     // A name in any case, among other fields, repeated with the marking value only in
-    // a later field; parsed and added blocks alike.
+    // a later field.
     struct Row { const char* header; bool want; };
     const Row rows[] = {
         {"From: a@example.org\nX-Mailer: mutt\nx-mailer: Vacation 1.2\nSubject: hello\n", true},
@@ -45,10 +45,6 @@ TEST(AutoReplyDetector, AnyFieldOfAMarkerNameCounts)
         SCOPED_TRACE(row.header);
         const HeaderBlock parsed = HeaderBlock::parse(row.header, 10000);
         EXPECT_EQ(isAutoReply(parsed), row.want);
-        HeaderBlock added;
-        for (std::size_t i = 0; i < parsed.size(); ++i)
-            added.add({std::string(parsed.fieldName(i)), std::string(parsed.fieldValue(i))});
-        EXPECT_EQ(isAutoReply(added), row.want);
     }
 }
 
@@ -73,8 +69,8 @@ TEST(AutoReplyDetector, AnswersMailByMarkerOrByOurMessageId)
     for (const auto& row : rows)
     {
         SCOPED_TRACE(std::string(row.name) + ": " + row.value);
-        HeaderBlock h;
-        h.add({row.name, row.value});
+        const std::string text = std::string(row.name) + ": " + row.value + "\n";
+        const HeaderBlock h = HeaderBlock::parse(text, 1000);
         EXPECT_EQ(answersMail(h), row.want);
     }
 }

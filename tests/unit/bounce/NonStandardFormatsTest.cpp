@@ -98,13 +98,8 @@ TEST(NonStandardFormats, AnAddresssErrorStartsWhereItsLineStarts)
 
 TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
 {
-    HeaderBlock bounce;
-    bounce.add({"From", "Mail Delivery System <MAILER-DAEMON@example.org>"});
-    EXPECT_TRUE(looksLikeBounceHeader(bounce));
-    HeaderBlock normal;
-    normal.add({"From", "friend@example.org"});
-    normal.add({"Subject", "lunch?"});
-    EXPECT_FALSE(looksLikeBounceHeader(normal));
+    EXPECT_TRUE(looksLikeBounceHeader(HeaderBlock::parse("From: Mail Delivery System <MAILER-DAEMON@example.org>\n", 1000)));
+    EXPECT_FALSE(looksLikeBounceHeader(HeaderBlock::parse("From: friend@example.org\nSubject: lunch?\n", 1000)));
     EXPECT_TRUE(isDelayNotice("No action is required on your part. Delivery attempts will continue"));
     EXPECT_FALSE(isDelayNotice("This is a permanent error."));
 }

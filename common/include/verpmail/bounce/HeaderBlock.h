@@ -22,12 +22,6 @@
 
 namespace verpmail::bounce {
 
-struct HeaderField
-{
-    std::string name;
-    std::string value;   ///< unfolded, trimmed, at most the field limit
-};
-
 class HeaderBlock
 {
 public:
@@ -39,24 +33,21 @@ public:
 
     /// The first field of that name (case-insensitive), or "".
     std::string get(std::string_view name) const { return std::string(find(name)); }
-    /// The same without a copy; valid while this block lives and is not added to.
+    /// The same without a copy; valid while this block lives.
     std::string_view find(std::string_view name) const;
     std::vector<std::string> getAll(std::string_view name) const;
     bool has(std::string_view name) const;
 
     /// The fields in arrival order.
     std::size_t size() const { return _fields.size(); }
-    std::string_view fieldName(std::size_t i) const;
-    /// Valid while this block lives and is not added to.
-    std::string_view fieldValue(std::size_t i) const;
+    std::string_view fieldName(std::size_t i) const { return _fields[i].name; }
+    /// Valid while this block lives.
+    std::string_view fieldValue(std::size_t i) const { return text(_fields[i].value); }
     bool empty() const { return _fields.empty(); }
-    /// Adds a copy of field (the block does not refer to its strings).
-    void add(const HeaderField& field);
 
 private:
-    // A name or value: a view of the parsed text, or the index of a string in
-    // _owned (an unfolded value, an added field). An index, not a view: a copy or
-    // a move of the block stays valid.
+    // A value: a view of the parsed text, or the index of an unfolded value in
+    // _owned. An index, not a view: a copy or a move of the block stays valid.
     struct Text
     {
         std::string_view view;
@@ -65,7 +56,7 @@ private:
     static constexpr std::size_t kNotOwned = static_cast<std::size_t>(-1);
     struct Field
     {
-        Text name;
+        std::string_view name;   ///< always a view of the parsed text
         Text value;
     };
     std::string_view text(const Text& t) const { return t.owned == kNotOwned ? t.view : _owned[t.owned]; }
