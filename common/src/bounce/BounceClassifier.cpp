@@ -197,7 +197,8 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
                                     ? bounce::findSmtpCommand(result.diagnostic)
                                     : result.smtpCommand;
     for (const auto& rule : bounce::stageRules())
-        if (rule.fromReason == reason && rule.command == command &&
+        if (rule.command == command &&
+            std::find(rule.fromReasons.begin(), rule.fromReasons.end(), reason) != rule.fromReasons.end() &&
             (rule.unlessStatus.empty() || rule.unlessStatus != result.status))
         {
             reason = rule.toReason;

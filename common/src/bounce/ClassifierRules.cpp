@@ -520,21 +520,11 @@ const std::vector<DomainRule>& domainRules()
 const std::vector<StageRule>& stageRules()
 {
     static const std::vector<StageRule> rules = {
-        {"DATA", "userunknown", "filtered", "5.1.1"},
-        {"MAIL", "userunknown", "rejected"},
-        {"MAIL", "filtered", "rejected"},
-        {"MAIL", "undefined", "rejected"},
-        {"MAIL", "hostunknown", "rejected"},
+        {"DATA", {"userunknown"}, "filtered", "5.1.1"},
+        {"MAIL", {"userunknown", "filtered", "undefined", "hostunknown"}, "rejected"},
         // Before any recipient is named, a refusal cannot be about a mailbox.
-        {"CONN", "mailboxfull", "blocked"},
-        {"CONN", "userunknown", "blocked"},
-        {"CONN", "filtered", "blocked"},
-        {"CONN", "suspend", "blocked"},
-        {"CONN", "undefined", "blocked"},
-        {"HELO", "mailboxfull", "blocked"},
-        {"HELO", "userunknown", "blocked"},
-        {"HELO", "filtered", "blocked"},
-        {"HELO", "undefined", "blocked"},
+        {"CONN", {"mailboxfull", "userunknown", "filtered", "suspend", "undefined"}, "blocked"},
+        {"HELO", {"mailboxfull", "userunknown", "filtered", "undefined"}, "blocked"},
     };
     return rules;
 }

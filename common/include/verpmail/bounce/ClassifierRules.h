@@ -35,9 +35,9 @@ struct CodeRule
 struct StageRule
 {
     std::string_view command;      ///< "MAIL", "RCPT", "DATA" (see findSmtpCommand)
-    std::string_view fromReason;   ///< reason found by the other tables
+    std::vector<std::string_view> fromReasons;   ///< reasons found by the other tables
     std::string_view toReason;
-    std::string_view unlessStatus = {};  ///< a status that keeps fromReason (e.g. an explicit 5.1.1)
+    std::string_view unlessStatus = {};  ///< a status that keeps the reason (e.g. an explicit 5.1.1)
 };
 
 /// A reason that the wording gives but the status code contradicts. "550 5.2.1
