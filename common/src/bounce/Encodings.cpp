@@ -123,21 +123,17 @@ std::string convert(std::string_view text, const std::string& from)
     std::size_t inLeft = text.size();
     while (inLeft > 0)
     {
-        if (sevenBit && static_cast<unsigned char>(*in) >= 0x80)
+        if (!sevenBit || static_cast<unsigned char>(*in) < 0x80)
         {
-            out += kReplacement;
-            ++in;
-            --inLeft;
-            continue;
+            char* outPtr = buffer;
+            std::size_t outLeft = sizeof buffer;
+            const std::size_t rc = iconv(cd.get(), &in, &inLeft, &outPtr, &outLeft);
+            out.append(buffer, sizeof buffer - outLeft);
+            if (rc != static_cast<std::size_t>(-1) || errno == E2BIG)
+                continue;
         }
-        char* outPtr = buffer;
-        std::size_t outLeft = sizeof buffer;
-        const std::size_t rc = iconv(cd.get(), &in, &inLeft, &outPtr, &outLeft);
-        out.append(buffer, sizeof buffer - outLeft);
-        if (rc != static_cast<std::size_t>(-1) || errno == E2BIG)
-            continue;
-        // EILSEQ (a byte the charset does not allow) or EINVAL (a sequence cut off at
-        // the end): mark it, skip one byte and go on.
+        // An 8-bit byte in a 7-bit code, EILSEQ (a byte the charset does not allow) or
+        // EINVAL (a sequence cut off at the end): mark it, skip one byte and go on.
         out += kReplacement;
         ++in;
         --inLeft;
