@@ -164,13 +164,6 @@ void readOriginal(const HeaderBlock& original, ParsedReturn& r)
     r.campaign = std::string(trim(original.find("X-Verpmail-Campaign")).substr(0, 200));
 }
 
-// The returned original's To: addresses, the recipient guess of the readers that find
-// none of their own.
-std::vector<std::string> originalRecipients(const HeaderBlock& original)
-{
-    return addressesIn(original.find("To"));
-}
-
 // The addresses a text scan must not mistake for failed recipients, compared ignoring
 // case: views of the header values and candidates, which outlive the scan.
 std::vector<std::string_view> excludedAddresses(const HeaderBlock& headers, const ParsedReturn& r)
@@ -225,7 +218,7 @@ bool readFeedbackReport(const Anatomy& a, const MimeMessage& mime, const ParseLi
         r.verpCandidates.insert(r.verpCandidates.begin(), report.originalMailFrom);
     std::vector<std::string> recipients = report.recipients;
     if (recipients.empty())
-        recipients = originalRecipients(original);
+        recipients = addressesIn(original.find("To"));
     if (recipients.empty())
         recipients.emplace_back();   // redacted: the VERP candidates identify the member
     for (const auto& address : recipients)
@@ -348,6 +341,18 @@ bool readDeliveryStatus(const Anatomy& a, const MimeMessage& mime, const ParseLi
     return true;
 }
 
+// A result for an address the prose does not explain: the whole report is its diagnostic.
+RecipientResult wholeReportResult(const Anatomy& a, std::string address)
+{
+    RecipientResult result;
+    result.address = std::move(address);
+    result.diagnostic = collapseSpace(a.humanText, 1000);
+    fillCodesFromText(result);
+    return result;
+}
+
+// Prose bounces; originalTo (the returned original's To:) is the guess when it names
+// no address.
 bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits& limits,
                     const std::vector<std::string>& originalTo, ParsedReturn& r)
 {
@@ -371,16 +376,8 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
                                 [&](std::string_view e) { return iequals(e, s.address); });
         });
         if (ordered.empty() && !strongScan)
-            for (const auto& address : failed)
-            {
-                if (ordered.size() >= limits.maxRecipients)
-                    break;
-                RecipientResult result;
-                result.address = address;
-                result.diagnostic = collapseSpace(a.humanText, 1000);
-                fillCodesFromText(result);
-                ordered.push_back(std::move(result));
-            }
+            for (std::size_t i = 0; i < failed.size() && i < limits.maxRecipients; ++i)
+                ordered.push_back(wholeReportResult(a, failed[i]));
         if (!ordered.empty())
             scanned = std::move(ordered);
         else if (!strongScan)
@@ -399,12 +396,7 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
     if (scanned.empty())
     {
         // A bounce that names no address: the returned original's To: is the best guess.
-        RecipientResult result;
-        result.diagnostic = collapseSpace(a.humanText, 1000);
-        fillCodesFromText(result);
-        if (originalTo.size() == 1)
-            result.address = originalTo.front();
-        scanned.push_back(std::move(result));
+        scanned.push_back(wholeReportResult(a, originalTo.size() == 1 ? originalTo.front() : std::string()));
     }
     const bool delayed = isDelayNotice(a.humanText) || isDelayNotice(r.subject);
     for (auto& s : scanned)
@@ -460,7 +452,7 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
 
     if (readFeedbackReport(a, mime, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
         readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(mime, original, r) ||
-        readAutoReply(a, mime, r) || readTextBounce(a, mime, limits, originalRecipients(original), r))
+        readAutoReply(a, mime, r) || readTextBounce(a, mime, limits, addressesIn(original.find("To")), r))
         classifyAll(r);
     return r;
 }

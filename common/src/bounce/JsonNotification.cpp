@@ -6,6 +6,7 @@
 #include "verpmail/bounce/Ascii.h"
 #include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/bounce/Lines.h"
+#include "verpmail/bounce/NonStandardFormats.h"
 #include "verpmail/bounce/SmtpCodes.h"
 
 #include <Poco/Exception.h>
@@ -241,9 +242,7 @@ bool readResults(const Event& event, const ParseLimits& limits, ParsedReturn& fo
             result.diagnostic = collapseSpace(text(item, "diagnosticCode"), 1000);
             if (result.diagnostic.empty())
                 result.diagnostic = subType;
-            result.replyCode = findReplyCode(result.diagnostic);
-            if (result.status.empty())
-                result.status = findStatusCode(result.diagnostic);
+            fillCodesFromText(result);
             result.reason = sesReason(type, subType, result);
             results.push_back(std::move(result));
         }
@@ -255,11 +254,7 @@ bool readResults(const Event& event, const ParseLimits& limits, ParsedReturn& fo
         found.feedbackType = toLower(text(event.complaint, "complaintFeedbackType"));
         const Array::Ptr list = arrayOf(event.complaint, "complainedRecipients");
         for (unsigned i = 0; i < countOf(list, limits); ++i)
-        {
-            RecipientResult result;
-            result.address = normaliseAddress(text(list->getObject(i), "emailAddress"));
-            results.push_back(std::move(result));
-        }
+            results.emplace_back().address = normaliseAddress(text(list->getObject(i), "emailAddress"));
         if (results.empty())
             results.emplace_back();
         return true;

@@ -7,6 +7,7 @@
 #include "verpmail/bounce/PhraseSet.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace verpmail::bounce {
 
@@ -57,24 +58,22 @@ const PhraseSet& originalMarkers()
     return markers;
 }
 
+bool startsWithAny(std::string_view line, std::initializer_list<std::string_view> prefixes)
+{
+    return std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return istartsWith(line, p); });
+}
+
 // Fields that only a copied message header starts with (not a summary's To/Subject).
 bool startsCopiedHeader(std::string_view line)
 {
-    for (const std::string_view name :
-         {"return-path:", "received:", "delivered-to:", "dkim-signature:", "x-original-to:", "arc-seal:"})
-        if (istartsWith(line, name))
-            return true;
-    return false;
+    return startsWithAny(line, {"return-path:", "received:", "delivered-to:", "dkim-signature:", "x-original-to:",
+                                "arc-seal:"});
 }
 
 bool looksLikeHeaderLine(std::string_view line)
 {
-    for (const std::string_view name : {"return-path:", "received:", "message-id:", "date:", "from:", "to:",
-                                        "subject:", "mime-version:", "content-type:", "x-", "dkim-signature:",
-                                        "delivered-to:"})
-        if (istartsWith(line, name))
-            return true;
-    return false;
+    return startsWithAny(line, {"return-path:", "received:", "message-id:", "date:", "from:", "to:", "subject:",
+                                "mime-version:", "content-type:", "x-", "dkim-signature:", "delivered-to:"});
 }
 
 } // namespace
