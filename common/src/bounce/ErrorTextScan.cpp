@@ -91,15 +91,14 @@ std::string wholeLines(std::string_view text, std::size_t begin, std::size_t end
 }
 
 // The result for an address whose error text is segment: its codes, and the SMTP
-// command when asked for (read before the text is collapsed).
-RecipientResult resultFor(std::string address, std::string_view segment, bool withCommand)
+// command (read before the text is collapsed).
+RecipientResult resultFor(std::string address, std::string_view segment)
 {
     RecipientResult result;
     result.address = std::move(address);
     result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
     result.status = findStatusCode(result.diagnostic);
-    if (withCommand)
-        result.smtpCommand = findSmtpCommand(segment);
+    result.smtpCommand = findSmtpCommand(segment);
     return result;
 }
 
@@ -212,9 +211,9 @@ std::string ErrorTextScan::diagnostic(std::size_t i) const
     return collapseDiagnostic(errorText(i), 1000);
 }
 
-RecipientResult ErrorTextScan::describe(std::size_t i, bool withCommand) const
+RecipientResult ErrorTextScan::describe(std::size_t i) const
 {
-    return resultFor(address(i), errorText(i), withCommand);
+    return resultFor(address(i), errorText(i));
 }
 
 std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std::vector<std::string_view>& exclude,
@@ -224,11 +223,11 @@ std::vector<RecipientResult> scanErrorText(std::string_view errorText, const std
     if (scan.fallbackApplies())
     {
         // The original's recipient; the error text then is all there is to say.
-        return {resultFor(fallback.front(), errorText, true)};
+        return {resultFor(fallback.front(), errorText)};
     }
     std::vector<RecipientResult> results;
     for (std::size_t i = 0; i < scan.size(); ++i)
-        results.push_back(scan.describe(i, true));
+        results.push_back(scan.describe(i));
     return results;
 }
 

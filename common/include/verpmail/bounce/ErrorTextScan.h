@@ -41,10 +41,9 @@ public:
     std::string address(std::size_t i) const;
     /// The i-th address as the text writes it, to compare ignoring case.
     std::string_view addressAsWritten(std::size_t i) const { return _hits[i].address; }
-    /// The i-th result as scanErrorText gives it; smtpCommand is searched for only
-    /// when withCommand (in the text before it is collapsed).
-    RecipientResult describe(std::size_t i, bool withCommand) const;
-    /// describe(i, false).diagnostic alone.
+    /// The i-th result as scanErrorText gives it (smtpCommand read before the text is collapsed).
+    RecipientResult describe(std::size_t i) const;
+    /// describe(i).diagnostic alone.
     std::string diagnostic(std::size_t i) const;
     bool fallbackApplies() const { return _fallbackApplies; }
 
