@@ -221,14 +221,11 @@ bool readFeedbackReport(const Anatomy& a, const MimeMessage& mime, const ParseLi
         recipients = addressesIn(original.find("To"));
     if (recipients.empty())
         recipients.emplace_back();   // redacted: the VERP candidates identify the member
-    for (const auto& address : recipients)
+    for (std::size_t i = 0; i < recipients.size() && r.recipients.size() < limits.maxRecipients; ++i)
     {
-        if (r.recipients.size() >= limits.maxRecipients)
-            break;
-        RecipientResult result;
-        result.address = address;
+        RecipientResult& result = r.recipients.emplace_back();
+        result.address = std::move(recipients[i]);
         result.diagnostic = collapseSpace(a.humanText, 1000);
-        r.recipients.push_back(std::move(result));
     }
     return true;
 }
@@ -421,12 +418,11 @@ bool readAutoReply(const Anatomy& a, const MimeMessage& mime, ParsedReturn& r)
     if (!isAutoReply(mime.headers) || looksLikeBounceHeader(mime.headers))
         return false;
     r.kind = ReturnKind::AutoReply;
-    RecipientResult result;
+    RecipientResult& result = r.recipients.emplace_back();
     const auto from = addressesIn(mime.headers.find("From"));
     if (!from.empty())
         result.address = from.front();
     result.diagnostic = collapseSpace(a.humanText, 1000);
-    r.recipients.push_back(std::move(result));
     return true;
 }
 
