@@ -115,8 +115,10 @@ void AdminApp::printHelp() const
         "  verpmail-admin [--config FILE] [--define KEY=VALUE]... COMMAND ...\n"
         "\n"
         "COMMANDS\n"
-        "  db migrate\n"
+        "  db migrate [--create] [--host HOST] [--ROLE-user NAME]... [--ROLE-password-file FILE]...\n"
         "      Create or upgrade the schema; prints the steps applied. Safe to rerun.\n"
+        "      With any of the db accounts options, then does what db accounts does\n"
+        "      (e.g. --create --bouncer-password-file FILE creates the bouncer's account).\n"
         "  db accounts [--create] [--host HOST] [--ROLE-user NAME]... [--ROLE-password-file FILE]...\n"
         "      The MariaDB accounts of least privilege, ROLE sender, bouncer or admin\n"
         "      (default names verpmail_ROLE, host localhost). The bouncer's may read the\n"
@@ -296,8 +298,10 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
     // Each branch checks its arguments and options before touching the
     // configuration or the database.
     if (verb == "db" && sub == "migrate") {
-        expectArgs(rest2, 0, "db migrate");
-        allowOptions("db migrate", {});
+        expectArgs(rest2, 0, "db migrate [--create --ROLE-password-file FILE]...");
+        std::vector<std::string> allowed = {"create", "host"};
+        allowed.insert(allowed.end(), _accountOptionNames.begin(), _accountOptionNames.end());
+        allowOptions("db migrate", allowed);
         return dbMigrate();
     }
     if (verb == "db" && sub == "accounts") {
@@ -391,7 +395,8 @@ ExitStatus AdminApp::dbMigrate()
     for (const Migration& m : applied)
         std::cout << "applied " << m.name << "\n";
     std::cout << "schema version " << currentSchemaVersion(db) << (applied.empty() ? " (up to date)" : "") << "\n";
-    return ExitStatus::Ok;
+    // With account options, the accounts follow the schema they are granted on.
+    return _accountOptions.empty() ? ExitStatus::Ok : dbAccounts();
 }
 
 ExitStatus AdminApp::dbAccounts()

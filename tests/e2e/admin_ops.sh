@@ -130,4 +130,12 @@ expect_status "f: purge without --older-than" 64 vadmin purge
 assert_eq "$(sql_value "SELECT COUNT(*) FROM admin_audit WHERE target = 'nobody@$RUN.example.test' OR target = 'no-at-sign'")" 0 \
     "f: failed changes wrote no audit row"
 
+# db migrate creates the accounts it is given, after the schema (as an account that
+# may create users: the test bed's root.cnf); the bouncer's account stays usable.
+run_ok "db migrate --create --bouncer-password-file" "$TESTBED_BIN/verpmail-admin" --config "$VERPMAIL_CONFIG" \
+    --define "mysql.optionFile=$TESTBED_DIR/etc/root.cnf" db migrate --create \
+    --bouncer-password-file "$TESTBED_DIR/etc/bouncer.password"
+assert_match "$RUN_OUT" "schema version [0-9]+" "db migrate: the schema first"
+assert_match "$RUN_OUT" "account bouncer verpmail_bouncer@localhost ready" "db migrate: then the bouncer's account"
+
 finish
