@@ -59,6 +59,35 @@ std::string orDash(const std::string& text, std::size_t max)
     return text.empty() ? std::string("-") : printable(text, max);
 }
 
+/// What the exception being handled means for the return; `transient` when a retry
+/// on a new connection may succeed. Call only inside a catch block.
+Outcome currentFailure(std::string& detail, bool& transient)
+{
+    try {
+        throw;
+    } catch (const UnrecordableReturn& e) {
+        // Even emptied of its text the database refuses it: no retry can cure that.
+        detail = e.what();
+        return Outcome::Unrecordable;
+    } catch (const MysqlError& e) {
+        // A refusal of the data itself was already answered by recording the return
+        // degraded (ReturnRecorder); what is left here is the server or the schema or
+        // the account, which an operator or a retry can cure.
+        detail = e.describe();
+        transient = e.isTransient();
+        return Outcome::DatabaseUnavailable;
+    } catch (const ConfigError& e) {
+        detail = e.what();
+        return Outcome::ConfigurationError;
+    } catch (const std::exception& e) {
+        detail = e.what();
+        return Outcome::InternalError;
+    } catch (...) {
+        detail = "unknown exception";
+        return Outcome::InternalError;
+    }
+}
+
 } // namespace
 
 MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings,
@@ -72,58 +101,39 @@ MessageProcessor::~MessageProcessor() = default;
 
 Outcome MessageProcessor::take(const IncomingMessage& message, std::string& detail) noexcept
 {
-    return guarded([&] { return process(message); }, detail, Outcome::DatabaseUnavailable);
+    Outcome recorded = Outcome::InternalError;
+    const std::optional<Outcome> failure = guarded([&] { recorded = record(message); }, detail);
+    return failure.value_or(recorded);
 }
 
 RecipientStatus MessageProcessor::checkRecipient(const std::string& recipient, std::string& detail) noexcept
 {
     if (isAcceptedLocalPart(recipient))
         return RecipientStatus::Ours;
-    const auto checkOnce = [&] {
-        try {
-            return isOurs(_codec, lookup(), recipient, detail) ? Outcome::Recorded : Outcome::NotOurs;
-        } catch (...) {
-            _db.reset();
-            throw;
-        }
-    };
-    switch (guarded(checkOnce, detail, Outcome::DatabaseUnavailable)) {
-    case Outcome::Recorded: return RecipientStatus::Ours;
-    case Outcome::NotOurs: return RecipientStatus::NotOurs;
-    default: return RecipientStatus::CannotTell;
-    }
+    bool ours = false;
+    if (guarded([&] { ours = isOurs(_codec, lookup(), recipient, detail); }, detail))
+        return RecipientStatus::CannotTell;
+    return ours ? RecipientStatus::Ours : RecipientStatus::NotOurs;
 }
 
 template <typename Work>
-Outcome MessageProcessor::guarded(const Work& work, std::string& detail, Outcome transient) noexcept
+std::optional<Outcome> MessageProcessor::guarded(const Work& work, std::string& detail) noexcept
 {
     // A kept connection may have been closed by the server while idle; that says
     // nothing about the server now, so one transient failure on it is retried.
     for (int attempt = 0;; ++attempt) {
         const bool kept = _db != nullptr;
         try {
-            return work();
-        } catch (const UnrecordableReturn& e) {
-            // Even emptied of its text the database refuses it: no retry can cure that.
-            detail = e.what();
-            return Outcome::Unrecordable;
-        } catch (const MysqlError& e) {
-            // A refusal of the data itself was already answered by recording the
-            // return degraded (ReturnRecorder); what is left here is the server or
-            // the schema or the account, which an operator or a retry can cure.
-            detail = e.describe();
-            if (e.isTransient() && kept && attempt == 0)
-                continue;
-            return transient;
-        } catch (const ConfigError& e) {
-            detail = e.what();
-            return Outcome::ConfigurationError;
-        } catch (const std::exception& e) {
-            detail = e.what();
-            return Outcome::InternalError;
+            work();
+            return std::nullopt;
         } catch (...) {
-            detail = "unknown exception";
-            return Outcome::InternalError;
+            // A connection that failed once may be half-closed or mid-transaction.
+            _db.reset();
+            bool transient = false;
+            const Outcome failure = currentFailure(detail, transient);
+            if (transient && kept && attempt == 0)
+                continue;
+            return failure;
         }
     }
 }
@@ -163,17 +173,6 @@ MysqlConnection& MessageProcessor::connection()
     if (!_db)
         _db = std::make_unique<MysqlConnection>(_mysql);
     return *_db;
-}
-
-Outcome MessageProcessor::process(const IncomingMessage& message)
-{
-    try {
-        return record(message);
-    } catch (...) {
-        // A connection that failed once may be half-closed or mid-transaction.
-        _db.reset();
-        throw;
-    }
 }
 
 Outcome MessageProcessor::record(const IncomingMessage& message)

@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,15 +58,13 @@ public:
     /// connection and retry as take().
     RecipientStatus checkRecipient(const std::string& recipient, std::string& detail) noexcept;
 
+    const VerpCodec& codec() const { return _codec; }
+
+private:
     /// Records the message: Recorded, Duplicate, Unattributed or Degraded; the
     /// environment's failures are thrown.
     /// @throws MysqlError, ConfigError (nothing was recorded: the transaction rolled
     ///         back), UnrecordableReturn (the database refuses every form of it).
-    Outcome process(const IncomingMessage& message);
-
-    const VerpCodec& codec() const { return _codec; }
-
-private:
     Outcome record(const IncomingMessage& message);
     void logRecorded(const IncomingMessage& message, const ParsedReturn& parsed, const ReturnEntry& entry,
                      const Attribution& who, const RecordResult& recorded, Outcome outcome) const;
@@ -73,8 +72,10 @@ private:
     /// EncodedFROM lookups through the cache, then the tracker.
     EncodedFromLookup lookup();
     bool isAcceptedLocalPart(const std::string& recipient) const;
+    /// Runs work; nullopt when it succeeded, else the outcome of its failure (the
+    /// connection is dropped; a transient failure of a kept one is retried once).
     template <typename Work>
-    Outcome guarded(const Work& work, std::string& detail, Outcome transient) noexcept;
+    std::optional<Outcome> guarded(const Work& work, std::string& detail) noexcept;
 
     VerpCodec _codec;
     MysqlOptions _mysql;
