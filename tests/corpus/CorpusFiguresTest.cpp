@@ -178,8 +178,8 @@ TEST(CorpusFigures, MeetsIssue14Measure)
     EXPECT_GE(ref.recipient.percent(), 98.0);
     EXPECT_GE(ref.kind.percent(), 99.0);
     EXPECT_GE(full.recipient.percent(), 98.0);
-    EXPECT_GE(full.hard.percent(), 95.5);
-    EXPECT_GE(full.reason.percent(), 88.5);
+    EXPECT_GE(full.hard.percent(), 98.5);
+    EXPECT_GE(full.reason.percent(), 91.2);
     EXPECT_GE(full.kind.percent(), 99.0);
     EXPECT_GE(full.postfix.percent(), 95.0);
 }

@@ -66,7 +66,7 @@ TEST_F(ReturnRecorderPoisonTest, PoisonReturnIsRecordedOnTheFirstCall)
     EXPECT_EQ(r.refusal, "");
     EXPECT_EQ(queryInt("SELECT COUNT(*) FROM bounce_logs WHERE email = ? AND campaign IS NULL", {email}), 1);
     const std::string diagnostic = queryText("SELECT diagnostic FROM bounce_logs WHERE email = ?", {email});
-    EXPECT_TRUE(isUtf8mb4(diagnostic));
+    EXPECT_EQ(toUtf8mb4(diagnostic), diagnostic);
     EXPECT_NE(diagnostic.find(std::string(kReplacementCharacter)), std::string::npos) << diagnostic;
     EXPECT_NE(diagnostic.find("caf\xC3\xA9"), std::string::npos) << diagnostic;
     EXPECT_EQ(queryText("SELECT status_code FROM bounce_logs WHERE email = ?", {email}), std::string(16, '5'));

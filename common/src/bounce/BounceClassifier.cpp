@@ -111,6 +111,30 @@ bool contains(const std::vector<std::string_view>& list, std::string_view value)
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+bool endsWith(std::string_view text, std::string_view suffix)
+{
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// NAME (a host, or an address) is DOMAIN or is under it.
+bool inDomain(std::string_view name, std::string_view domain)
+{
+    const std::size_t before = name.size() - domain.size();
+    return endsWith(name, domain) && (before == 0 || name[before - 1] == '.' || name[before - 1] == '@');
+}
+
+bool atMobileCarrier(const RecipientResult& result)
+{
+    const std::string address = bounce::toLower(result.address), host = bounce::toLower(result.remoteMta);
+    for (const std::string_view carrier : bounce::mobileCarrierDomains())
+    {
+        if (carrier.back() == '.' ? host.rfind(carrier, 0) == 0
+                                  : inDomain(address, carrier) || inDomain(host, carrier))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 BounceClass classOfReason(std::string_view reason, std::string_view status)
@@ -164,8 +188,7 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     {
         const std::string address = bounce::toLower(result.address);
         for (const auto& rule : bounce::domainRules())
-            if (address.size() >= rule.domainSuffix.size() &&
-                address.compare(address.size() - rule.domainSuffix.size(), rule.domainSuffix.size(), rule.domainSuffix) == 0)
+            if (endsWith(address, rule.domainSuffix))
             {
                 reason = rule.reason;
                 break;
@@ -197,19 +220,11 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
                                     ? bounce::findSmtpCommand(result.diagnostic)
                                     : result.smtpCommand;
     for (const auto& rule : bounce::stageRules())
-        if (rule.command == command &&
-            std::find(rule.fromReasons.begin(), rule.fromReasons.end(), reason) != rule.fromReasons.end() &&
-            (rule.unlessStatus.empty() || rule.unlessStatus != result.status))
+        if (rule.command == command && contains(rule.fromReasons, reason) &&
+            (rule.unlessStatus.empty() || rule.unlessStatus != result.status) &&
+            (!rule.mobileCarrierOnly || atMobileCarrier(result)))
         {
             reason = rule.toReason;
-            break;
-        }
-    const std::string_view subject = result.status.size() > 1 ? std::string_view(result.status).substr(1) : "";
-    for (const auto& rule : bounce::evidenceRules())
-        if (rule.reason == reason && command != rule.confirmingCommand &&
-            subject.substr(0, rule.contradictingSubject.size()) == rule.contradictingSubject)
-        {
-            reason = rule.otherwise;
             break;
         }
     // Delayed is a progress report: nothing has failed yet, whatever the text says.

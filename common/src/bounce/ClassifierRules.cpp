@@ -47,8 +47,9 @@ const std::vector<PhraseRule>& phraseRules()
         // --- spam verdicts whose advice text mentions SPF/DKIM ---
         {"spam classification", "spamdetected"},
 
-        // --- a provider's "may not exist" text also mentions blacklists ---
-        {"account or domain may not exist", "hostunknown"},
+        // --- a hedge ("the account or domain may not exist, ... may be blacklisted")
+        //     says nothing is known: never dead on it ---
+        {"may not exist", "onhold"},
 
         // --- Microsoft's wording for an unknown recipient (before "access denied"), with
         //     5.4.1 / 5.1.10; with 5.7.x the same words are a Postfix access-map refusal ---
@@ -396,6 +397,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"permission denied", "filtered"},
         {"message rejected by recipient", "filtered"},
         {"recipient has rejected", "filtered"},
+        {"badrcptto", "filtered"},   // qmail's list of recipients it refuses
 
         // --- policy ---
         {"policy violation", "policyviolation"},
@@ -520,7 +522,8 @@ const std::vector<DomainRule>& domainRules()
 const std::vector<StageRule>& stageRules()
 {
     static const std::vector<StageRule> rules = {
-        {"DATA", {"userunknown"}, "filtered", "5.1.1"},
+        // A carrier's reception filter answers "unknown user" to a sender it refuses.
+        {"DATA", {"userunknown"}, "filtered", "5.1.1", true},
         {"MAIL", {"userunknown", "filtered", "undefined", "hostunknown"}, "rejected"},
         // Before any recipient is named, a refusal cannot be about a mailbox.
         {"CONN", {"mailboxfull", "userunknown", "filtered", "suspend", "undefined"}, "blocked"},
@@ -529,12 +532,15 @@ const std::vector<StageRule>& stageRules()
     return rules;
 }
 
-const std::vector<EvidenceRule>& evidenceRules()
+const std::vector<std::string_view>& mobileCarrierDomains()
 {
-    static const std::vector<EvidenceRule> rules = {
-        {"userunknown", ".2.", "RCPT", "filtered"},
+    // Japanese carriers' filters (docomo's receiving hosts are mfsmax.*); the policy
+    // calls their user-unknown answers after DATA ambiguous.
+    static const std::vector<std::string_view> domains = {
+        "docomo.ne.jp", "ezweb.ne.jp",   "au.com",    "softbank.ne.jp", "i.softbank.jp", "vodafone.ne.jp",
+        "disney.ne.jp", "ymobile.ne.jp", "mineo.jp",  "willcom.com",    "pdx.ne.jp",     "mfsmax.",
     };
-    return rules;
+    return domains;
 }
 
 const std::vector<CodeRule>& statusRules()

@@ -75,18 +75,6 @@ std::string toUtf8mb4(std::string_view bytes)
     return out;
 }
 
-bool isUtf8mb4(std::string_view bytes)
-{
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        const long length = sequenceAt(bytes, i);
-        if (length < 0)
-            return false;
-        i += static_cast<std::size_t>(length);
-    }
-    return true;
-}
-
 std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes)
 {
     if (text.size() <= maxBytes)

@@ -34,7 +34,8 @@ TEST(BounceClassifier, ClassifiesResults)
         {"delivered", "2.0.0", "250 ok", "delivered", BounceClass::None},
         {"relayed", "", "", "delivered", BounceClass::None},
         {"failed", "", "", "undefined", BounceClass::Soft},
-        {"failed", "5.0.0", "550 Unknown user (in reply to end of DATA command)", "filtered", BounceClass::Soft},
+        // Whatever the stage: words that say the user does not exist are dead.
+        {"failed", "5.0.0", "550 Unknown user (in reply to end of DATA command)", "userunknown", BounceClass::Hard},
         {"failed", "5.0.0", "550 Access denied (in reply to MAIL FROM command)", "rejected", BounceClass::Block},
         // The same words: Office 365's unknown user (5.4.1, 5.1.10), a Postfix access-map refusal (5.7.1).
         {"failed", "5.4.1", "550 5.4.1 <a@b.example>: Recipient address rejected: Access denied", "userunknown",
@@ -43,9 +44,10 @@ TEST(BounceClassifier, ClassifiesResults)
          "userunknown", BounceClass::Hard},
         {"failed", "5.7.1", "554 5.7.1 <a@b.example>: Recipient address rejected: Access denied (in reply to RCPT TO command)",
          "blocked", BounceClass::Block},
-        // A mailbox-status code contradicts "user unknown" unless the RCPT stage confirms it.
-        {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown", "filtered", BounceClass::Soft},
-        {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown (in reply to RCPT TO command)", "userunknown", BounceClass::Hard},
+        // A subject-specific code gives its default only when the words say nothing else.
+        {"failed", "5.2.1", "550 5.2.1 <a@b.example>... User Unknown", "userunknown", BounceClass::Hard},
+        {"failed", "5.2.1", "550 5.2.1 <a@b.example>... Mailbox disabled", "suspend", BounceClass::Soft},
+        {"failed", "", "550 The account or domain may not exist, they may be blacklisted", "onhold", BounceClass::Soft},
         // Before any recipient is named, nothing is about a mailbox.
         {"failed", "", "SMTP error after initial connection: 554 you've reached your daily relay quota", "blocked", BounceClass::Block},
         // Text that decides nothing is "onhold"; no text at all is "undefined".
@@ -161,10 +163,45 @@ std::string_view firstRule(const std::vector<bounce::CodeRule>& rules, std::stri
 
 } // namespace
 
+// A mobile carrier's reception filter answers "unknown user" after DATA to senders
+// it refuses (the verdict policy's ambiguous form): not dead there, dead elsewhere,
+// and dead at the carrier when the answer came at RCPT or with an explicit X.1.1.
+TEST(BounceClassifier, UnknownUserAfterDataIsAmbiguousOnlyAtMobileCarriers)
+{
+    struct Row
+    {
+        const char* address;
+        const char* remoteMta;
+        const char* status;
+        const char* command;
+        const char* wantReason;
+    };
+    const Row rows[] = {
+        {"a@docomo.ne.jp", "", "5.0.0", "DATA", "filtered"},
+        {"a@x.example", "mfsmax.example.jp", "5.0.0", "DATA", "filtered"},   // docomo's receiving hosts
+        {"a@x.example", "lsean.ezweb.ne.jp", "", "DATA", "filtered"},
+        {"a@docomo.ne.jp", "", "5.0.0", "RCPT", "userunknown"},
+        {"a@docomo.ne.jp", "", "5.1.1", "DATA", "userunknown"},
+        {"a@notdocomo.ne.jp", "", "5.0.0", "DATA", "userunknown"},
+        {"a@x.example", "mx.x.example", "5.0.0", "DATA", "userunknown"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(std::string(row.address) + " " + row.remoteMta + " " + row.status + " " + row.command);
+        RecipientResult r;
+        r.action = "failed";
+        r.address = row.address;
+        r.remoteMta = row.remoteMta;
+        r.status = row.status;
+        r.smtpCommand = row.command;
+        r.diagnostic = "550 Unknown user";
+        EXPECT_EQ(classify(ReturnKind::Bounce, r).reason, row.wantReason);
+    }
+}
+
 // Random statuses and reply codes (digits, dots and letters in digits' places) get
 // the reason of a walk over the tables in classify's order: decisive statuses,
-// statuses, reply codes, then "undefined", the X.2.X subject turning an unknown user
-// into "filtered".
+// statuses, reply codes, then "undefined".
 TEST(BounceClassifier, CodeTablesAgreeWithAWalkOverTheirRules)
 {
     std::mt19937 random(23);
@@ -192,8 +229,6 @@ TEST(BounceClassifier, CodeTablesAgreeWithAWalkOverTheirRules)
             want = firstRule(bounce::replyCodeRules(), result.replyCode);
         if (want.empty())
             want = "undefined";
-        if (want == "userunknown" && result.status.size() > 1 && result.status.compare(1, 3, ".2.") == 0)
-            want = "filtered";
         SCOPED_TRACE(result.status + " " + result.replyCode);
         ASSERT_EQ(classify(ReturnKind::Bounce, result).reason, want);
     }

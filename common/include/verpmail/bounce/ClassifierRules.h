@@ -8,7 +8,7 @@
 //     may hold only with a class of status (the same words mean different things);
 //  2. enhanced status codes -> reason (exact "5.1.1", or a "5.4." class prefix);
 //  3. SMTP reply codes -> reason (weakest evidence);
-// then the SMTP stage (StageRule) and the corroboration a reason needs (EvidenceRule).
+// then the SMTP stage (StageRule).
 #pragma once
 
 #include <string_view>
@@ -30,27 +30,16 @@ struct CodeRule
 };
 
 /// A reason found for an error given at a particular SMTP stage means something
-/// else: "user unknown" after DATA is a content filter, after MAIL FROM it is the
-/// sender that was refused.
+/// else: after MAIL FROM "user unknown" names the sender that was refused; before any
+/// recipient is named a refusal cannot be about a mailbox. Elsewhere the words hold
+/// whatever the stage (the verdict policy), except at mobile carriers (below).
 struct StageRule
 {
     std::string_view command;      ///< "MAIL", "RCPT", "DATA" (see findSmtpCommand)
     std::vector<std::string_view> fromReasons;   ///< reasons found by the other tables
     std::string_view toReason;
-    std::string_view unlessStatus = {};  ///< a status that keeps the reason (e.g. an explicit 5.1.1)
-};
-
-/// A reason that the wording gives but the status code contradicts. "550 5.2.1
-/// <a@b>... User Unknown" names a mailbox-status code (X.2.x: the mailbox exists
-/// but is disabled); unless the RCPT stage confirms the wording, the code wins and
-/// the reason becomes `otherwise`, which is not a hard class: no member is lost on
-/// a gateway's generic text.
-struct EvidenceRule
-{
-    std::string_view reason;
-    std::string_view contradictingSubject;   ///< status without its class digit starts so: ".2."
-    std::string_view confirmingCommand;      ///< "RCPT"
-    std::string_view otherwise;
+    std::string_view unlessStatus = {};   ///< a status that keeps the reason (an explicit 5.1.1)
+    bool mobileCarrierOnly = false;       ///< only where mobileCarrierDomains() match
 };
 
 /// Services whose refusals carry no code and no translatable phrase (Google Groups
@@ -64,7 +53,10 @@ struct DomainRule
 const std::vector<PhraseRule>& phraseRules();
 const std::vector<DomainRule>& domainRules();
 const std::vector<StageRule>& stageRules();
-const std::vector<EvidenceRule>& evidenceRules();
+/// Mobile carriers whose reception filters refuse an unwanted sender with a
+/// user-unknown reply after DATA: the recipient's domain or the Remote-MTA's host ends
+/// with one ("docomo.ne.jp"), or the host starts with one ending in '.' ("mfsmax.").
+const std::vector<std::string_view>& mobileCarrierDomains();
 const std::vector<CodeRule>& statusRules();
 /// Status codes so specific that they win over any phrase (checked first).
 const std::vector<CodeRule>& decisiveStatusRules();

@@ -9,6 +9,7 @@
 // ED A0..BF xx, so they are kept.
 //
 //   std::string clean = toUtf8mb4(diagnostic);   // invalid parts become U+FFFD
+//   bool accepted = clean == diagnostic;          // the server takes it as it is
 //   std::string_view cut = utf8Prefix(clean, 1000);
 #pragma once
 
@@ -26,9 +27,6 @@ inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 /// the continuation bytes that fit it before the sequence breaks off) replaced by
 /// one U+FFFD, as the Unicode standard recommends.
 std::string toUtf8mb4(std::string_view bytes);
-
-/// True when the server's utf8mb4 accepts `bytes` as they are.
-bool isUtf8mb4(std::string_view bytes);
 
 /// The longest prefix of `text` of at most `maxBytes` bytes that does not end inside
 /// a multi-byte sequence. `text` should be valid utf8mb4 (toUtf8mb4).
