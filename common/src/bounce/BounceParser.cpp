@@ -274,13 +274,13 @@ RecipientResult fromDsn(DsnRecipient& d, std::size_t count, const ErrorTextScan&
     result.remoteMta = std::move(d.remoteMta);
     // The prose's diagnostic for the address as the DSN gives it.
     const std::size_t match = matchingScan(scan, result.address, count);
-    const std::string textual = match == std::string::npos ? std::string() : scan.diagnostic(match);
-    if (result.diagnostic.empty() && match != std::string::npos)
-        result.diagnostic = textual;
+    const RecipientResult textual = match == std::string::npos ? RecipientResult() : scan.describe(match);
+    if (result.diagnostic.empty())
+        result.diagnostic = textual.diagnostic;
     // The DSN rarely says which command failed; the prose often does.
     result.smtpCommand = findSmtpCommand(result.diagnostic);
-    if (result.smtpCommand.empty() && match != std::string::npos)
-        result.smtpCommand = findSmtpCommand(textual);
+    if (result.smtpCommand.empty())
+        result.smtpCommand = textual.smtpCommand;
     if (result.address.empty() && match != std::string::npos)
         result.address = scan.address(match);
     // A local delivery (a file or a pipe) has no address in its Final-Recipient;

@@ -8,6 +8,7 @@
 #include "verpmail/bounce/SmtpCodes.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 namespace verpmail::bounce {
@@ -56,6 +57,30 @@ bool isSenderContextLine(std::string_view line)
     return found && fragments.phrase(found.index) != "your message to";
 }
 
+// An address the line lists: `before` (the text since the line's start or its last
+// listed address) holds nothing but blanks, brackets, quotes, separators or, first
+// on a line, a field label ("Recipient:", "Failed address:") or a reply code ("554
+// <a@b>... error", Sendmail's). Others are in prose.
+bool isListed(std::string_view before)
+{
+    const std::size_t first = before.find_first_not_of(" \t<>\"(),;");
+    if (first == std::string_view::npos)
+        return true;
+    before = before.substr(first, before.find_last_not_of(" \t<>\"(),;") + 1 - first);
+    if (before.find_first_not_of("0123456789.") == std::string_view::npos)
+        return true;
+    return before.size() <= 40 && before.back() == ':' &&
+           std::all_of(before.begin(), before.end() - 1,
+                       [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == ' ' || c == '-'; });
+}
+
+// Prose that offers help names a helper, never a failed recipient.
+bool isHelpLine(std::string_view line)
+{
+    static const PhraseSet fragments({"contact", "question", "assistance", "help", "write to", "send mail to"});
+    return static_cast<bool>(fragments.findLowestIndex(line));
+}
+
 // A line that is nothing but an address ("  a@b.example", "<a@b.example>:").
 bool isBareAddressLine(std::string_view line)
 {
@@ -98,7 +123,10 @@ RecipientResult resultFor(std::string address, std::string_view segment)
     result.address = std::move(address);
     result.diagnostic = collapseDiagnostic(segment, 1000, &result.replyCode);
     result.status = findStatusCode(result.diagnostic);
+    // A transcript is read by its lines; a phrase may be wrapped over two.
     result.smtpCommand = findSmtpCommand(segment);
+    if (result.smtpCommand.empty())
+        result.smtpCommand = findSmtpCommand(result.diagnostic);
     return result;
 }
 
@@ -113,6 +141,7 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
     // can be its recipient too, e.g. a test message to oneself).
     std::vector<Hit> daemonHits;
     std::vector<Hit> excludedHits;
+    std::vector<Hit> proseHits;   // named only when no line lists an address
     AddressSet seen;
     // Only lines with an '@' can name an address: from one such line to the next.
     for (std::size_t at = errorText.find('@'); at != std::string_view::npos && _hits.size() < limits.maxRecipients;)
@@ -127,8 +156,12 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
         const bool summaryLine = istartsWith(trim(line), "to:") || istartsWith(trim(line), "cc:");
         AddressScanner scanner(line);
         AddressSpan found;
+        std::size_t listedUpTo = 0;   // end of the line's listed addresses, npos after prose
         for (std::size_t n = 0; n < 20 && scanner.next(found); ++n)
         {
+            const bool listed = listedUpTo != std::string_view::npos &&
+                                isListed(line.substr(listedUpTo, found.pos - listedUpTo));
+            listedUpTo = listed ? found.pos + found.address.size() : std::string_view::npos;
             const Hit hit{found.address, found.at, lineStart};
             if (!seen.insert(found.address).second)
             {
@@ -146,6 +179,11 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
                 if (daemonHits.size() < limits.maxRecipients)
                     daemonHits.push_back(hit);
             }
+            else if (!listed)
+            {
+                if (proseHits.size() < limits.maxRecipients && !isHelpLine(line))
+                    proseHits.push_back(hit);
+            }
             else
             {
                 _hits.push_back(hit);
@@ -155,6 +193,8 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
         }
     }
 
+    if (_hits.empty())
+        _hits = std::move(proseHits);
     if (_hits.empty())
         _hits = std::move(daemonHits);
     if (_hits.empty() && fallback.size() == 1)
@@ -204,11 +244,6 @@ std::string ErrorTextScan::errorText(std::size_t i) const
     if (!_preamble.empty() && !carriesErrorCode(segment))
         segment.insert(0, _preamble);
     return segment;
-}
-
-std::string ErrorTextScan::diagnostic(std::size_t i) const
-{
-    return collapseDiagnostic(errorText(i), 1000);
 }
 
 RecipientResult ErrorTextScan::describe(std::size_t i) const

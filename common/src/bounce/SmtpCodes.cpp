@@ -131,8 +131,31 @@ std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std:
     return collapsed;
 }
 
+// In a Sendmail transcript (">>> command", "<<< reply"), the command the first 4xx
+// or 5xx reply answers, or "". Under PIPELINING a DATA refused for want of
+// recipients ("<<< 503") was sent behind RCPTs, and the failure answered one of them.
+std::string transcriptCommand(std::string_view text)
+{
+    for (std::size_t reply = text.find("<<< "); reply != std::string_view::npos; reply = text.find("<<< ", reply + 4))
+    {
+        const std::size_t command = text.rfind(">>> ", reply);
+        if (reply + 4 >= text.size() || (text[reply + 4] != '4' && text[reply + 4] != '5') || command == std::string_view::npos)
+            continue;
+        const std::string_view verb = text.substr(command + 4, 4);
+        if (iequals(verb, "DATA"))
+            return text.find("<<< 503", reply) != std::string_view::npos ? "RCPT" : "DATA";
+        for (const std::string_view known : {"MAIL", "RCPT", "HELO", "EHLO"})
+            if (iequals(verb, known))
+                return known == "EHLO" ? "HELO" : std::string(known);
+        return "";
+    }
+    return "";
+}
+
 std::string findSmtpCommand(std::string_view text)
 {
+    if (std::string command = transcriptCommand(text); !command.empty())
+        return command;
     // Postfix "in reply to X command", Exim "after X", Yahoo "[RCPT_TO]", qmail prose.
     static const std::pair<std::string_view, std::string_view> rows[] = {
         {"in reply to end of data", "DATA"},   {"in reply to data", "DATA"},
@@ -143,8 +166,7 @@ std::string findSmtpCommand(std::string_view text)
         {"[mail_from]", "MAIL"},               {"does not like sender", "MAIL"},
         {"in reply to helo", "HELO"},          {"in reply to ehlo", "HELO"},
         {"after helo", "HELO"},                {"after ehlo", "HELO"},
-        {">>> data", "DATA"},                  {">>> rcpt to", "RCPT"},
-        {">>> mail from", "MAIL"},             {"did not like our rcpt to", "RCPT"},
+        {"did not like our rcpt to", "RCPT"},
         {"did not like our mail from", "MAIL"}, {"did not like our data", "DATA"},
         {"smtp command data", "DATA"},         {"in reply to initial", "CONN"},
         {"while connected", "CONN"},           {"after initial connection", "CONN"},

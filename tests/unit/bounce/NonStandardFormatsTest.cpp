@@ -46,6 +46,25 @@ TEST(NonStandardFormats, ScansFormats)
         {"sender line ignored",
          "SMTP error after MAIL FROM:<me@sender.example>:\n  rcpt@example.net: 554 denied\n",
          "rcpt@example.net", "", "554"},
+        // Where a line lists an address, addresses in prose are not recipients; help
+        // offered in prose never names one.
+        {"exchange, a helpdesk in prose",
+         "The following recipient(s) could not be reached:\n\n      user@example.org on 1/1/2005 10:00 AM\n"
+         "            The e-mail account does not exist. <mx.example.org #5.1.1>\n\n"
+         "Write to helpdesk@example.org for help.\n",
+         "user@example.org", "5.1.1", ""},
+        {"a labelled recipient",
+         "Each of the following recipients was rejected.\n\n    Recipient: <user@example.org>\n"
+         "    Reason:    5.1.1 <user@example.org>... User unknown\n\nPlease reply to noc@example.com\n",
+         "user@example.org", "5.1.1", ""},
+        {"a quoted Received: line",
+         "<gone@example.org>:\n550 5.1.1 unknown\n"
+         "Received: from a.example by b.example for <other@example.org>; Mon, 7 Dec 2026\n",
+         "gone@example.org", "5.1.1", "550"},
+        {"prose only",
+         "Your message could not be delivered to kim@example.org: 552 mailbox full.\n"
+         "If you have questions, contact <support@isp.example>.\n",
+         "kim@example.org", "", "552"},
     };
     for (const auto& row : rows)
     {
@@ -259,7 +278,7 @@ TEST(NonStandardFormats, ScanInTwoStepsGivesScanErrorTextsResults)
             EXPECT_EQ(described.status, whole[i].status);
             EXPECT_EQ(described.replyCode, whole[i].replyCode);
             EXPECT_EQ(described.smtpCommand, whole[i].smtpCommand);
-            EXPECT_EQ(scan.diagnostic(i), whole[i].diagnostic);
+            EXPECT_EQ(scan.describe(i).diagnostic, whole[i].diagnostic);
         }
     }
     // The first row's errors are told apart (the test would pass vacuously otherwise).

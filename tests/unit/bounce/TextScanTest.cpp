@@ -166,8 +166,14 @@ TEST(TextScan, FindsSmtpCommand)
         {"after RCPT TO: 550 ... in reply to end of DATA", "RCPT"},
         {"IN REPLY TO END OF DATA", "DATA"},
         {"x[MAIL_FROM]", "MAIL"},
-        {">>> DATA", "DATA"},
-        {">> data", ""},
+        // A Sendmail transcript: the command the first 4xx/5xx reply answers; a DATA
+        // refused with 503 was pipelined behind the RCPT the failure answered.
+        {">>> MAIL From:<a@b.example>\n<<< 250 ok\n>>> RCPT To:<c@d.example>\n<<< 550 5.1.1 unknown\n", "RCPT"},
+        {">>> DATA\n<<< 550 Unknown user c@d.example\n554 5.0.0 Service unavailable\n", "DATA"},
+        {">>> DATA\n<<< 550 5.1.1 <c@d.example>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n", "RCPT"},
+        {">>> EHLO a.example\n<<< 554 go away\n", "HELO"},
+        {">>> QUIT\n<<< 421 closing\n", ""},
+        {">>> DATA", ""},
         // A phrase cut short by the end of the text, and texts under three bytes.
         {"refused to talk to m", ""},
         {"after dat", ""},

@@ -43,8 +43,6 @@ public:
     std::string_view addressAsWritten(std::size_t i) const { return _hits[i].address; }
     /// The i-th result as scanErrorText gives it (smtpCommand read before the text is collapsed).
     RecipientResult describe(std::size_t i) const;
-    /// describe(i).diagnostic alone.
-    std::string diagnostic(std::size_t i) const;
     bool fallbackApplies() const { return _fallbackApplies; }
 
 private:
