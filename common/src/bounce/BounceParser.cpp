@@ -5,8 +5,8 @@
 //  3. A delivery-status part (or DSN fields pasted into text): a bounce, one
 //     result per recipient group (DeliveryStatusParser); empty diagnostics are
 //     completed from the human-readable text.
-//  4. Otherwise an auto-reply (AutoReplyDetector) whose header does not look like
-//     a bounce.
+//  4. Otherwise a mail client's unsubscribe request (an opt-out complaint), or an
+//     auto-reply (AutoReplyDetector) whose header does not look like a bounce.
 //  5. Otherwise a bounce-looking header or text: the non-standard scanner; else Other.
 // Every result then goes through classify(). The returned original (attached or
 // quoted inline) gives the VERP candidates and the campaign.
@@ -243,6 +243,21 @@ bool readUnreportedComplaint(const MimeMessage& mime, const HeaderBlock& origina
     return true;
 }
 
+// A mail client's unsubscribe request (Apple Mail's "X-Apple-Unsubscribe: true" to the
+// List-Unsubscribe mailto): an opt-out to honour, in ARF's words "opt-out".
+bool readUnsubscribeRequest(const MimeMessage& mime, ParsedReturn& r)
+{
+    if (!iequals(trim(mime.headers.find("X-Apple-Unsubscribe")), "true"))
+        return false;
+    r.kind = ReturnKind::Complaint;
+    r.feedbackType = "opt-out";
+    const std::vector<std::string> from = addressesIn(mime.headers.find("From"));
+    RecipientResult& result = r.recipients.emplace_back();
+    result.address = from.empty() ? std::string() : from.front();
+    result.diagnostic = "unsubscribe request (X-Apple-Unsubscribe)";
+    return true;
+}
+
 // The text scan's address that is `address`, or the only one there is, or npos.
 std::size_t matchingScan(const ErrorTextScan& scan, const std::string& address, std::size_t dsnCount)
 {
@@ -448,7 +463,7 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
 
     if (readFeedbackReport(a, mime, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
         readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(mime, original, r) ||
-        readAutoReply(a, mime, r) || readTextBounce(a, mime, limits, addressesIn(original.find("To")), r))
+        readUnsubscribeRequest(mime, r) || readAutoReply(a, mime, r) || readTextBounce(a, mime, limits, addressesIn(original.find("To")), r))
         classifyAll(r);
     return r;
 }

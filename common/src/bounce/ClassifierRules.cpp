@@ -158,6 +158,12 @@ const std::vector<PhraseRule>& phraseRules()
         {"infected", "virusdetected"},
         {"dangerous attachment", "virusdetected"},
 
+        // --- a listed link in the content is spam, not a blocked sender ---
+        {"uribl", "spamdetected"},
+        {"surbl", "spamdetected"},
+        {"listed url", "spamdetected"},
+        {"url is listed", "spamdetected"},
+
         // --- block lists (before "spam": "spamhaus" is a list) ---
         {"not listed in", "userunknown"},
         {"refused to talk to me", "blocked"},
@@ -228,6 +234,14 @@ const std::vector<PhraseRule>& phraseRules()
         {"message file too big", "mesgtoobig"},
         {"too big for", "mesgtoobig"},
         {"size limit", "mesgtoobig"},
+
+        // --- faster than a per-time limit (before "too many messages": a mailbox count) ---
+        {"connection rate", "toomanyconn"},
+        {"rate limit", "speeding"},
+        {"sending rate", "speeding"},
+        {"too fast", "speeding"},
+        {"per hour", "speeding"},
+        {"throttl", "speeding"},
 
         // --- mailbox full ---
         {"mailbox full", "mailboxfull"},
@@ -395,9 +409,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"too many simultaneous", "toomanyconn"},
         {"too many sessions", "toomanyconn"},
         {"connection limit", "toomanyconn"},
-        {"connection rate", "toomanyconn"},
         {"too many smtp", "toomanyconn"},
-        {"rate limit", "toomanyconn"},
         {"too many errors", "toomanyconn"},
 
         // --- the message itself is malformed ---
@@ -519,6 +531,10 @@ const std::vector<std::string_view>& mobileCarrierDomains()
 const std::vector<CodeRule>& statusRules()
 {
     static const std::vector<CodeRule> rules = {
+        // Generic codes say nothing of a reason: the words, or the reply code, decide.
+        {"5.3.0", ""},
+        {"5.5.0", ""},
+        {"4.3.0", ""},
         {"5.1.0", "userunknown"},
         {"5.1.1", "userunknown"},
         {"5.1.2", "hostunknown"},
@@ -544,6 +560,10 @@ const std::vector<CodeRule>& statusRules()
         {"5.5.", "syntaxerror"},
         {"5.6.", "contenterror"},
         {"5.7.1", "blocked"},
+        {"5.7.3", "securityerror"},   // RFC 3463: security conversion, features, crypto
+        {"5.7.4", "securityerror"},
+        {"5.7.5", "securityerror"},
+        {"5.7.6", "securityerror"},
         {"5.7.7", "securityerror"},
         {"5.7.8", "securityerror"},
         {"5.7.9", "securityerror"},   // authentication mechanism too weak

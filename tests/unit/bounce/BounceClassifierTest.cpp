@@ -265,6 +265,14 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         {"5.1.1", "550 5.1.1 Message rejected by local policy", "policyviolation", BounceClass::Block},
         {"5.1.1", "550 5.1.1 mailbox is inactive", "userunknown", BounceClass::Hard},
         {"5.1.1", "550 5.1.1 <a@b.example>... User unknown", "userunknown", BounceClass::Hard},
+        // A rate per hour is speeding; a listed link in the content is spam, a listed
+        // sender blocked; RFC 3463's security subjects; generic X.3.0/X.5.0 say nothing.
+        {"4.7.1", "421 4.7.1 Rate limit exceeded: too many messages per hour", "speeding", BounceClass::Soft},
+        {"5.7.1", "554 5.7.1 Message contains a URL listed in URIBL", "spamdetected", BounceClass::Block},
+        {"5.7.1", "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked", BounceClass::Block},
+        {"5.7.6", "554 5.7.6 unsupported", "securityerror", BounceClass::Block},
+        {"5.3.0", "553 5.3.0 <a@b.example>... User unknown", "userunknown", BounceClass::Hard},
+        {"5.5.0", "550 5.5.0 mailbox unavailable", "userunknown", BounceClass::Hard},
     };
     for (const auto& row : rows)
     {
