@@ -441,7 +441,7 @@ bool readAutoReply(const Anatomy& a, const MimeMessage& mime, ParsedReturn& r)
     return true;
 }
 
-ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
+ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits, bool nested = false)
 {
     ParsedReturn r;
     const MimeMessage mime = readMime(text, limits, bodyIsRead);
@@ -460,6 +460,19 @@ ParsedReturn parseNormalised(std::string_view text, const ParseLimits& limits)
                                      ? HeaderBlock()
                                      : HeaderBlock::parse(a.originalText, limits.maxHeaderBytes, nullptr, 500);
     readOriginal(original, r);
+    // A report forwarded whole inside another notice (an appliance's, an ESP's): the
+    // inner report is the return, never the inner message's To: (our own address).
+    if (!nested && !a.deliveryStatus && !a.feedbackReport && icontains(original.find("Content-Type"), "multipart/report"))
+    {
+        ParsedReturn inner = parseNormalised(a.originalText, limits, true);
+        if (!inner.recipients.empty())
+        {
+            for (std::string& candidate : r.verpCandidates)
+                addUnique(inner.verpCandidates, std::move(candidate));
+            inner.subject = std::move(r.subject);
+            return inner;
+        }
+    }
 
     if (readFeedbackReport(a, mime, limits, original, r) || readDeliveryStatus(a, mime, limits, r) ||
         readJsonNotification(a.humanText, limits, r) || readUnreportedComplaint(mime, original, r) ||

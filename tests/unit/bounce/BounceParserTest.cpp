@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -302,6 +304,67 @@ TEST(BounceParser, AMailClientsUnsubscribeRequestIsAnOptOut)
     std::string other = request;
     other.replace(other.find("true"), 4, "false");
     EXPECT_NE(parseReturn(other).kind, ReturnKind::Complaint);
+}
+
+TEST(BounceParser, AReportForwardedInsideANoticeIsReadNotItsTo)
+{
+    // An appliance's notice with the whole DSN attached: the DSN's recipient, not the
+    // attached message's To: (the VERP address the DSN was sent to).
+    const char* notice =
+        "From: Mail Gateway <gateway@appliance.example>\n"
+        "To: sentto-TOKEN@bounces.example.org\n"
+        "Subject: Notification: undeliverable message\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+        "\n"
+        "--outer\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "The attached delivery report was returned to you by the mail gateway.\n"
+        "\n"
+        "--outer\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        "From: MAILER-DAEMON@mx.example.org\n"
+        "To: sentto-TOKEN@bounces.example.org\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"inner\"\n"
+        "\n"
+        "--inner\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "<gone@example.org>: host mx.example.org said: 550 5.1.1 User unknown\n"
+        "\n"
+        "--inner\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.org\n"
+        "\n"
+        "Final-Recipient: rfc822; gone@example.org\n"
+        "Action: failed\n"
+        "Status: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <gone@example.org>: User unknown\n"
+        "\n"
+        "--inner\n"
+        "Content-Type: text/rfc822-headers\n"
+        "\n"
+        "From: list@lists.example.net\n"
+        "To: gone@example.org\n"
+        "Subject: news\n"
+        "\n"
+        "--inner--\n"
+        "\n"
+        "--outer--\n";
+    const ParsedReturn got = parseReturn(notice);
+    EXPECT_EQ(got.kind, ReturnKind::Bounce);
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].address, "gone@example.org");
+    EXPECT_EQ(got.recipients[0].bounceClass, BounceClass::Hard);
+    EXPECT_EQ(got.subject, "Notification: undeliverable message");
+    // The VERP candidates come from the original the inner DSN returned.
+    EXPECT_NE(std::find(got.verpCandidates.begin(), got.verpCandidates.end(), "list@lists.example.net"),
+              got.verpCandidates.end());
 }
 
 TEST(BounceParser, RecognisesAutoReplyByEncodedSubject)
