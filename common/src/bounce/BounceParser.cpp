@@ -370,11 +370,12 @@ bool readTextBounce(const Anatomy& a, const MimeMessage& mime, const ParseLimits
 {
     const bool bounceHeader = looksLikeBounceHeader(mime.headers);
     const std::vector<std::string_view> exclude = excludedAddresses(mime.headers, r);
-    std::vector<RecipientResult> scanned = scanErrorText(a.humanText, exclude, limits, originalTo);
     // Exim names the failed addresses in a header of its own. The body wins where
     // the two disagree (a rewritten address), but the header filters out addresses
-    // the prose mentions for other reasons ("generated from ...").
+    // the prose mentions for other reasons ("generated from ..."), and it names the
+    // recipient of a text that names none better than the original's To: does.
     const std::vector<std::string> failed = addressesIn(mime.headers.find("X-Failed-Recipients"));
+    std::vector<RecipientResult> scanned = scanErrorText(a.humanText, exclude, limits, failed.empty() ? originalTo : failed);
     if (!failed.empty())
     {
         std::vector<RecipientResult> ordered;

@@ -481,6 +481,48 @@ TEST(BounceParser, FailedRecipientsHeaderNamesTheOnlyAddresslessRecipient)
     }
 }
 
+TEST(BounceParser, FailedRecipientsHeaderBeatsTheOriginalsToWhenTheReportNamesNone)
+{
+    // An empty status part and prose that names no address: the header names the
+    // recipient; the original's To: (another address) is not the one that failed.
+    const char* report =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.com>\n"
+        "To: sentto-TOKEN@bounces.example.org\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "X-Failed-Recipients: gone@example.org\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+        "\n"
+        "--b\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "This message was created automatically by mail delivery software.\n"
+        "\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error.\n"
+        "\n"
+        "  SMTP error from remote mail server after RCPT TO:\n"
+        "  host mx.example.org [192.0.2.1]: 550 5.1.1 User unknown\n"
+        "\n"
+        "--b\n"
+        "Content-Type: message/delivery-status\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.com\n"
+        "\n"
+        "--b\n"
+        "Content-Type: text/rfc822-headers\n"
+        "\n"
+        "From: list@lists.example.net\n"
+        "To: someone-else@example.net\n"
+        "Subject: news\n"
+        "\n"
+        "--b--\n";
+    const ParsedReturn got = parseReturn(report);
+    ASSERT_EQ(got.recipients.size(), 1u);
+    EXPECT_EQ(got.recipients[0].address, "gone@example.org");
+    EXPECT_EQ(got.recipients[0].reason, "userunknown");
+}
+
 TEST(BounceParser, GarbageGivesOther)
 {
     const std::string inputs[] = {
