@@ -19,6 +19,15 @@ const std::vector<PhraseRule>& phraseRules()
         {"multiple from", "notcompliantrfc"},
         {"duplicate header", "notcompliantrfc"},
 
+        // --- our side (before "host * not found"): a DNS lookup that failed, not an
+        //     answer that the domain does not exist; our HELO name refused ---
+        {"not found, try again", "networkerror"},             // Postfix: the lookup may succeed later
+        {"name server reply", "networkerror"},
+        {"helo command rejected", "blocked"},
+        {"invalid helo", "blocked"},
+        {"helo name", "blocked"},
+        {"helo/ehlo", "blocked"},
+
         // --- wording tied to one reason ---
         {"media error", "contenterror"},
         {"on hold", "onhold"},

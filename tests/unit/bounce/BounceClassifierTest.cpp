@@ -273,6 +273,12 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         {"5.7.6", "554 5.7.6 unsupported", "securityerror", BounceClass::Block},
         {"5.3.0", "553 5.3.0 <a@b.example>... User unknown", "userunknown", BounceClass::Hard},
         {"5.5.0", "550 5.5.0 mailbox unavailable", "userunknown", BounceClass::Hard},
+        // Our side is not the member's: a DNS lookup that failed, our HELO name refused.
+        {"5.4.4", "Name service error for name=example.org type=MX: Host not found, try again", "networkerror",
+         BounceClass::Soft},
+        {"5.4.4", "Name service error for name=example.org type=MX: Host not found", "hostunknown", BounceClass::Hard},
+        {"5.7.1", "550 5.7.1 <mx.example.net>: Helo command rejected: Host not found", "blocked", BounceClass::Block},
+        {"", "550 HELO/EHLO: your hostname does not resolve", "blocked", BounceClass::Block},
     };
     for (const auto& row : rows)
     {
