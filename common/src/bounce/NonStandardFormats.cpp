@@ -58,6 +58,8 @@ const PhraseSet& delayPhrases()
         "will continue to try",
         "still trying to deliver",
         "this is a warning message only",
+        "do not need to resend",
+        "still being retried",
         "no action is required on your part",
         "delivery status notification (delay)",
         "warning: message",

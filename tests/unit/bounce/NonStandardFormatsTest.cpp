@@ -120,6 +120,8 @@ TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
     EXPECT_TRUE(looksLikeBounceHeader(HeaderBlock::parse("From: Mail Delivery System <MAILER-DAEMON@example.org>\n", 1000)));
     EXPECT_FALSE(looksLikeBounceHeader(HeaderBlock::parse("From: friend@example.org\nSubject: lunch?\n", 1000)));
     EXPECT_TRUE(isDelayNotice("No action is required on your part. Delivery attempts will continue"));
+    EXPECT_TRUE(isDelayNotice("# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"));   // Postfix
+    EXPECT_TRUE(isDelayNotice("Subject: Delayed Mail (still being retried)"));
     EXPECT_FALSE(isDelayNotice("This is a permanent error."));
 }
 
