@@ -647,7 +647,7 @@ const std::vector<std::string_view>& reasonsOverridingUnknownMailbox()
     static const std::vector<std::string_view> reasons = {
         "blocked",  "mailboxfull", "hasmoved",   "rejected",      "notaccept", "norelaying",
         "hostunknown", "spamdetected", "badreputation", "requireptr", "authfailure", "toomanyconn",
-        "filtered", "policyviolation", "securityerror", "virusdetected", "expired",
+        "filtered", "policyviolation", "securityerror", "virusdetected", "expired", "speeding",
     };
     return reasons;
 }

@@ -268,6 +268,7 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         // A rate per hour is speeding; a listed link in the content is spam, a listed
         // sender blocked; RFC 3463's security subjects; generic X.3.0/X.5.0 say nothing.
         {"4.7.1", "421 4.7.1 Rate limit exceeded: too many messages per hour", "speeding", BounceClass::Soft},
+        {"5.1.1", "550 5.1.1 Rate limit exceeded for this recipient", "speeding", BounceClass::Soft},
         {"5.7.1", "554 5.7.1 Message contains a URL listed in URIBL", "spamdetected", BounceClass::Block},
         {"5.7.1", "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked", BounceClass::Block},
         {"5.7.6", "554 5.7.6 unsupported", "securityerror", BounceClass::Block},
