@@ -2,61 +2,42 @@
 
 namespace verpmail {
 
-class WarmDesk::Loan
+template <typename Result, typename Call>
+Result WarmDesk::lend(Result onFailure, std::string& detail, const Call& call)
 {
-public:
-    explicit Loan(WarmDesk& desk) : _desk(desk), _processor(desk.borrow()) {}
-    ~Loan() { _desk.giveBack(std::move(_processor)); }
-    Loan(const Loan&) = delete;
-    Loan& operator=(const Loan&) = delete;
-
-    MessageProcessor& operator*() { return *_processor; }
-
-private:
-    WarmDesk& _desk;
-    std::unique_ptr<MessageProcessor> _processor;
-};
-
-std::unique_ptr<MessageProcessor> WarmDesk::borrow()
-{
-    {
-        const std::lock_guard<std::mutex> lock(_mutex);
-        if (!_idle.empty()) {
-            std::unique_ptr<MessageProcessor> processor = std::move(_idle.back());
-            _idle.pop_back();
-            return processor;
+    try {
+        std::unique_ptr<MessageProcessor> processor;
+        {
+            const std::lock_guard<std::mutex> lock(_mutex);
+            if (!_idle.empty()) {
+                processor = std::move(_idle.back());
+                _idle.pop_back();
+            }
         }
+        if (!processor)
+            processor = _makeProcessor();
+        // The processor's calls never throw: it goes back to the idle list after each.
+        const Result result = call(*processor);
+        const std::lock_guard<std::mutex> lock(_mutex);
+        _idle.push_back(std::move(processor));
+        return result;
+    } catch (const std::exception& e) {
+        // Only the factory or the idle list can throw here (out of memory).
+        detail = e.what();
+        return onFailure;
     }
-    return _makeProcessor();
-}
-
-void WarmDesk::giveBack(std::unique_ptr<MessageProcessor> processor)
-{
-    const std::lock_guard<std::mutex> lock(_mutex);
-    _idle.push_back(std::move(processor));
 }
 
 RecipientStatus WarmDesk::checkRecipient(const std::string& recipient, std::string& detail)
 {
-    try {
-        Loan processor(*this);
-        return (*processor).checkRecipient(recipient, detail);
-    } catch (const std::exception& e) {
-        // Only the factory or the idle list can throw here (out of memory).
-        detail = e.what();
-        return RecipientStatus::CannotTell;
-    }
+    return lend(RecipientStatus::CannotTell, detail,
+                [&](MessageProcessor& processor) { return processor.checkRecipient(recipient, detail); });
 }
 
 Outcome WarmDesk::take(const IncomingMessage& message, std::string& detail)
 {
-    try {
-        Loan processor(*this);
-        return (*processor).take(message, detail);
-    } catch (const std::exception& e) {
-        detail = e.what();
-        return Outcome::InternalError;
-    }
+    return lend(Outcome::InternalError, detail,
+                [&](MessageProcessor& processor) { return processor.take(message, detail); });
 }
 
 } // namespace verpmail

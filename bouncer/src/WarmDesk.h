@@ -31,11 +31,10 @@ public:
     Outcome take(const IncomingMessage& message, std::string& detail) override;
 
 private:
-    /// A processor lent out for one call; returned to the idle list however the call ends.
-    class Loan;
-
-    std::unique_ptr<MessageProcessor> borrow();
-    void giveBack(std::unique_ptr<MessageProcessor> processor);
+    /// Lends an idle processor (or a new one) to `call` and keeps it for the next call;
+    /// onFailure when no processor can be had (out of memory).
+    template <typename Result, typename Call>
+    Result lend(Result onFailure, std::string& detail, const Call& call);
 
     ProcessorFactory _makeProcessor;
     std::mutex _mutex;
