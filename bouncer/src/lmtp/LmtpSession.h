@@ -27,6 +27,9 @@ namespace verpmail {
 class LmtpSession
 {
 public:
+    /// What its server is called in the log.
+    static constexpr const char* kName = "lmtp";
+
     /// `client` names the peer in the log ("unix", "127.0.0.1:40312").
     LmtpSession(LineChannel& channel, ReturnDesk& desk, const LmtpSettings& settings, std::string client,
                 Poco::Logger& log);

@@ -24,6 +24,9 @@ namespace verpmail {
 class PolicySession
 {
 public:
+    /// What its server is called in the log.
+    static constexpr const char* kName = "policy";
+
     PolicySession(LineChannel& channel, ReturnDesk& desk, const PolicyServiceSettings& settings, std::string client,
                   Poco::Logger& log);
 

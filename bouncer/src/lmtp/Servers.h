@@ -25,14 +25,15 @@
 
 namespace verpmail {
 
+/// A SessionServer whose connections are Sessions, named Session::kName in the log.
 template <typename Session, typename Settings>
 class SessionService
 {
 public:
     /// @throws ListenError when an address cannot be listened on.
-    SessionService(const char* name, Settings settings, ReturnDesk& desk, Poco::Logger& log)
+    SessionService(Settings settings, ReturnDesk& desk, Poco::Logger& log)
         : _settings(std::move(settings)),
-          _server(name, _settings.server,
+          _server(Session::kName, _settings.server,
                   [this, &desk, &log](LineChannel& channel, const std::string& client) {
                       Session(channel, desk, _settings, client, log).run();
                   },
@@ -49,22 +50,7 @@ private:
     SessionServer _server;
 };
 
-class LmtpServer : public SessionService<LmtpSession, LmtpSettings>
-{
-public:
-    LmtpServer(LmtpSettings settings, ReturnDesk& desk, Poco::Logger& log)
-        : SessionService("lmtp", std::move(settings), desk, log)
-    {
-    }
-};
-
-class PolicyServer : public SessionService<PolicySession, PolicyServiceSettings>
-{
-public:
-    PolicyServer(PolicyServiceSettings settings, ReturnDesk& desk, Poco::Logger& log)
-        : SessionService("policy", std::move(settings), desk, log)
-    {
-    }
-};
+using LmtpServer = SessionService<LmtpSession, LmtpSettings>;
+using PolicyServer = SessionService<PolicySession, PolicyServiceSettings>;
 
 } // namespace verpmail
