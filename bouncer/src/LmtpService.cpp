@@ -1,7 +1,6 @@
 #include "LmtpService.h"
 
 #include "WarmDesk.h"
-#include "lmtp/ListenError.h"
 #include "lmtp/Servers.h"
 
 #include "verpmail/config/ConfigKeys.h"
@@ -12,6 +11,7 @@
 #include "verpmail/util/Printable.h"
 
 #include <Poco/Net/DNS.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 #include <signal.h>
@@ -46,21 +46,18 @@ ListenerSettings listenerFrom(const Poco::Util::AbstractConfiguration& config, c
     ListenerSettings s;
     s.listen = listenKey(config, listen);
     const std::string mode = config.getString(keys::kBouncerLmtpSocketMode.name, keys::kBouncerLmtpSocketMode.defaultValue);
-    std::size_t used = 0;
-    unsigned long value = 0;
-    try {
-        value = std::stoul(mode, &used, 8);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != mode.size() || mode.empty() || value > 0777)
+    if (!Poco::NumberParser::tryParseOct(mode, s.socketMode) || s.socketMode > 0777)
         throw ConfigError(std::string(keys::kBouncerLmtpSocketMode.name) + " = '" + mode + "': expected an octal mode such as 0660");
-    s.socketMode = static_cast<unsigned>(value);
     s.socketGroup = config.getString(keys::kBouncerLmtpSocketGroup.name, keys::kBouncerLmtpSocketGroup.defaultValue);
     s.threads = static_cast<unsigned>(configInteger(config, threads.name, 1, 1000));
     s.queued = s.threads;
     s.idleTimeoutSeconds = static_cast<unsigned>(configInteger(config, idleTimeout.name, 10, 3600));
     return s;
+}
+
+std::string joined(const std::vector<std::string>& addresses)
+{
+    return Poco::cat(std::string(","), addresses.begin(), addresses.end());
 }
 
 /// Blocks SIGTERM and SIGINT in every thread (the servers' threads inherit the mask)
@@ -120,16 +117,9 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
         lmtpServer.start();
         if (policyServer)
             policyServer->start();
-        std::string where;
-        for (const std::string& a : lmtpServer.addresses())
-            where += (where.empty() ? "" : ",") + a;
-        std::string policyWhere = "none";
-        if (policyServer) {
-            policyWhere.clear();
-            for (const std::string& a : policyServer->addresses())
-                policyWhere += (policyWhere.empty() ? "" : ",") + a;
-        }
-        log.notice("lmtp: status=started listen=%s policy=%s threads=%u", where, policyWhere, lmtp.server.threads);
+        const std::string policyWhere = policyServer ? joined(policyServer->addresses()) : "none";
+        log.notice("lmtp: status=started listen=%s policy=%s threads=%u", joined(lmtpServer.addresses()), policyWhere,
+                   lmtp.server.threads);
 
         int signal = 0;
         sigwait(&stopSignals, &signal);
@@ -139,10 +129,9 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
         lmtpServer.stop();
         log.notice("lmtp: status=stopped");
         return toInt(ExitStatus::Ok);
-    } catch (const ListenError& e) {
-        return startFailure(log, ExitStatus::Config, e.what());
     } catch (const std::exception& e) {
-        // Configuration: an unreadable file, a bad value, an unusable VERP key.
+        // Configuration (an unreadable file, a bad value, an unusable VERP key) or an
+        // address that cannot be listened on (ListenError).
         return startFailure(log, ExitStatus::Config, e.what());
     }
 }
