@@ -12,7 +12,7 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 
-#include <cstdio>
+#include <algorithm>
 #include <iostream>
 
 namespace verpmail {
@@ -23,10 +23,7 @@ constexpr unsigned kDefaultTimeLimit = 60;
 
 bool isPipeForm(int argc, char** argv)
 {
-    for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]) == "--")
-            return true;
-    return false;
+    return std::find(argv + 1, argv + argc, std::string("--")) != argv + argc;
 }
 
 } // namespace
@@ -36,12 +33,11 @@ BouncerApp::BouncerApp() : ProgramBase("verpmail-bouncer", true) {}
 void BouncerApp::defineOptions(Poco::Util::OptionSet& options)
 {
     ProgramBase::defineOptions(options);
-    options.addOption(Poco::Util::Option("parse", "", "parse files, print JSON").required(false).repeatable(false));
-    options.addOption(Poco::Util::Option("lmtp", "", "run the LMTP server").required(false).repeatable(false));
-    options.addOption(
-        Poco::Util::Option("mbox", "", "process an mbox file").required(false).repeatable(false).argument("FILE"));
-    options.addOption(
-        Poco::Util::Option("maildir", "", "process a Maildir").required(false).repeatable(false).argument("DIR"));
+    // Poco's options are optional and not repeatable unless told otherwise.
+    options.addOption(Poco::Util::Option("parse", "", "parse files, print JSON"));
+    options.addOption(Poco::Util::Option("lmtp", "", "run the LMTP server"));
+    options.addOption(Poco::Util::Option("mbox", "", "process an mbox file").argument("FILE"));
+    options.addOption(Poco::Util::Option("maildir", "", "process a Maildir").argument("DIR"));
 }
 
 void BouncerApp::handleOption(const std::string& name, const std::string& value)

@@ -11,7 +11,6 @@ struct BoundedRead
 {
     std::string data;          ///< at most maxBytes
     std::size_t totalBytes = 0; ///< everything the stream held
-    bool truncated() const { return totalBytes > data.size(); }
 };
 
 /// Keeps the first maxBytes of the stream and reads (and drops) the rest, so the

@@ -1,4 +1,3 @@
-// FileListReader: see the header.
 #include "FileListReader.h"
 
 #include <algorithm>
@@ -14,8 +13,7 @@ std::optional<std::string_view> FileListReader::read(const std::string& path)
         return std::nullopt;
     _data.clear();
     std::array<char, 64 * 1024> chunk;
-    while (_data.size() < _maxBytes)
-    {
+    while (_data.size() < _maxBytes) {
         in.read(chunk.data(), static_cast<std::streamsize>(std::min(chunk.size(), _maxBytes - _data.size())));
         _data.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
         if (!in)

@@ -1,12 +1,10 @@
 #include "MessageProcessor.h"
 
-#include "Attribution.h"
 #include "DeliveryHeaders.h"
 
 #include "verpmail/bounce/BounceParser.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/EmailAddress.h"
-#include "verpmail/store/ReturnRecorder.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
 

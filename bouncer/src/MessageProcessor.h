@@ -27,11 +27,9 @@
 
 #include <Poco/Logger.h>
 
-#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace verpmail {
 

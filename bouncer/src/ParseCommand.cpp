@@ -1,4 +1,3 @@
-// ParseCommand: see the header.
 #include "ParseCommand.h"
 
 #include "FileListReader.h"
@@ -17,8 +16,7 @@ namespace verpmail {
 
 ExitStatus runParseCommand(const std::vector<std::string>& files)
 {
-    if (files.empty())
-    {
+    if (files.empty()) {
         std::fprintf(stderr, "verpmail-bouncer: --parse needs at least one FILE (see --help)\n");
         return ExitStatus::Usage;
     }
@@ -26,11 +24,9 @@ ExitStatus runParseCommand(const std::vector<std::string>& files)
     const ParseLimits limits;
     FileListReader reader(limits.maxBytes);
     std::string line;
-    for (const std::string& file : files)
-    {
+    for (const std::string& file : files) {
         const std::optional<std::string_view> data = reader.read(file);
-        if (!data)
-        {
+        if (!data) {
             const int error = errno;
             std::fflush(stdout);   // keeps the lines before it ahead of the message
             std::fprintf(stderr, "verpmail-bouncer: cannot read %s: %s\n", printable(file).c_str(),

@@ -1,4 +1,3 @@
-// ReturnJson: see the header.
 #include "ReturnJson.h"
 
 #include "verpmail/util/Json.h"
@@ -10,8 +9,7 @@ void appendReturnJson(std::string& out, std::string_view file, const ParsedRetur
     JsonWriter json(out);
     json.beginObject().key("file").value(file).key("kind").value(toString(parsed.kind));
     json.key("recipients").beginArray();
-    for (const RecipientResult& r : parsed.recipients)
-    {
+    for (const RecipientResult& r : parsed.recipients) {
         json.beginObject().key("address").value(r.address).key("action").value(r.action);
         json.key("status").value(r.status).key("class").value(toString(r.bounceClass));
         json.key("reason").value(r.reason).key("diagnostic").value(r.diagnostic).endObject();

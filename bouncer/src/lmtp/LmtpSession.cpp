@@ -226,9 +226,8 @@ void LmtpSession::protocolError(std::string_view line)
 
 void LmtpSession::reply(std::string_view line)
 {
-    std::string text(line);
-    text += "\r\n";
-    _channel.write(text);
+    _channel.write(line);
+    _channel.write("\r\n");
 }
 
 void LmtpSession::logRecipient(std::string_view recipient, std::string_view status, std::string_view answer)

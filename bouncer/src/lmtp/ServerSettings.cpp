@@ -11,25 +11,20 @@ std::string ListenAddress::text() const
 
 std::optional<ListenAddress> parseListenAddress(std::string_view text)
 {
-    ListenAddress address;
-    if (bounce::istartsWith(text, "unix:")) {
-        address.kind = ListenAddress::Kind::Unix;
-        address.where.assign(text.substr(5));
-        if (address.where.size() < 2 || address.where.front() != '/')
+    const bool isUnix = bounce::istartsWith(text, "unix:");
+    if (!isUnix && !bounce::istartsWith(text, "inet:"))
+        return std::nullopt;
+    const std::string where(text.substr(5));
+    if (isUnix) {
+        if (where.size() < 2 || where.front() != '/')
             return std::nullopt;
-        return address;
+        return ListenAddress{ListenAddress::Kind::Unix, where};
     }
-    if (bounce::istartsWith(text, "inet:")) {
-        address.kind = ListenAddress::Kind::Inet;
-        address.where.assign(text.substr(5));
-        const std::size_t colon = address.where.rfind(':');
-        if (colon == std::string::npos || colon == 0 || colon + 1 == address.where.size())
-            return std::nullopt;
-        if (address.where.find_first_not_of("0123456789", colon + 1) != std::string::npos)
-            return std::nullopt;
-        return address;
-    }
-    return std::nullopt;
+    const std::size_t colon = where.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == where.size() ||
+        where.find_first_not_of("0123456789", colon + 1) != std::string::npos)
+        return std::nullopt;
+    return ListenAddress{ListenAddress::Kind::Inet, where};
 }
 
 std::optional<std::vector<ListenAddress>> parseListenList(std::string_view text)

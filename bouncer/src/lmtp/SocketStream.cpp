@@ -1,7 +1,6 @@
 #include "lmtp/SocketStream.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/NetException.h>
 
 namespace verpmail {
 
@@ -16,10 +15,9 @@ std::size_t SocketStream::receive(char* buffer, std::size_t size)
         _end = StreamEnd::Closed;
     } catch (const Poco::TimeoutException&) {
         _end = StreamEnd::TimedOut;
-    } catch (const Poco::Net::NetException&) {
-        // A reset connection is the peer going away, as far as the session cares.
-        _end = StreamEnd::Closed;
     } catch (const Poco::IOException&) {
+        // A reset connection (a Poco::Net::NetException) is the peer going away, as far
+        // as the session cares.
         _end = StreamEnd::Closed;
     }
     return 0;

@@ -31,7 +31,6 @@ public:
 
     /// Closes the socket and removes its file (if still this socket's). Idempotent.
     void close();
-    const std::string& path() const { return _path; }
 
 private:
     std::string _path;
