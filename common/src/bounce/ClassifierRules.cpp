@@ -289,6 +289,9 @@ const std::vector<PhraseRule>& phraseRules()
         {"moved permanently", "hasmoved"},
         {"user not local; please try", "hasmoved"},
 
+        // --- qmail's queue gave up (before "temporarily unavailable": the last error) ---
+        {"not going to try again", "expired"},
+
         // --- account disabled / suspended ---
         {"account disabled", "suspend"},
         {"account has been disabled", "suspend"},
@@ -449,7 +452,6 @@ const std::vector<PhraseRule>& phraseRules()
         {"was not delivered within", "expired"},
         {"has been delayed", "expired"},
         {"message timed out", "expired"},
-        {"in the queue too long", "expired"},
         {"have been failing for a long time", "expired"},
         {"exceeded the maximum time", "expired"},
         {"expired", "expired"},

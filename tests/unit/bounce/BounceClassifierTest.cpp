@@ -252,6 +252,9 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         {"5.0.0", "retry timeout exceeded", "expired", BounceClass::Soft},
         {"5.4.7", "delivery time expired", "expired", BounceClass::Soft},
         {"", "giving up: Host or domain name not found", "hostunknown", BounceClass::Hard},
+        {"4.1.9", "Resources temporarily unavailable [#4.1.9]. I'm not going to try again; this message has been "
+                  "in the queue too long.", "expired", BounceClass::Soft},
+        {"4.2.2", "450 4.2.2 Mailbox Full. I'm not going to try again", "mailboxfull", BounceClass::Soft},
         {"5.2.2", "552 5.2.2 This message exceeded the local limit", "mailboxfull", BounceClass::Soft},
         {"5.0.0", "550 user is over quota", "mailboxfull", BounceClass::Soft},
         {"", "552 Mailbox full", "mailboxfull", BounceClass::Soft},
