@@ -12,16 +12,13 @@ using bounce::istartsWith;
 
 std::string_view skipSpaces(std::string_view text)
 {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    return text;
+    return text.substr(std::min(text.find_first_not_of(" \t"), text.size()));
 }
 
 std::string_view trimEnd(std::string_view text)
 {
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
+    // npos + 1 is 0: a line of blanks trims to nothing.
+    return text.substr(0, text.find_last_not_of(" \t") + 1);
 }
 
 Verb verbOf(std::string_view word)

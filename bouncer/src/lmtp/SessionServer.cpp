@@ -39,8 +39,7 @@ constexpr int kMinimumBacklog = 16;
 class Connection : public Poco::Net::TCPServerConnection
 {
 public:
-    Connection(const StreamSocket& socket, SessionContext& context, bool local)
-        : TCPServerConnection(socket), _context(context), _local(local)
+    Connection(const StreamSocket& socket, SessionContext& context) : TCPServerConnection(socket), _context(context)
     {
     }
 
@@ -56,7 +55,7 @@ public:
             const Poco::Timespan idle(static_cast<long>(_context.idleTimeoutSeconds), 0);
             connected.setReceiveTimeout(idle);
             connected.setSendTimeout(idle);
-            if (!_local)
+            if (connected.address().family() != Poco::Net::SocketAddress::UNIX_LOCAL)
                 client = connected.peerAddress().toString();
             SocketStream stream(connected);
             LineChannel channel(stream);
@@ -83,22 +82,20 @@ private:
     }
 
     SessionContext& _context;
-    const bool _local;
 };
 
 class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory
 {
 public:
-    ConnectionFactory(SessionContext& context, bool local) : _context(context), _local(local) {}
+    explicit ConnectionFactory(SessionContext& context) : _context(context) {}
 
     Poco::Net::TCPServerConnection* createConnection(const StreamSocket& socket) override
     {
-        return new Connection(socket, _context, _local);
+        return new Connection(socket, _context);
     }
 
 private:
     SessionContext& _context;
-    const bool _local;
 };
 
 Poco::Net::ServerSocket listenInet(const std::string& hostPort, int backlog)
@@ -136,8 +133,7 @@ SessionServer::SessionServer(std::string name, const ListenerSettings& settings,
     const int backlog = std::max(kMinimumBacklog, static_cast<int>(_settings.queued));
     for (const ListenAddress& address : _settings.listen) {
         auto listener = std::make_unique<Listener>();
-        const bool local = address.kind == ListenAddress::Kind::Unix;
-        if (local) {
+        if (address.kind == ListenAddress::Kind::Unix) {
             listener->file = std::make_unique<UnixSocketFile>(address.where, _settings.socketMode,
                                                               _settings.socketGroup, backlog);
             listener->socket = listener->file->socket();
@@ -150,7 +146,7 @@ SessionServer::SessionServer(std::string name, const ListenerSettings& settings,
         auto params = new Poco::Net::TCPServerParams;
         params->setMaxThreads(threads);
         params->setMaxQueued(static_cast<int>(std::max(1u, _settings.queued)));
-        listener->server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*_context, local),
+        listener->server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*_context),
                                                                   *listener->pool, listener->socket, params);
         _listeners.push_back(std::move(listener));
     }

@@ -7,6 +7,7 @@
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/StreamChannel.h>
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace verpmail {
 namespace {
@@ -239,6 +241,35 @@ TEST(LmtpServer, RefusesToReplaceAFileThatIsNotASocket)
     testing::FakeDesk desk;
     EXPECT_THROW(LmtpServer(unixSettings(path), desk, testing::quietLogger()), ListenError);
     EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+}
+
+TEST(LmtpServer, NamesItsClientsInTheLog)
+{
+    TempDir dir;
+    testing::FakeDesk desk;
+    desk.statuses["x@bounces.test"] = RecipientStatus::NotOurs;
+    std::ostringstream logged;
+    Poco::Logger& log = Poco::Logger::get("verpmail.test.lmtp.clients");
+    log.setChannel(new Poco::StreamChannel(logged));
+    log.setLevel(Poco::Message::PRIO_INFORMATION);
+    LmtpSettings settings = unixSettings(dir.path + "/lmtp.sock");
+    settings.server.listen.push_back(*parseListenAddress("inet:127.0.0.1:0"));
+    LmtpServer server(settings, desk, log);
+    server.start();
+    for (const std::string& address : server.addresses()) {
+        StreamSocket client;
+        if (address.substr(0, 5) == "unix:")
+            client.connect(SocketAddress(SocketAddress::UNIX_LOCAL, address.substr(5)));
+        else
+            client.connect(SocketAddress(address.substr(5)));
+        client.setReceiveTimeout(Poco::Timespan(5, 0));
+        sendAll(client, "LHLO client\r\nMAIL FROM:<>\r\nRCPT TO:<x@bounces.test>\r\nQUIT\r\n");
+        EXPECT_NE(readReplies(client, 10).find("221 2.0.0 Bye"), std::string::npos);
+    }
+    server.stop();
+    EXPECT_NE(logged.str().find("lmtp: client=unix from=<> to=<x@bounces.test> status=refused"), std::string::npos)
+        << logged.str();
+    EXPECT_NE(logged.str().find("lmtp: client=127.0.0.1:"), std::string::npos) << logged.str();
 }
 
 TEST(PolicyServer, AnswersOnTcp)
