@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace verpmail {
 
@@ -15,12 +16,12 @@ public:
     UniqueFd() = default;
     explicit UniqueFd(int fd) : _fd(fd) {}
     ~UniqueFd() { reset(); }
-    UniqueFd(UniqueFd&& other) noexcept : _fd(other.release()) {}
+    UniqueFd(UniqueFd&& other) noexcept : _fd(std::exchange(other._fd, -1)) {}
     UniqueFd& operator=(UniqueFd&& other) noexcept
     {
         if (this != &other) {
             reset();
-            _fd = other.release();
+            _fd = std::exchange(other._fd, -1);
         }
         return *this;
     }
@@ -29,12 +30,6 @@ public:
 
     int get() const { return _fd; }
     explicit operator bool() const { return _fd >= 0; }
-    int release() noexcept
-    {
-        const int fd = _fd;
-        _fd = -1;
-        return fd;
-    }
     void reset() noexcept;
 
 private:
