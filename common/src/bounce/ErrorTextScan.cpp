@@ -81,17 +81,6 @@ bool isHelpLine(std::string_view line)
     return static_cast<bool>(fragments.findLowestIndex(line));
 }
 
-// A line that is nothing but an address ("  a@b.example", "<a@b.example>:").
-bool isBareAddressLine(std::string_view line)
-{
-    std::string_view t = trim(line);
-    while (!t.empty() && (t.back() == ':' || t.back() == '>' || t.back() == ','))
-        t.remove_suffix(1);
-    while (!t.empty() && t.front() == '<')
-        t.remove_prefix(1);
-    return t.find('@') != std::string_view::npos && t.find_first_of(" \t") == std::string_view::npos;
-}
-
 // An SMTP failure code (4xx/5xx reply or enhanced status) in text; "Size: 222" is none.
 bool carriesErrorCode(std::string_view text)
 {
@@ -165,7 +154,10 @@ ErrorTextScan::ErrorTextScan(std::string_view errorText, const std::vector<std::
             const Hit hit{found.address, found.at, lineStart};
             if (!seen.insert(found.address).second)
             {
-                if (isBareAddressLine(line) && _repeatLines.size() < 10000)
+                // A line that is nothing but the address ("  a@b.example", "<a@b.example>:").
+                const bool bare = line.find_first_not_of(" \t<") == found.pos &&
+                                  line.find_first_not_of(" \t<>:,", found.pos + found.address.size()) == std::string_view::npos;
+                if (bare && _repeatLines.size() < 10000)
                     _repeatLines.push_back({found.address, lineStart});
             }
             else if (std::any_of(exclude.begin(), exclude.end(),
