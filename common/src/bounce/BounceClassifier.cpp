@@ -184,16 +184,10 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
         reason = byStatus;
     if (reason.empty())
         reason = lookupCode(bounce::replyCodeRules(), result.replyCode);
-    if (reason.empty())
-    {
-        const std::string address = bounce::toLower(result.address);
-        for (const auto& rule : bounce::domainRules())
-            if (endsWith(address, rule.domainSuffix))
-            {
-                reason = rule.reason;
-                break;
-            }
-    }
+    // Google Groups refuses in the poster's language and with no code ("group may not
+    // exist, or you may not have permission to post"): its domain names the reason.
+    if (reason.empty() && inDomain(bounce::toLower(result.address), "googlegroups.com"))
+        reason = "rejected";
     if (reason.empty())
     {
         if (result.action == "delayed" || (!result.status.empty() && result.status[0] == '4'))

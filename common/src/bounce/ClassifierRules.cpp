@@ -507,14 +507,6 @@ const std::vector<PhraseRule>& phraseRules()
     return rules;
 }
 
-const std::vector<DomainRule>& domainRules()
-{
-    static const std::vector<DomainRule> rules = {
-        {"@googlegroups.com", "rejected"},   // "group may not exist, or you may not have permission to post"
-    };
-    return rules;
-}
-
 const std::vector<StageRule>& stageRules()
 {
     static const std::vector<StageRule> rules = {

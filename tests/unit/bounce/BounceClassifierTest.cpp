@@ -199,6 +199,18 @@ TEST(BounceClassifier, UnknownUserAfterDataIsAmbiguousOnlyAtMobileCarriers)
     }
 }
 
+// Google Groups refuses in the poster's language without a code: its domain decides.
+TEST(BounceClassifier, GoogleGroupsRefusalsAreRejectionsOfTheSender)
+{
+    RecipientResult r;
+    r.action = "failed";
+    r.address = "news@GoogleGroups.com";
+    r.diagnostic = "Le groupe n'existe peut-\xc3\xaatre pas";
+    EXPECT_EQ(classify(ReturnKind::Bounce, r).reason, "rejected");
+    r.address = "news@notgooglegroups.com";
+    EXPECT_EQ(classify(ReturnKind::Bounce, r).reason, "onhold");
+}
+
 // Random statuses and reply codes (digits, dots and letters in digits' places) get
 // the reason of a walk over the tables in classify's order: decisive statuses,
 // statuses, reply codes, then "undefined".

@@ -42,16 +42,7 @@ struct StageRule
     bool mobileCarrierOnly = false;       ///< only where mobileCarrierDomains() match
 };
 
-/// Services whose refusals carry no code and no translatable phrase (Google Groups
-/// answers in the poster's language): the recipient's domain names the reason.
-struct DomainRule
-{
-    std::string_view domainSuffix;   ///< lower-case, matched at the end of the address
-    std::string_view reason;
-};
-
 const std::vector<PhraseRule>& phraseRules();
-const std::vector<DomainRule>& domainRules();
 const std::vector<StageRule>& stageRules();
 /// Mobile carriers whose reception filters refuse an unwanted sender with a
 /// user-unknown reply after DATA: the recipient's domain or the Remote-MTA's host ends
