@@ -10,6 +10,7 @@
 #include "PurgeCommand.h"
 #include "ReportCommand.h"
 #include "reports/ReportWindow.h"
+#include "check/CheckCommand.h"
 
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/Migrations.h"
@@ -72,6 +73,7 @@ void AdminApp::defineOptions(Poco::Util::OptionSet& options)
     valued("older-than", "purge cutoff", "AGE");
     flag("skip-invalid", "import valid lines only");
     flag("dry-run", "count, change nothing");
+    valued("return", "check: send a synthetic return", "ADDRESS");
     flag("create", "db accounts: create the accounts");
     valued("host", "db accounts: the accounts' host", "HOST");
     for (const char* role : {"sender", "bouncer", "admin"}) {
@@ -97,6 +99,8 @@ void AdminApp::handleOption(const std::string& name, const std::string& value)
         _skipInvalid = true;
     else if (name == "dry-run")
         _dryRun = true;
+    else if (name == "return")
+        _returnAddress = value;
     else if (name == "create" || name == "host" || name.find("-user") != std::string::npos ||
              name.find("-password-file") != std::string::npos)
         _accountOptions[name] = value;
@@ -197,6 +201,7 @@ void AdminApp::printHelp() const
         "      rule's window, and returns a window-less rule (hard, complaint) may still\n"
         "      match are kept until the address is suppressed or reset. send_log is kept.\n"
         "      --dry-run prints what would go.\n"
+        << check::checkHelp() <<
         "\n"
         "  Every command that changes data writes an admin_audit row (time, Unix user and\n"
         "  SUDO_USER, action, target, detail) in the same transaction as the change.\n"
@@ -209,6 +214,7 @@ void AdminApp::printHelp() const
         "  --dry-run           purge: count only\n"
         "  --skip-invalid      members import: import the valid lines only\n"
         "  --from ADDRESS      list create: the list's From address\n"
+        "  --return ADDRESS    check: send a synthetic return for ADDRESS\n"
         "\n"
         "EXIT STATUS\n"
         "  0 success; 64 usage error (unknown command or option, bad --since, --format\n"
@@ -379,6 +385,11 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
     }
     if (verb == "report")
         return report(rest1);
+    if (verb == "check") {
+        expectArgs(rest1, 0, "check [--return ADDRESS]");
+        allowOptions("check", {"return"});
+        return check::runCheck(*this, _returnAddress, std::cout);
+    }
     if (verb == "purge") {
         expectArgs(rest1, 0, "purge --older-than AGE [--dry-run]");
         allowOptions("purge", {"older-than", "dry-run"});

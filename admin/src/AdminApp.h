@@ -53,6 +53,7 @@ private:
     std::string _format;
     std::string _since = "30d";
     std::string _olderThan;
+    std::string _returnAddress;  ///< check --return
     bool _skipInvalid = false;
     bool _dryRun = false;
     std::map<std::string, std::string> _accountOptions;  ///< db accounts: --create, --host, --ROLE-user, ...

@@ -27,6 +27,9 @@ inline constexpr Key kVerpMode          {"verp.mode",           "token",        
 inline constexpr Key kVerpPrefix        {"verp.prefix",         "sentto",               "local part prefix before the '-'"};
 inline constexpr Key kVerpDomain        {"verp.domain",         nullptr,                "bounce domain routed to the verpmail pipe transport"};
 inline constexpr Key kVerpKeyFile       {"verp.keyFile",        "/etc/verpmail/verp.key","secret key for token mode (mode 0600, >= 16 bytes)"};
+inline constexpr Key kVerpPreviousKeyFile{"verp.previousKeyFile","",                    "the key before the last rotation (mode 0600): returns to its tokens are still attributed (empty: none)"};
+inline constexpr Key kVerpPreviousKeyDays{"verp.previousKeyDays","30",                   "days after an address is first mailed under the new key that its previous token still counts"};
+inline constexpr Key kVerpKeyBackupFile {"verp.keyBackupFile",  "",                     "a copy of verp.keyFile kept elsewhere; verpmail-admin check says whether it matches (empty: not checked)"};
 
 inline constexpr Key kSmtpServer        {"smtp.server",         "127.0.0.1:25",         "host:port of the Postfix smtpd that takes the list mail"};
 inline constexpr Key kSmtpHelo          {"smtp.helo",           "",                     "EHLO name (default: the host name)"};
@@ -75,11 +78,21 @@ inline constexpr Key kBouncerPolicyThreads{"bouncer.policy.threads","100",      
 inline constexpr Key kBouncerPolicyIdleTimeout{"bouncer.policy.idleTimeout","60",        "--lmtp: seconds an idle policy connection is kept"};
 inline constexpr Key kBouncerMysqlOptionFile{"bouncer.mysql.optionFile","",            "MySQL option file (mode 0600) with the bouncer's own account (verpmail-admin db accounts); empty: mysql.optionFile"};
 inline constexpr Key kBouncerMaxUnattributedBytes{"bouncer.maxUnattributedBytes","65536","bytes of an unattributed return's raw message stored at most"};
+inline constexpr Key kBouncerUser       {"bouncer.user",        "",                     "the account verpmail-bouncer runs as, whose reads verpmail-admin check tests (empty: master.cf's pipe user=, or the owner of the LMTP socket)"};
+inline constexpr Key kBouncerImapUrl    {"bouncer.imap.url",    "",                     "--imap: the mailbox, imaps://HOST[:PORT]/MAILBOX (or imap:// with STARTTLS)"};
+inline constexpr Key kBouncerImapUser   {"bouncer.imap.user",   "",                     "--imap: the IMAP login"};
+inline constexpr Key kBouncerImapPasswordFile{"bouncer.imap.passwordFile","",           "--imap: file (mode 0600) whose first line is the IMAP password"};
+inline constexpr Key kBouncerImapCaFile {"bouncer.imap.caFile",  "",                     "--imap: CA certificates to verify the server with; empty: the system's"};
+inline constexpr Key kBouncerImapTls    {"bouncer.imap.tls",     "required",             "--imap: required (imaps://, or STARTTLS for imap://) or none (imap:// to a loopback address only)"};
+inline constexpr Key kBouncerImapAfter  {"bouncer.imap.after",   "flag",                 "--imap: what happens to a recorded message: flag (bouncer.imap.flag and \\Seen) or move (to bouncer.imap.moveTo)"};
+inline constexpr Key kBouncerImapFlag   {"bouncer.imap.flag",    "$VerpmailRecorded",    "--imap: the keyword a recorded message gets; messages with it are not read again"};
+inline constexpr Key kBouncerImapMoveTo {"bouncer.imap.moveTo",  "",                     "--imap: the mailbox recorded messages are moved to (after = move)"};
+inline constexpr Key kPostfixConfigDirectory{"postfix.configDirectory","/etc/postfix",  "Postfix configuration directory verpmail-admin check reads through postconf"};
 // clang-format on
 
 inline constexpr const Key* kAll[] = {
     &kMysqlOptionFile, &kMysqlOptionGroup, &kMysqlConnectTimeout, &kMysqlReadTimeout, &kMysqlWriteTimeout,
-    &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile,
+    &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile, &kVerpPreviousKeyFile, &kVerpPreviousKeyDays, &kVerpKeyBackupFile,
     &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections, &kSmtpMaxAttempts,
     &kSmtpRetryDelay, &kSmtpStarttls, &kSmtpTlsCaFile, &kSmtpTlsVerify, &kSmtpAuthFile,
     &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
@@ -88,7 +101,9 @@ inline constexpr const Key* kAll[] = {
     &kPolicyIncidentClose, &kPolicyIncidentPause,
     &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerAcceptLocalParts, &kBouncerLmtpListen, &kBouncerLmtpSocketMode, &kBouncerLmtpSocketGroup, &kBouncerLmtpThreads,
     &kBouncerLmtpIdleTimeout, &kBouncerPolicyListen, &kBouncerPolicyThreads, &kBouncerPolicyIdleTimeout,
-    &kBouncerMysqlOptionFile, &kBouncerMaxUnattributedBytes,
+    &kBouncerMysqlOptionFile, &kBouncerMaxUnattributedBytes, &kBouncerUser,
+    &kBouncerImapUrl, &kBouncerImapUser, &kBouncerImapPasswordFile, &kBouncerImapCaFile, &kBouncerImapTls,
+    &kBouncerImapAfter, &kBouncerImapFlag, &kBouncerImapMoveTo, &kPostfixConfigDirectory,
 };
 
 } // namespace verpmail::keys

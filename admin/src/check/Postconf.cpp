@@ -1,0 +1,125 @@
+#include "check/Postconf.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/String.h>
+
+#include <unistd.h>
+
+namespace verpmail::check {
+namespace {
+
+constexpr std::size_t kMaxOutput = 64 * 1024;
+
+std::string firstLine(const std::string& text)
+{
+    return Poco::trim(text.substr(0, text.find('\n')));
+}
+
+} // namespace
+
+CommandResult runCommand(const std::string& program, const std::vector<std::string>& args)
+{
+    // Postfix's tools live in /usr/sbin, which an ordinary user's PATH may lack.
+    std::string path = program;
+    if (program.find('/') == std::string::npos && ::access(("/usr/sbin/" + program).c_str(), X_OK) == 0)
+        path = "/usr/sbin/" + program;
+    CommandResult result;
+    try {
+        Poco::Pipe out;
+        // The same pipe for stdout and stderr: Poco merges them, and one reader
+        // cannot deadlock on the other stream filling up.
+        Poco::ProcessHandle handle = Poco::Process::launch(path, args, nullptr, &out, &out);
+        Poco::PipeInputStream in(out);
+        char buffer[4096];
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            if (result.output.size() < kMaxOutput)
+                result.output.append(buffer, static_cast<std::size_t>(in.gcount()));
+        }
+        result.status = handle.wait();
+    } catch (const Poco::Exception& e) {
+        result.status = -1;
+        result.output = "cannot run " + path + ": " + e.displayText();
+    }
+    return result;
+}
+
+std::optional<std::string> Postconf::works(std::string& problem) const
+{
+    const CommandResult r = runCommand("postconf", {"-c", _dir, "-h", "mail_version"});
+    if (r.status == 0)
+        return firstLine(r.output);
+    problem = firstLine(r.output);
+    return std::nullopt;
+}
+
+std::optional<std::string> Postconf::parameter(const std::string& name) const
+{
+    const CommandResult r = runCommand("postconf", {"-c", _dir, "-h", name});
+    if (r.status != 0 || r.output.find("unknown parameter") != std::string::npos)
+        return std::nullopt;
+    // Long values are folded over several lines; one line is easier to search.
+    std::string joined = Poco::trim(r.output);
+    for (char& c : joined)
+        if (c == '\n' || c == '\t')
+            c = ' ';
+    return joined;
+}
+
+std::optional<std::string> Postconf::service(const std::string& name, const std::string& type) const
+{
+    const CommandResult r = runCommand("postconf", {"-c", _dir, "-M", name + "/" + type});
+    const std::string line = firstLine(r.output);
+    if (r.status != 0 || line.empty())
+        return std::nullopt;
+    return line;
+}
+
+std::optional<std::string> Postconf::serviceParameter(const std::string& service, const std::string& type,
+                                                      const std::string& param) const
+{
+    const CommandResult r = runCommand("postconf", {"-c", _dir, "-P", service + "/" + type + "/" + param});
+    const std::string line = firstLine(r.output);
+    if (r.status != 0 || line.find('=') == std::string::npos)
+        return std::nullopt;
+    return valueAfterEquals(line);
+}
+
+std::optional<std::string> Postconf::lookup(const std::string& map, const std::string& key, std::string& problem) const
+{
+    const CommandResult r = runCommand("postmap", {"-c", _dir, "-q", key, map});
+    if (r.status != 0) {
+        // Not found is a silent exit 1; a map that cannot be opened says why.
+        problem = firstLine(r.output);
+        return std::nullopt;
+    }
+    return firstLine(r.output);
+}
+
+std::vector<std::string> splitPostfixList(const std::string& value)
+{
+    std::vector<std::string> items;
+    std::string current;
+    for (char c : value) {
+        if (c == ',' || c == ' ' || c == '\t' || c == '\n') {
+            if (!current.empty())
+                items.push_back(current);
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (!current.empty())
+        items.push_back(current);
+    return items;
+}
+
+std::string valueAfterEquals(const std::string& line)
+{
+    const auto eq = line.find('=');
+    return eq == std::string::npos ? "" : Poco::trim(line.substr(eq + 1));
+}
+
+} // namespace verpmail::check
