@@ -38,6 +38,7 @@ void BouncerApp::defineOptions(Poco::Util::OptionSet& options)
     options.addOption(Poco::Util::Option("lmtp", "", "run the LMTP server"));
     options.addOption(Poco::Util::Option("mbox", "", "process an mbox file").argument("FILE"));
     options.addOption(Poco::Util::Option("maildir", "", "process a Maildir").argument("DIR"));
+    options.addOption(Poco::Util::Option("imap", "", "process the IMAP mailbox bouncer.imap.url"));
 }
 
 void BouncerApp::handleOption(const std::string& name, const std::string& value)
@@ -51,6 +52,8 @@ void BouncerApp::handleOption(const std::string& name, const std::string& value)
         _mboxPath = value;
     else if (name == "maildir")
         _maildirPath = value;
+    else if (name == "imap")
+        _imapMode = true;
 }
 
 int BouncerApp::runBouncer(int argc, char** argv)
@@ -81,9 +84,10 @@ int BouncerApp::runBouncer(int argc, char** argv)
 
 int BouncerApp::main(const std::vector<std::string>& args)
 {
-    const int modes = int(_parseMode) + int(_lmtpMode) + int(!_mboxPath.empty()) + int(!_maildirPath.empty());
+    const int modes =
+        int(_parseMode) + int(_lmtpMode) + int(!_mboxPath.empty()) + int(!_maildirPath.empty()) + int(_imapMode);
     if (modes > 1) {
-        std::cerr << "verpmail-bouncer: --parse, --lmtp, --mbox and --maildir exclude each other (see --help)\n";
+        std::cerr << "verpmail-bouncer: --parse, --lmtp, --mbox, --maildir and --imap exclude each other (see --help)\n";
         return toInt(ExitStatus::Usage);
     }
     if (_parseMode)
@@ -94,6 +98,8 @@ int BouncerApp::main(const std::vector<std::string>& args)
         return runIntakeCommand(*this, IntakeSource{IntakeSource::Kind::Mbox, _mboxPath}, args);
     if (!_maildirPath.empty())
         return runIntakeCommand(*this, IntakeSource{IntakeSource::Kind::Maildir, _maildirPath}, args);
+    if (_imapMode)
+        return runIntakeCommand(*this, IntakeSource{IntakeSource::Kind::Imap, ""}, args);
     return runPipeCommand(*this, args);
 }
 

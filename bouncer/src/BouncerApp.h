@@ -3,6 +3,7 @@
 //   verpmail-bouncer [--config FILE] -- SENDER RECIPIENT < message   (pipe(8))
 //   verpmail-bouncer [--config FILE] --lmtp                          (LMTP server)
 //   verpmail-bouncer [--config FILE] --mbox FILE | --maildir DIR     (saved returns)
+//   verpmail-bouncer [--config FILE] --imap                          (an IMAP mailbox)
 //   verpmail-bouncer --parse FILE...                                 (no database)
 //
 // One job: take returned messages, find whose they are, classify them, record them
@@ -38,6 +39,7 @@ private:
     bool _lmtpMode = false;
     std::string _mboxPath;
     std::string _maildirPath;
+    bool _imapMode = false;
 };
 
 } // namespace verpmail

@@ -1,4 +1,4 @@
-// Intake: the vocabulary shared by the mailbox readers (--mbox, --maildir).
+// Intake: the vocabulary shared by the mailbox readers (--mbox, --maildir, --imap).
 //
 // A reader hands each saved message to a handler and acts on its answer: a processed
 // message is moved out of the way (MboxIntake.h, MaildirIntake.h say where); anything
@@ -46,7 +46,8 @@ public:
     {
         Unreadable,  ///< missing, unreadable, not an mbox / not a Maildir
         Busy,        ///< locked by someone else for too long
-        WriteFailed  ///< could not move processed messages out (they stay, and count again next time)
+        WriteFailed,  ///< could not move processed messages out (they stay, and count again next time)
+        Unavailable   ///< the IMAP server cannot be reached or refuses a command (--imap)
     };
     IntakeError(Kind kind, const std::string& what) : std::runtime_error(what), _kind(kind) {}
     Kind kind() const { return _kind; }

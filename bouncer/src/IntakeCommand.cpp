@@ -1,10 +1,12 @@
 #include "IntakeCommand.h"
 
 #include "DeliveryHeaders.h"
+#include "ImapIntake.h"
 #include "MaildirIntake.h"
 #include "MboxIntake.h"
 #include "MessageProcessor.h"
 
+#include "verpmail/config/ConfigKeys.h"
 #include "verpmail/config/ProgramBase.h"
 #include "verpmail/config/Settings.h"
 #include "verpmail/util/ExitStatus.h"
@@ -39,8 +41,8 @@ struct IntakeTally
     }
 };
 
-/// Records one saved message; the answer tells the reader whether to move it out.
-Disposition recordSaved(MessageProcessor& processor, IncomingMessage& message, IntakeTally& tally, Poco::Logger& log)
+/// Records one saved message and logs what a reader cannot store or must leave.
+Outcome recordSaved(MessageProcessor& processor, IncomingMessage& message, IntakeTally& tally, Poco::Logger& log)
 {
     // A mailbox keeps no envelope: the delivery headers stand in for it.
     const MailboxRecipient to = chooseRecipient(processor.codec(), deliveryAddresses(message.data));
@@ -55,12 +57,45 @@ Disposition recordSaved(MessageProcessor& processor, IncomingMessage& message, I
         if (!isStored(outcome))
             log.error("%s status=%s reason=\"%s\"", printable(message.source, 200), std::string(outcomeName(outcome)),
                       printable(detail, 300));
-        return Disposition::Processed;
+        return outcome;
     }
     tally.lastError = std::string(outcomeName(outcome)) + ": " + detail;
     log.error("%s status=deferred reason=\"%s\"", printable(message.source, 200), printable(tally.lastError, 300));
-    // The database or the configuration is down: it stays down for the rest of the run.
-    return Disposition::KeepAndStop;
+    return outcome;
+}
+
+/// What a file reader does with a message: move it out unless a retry can cure it;
+/// the database or the configuration is down, and stays down for the rest of the run.
+Disposition dispositionFor(Outcome outcome)
+{
+    return isRetryable(outcome) ? Disposition::KeepAndStop : Disposition::Processed;
+}
+
+/// Reads the source through `record`.
+IntakeResult readSource(const IntakeSource& source, Poco::Util::AbstractConfiguration& config, std::size_t maxBytes,
+                        const OutcomeHandler& record)
+{
+    if (source.kind == IntakeSource::Kind::Imap) {
+        const ImapIntakeSettings settings = imapIntakeSettingsFrom(config);
+        ImapClient imap(settings.server);
+        return processImap(imap, settings, maxBytes, record);
+    }
+    const MessageHandler handle = [&](IncomingMessage& saved) { return dispositionFor(record(saved)); };
+    return source.kind == IntakeSource::Kind::Mbox ? processMbox(source.path, maxBytes, handle)
+                                                   : processMaildir(source.path, maxBytes, handle);
+}
+
+std::string sourceName(const IntakeSource& source, Poco::Util::AbstractConfiguration& config)
+{
+    switch (source.kind) {
+    case IntakeSource::Kind::Mbox:
+        return "mbox=" + source.path;
+    case IntakeSource::Kind::Maildir:
+        return "maildir=" + source.path;
+    case IntakeSource::Kind::Imap:
+        break;
+    }
+    return "imap=" + config.getString(keys::kBouncerImapUrl.name, "");
 }
 
 } // namespace
@@ -69,24 +104,23 @@ int runIntakeCommand(ProgramBase& program, const IntakeSource& source, const std
 {
     Poco::Logger& logger = program.log();
     if (!args.empty())
-        return intakeExit(logger, ExitStatus::Usage, "--mbox and --maildir take no other arguments (see --help)");
+        return intakeExit(logger, ExitStatus::Usage, "--mbox, --maildir and --imap take no other arguments (see --help)");
     if (::geteuid() == 0)
         return intakeExit(logger, ExitStatus::Usage, "refuses to run as root; run it as the mailbox's owner");
-    const bool mbox = source.kind == IntakeSource::Kind::Mbox;
-    const std::string where = (mbox ? "mbox=" : "maildir=") + source.path;
 
+    std::string where = sourceName(source, program.config());
     IntakeResult result;
     IntakeTally tally;
     try {
         program.loadSettings();
+        where = sourceName(source, program.config());
         const BouncerSettings bouncer = bouncerSettingsFrom(program.config());
         MessageProcessor processor(VerpCodec(verpSettingsFrom(program.config())), bouncerMysqlOptionsFrom(program.config()),
                                    bouncer, policySettingsFrom(program.config()).incident, logger);
-        const MessageHandler handle = [&](IncomingMessage& saved) {
+        const OutcomeHandler record = [&](IncomingMessage& saved) {
             return recordSaved(processor, saved, tally, logger);
         };
-        result = mbox ? processMbox(source.path, bouncer.maxMessageBytes, handle)
-                      : processMaildir(source.path, bouncer.maxMessageBytes, handle);
+        result = readSource(source, program.config(), bouncer.maxMessageBytes, record);
     } catch (const IntakeError& e) {
         // Nothing unprocessed was removed; see MboxIntake.h for what a write failure leaves.
         return intakeExit(logger,
