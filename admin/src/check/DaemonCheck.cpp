@@ -38,6 +38,9 @@ void checkLmtp(const std::string& listen, CheckReport& report)
         socket.sendMessage("LHLO verpmail-admin.check");
         const int answered = socket.receiveStatusMessage(reply);
         socket.sendMessage("QUIT");
+        // Read the goodbye, so the server's reply does not meet a closed socket.
+        std::string bye;
+        socket.receiveStatusMessage(bye);
         if (greeted == 220 && answered == 250)
             report.ok(name, listen + " answers LHLO: " + firstLine(greeting));
         else
