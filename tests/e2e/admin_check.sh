@@ -2,9 +2,10 @@
 # admin_check: verpmail-admin check on the test bed, and each failure it must name.
 #
 #   (a) check passes on the test bed (exit 0, no FAIL line, a summary line)
+#       (LMTP or pipe test bed, $TESTBED_BOUNCER)
 #   (b) on copies of the configuration, never the test bed's own files, check exits
 #       78 and names the file and the fix for: the MySQL option file at 0644; a VERP
-#       key the bouncer's user (the LMTP socket's owner) cannot read; a wrong database
+#       key the bouncer's user (nobody) cannot read; a wrong database
 #       password; a copy of the Postfix configuration whose transport map lacks the
 #       bounce domain (postfix.configDirectory)
 #   (c) check --return MEMBER: a synthetic return through Postfix and the bouncer is
@@ -49,14 +50,21 @@ re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; }
 # ------------------------------------------------------------------ (a) passes
 check_run "a: check on the test bed" 0 --define "$PFDIR" check
 expect_line "a: the configuration is parsed" '^ok +check=config '
-expect_line "a: the transport map routes the bounce domain" '^ok +check=postfix\.transport .*bounces\.test -> verpmail-lmtp:unix:'
-expect_line "a: the policy service is wired" '^ok +check=postfix\.policy '
-expect_line "a: the bouncer's user is the LMTP socket's owner" '^ok +check=bouncer\.user found="nobody '
+if [[ ${TESTBED_BOUNCER:-lmtp} == lmtp ]]; then
+    expect_line "a: the transport map routes the bounce domain" '^ok +check=postfix\.transport .*bounces\.test -> verpmail-lmtp:unix:'
+    expect_line "a: the policy service is wired" '^ok +check=postfix\.policy '
+    expect_line "a: the bouncer's user is the LMTP socket's owner" '^ok +check=bouncer\.user found="nobody \(the owner of '
+    expect_line "a: the LMTP server answers LHLO" '^ok +check=daemon\.lmtp '
+    expect_line "a: the policy service answers" '^ok +check=daemon\.policy .*action='
+else
+    expect_line "a: the transport map routes the bounce domain" '^ok +check=postfix\.transport .*bounces\.test -> verpmail:'
+    expect_line "a: the pipe service runs as nobody" '^ok +check=postfix\.service\.verpmail found="pipe\(8\) service, user=nobody'
+    expect_line "a: one recipient per pipe delivery" '^ok +check=postfix\.recipientLimit '
+    expect_line "a: the bouncer's user is the pipe user" '^ok +check=bouncer\.user found="nobody \(master\.cf user=\)'
+fi
 expect_line "a: the key is readable by root and nobody" '^ok +check=file\.verp\.keyFile .*readable by root, nobody'
 expect_line "a: the bouncer's option file connects" '^ok +check=database\.bouncer\.mysql\.optionFile .*verpmail_bouncer@'
 expect_line "a: the schema is current" '^ok +check=database\.schema '
-expect_line "a: the LMTP server answers LHLO" '^ok +check=daemon\.lmtp '
-expect_line "a: the policy service answers" '^ok +check=daemon\.policy .*action='
 expect_line "a: summary ok, nothing failed" '^check result=ok passed=[0-9]+ warnings=[0-9]+ failed=0$'
 assert_no_match "$CHECK_OUT" 'FAIL' "a: no FAIL line"
 

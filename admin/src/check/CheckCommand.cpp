@@ -112,14 +112,17 @@ std::vector<FileUse> fileUses(const ProgramBase& app, const Account& self, const
     uses.push_back({keys::kVerpKeyFile.name, key(config, keys::kVerpKeyFile), FileRule::Secret, both});
     if (const std::string auth = key(config, keys::kSmtpAuthFile); !auth.empty())
         uses.push_back({keys::kSmtpAuthFile.name, auth, FileRule::Secret, {self}});
-    // IMAP intake's credentials (bouncer.imap.*File keys holding a password).
+    if (const std::string ca = key(config, keys::kSmtpTlsCaFile); !ca.empty())
+        uses.push_back({keys::kSmtpTlsCaFile.name, ca, FileRule::Readable, {self}});
+    // IMAP intake's files (bouncer.imap.*File): a password must be private.
     Poco::Util::AbstractConfiguration::Keys imapKeys;
     config.keys("bouncer.imap", imapKeys);
     for (const std::string& k : imapKeys) {
         const std::string value = Poco::trim(config.getString("bouncer.imap." + k, ""));
-        if (!value.empty() && Poco::toLower(k).find("password") != std::string::npos && k.size() > 4 &&
-            k.compare(k.size() - 4, 4, "File") == 0)
-            uses.push_back({"bouncer.imap." + k, value, FileRule::Secret, bouncerOnly});
+        if (value.empty() || k.size() <= 4 || k.compare(k.size() - 4, 4, "File") != 0)
+            continue;
+        const bool secret = Poco::toLower(k).find("password") != std::string::npos;
+        uses.push_back({"bouncer.imap." + k, value, secret ? FileRule::Secret : FileRule::Readable, bouncerOnly});
     }
     return uses;
 }
@@ -198,11 +201,11 @@ const char* checkHelp()
            "      bouncer.user the account that runs verpmail-bouncer: bouncer.user, else\n"
            "                   the pipe service's user=, else the LMTP socket's owner.\n"
            "      file.*       the properties file, each MySQL option file, verp.keyFile,\n"
-           "                   smtp.authFile and IMAP password files: present, mode and owner\n"
-           "                   as the programs demand (0600, owned by the reader or root),\n"
-           "                   and readable, directories included, by each account that\n"
-           "                   reads them (this user, the bouncer's), judged from mode bits\n"
-           "                   and group membership.\n"
+           "                   smtp.authFile, smtp.tlsCaFile and bouncer.imap.*File: present,\n"
+           "                   mode and owner as the programs demand (secrets 0600; option\n"
+           "                   files also owned by the reader or root), and readable,\n"
+           "                   directories included, by each account that reads them (this\n"
+           "                   user, the bouncer's), judged from mode bits and groups.\n"
            "      database.*   each account's option file connects (sender and admin:\n"
            "                   mysql.optionFile; bouncer: bouncer.mysql.optionFile); the\n"
            "                   schema is current (else: db migrate).\n"
