@@ -7,7 +7,8 @@
 #       78 and names the file and the fix for: the MySQL option file at 0644; a VERP
 #       key the bouncer's user (nobody) cannot read; a wrong database
 #       password; a copy of the Postfix configuration whose transport map lacks the
-#       bounce domain (postfix.configDirectory)
+#       bounce domain (postfix.configDirectory); a key backup that differs; the
+#       LMTP server stopped
 #   (c) check --return MEMBER: a synthetic return through Postfix and the bouncer is
 #       recorded (type none: it counts against no one); a non-member exits 65
 source "$(dirname "$0")/lib.sh"
@@ -104,6 +105,25 @@ expect_line "b: the missing transport entry is named with the fix" \
     "^FAIL check=postfix\.transport found=\"no entry for $TESTBED_BOUNCE_DOMAIN in transport_maps \(texthash:$(re "$E2E_TMP/postfix/transport")\).*fix=\"add \\\\\"$TESTBED_BOUNCE_DOMAIN verpmail-lmtp:"
 assert_eq "$(grep -c "^$TESTBED_BOUNCE_DOMAIN[[:space:]]" "$TESTBED_POSTFIX_CONFIG/transport")" 1 \
     "b: the test bed's own transport map is untouched"
+
+# The key's backup: the same bytes pass, other bytes fail naming the copy.
+cp -p "$ETC/verp.key" "$E2E_TMP/verp.key.backup"
+check_run "b: a matching key backup" 0 --define "$PFDIR" --define "verp.keyBackupFile=$E2E_TMP/verp.key.backup" check
+expect_line "b: the key backup matches" "^ok +check=key\.backup file=\"$(re "$E2E_TMP/verp.key.backup")\" found=\"holds the same key"
+head -c 32 /dev/urandom >"$E2E_TMP/other.key"
+chmod 0600 "$E2E_TMP/other.key"
+check_run "b: a stale key backup" 78 --define "$PFDIR" --define "verp.keyBackupFile=$E2E_TMP/other.key" check
+expect_line "b: the stale backup is named with the fix" \
+    "^FAIL check=key\.backup file=\"$(re "$E2E_TMP/other.key")\" found=\"differs from .*fix=\".*cp -p "
+
+# The LMTP server stopped: its check fails and says to start it.
+if [[ ${TESTBED_BOUNCER:-lmtp} == lmtp ]]; then
+    testbed lmtp-stop
+    check_run "b: LMTP server stopped" 78 --define "$PFDIR" --define bouncer.user=nobody check
+    testbed lmtp-start
+    expect_line "b: the silent LMTP socket is named with the fix" \
+        "^FAIL check=daemon\.lmtp found=\"unix:$(re "$TESTBED_LMTP_SOCKET"): .*fix=\"start verpmail-bouncer --lmtp"
+fi
 
 # ------------------------------------------------------------------ (c) --return
 run_ok "list create $LIST" vadmin list create "$LIST" --from list@lists.example.test || fatal "list create"
