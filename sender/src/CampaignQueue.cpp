@@ -128,7 +128,8 @@ std::optional<unsigned> CampaignQueue::secondsUntilNextDue(MysqlConnection& db)
     return static_cast<unsigned>(st.integer(0));
 }
 
-void CampaignQueue::prepareTracker(MysqlConnection& db, const std::vector<Settlement>& toSend)
+void CampaignQueue::prepareTracker(MysqlConnection& db, const std::vector<Settlement>& toSend,
+                                   unsigned previousKeyDays)
 {
     if (toSend.empty())
         return;
@@ -136,10 +137,21 @@ void CampaignQueue::prepareTracker(MysqlConnection& db, const std::vector<Settle
     for (const Settlement& s : toSend) {
         params.emplace_back(s.email);
         params.emplace_back(s.encodedFrom);
+        params.emplace_back(s.previousEncodedFrom.empty() ? SqlValue() : SqlValue(s.previousEncodedFrom));
     }
-    MysqlStatement st = db.prepare("INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM) VALUES " +
-                                   sqlPlaceholders(toSend.size(), 2) +
-                                   " ON DUPLICATE KEY UPDATE EncodedFROM = VALUES(EncodedFROM)");
+    params.emplace_back(static_cast<std::int64_t>(previousKeyDays));
+    // The assignments run left to right: the two Previous* columns read the old
+    // EncodedFROM before it is replaced. A token is kept only when it is the one the
+    // previous key gives this address (VALUES(PreviousEncodedFROM)), never an older one.
+    MysqlStatement st = db.prepare(
+        "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, PreviousEncodedFROM) VALUES " +
+        sqlPlaceholders(toSend.size(), 3) +
+        " ON DUPLICATE KEY UPDATE"
+        " PreviousEncodedUntil = IF(EncodedFROM <> VALUES(EncodedFROM) AND EncodedFROM = VALUES(PreviousEncodedFROM),"
+        " UTC_TIMESTAMP() + INTERVAL ? DAY, PreviousEncodedUntil),"
+        " PreviousEncodedFROM = IF(EncodedFROM <> VALUES(EncodedFROM) AND EncodedFROM = VALUES(PreviousEncodedFROM),"
+        " EncodedFROM, PreviousEncodedFROM),"
+        " EncodedFROM = VALUES(EncodedFROM)");
     st.execute(params);
 }
 

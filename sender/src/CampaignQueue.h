@@ -31,6 +31,7 @@ struct Settlement
 {
     std::string email;
     std::string encodedFrom;
+    std::string previousEncodedFrom;   ///< the token under verp.previousKeyFile, or ""
     enum class Kind { Submitted, Suppressed, Inactive, Paused } kind = Kind::Submitted;
     SubmitResult result;     ///< for Submitted
     std::string reason;      ///< for Suppressed: the policy reason
@@ -71,8 +72,10 @@ public:
     void settle(MysqlConnection& db, const std::vector<Settlement>& settlements);
 
     /// Writes the EncodedFROM of members about to be mailed: the tracker row must
-    /// exist before the first return can arrive.
-    void prepareTracker(MysqlConnection& db, const std::vector<Settlement>& toSend);
+    /// exist before the first return can arrive. Where the row's token changes from
+    /// the one under the previous key (a rotated verp.keyFile), the old token is kept
+    /// in PreviousEncodedFROM for previousKeyDays, so late returns still count.
+    void prepareTracker(MysqlConnection& db, const std::vector<Settlement>& toSend, unsigned previousKeyDays = 30);
 
     QueueCounts counts(MysqlConnection& db);
     void close(MysqlConnection& db);

@@ -197,6 +197,7 @@ void SendWorker::loop()
                 continue;
             }
             s.encodedFrom = _context.codec.localPart(*address);
+            s.previousEncodedFrom = _context.codec.previousTokenLocalPart(*address);
             const PolicySubject& subject = subjects.at(email);
             const PolicyDecision decision = evaluate(_context.policy, subject.state, subject.facts, now);
             if (decision.changed && subject.tracked)
@@ -224,7 +225,7 @@ void SendWorker::loop()
         }
 
         if (!toSend.empty()) {
-            withDeadlockRetry([&] { _queue.prepareTracker(db, toSend); });
+            withDeadlockRetry([&] { _queue.prepareTracker(db, toSend, _context.codec.settings().previousKeyDays); });
             SmtpBatch batch(_context.smtp, campaign, _context.tls);
             for (std::size_t i = 0; i < toSend.size(); ++i)
                 batch.add(envelopes[i], toSend[i].email, std::move(wires[i]));

@@ -243,6 +243,15 @@ VerpSettings verpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
         if (v.mode == VerpMode::Token)
             throw ConfigError(std::string(e.what()) + " (verp.keyFile)");
     }
+    const std::string previousKeyFile = stringKey(config, keys::kVerpPreviousKeyFile);
+    if (!previousKeyFile.empty()) {
+        try {
+            v.previousKey = readVerpKeyFile(previousKeyFile);
+        } catch (const std::exception& e) {
+            throw ConfigError(std::string(e.what()) + " (verp.previousKeyFile)");
+        }
+    }
+    v.previousKeyDays = static_cast<unsigned>(configInteger(config, keys::kVerpPreviousKeyDays.name, 1, 3650));
     try {
         VerpCodec check(v);
     } catch (const std::invalid_argument& e) {

@@ -23,8 +23,12 @@ std::optional<std::string> TrackerStore::emailForEncodedFrom(const std::string& 
 {
     std::string key = localPart;
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    MysqlStatement st = _db.prepare("SELECT EmailAddress FROM EmailAddressTracker WHERE EncodedFROM = ?");
-    st.execute({key});
+    // A token of the key before the last rotation counts until its row says so.
+    MysqlStatement st = _db.prepare(
+        "SELECT EmailAddress FROM EmailAddressTracker WHERE EncodedFROM = ? UNION ALL "
+        "SELECT EmailAddress FROM EmailAddressTracker WHERE PreviousEncodedFROM = ? AND PreviousEncodedUntil > UTC_TIMESTAMP()"
+        " LIMIT 1");
+    st.execute({key, key});
     if (!st.fetch())
         return std::nullopt;
     return st.text(0);

@@ -78,6 +78,14 @@ std::string VerpCodec::tokenLocalPart(const EmailAddress& address) const
     return _settings.prefix + "-" + base32Lower(mac.data(), mac.size(), kTokenLength);
 }
 
+std::string VerpCodec::previousTokenLocalPart(const EmailAddress& address) const
+{
+    if (_settings.previousKey.empty())
+        return {};
+    const Sha256Digest mac = hmacSha256(_settings.previousKey, address.normalized());
+    return _settings.prefix + "-" + base32Lower(mac.data(), mac.size(), kTokenLength);
+}
+
 std::optional<std::string> VerpCodec::plainLocalPart(const EmailAddress& address) const
 {
     const std::string normalized = address.normalized();

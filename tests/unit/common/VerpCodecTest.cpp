@@ -11,12 +11,12 @@ const std::string kKey = "0123456789abcdef0123456789abcdef";
 
 VerpCodec tokenCodec()
 {
-    return VerpCodec({VerpMode::Token, "sentto", "bounces.example.org", kKey});
+    return VerpCodec({VerpMode::Token, "sentto", "bounces.example.org", kKey, {}, 30});
 }
 
 VerpCodec plainCodec()
 {
-    return VerpCodec({VerpMode::Plain, "sentto", "bounces.example.org", kKey});
+    return VerpCodec({VerpMode::Plain, "sentto", "bounces.example.org", kKey, {}, 30});
 }
 
 EmailAddress address(const char* text)
@@ -43,8 +43,19 @@ TEST(VerpCodec, TokenIsCaseInsensitiveInTheAddressAndLowerCase)
 
 TEST(VerpCodec, TokenDependsOnTheKey)
 {
-    VerpCodec other({VerpMode::Token, "sentto", "bounces.example.org", "another key of sixteen+ bytes"});
+    VerpCodec other({VerpMode::Token, "sentto", "bounces.example.org", "another key of sixteen+ bytes", {}, 30});
     EXPECT_NE(other.localPart(address("user@example.org")), tokenCodec().localPart(address("user@example.org")));
+}
+
+// After a rotation the codec gives, beside the new token, the one the previous key gave.
+TEST(VerpCodec, PreviousTokenIsTheOldKeysToken)
+{
+    const VerpCodec before({VerpMode::Token, "sentto", "bounces.example.org", "another key of sixteen+ bytes", {}, 30});
+    const VerpCodec rotated({VerpMode::Token, "sentto", "bounces.example.org", kKey, "another key of sixteen+ bytes", 30});
+    const EmailAddress a = address("user@example.org");
+    EXPECT_EQ(rotated.previousTokenLocalPart(a), before.localPart(a));
+    EXPECT_NE(rotated.localPart(a), before.localPart(a));
+    EXPECT_EQ(tokenCodec().previousTokenLocalPart(a), "");
 }
 
 TEST(VerpCodec, PlainModeEncodesAtAsEquals)
@@ -147,12 +158,12 @@ TEST(VerpCodec, PlainDecodeOfAnInvalidAddressIsOkButHasNoAddress)
 
 TEST(VerpCodec, RefusesSettingsThatCannotWork)
 {
-    EXPECT_THROW(VerpCodec({VerpMode::Token, "sentto", "bounces.example.org", "short"}), std::invalid_argument);
-    EXPECT_THROW(VerpCodec({VerpMode::Token, "", "bounces.example.org", kKey}), std::invalid_argument);
-    EXPECT_THROW(VerpCodec({VerpMode::Token, "Sent To", "bounces.example.org", kKey}), std::invalid_argument);
-    EXPECT_THROW(VerpCodec({VerpMode::Token, std::string(40, 'p'), "bounces.example.org", kKey}), std::invalid_argument);
-    EXPECT_THROW(VerpCodec({VerpMode::Token, "sentto", "not a domain", kKey}), std::invalid_argument);
-    EXPECT_NO_THROW(VerpCodec({VerpMode::Plain, "sentto", "bounces.example.org", ""}));
+    EXPECT_THROW(VerpCodec({VerpMode::Token, "sentto", "bounces.example.org", "short", {}, 30}), std::invalid_argument);
+    EXPECT_THROW(VerpCodec({VerpMode::Token, "", "bounces.example.org", kKey, {}, 30}), std::invalid_argument);
+    EXPECT_THROW(VerpCodec({VerpMode::Token, "Sent To", "bounces.example.org", kKey, {}, 30}), std::invalid_argument);
+    EXPECT_THROW(VerpCodec({VerpMode::Token, std::string(40, 'p'), "bounces.example.org", kKey, {}, 30}), std::invalid_argument);
+    EXPECT_THROW(VerpCodec({VerpMode::Token, "sentto", "not a domain", kKey, {}, 30}), std::invalid_argument);
+    EXPECT_NO_THROW(VerpCodec({VerpMode::Plain, "sentto", "bounces.example.org", "", {}, 30}));
 }
 
 } // namespace

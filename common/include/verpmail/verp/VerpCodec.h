@@ -12,7 +12,7 @@
 //   plain: "sentto-user=example.org", readable, decodable without the database.
 //     An address whose plain form exceeds 64 octets falls back to a token.
 //
-//   VerpCodec codec({VerpMode::Token, "sentto", "bounces.example.org", key});
+//   VerpCodec codec({VerpMode::Token, "sentto", "bounces.example.org", key, {}, 30});
 //   codec.envelopeSender(*EmailAddress::parse("a@b.org"));  // "sentto-...@bounces.example.org"
 //   VerpDecoded d = codec.decode("SENTTO-USER=EXAMPLE.ORG@bounces.example.org");
 #pragma once
@@ -33,6 +33,10 @@ struct VerpSettings
     std::string prefix = "sentto";
     std::string domain;  ///< the bounce domain
     std::string key;     ///< secret for token mode (raw bytes); ignored in plain mode
+    /// The key before the last rotation ("" none): the sender keeps an address's token
+    /// under it beside the new one, for previousKeyDays, so late returns still count.
+    std::string previousKey;
+    unsigned previousKeyDays = 30;
 };
 
 /// The result of decoding an envelope recipient. On success `localPart` is the
@@ -60,6 +64,9 @@ public:
 
     /// "<prefix>-<token>", always <= 64 octets.
     std::string tokenLocalPart(const EmailAddress& address) const;
+
+    /// The token local part under previousKey, or "" without one.
+    std::string previousTokenLocalPart(const EmailAddress& address) const;
 
     /// "<prefix>-<local>=<domain>", or nullopt when that exceeds 64 octets.
     std::optional<std::string> plainLocalPart(const EmailAddress& address) const;
