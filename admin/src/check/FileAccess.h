@@ -68,7 +68,8 @@ std::optional<FileProblem> pathProblem(const std::vector<std::pair<std::string, 
 /// "0640".
 std::string octalMode(mode_t mode);
 
-/// lstat-free stat() of a path; nullopt when it does not exist or cannot be examined.
+/// stat() of a path (links followed, as the programs open it); nullopt when it does
+/// not exist or cannot be examined.
 std::optional<FileFacts> statPath(const std::string& path);
 /// The directories from "/" to the one holding `path`, with their facts (those that
 /// can be examined).

@@ -18,6 +18,23 @@ std::string firstLine(const std::string& text)
     return Poco::trim(text.substr(0, text.find('\n')));
 }
 
+// stderr shares the pipe: drop the tools' warnings (an unused parameter elsewhere in
+// main.cf), which would otherwise read as part of a value.
+std::string withoutWarnings(const std::string& text)
+{
+    std::string kept;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        end = end == std::string::npos ? text.size() : end + 1;
+        const std::string line = text.substr(start, end - start);
+        if (line.find(": warning: ") == std::string::npos)
+            kept += line;
+        start = end;
+    }
+    return kept;
+}
+
 } // namespace
 
 CommandResult runCommand(const std::string& program, const std::vector<std::string>& args)
@@ -50,8 +67,8 @@ std::optional<std::string> Postconf::works(std::string& problem) const
 {
     const CommandResult r = runCommand("postconf", {"-c", _dir, "-h", "mail_version"});
     if (r.status == 0)
-        return firstLine(r.output);
-    problem = firstLine(r.output);
+        return firstLine(withoutWarnings(r.output));
+    problem = firstLine(withoutWarnings(r.output));
     return std::nullopt;
 }
 
@@ -61,7 +78,7 @@ std::optional<std::string> Postconf::parameter(const std::string& name) const
     if (r.status != 0 || r.output.find("unknown parameter") != std::string::npos)
         return std::nullopt;
     // Long values are folded over several lines; one line is easier to search.
-    std::string joined = Poco::trim(r.output);
+    std::string joined = Poco::trim(withoutWarnings(r.output));
     for (char& c : joined)
         if (c == '\n' || c == '\t')
             c = ' ';
@@ -71,7 +88,7 @@ std::optional<std::string> Postconf::parameter(const std::string& name) const
 std::optional<std::string> Postconf::service(const std::string& name, const std::string& type) const
 {
     const CommandResult r = runCommand("postconf", {"-c", _dir, "-M", name + "/" + type});
-    const std::string line = firstLine(r.output);
+    const std::string line = firstLine(withoutWarnings(r.output));
     if (r.status != 0 || line.empty())
         return std::nullopt;
     return line;
@@ -81,7 +98,7 @@ std::optional<std::string> Postconf::serviceParameter(const std::string& service
                                                       const std::string& param) const
 {
     const CommandResult r = runCommand("postconf", {"-c", _dir, "-P", service + "/" + type + "/" + param});
-    const std::string line = firstLine(r.output);
+    const std::string line = firstLine(withoutWarnings(r.output));
     if (r.status != 0 || line.find('=') == std::string::npos)
         return std::nullopt;
     return valueAfterEquals(line);
@@ -92,10 +109,10 @@ std::optional<std::string> Postconf::lookup(const std::string& map, const std::s
     const CommandResult r = runCommand("postmap", {"-c", _dir, "-q", key, map});
     if (r.status != 0) {
         // Not found is a silent exit 1; a map that cannot be opened says why.
-        problem = firstLine(r.output);
+        problem = firstLine(withoutWarnings(r.output));
         return std::nullopt;
     }
-    return firstLine(r.output);
+    return firstLine(withoutWarnings(r.output));
 }
 
 std::vector<std::string> splitPostfixList(const std::string& value)
