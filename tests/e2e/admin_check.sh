@@ -19,7 +19,8 @@ readonly RUN=ac$E2E_RUN_ID
 readonly LIST=ac-$E2E_RUN_ID
 readonly MEMBER=m@$RUN.accept.test
 readonly PFDIR=postfix.configDirectory=$TESTBED_POSTFIX_CONFIG
-readonly ETC=$(dirname "$VERPMAIL_CONFIG")
+ETC=$(dirname "$VERPMAIL_CONFIG")
+readonly ETC
 # The bouncer's user must reach the copies, as it reaches the test bed's etc.
 chmod 0755 "$E2E_TMP"
 
@@ -98,12 +99,12 @@ expect_line "b: the wrong password names the option file and the fix" \
 # A copy of the Postfix configuration whose transport map lacks the bounce domain.
 cp -a "$TESTBED_POSTFIX_CONFIG" "$E2E_TMP/postfix"
 sed -i "s#$TESTBED_POSTFIX_CONFIG#$E2E_TMP/postfix#g" "$E2E_TMP/postfix/main.cf"
-sed -i "/^$TESTBED_BOUNCE_DOMAIN[[:space:]]/d" "$E2E_TMP/postfix/transport"
+sed -i "/^${TESTBED_BOUNCE_DOMAIN}[[:space:]]/d" "$E2E_TMP/postfix/transport"
 check_run "b: transport map without the bounce domain" 78 \
     --define "postfix.configDirectory=$E2E_TMP/postfix" check
 expect_line "b: the missing transport entry is named with the fix" \
     "^FAIL check=postfix\.transport found=\"no entry for $TESTBED_BOUNCE_DOMAIN in transport_maps \(texthash:$(re "$E2E_TMP/postfix/transport")\).*fix=\"add \\\\\"$TESTBED_BOUNCE_DOMAIN verpmail-lmtp:"
-assert_eq "$(grep -c "^$TESTBED_BOUNCE_DOMAIN[[:space:]]" "$TESTBED_POSTFIX_CONFIG/transport")" 1 \
+assert_eq "$(grep -c "^${TESTBED_BOUNCE_DOMAIN}[[:space:]]" "$TESTBED_POSTFIX_CONFIG/transport")" 1 \
     "b: the test bed's own transport map is untouched"
 
 # The key's backup: the same bytes pass, other bytes fail naming the copy.
