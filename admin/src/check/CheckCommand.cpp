@@ -35,6 +35,15 @@ std::vector<std::string> listenAddresses(const std::string& value)
     return out;
 }
 
+unsigned bouncerTimeLimit(const Poco::Util::AbstractConfiguration& config)
+{
+    try {
+        return bouncerSettingsFrom(config).timeLimitSeconds;
+    } catch (const ConfigError&) {
+        return 60;  // reported by checkSettings
+    }
+}
+
 // Every typed view of the configuration builds, as each program builds it at start-up.
 bool checkSettings(const Poco::Util::AbstractConfiguration& config, const std::string& path, CheckReport& report)
 {
@@ -149,8 +158,8 @@ ExitStatus runChecks(ProgramBase& app, std::ostream& out)
     const std::vector<std::string> lmtpListen = listenAddresses(key(config, keys::kBouncerLmtpListen));
     const std::string policyListen = key(config, keys::kBouncerPolicyListen);
     if (!domain.empty())
-        wiring = checkPostfix(Postconf(key(config, keys::kPostfixConfigDirectory)), {domain, lmtpListen, policyListen},
-                              report);
+        wiring = checkPostfix(Postconf(key(config, keys::kPostfixConfigDirectory)),
+                              {domain, lmtpListen, policyListen, bouncerTimeLimit(config)}, report);
     const std::optional<Account> self = lookupAccount(::geteuid());
     const std::optional<Account> bouncer = bouncerAccount(config, wiring, report);
     if (self)
@@ -197,7 +206,8 @@ const char* checkHelp()
            "                   LMTP: lmtp(8), not chrooted, lmtp_line_length_limit=0, its\n"
            "                   next hop one of bouncer.lmtp.listen, and smtpd's recipient\n"
            "                   restrictions reach check_policy_service bouncer.policy.listen;\n"
-           "                   pipe: pipe(8) with user=, recipient limit 1.\n"
+           "                   pipe: pipe(8) with user=, recipient limit 1, its time limit\n"
+           "                   above bouncer.timeLimit. warn: verp.domain not in relay_domains.\n"
            "      bouncer.user the account that runs verpmail-bouncer: bouncer.user, else\n"
            "                   the pipe service's user=, else the LMTP socket's owner.\n"
            "      file.*       the properties file, each MySQL option file, verp.keyFile,\n"

@@ -74,7 +74,7 @@ std::optional<std::string> Postconf::works(std::string& problem) const
 
 std::optional<std::string> Postconf::parameter(const std::string& name) const
 {
-    const CommandResult r = runCommand("postconf", {"-c", _dir, "-h", name});
+    const CommandResult r = runCommand("postconf", {"-c", _dir, "-x", "-h", name});
     if (r.status != 0 || r.output.find("unknown parameter") != std::string::npos)
         return std::nullopt;
     // Long values are folded over several lines; one line is easier to search.

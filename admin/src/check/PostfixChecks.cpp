@@ -122,7 +122,8 @@ void checkPolicyService(const Postconf& pc, const PostfixExpectations& want, Che
                         "= check_policy_service " + want.policyListen + kSetupHint);
 }
 
-void checkPipeService(const Postconf& pc, const std::string& line, PostfixWiring& w, CheckReport& report)
+void checkPipeService(const Postconf& pc, const std::string& line, PostfixWiring& w, const PostfixExpectations& want,
+                      CheckReport& report)
 {
     w.pipeUser = pipeUserOf(line);
     const std::string name = "postfix.service." + w.service;
@@ -131,6 +132,17 @@ void checkPipeService(const Postconf& pc, const std::string& line, PostfixWiring
                                                             "/master.cf");
     else
         report.ok(name, "pipe(8) service, user=" + w.pipeUser);
+    // Postfix must not kill the bouncer before it gives up by itself with exit 75.
+    const std::string timeLimit = pc.parameter(w.service + "_time_limit").value_or("");
+    const std::optional<unsigned long> seconds = postfixSeconds(timeLimit);
+    if (!seconds || *seconds <= want.bouncerTimeLimit)
+        report.fail("postfix.timeLimit",
+                    w.service + "_time_limit = " + (timeLimit.empty() ? "unset" : timeLimit) +
+                        ", not above bouncer.timeLimit (" + std::to_string(want.bouncerTimeLimit) + " s)",
+                    "postconf -c " + pc.directory() + " -e " + w.service + "_time_limit=" +
+                        std::to_string(want.bouncerTimeLimit * 2) + "s");
+    else
+        report.ok("postfix.timeLimit", w.service + "_time_limit = " + timeLimit + ", above bouncer.timeLimit");
     const std::string limit = pc.parameter(w.service + "_destination_recipient_limit").value_or("");
     if (limit != "1")
         report.fail("postfix.recipientLimit",
@@ -139,6 +151,27 @@ void checkPipeService(const Postconf& pc, const std::string& line, PostfixWiring
                     "postconf -c " + pc.directory() + " -e " + w.service + "_destination_recipient_limit=1");
     else
         report.ok("postfix.recipientLimit", w.service + "_destination_recipient_limit = 1");
+}
+
+// Other MTAs' returns come in over SMTP: smtpd relays only to relay_domains.
+void checkRelayDomain(const Postconf& pc, const std::string& domain, CheckReport& report)
+{
+    const std::string relay = pc.parameter("relay_domains").value_or("");
+    bool listed = false;
+    for (const std::string& item : splitPostfixList(relay)) {
+        std::string ignored;
+        if (item.find(':') != std::string::npos)
+            listed = listed || pc.lookup(item, domain, ignored).has_value();
+        else
+            listed = listed || Poco::icompare(item, domain) == 0;
+    }
+    if (listed)
+        report.ok("postfix.relayDomains", domain + " is in relay_domains");
+    else
+        report.warn("postfix.relayDomains",
+                    domain + " is not in relay_domains: other hosts' returns are refused (Relay access denied)",
+                    "postconf -c " + pc.directory() + " -e 'relay_domains = " + (relay.empty() ? "" : relay + ", ") +
+                        domain + "'");
 }
 
 } // namespace
@@ -157,6 +190,7 @@ PostfixWiring checkPostfix(const Postconf& pc, const PostfixExpectations& want, 
     const std::optional<std::string> transport = findTransport(pc, want.bounceDomain, report);
     if (!transport)
         return w;
+    checkRelayDomain(pc, want.bounceDomain, report);
     std::tie(w.service, w.nexthop) = splitTransport(*transport);
     const std::optional<std::string> line = pc.service(w.service, "unix");
     const std::vector<std::string> fields = masterFields(line.value_or(""));
@@ -172,7 +206,7 @@ PostfixWiring checkPostfix(const Postconf& pc, const PostfixExpectations& want, 
         checkPolicyService(pc, want, report);
     } else if (fields[7] == "pipe") {
         w.mode = BouncerMode::Pipe;
-        checkPipeService(pc, *line, w, report);
+        checkPipeService(pc, *line, w, want, report);
     } else {
         report.fail("postfix.service." + w.service, "runs " + fields[7] + ", neither lmtp nor pipe",
                     "route " + want.bounceDomain + " to the verpmail-lmtp or verpmail service" + kSetupHint);
@@ -212,6 +246,25 @@ bool mentionsPolicyService(const std::string& restrictions, const std::string& l
         if (words[i] == "check_policy_service" && sameEndpoint(words[i + 1], listen))
             return true;
     return false;
+}
+
+std::optional<unsigned long> postfixSeconds(const std::string& value)
+{
+    const std::string v = Poco::trim(value);
+    std::size_t digits = 0;
+    while (digits < v.size() && digits < 9 && v[digits] >= '0' && v[digits] <= '9')
+        ++digits;
+    if (digits == 0 || v.size() > digits + 1)
+        return std::nullopt;
+    const unsigned long n = std::stoul(v.substr(0, digits));
+    switch (v.size() == digits ? 's' : v[digits]) {
+    case 's': return n;
+    case 'm': return n * 60;
+    case 'h': return n * 3600;
+    case 'd': return n * 86400;
+    case 'w': return n * 604800;
+    default: return std::nullopt;
+    }
 }
 
 } // namespace verpmail::check

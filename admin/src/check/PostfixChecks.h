@@ -12,6 +12,7 @@
 #include "check/CheckReport.h"
 #include "check/Postconf.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct PostfixExpectations
     std::string bounceDomain;
     std::vector<std::string> lmtpListen;  ///< bouncer.lmtp.listen, split at commas
     std::string policyListen;             ///< bouncer.policy.listen ("" : none)
+    unsigned bouncerTimeLimit = 60;       ///< bouncer.timeLimit, seconds (pipe mode)
 };
 
 PostfixWiring checkPostfix(const Postconf& postconf, const PostfixExpectations& want, CheckReport& report);
@@ -47,5 +49,8 @@ std::string pipeUserOf(const std::string& masterLine);
 bool sameEndpoint(const std::string& postfixSide, const std::string& listen);
 /// Whether restriction text holds "check_policy_service ENDPOINT" for the listen address.
 bool mentionsPolicyService(const std::string& restrictions, const std::string& listen);
+/// A Postfix time value ("30s", "2m", "1h", "1d", "1w"; no unit: seconds) in seconds;
+/// nullopt when it is not one.
+std::optional<unsigned long> postfixSeconds(const std::string& value);
 
 } // namespace verpmail::check

@@ -44,6 +44,19 @@ TEST(PostfixWiring, PolicyServiceInRestrictions)
     EXPECT_FALSE(mentionsPolicyService("inet:127.0.0.1:10029", "inet:127.0.0.1:10029"));
 }
 
+TEST(PostfixWiring, TimeValues)
+{
+    EXPECT_EQ(postfixSeconds("30s"), 30ul);
+    EXPECT_EQ(postfixSeconds("120"), 120ul);
+    EXPECT_EQ(postfixSeconds("2m"), 120ul);
+    EXPECT_EQ(postfixSeconds("1h"), 3600ul);
+    EXPECT_EQ(postfixSeconds(" 1d "), 86400ul);
+    EXPECT_FALSE(postfixSeconds(""));
+    EXPECT_FALSE(postfixSeconds("1000s0"));
+    EXPECT_FALSE(postfixSeconds("5x"));
+    EXPECT_FALSE(postfixSeconds("$command_time_limit"));
+}
+
 TEST(PostfixWiring, SplitsPostfixLists)
 {
     EXPECT_EQ(splitPostfixList("a, b c,,d\n  e"), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
