@@ -241,7 +241,7 @@ int AdminApp::main(const std::vector<std::string>& args)
         code = ExitStatus::Config;
         error = e.what();
     } catch (const MysqlError& e) {
-        code = e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
+        code = e.isAccountRefused() ? ExitStatus::Config : e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
         error = "database: " + e.describe();
     } catch (const std::exception& e) {
         code = ExitStatus::Software;

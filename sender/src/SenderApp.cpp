@@ -213,7 +213,7 @@ int SenderApp::main(const std::vector<std::string>& args)
         code = ExitStatus::Config;
         error = e.what();
     } catch (const MysqlError& e) {
-        code = e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
+        code = e.isAccountRefused() ? ExitStatus::Config : e.isTransient() ? ExitStatus::TempFail : ExitStatus::Software;
         error = "database: " + e.describe();
     } catch (const SmtpAuthFailed& e) {
         // Refused credentials, or no AUTH offered: a rerun will not help until the

@@ -27,7 +27,9 @@ MysqlConnection::MysqlConnection(const MysqlOptions& options) : _handle(mysql_in
                    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO'");
 
     if (!mysql_real_connect(h, nullptr, nullptr, nullptr, nullptr, 0, nullptr, 0))
-        throwLastError();
+        // The option file is named: a refused account is for the operator to fix there.
+        throw MysqlError(mysql_errno(h), mysql_sqlstate(h),
+                         "\"" + options.optionFile + "\" (" + options.optionFileKey + "): " + mysql_error(h));
     if (options.statementCache > 0)
         _cache = std::make_unique<StatementCache>(options.statementCache);
 }

@@ -61,6 +61,8 @@ bool MysqlError::isSchemaBehind() const
 
 std::string MysqlError::describe() const
 {
+    if (isAccountRefused())
+        return std::string(what()) + " (check user, password and database in that file)";
     return std::string(what()) + (isSchemaBehind() ? " (run: verpmail-admin db migrate)" : "");
 }
 

@@ -51,5 +51,17 @@ TEST(MysqlError, AnySqlStateOfClass22IsADataError)
     EXPECT_FALSE(MysqlError(9999, "HY000", "text").isDataError());
 }
 
+// A refused account or database is the option file's to fix (exit 78), never retried.
+TEST(MysqlError, ARefusedAccountIsAConfigurationError)
+{
+    for (const unsigned code : {1044u, 1045u, 1049u, 1698u}) {
+        const MysqlError e(code, "28000", "\"/etc/verpmail/my.cnf\" (mysql.optionFile): Access denied");
+        EXPECT_TRUE(e.isAccountRefused()) << code;
+        EXPECT_FALSE(e.isTransient()) << code;
+        EXPECT_NE(e.describe().find("check user, password and database"), std::string::npos) << code;
+    }
+    EXPECT_FALSE(MysqlError(2003, "HY000", "Can't connect").isAccountRefused());
+}
+
 } // namespace
 } // namespace verpmail

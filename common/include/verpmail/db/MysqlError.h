@@ -28,6 +28,13 @@ public:
     /// useless; storing them changed (ReturnRecorder empties the text) is not.
     bool isDataError() const;
 
+    /// True when the server refused the account or database of the option file
+    /// (wrong user, password or database name): a configuration error, exit 78.
+    bool isAccountRefused() const
+    {
+        return _errorNumber == 1044 || _errorNumber == 1045 || _errorNumber == 1049 || _errorNumber == 1698;
+    }
+
     /// True when the error is a duplicate key on an INSERT (ER_DUP_ENTRY).
     bool isDuplicateKey() const { return _errorNumber == 1062; }
 
