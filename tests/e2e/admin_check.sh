@@ -96,6 +96,17 @@ check_run "b: wrong database password" 78 --define "$PFDIR" --define "mysql.opti
 expect_line "b: the wrong password names the option file and the fix" \
     "^FAIL check=database\.mysql\.optionFile file=\"$(re "$E2E_TMP/wrong.cnf")\" found=\"the server refused .*Access denied.*fix=\"correct user= and password= in $(re "$E2E_TMP/wrong.cnf")"
 
+# The bouncer's option file (its user's, not root's) with a wrong password: named as
+# it is, not as the private copy check connects with.
+sed 's/^password=.*/password=wrong-password/' "$ETC/bouncer.cnf" >"$E2E_TMP/bouncer.cnf"
+chown nobody "$E2E_TMP/bouncer.cnf"
+chmod 0600 "$E2E_TMP/bouncer.cnf"
+check_run "b: wrong password in the bouncer's option file" 78 --define "$PFDIR" \
+    --define "bouncer.mysql.optionFile=$E2E_TMP/bouncer.cnf" check
+expect_line "b: the bouncer's option file is named with the fix" \
+    "^FAIL check=database\.bouncer\.mysql\.optionFile file=\"$(re "$E2E_TMP/bouncer.cnf")\" found=\"the server refused bouncer: .*Access denied.*fix=\"correct user= and password= in $(re "$E2E_TMP/bouncer.cnf")"
+assert_no_match "$CHECK_OUT" 'verpmail-check\.' "b: the temporary copy is never named"
+
 # A copy of the Postfix configuration whose transport map lacks the bounce domain.
 cp -a "$TESTBED_POSTFIX_CONFIG" "$E2E_TMP/postfix"
 sed -i "s#$TESTBED_POSTFIX_CONFIG#$E2E_TMP/postfix#g" "$E2E_TMP/postfix/main.cf"

@@ -3,6 +3,8 @@
 #include "verpmail/db/Migrations.h"
 #include "verpmail/db/MysqlError.h"
 
+#include <Poco/String.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +54,7 @@ std::string fixFor(const MysqlError& e, const std::string& file)
     switch (e.errorNumber()) {
     case 1044:
     case 1045:
+    case 1698:
         return "correct user= and password= in " + file + " (the accounts: verpmail-admin db accounts)";
     case 1049:
         return "correct database= in " + file + ", or create the database";
@@ -117,7 +120,11 @@ void checkOne(const DatabaseAccount& account, CheckReport& report)
         if (account.checkSchema)
             checkSchema(db, file, report);
     } catch (const MysqlError& e) {
-        report.fail(name, "the server refused " + account.roles + ": " + e.describe(), fixFor(e, file), file);
+        // The message names the file connected with: the operator's, not the copy.
+        std::string text = e.describe();
+        if (copy)
+            Poco::replaceInPlace(text, copy->path(), file);
+        report.fail(name, "the server refused " + account.roles + ": " + text, fixFor(e, file), file);
     } catch (const ConfigError& e) {
         report.fail(name, e.what(), "see the file checks above", file);
     }
