@@ -265,7 +265,7 @@ std::optional<std::size_t> ImapClient::transfer(const std::string& url, const ch
     _handle->sink = Sink{&out, limit, 0, failBeyondLimit};
     _handle->error[0] = '\0';
     const CURLcode result = curl_easy_perform(curl);
-    const std::string what = _url.base + (request ? std::string(": ") + request : std::string(": fetch"));
+    const std::string what = url + ": " + (request ? request : "FETCH");
     if (result != CURLE_OK) {
         if (result == CURLE_REMOTE_FILE_NOT_FOUND && !request)
             return std::nullopt;  // a fetch of a message no longer there
