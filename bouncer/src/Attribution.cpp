@@ -1,5 +1,9 @@
 #include "Attribution.h"
 
+#include "verpmail/mail/EmailAddress.h"
+
+#include <algorithm>
+
 namespace verpmail {
 namespace {
 
@@ -49,6 +53,46 @@ Attribution attribute(const VerpCodec& codec, const EncodedFromLookup& lookup, c
     Attribution none;
     none.problem = problem.empty() ? "no VERP address found" : problem;
     return none;
+}
+
+std::vector<Attributed> attributeByContent(const VerpCodec& codec, const MemberLookup& isMember,
+                                           const ParsedReturn& parsed)
+{
+    std::vector<Attributed> matches;
+    if (parsed.kind != ReturnKind::Bounce)
+        return matches;
+    for (std::size_t i = 0; i < parsed.recipients.size(); ++i) {
+        const RecipientResult& r = parsed.recipients[i];
+        if (r.bounceClass != BounceClass::Hard && r.bounceClass != BounceClass::Soft &&
+            r.bounceClass != BounceClass::Block)
+            continue;
+        const auto address = EmailAddress::parse(r.address);
+        if (!address)
+            continue;
+        const std::string email = address->normalized();
+        const bool seen = std::any_of(matches.begin(), matches.end(),
+                                      [&](const Attributed& m) { return *m.who.email == email; });
+        if (seen || !isMember(email))
+            continue;
+        // The member's own local part, for a tracker row the return may have to create.
+        matches.push_back({Attribution{email, codec.localPart(*address), "content", ""}, i});
+    }
+    return matches;
+}
+
+std::vector<Attributed> attributeReturn(const VerpCodec& codec, const EncodedFromLookup& lookup,
+                                        const MemberLookup& isMember, bool byContent,
+                                        const std::string& envelopeRecipient,
+                                        const std::vector<std::string>& candidates, const ParsedReturn& parsed)
+{
+    Attribution who = attribute(codec, lookup, envelopeRecipient, candidates);
+    if (who.email || !byContent)
+        return {{who, std::nullopt}};
+    std::vector<Attributed> members = attributeByContent(codec, isMember, parsed);
+    if (!members.empty())
+        return members;
+    who.problem += "; no member named as failed";
+    return {{who, std::nullopt}};
 }
 
 } // namespace verpmail

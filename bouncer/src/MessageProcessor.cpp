@@ -5,6 +5,7 @@
 #include "verpmail/bounce/BounceParser.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/EmailAddress.h"
+#include "verpmail/store/ListStore.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
 
@@ -181,19 +182,35 @@ Outcome MessageProcessor::record(const IncomingMessage& message)
 
     std::vector<std::string> candidates = message.candidates;
     candidates.insert(candidates.end(), parsed.verpCandidates.begin(), parsed.verpCandidates.end());
-    const Attribution who = attribute(_codec, lookup(), message.recipient, candidates);
+    const auto isMember = [this](const std::string& email) { return ListStore(connection()).isMember(email); };
+    // Content attribution may name several members: a plain return address gets one
+    // DSN for all the recipients of a message that failed together. Each row has its
+    // own dedup key, so a retry after a failure part-way records only the rest.
+    Outcome overall = Outcome::Duplicate;
+    for (const Attributed& found : attributeReturn(_codec, lookup(), isMember, _settings.contentAttribution,
+                                                   message.recipient, candidates, parsed)) {
+        const RecipientResult result = found.index ? parsed.recipients[*found.index] : chooseResult(parsed, found.who.email);
+        const Outcome one = recordFor(message, parsed, found.who, result, found.index.value_or(0));
+        if (one != Outcome::Duplicate && overall != Outcome::Degraded)
+            overall = one;
+    }
+    return overall;
+}
 
+Outcome MessageProcessor::recordFor(const IncomingMessage& message, const ParsedReturn& parsed, const Attribution& who,
+                                    const RecipientResult& result, std::size_t index)
+{
     ReturnEntry entry;
     entry.email = who.email;
     entry.encodedFrom = who.encodedFrom;
     entry.envelopeRecipient = message.recipient;
     entry.kind = parsed.kind;
-    entry.result = chooseResult(parsed, who.email);
+    entry.result = result;
     entry.campaign = !parsed.campaign.empty() ? parsed.campaign : parsed.envelopeId;
     entry.rawMessage = message.data;
     // The whole message (minus our own trace fields) identifies it, however little
     // of it is stored.
-    entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, 0);
+    entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, index);
 
     ReturnRecorder recorder(connection(), _incident, _settings.maxUnattributedBytes);
     const RecordResult recorded = recorder.record(entry);

@@ -64,6 +64,10 @@ private:
     /// @throws MysqlError, ConfigError (nothing was recorded: the transaction rolled
     ///         back), UnrecordableReturn (the database refuses every form of it).
     Outcome record(const IncomingMessage& message);
+    /// Records the return for one attribution (or none) with the given result; index
+    /// tells apart the rows of one return (ReturnRecorder::dedupKey).
+    Outcome recordFor(const IncomingMessage& message, const ParsedReturn& parsed, const Attribution& who,
+                      const RecipientResult& result, std::size_t index);
     void logRecorded(const IncomingMessage& message, const ParsedReturn& parsed, const ReturnEntry& entry,
                      const Attribution& who, const RecordResult& recorded, Outcome outcome) const;
     MysqlConnection& connection();

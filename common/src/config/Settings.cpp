@@ -219,6 +219,10 @@ BouncerSettings bouncerSettingsFrom(const Poco::Util::AbstractConfiguration& con
     for (const std::string& part : Poco::StringTokenizer(stringKey(config, keys::kBouncerAcceptLocalParts), ",",
                                                          Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
         b.acceptLocalParts.push_back(Poco::toLower(part));
+    const std::string attribution = Poco::toLower(stringKey(config, keys::kBouncerAttribution));
+    if (attribution != "verp" && attribution != "content")
+        throw ConfigError("bouncer.attribution must be \"verp\" or \"content\", got \"" + attribution + "\"");
+    b.contentAttribution = attribution == "content";
     return b;
 }
 

@@ -17,6 +17,13 @@ bool validListName(const std::string& name)
     });
 }
 
+bool ListStore::isMember(const std::string& email)
+{
+    MysqlStatement st = _db.prepare("SELECT 1 FROM members WHERE email = ? LIMIT 1");
+    st.execute({email});
+    return st.fetch();
+}
+
 std::optional<ListInfo> ListStore::find(const std::string& name)
 {
     MysqlStatement st = _db.prepare("SELECT id, name, from_address FROM lists WHERE name = ?");

@@ -52,6 +52,9 @@ struct BouncerSettings
     /// Local parts at the bounce domain accepted besides VERP addresses (lower case),
     /// e.g. the address a feedback loop reports to.
     std::vector<std::string> acceptLocalParts;
+    /// bouncer.attribution = content: a bounce naming no VERP address of ours is
+    /// attributed to the members it names as failed (forgeable, hence opt-in).
+    bool contentAttribution = false;
 };
 
 /// Reads an integer key; @throws ConfigError when it is not a number in [min, max].

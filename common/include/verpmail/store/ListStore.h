@@ -41,6 +41,9 @@ public:
     /// Adds or refreshes members, 500 per statement, in the caller's transaction.
     ImportCounts importMembers(unsigned listId, const std::vector<NewMember>& members);
 
+    /// Whether the (normalised) address is a member of any list, active or not.
+    bool isMember(const std::string& email);
+
 private:
     MysqlConnection& _db;
 };
