@@ -1,6 +1,7 @@
 #include "verpmail/db/Migrations.h"
 
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/db/MysqlError.h"
 
 #include <cctype>
 #include <sstream>
@@ -99,9 +100,26 @@ std::vector<Migration> migrate(MysqlConnection& db)
         if (m.version <= current)
             continue;
         // MariaDB commits DDL implicitly, so a step is not atomic; its statements are
-        // written to be re-runnable (IF NOT EXISTS) for the case of a crash halfway.
-        for (const std::string& statement : splitSqlStatements(m.sql))
-            db.execute(statement);
+        // written to be re-runnable (IF NOT EXISTS) for the case of a crash halfway. A
+        // failure says exactly how far this run got, so the operator knows the state.
+        const std::vector<std::string> statements = splitSqlStatements(m.sql);
+        for (std::size_t k = 0; k < statements.size(); ++k) {
+            try {
+                db.execute(statements[k]);
+            } catch (const MysqlError& e) {
+                std::string done;
+                for (const Migration& a : applied)
+                    done += (done.empty() ? "" : ", ") + a.name;
+                const std::string why = e.what();
+                throw MysqlError(e.errorNumber(), e.sqlState(),
+                                 "migration " + m.name + " failed at statement " + std::to_string(k + 1) + " of " +
+                                     std::to_string(statements.size()) + " (" + std::to_string(k) +
+                                     " before it applied; all are safe to run again): " + why.substr(why.find("): ") + 3) +
+                                     "; applied in this run: " + (done.empty() ? "none" : done) + "; schema version " +
+                                     std::to_string(applied.empty() ? current : applied.back().version),
+                                 statements[k].substr(0, 200));
+            }
+        }
         MysqlStatement record = db.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())");
         record.execute({m.version, m.name});
         applied.push_back(m);

@@ -61,8 +61,10 @@ bool MysqlError::isSchemaBehind() const
 
 std::string MysqlError::describe() const
 {
-    if (isAccountRefused())
+    if (isLoginRefused())
         return std::string(what()) + " (check user, password and database in that file)";
+    if (isPrivilegeMissing())
+        return std::string(what()) + " (the account lacks a privilege: verpmail-admin db accounts --help lists them)";
     return std::string(what()) + (isSchemaBehind() ? " (run: verpmail-admin db migrate)" : "");
 }
 

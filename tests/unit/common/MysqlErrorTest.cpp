@@ -61,6 +61,9 @@ TEST(MysqlError, ARefusedAccountIsAConfigurationError)
         EXPECT_NE(e.describe().find("check user, password and database"), std::string::npos) << code;
     }
     EXPECT_FALSE(MysqlError(2003, "HY000", "Can't connect").isAccountRefused());
+    const MysqlError denied(1142, "42000", "DROP command denied to user 'v'@'localhost'");
+    EXPECT_TRUE(denied.isAccountRefused());
+    EXPECT_NE(denied.describe().find("lacks a privilege"), std::string::npos);
 }
 
 } // namespace

@@ -29,11 +29,14 @@ public:
     bool isDataError() const;
 
     /// True when the server refused the account or database of the option file
-    /// (wrong user, password or database name): a configuration error, exit 78.
-    bool isAccountRefused() const
+    /// (wrong user, password or database name), or a privilege the account lacks: a
+    /// configuration error, exit 78.
+    bool isAccountRefused() const { return isLoginRefused() || isPrivilegeMissing(); }
+    bool isLoginRefused() const
     {
         return _errorNumber == 1044 || _errorNumber == 1045 || _errorNumber == 1049 || _errorNumber == 1698;
     }
+    bool isPrivilegeMissing() const { return _errorNumber == 1142 || _errorNumber == 1143 || _errorNumber == 1370; }
 
     /// True when the error is a duplicate key on an INSERT (ER_DUP_ENTRY).
     bool isDuplicateKey() const { return _errorNumber == 1062; }
