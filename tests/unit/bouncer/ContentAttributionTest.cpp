@@ -1,6 +1,13 @@
 // bouncer.attribution = content: which members a return to a plain address names.
 #include "Attribution.h"
 
+#include "verpmail/config/ConfigKeys.h"
+#include "verpmail/config/Settings.h"
+#include "verpmail/db/MysqlError.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/MapConfiguration.h>
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -147,6 +154,21 @@ TEST(ContentAttribution, NoMemberNamedStaysUnattributed)
     EXPECT_FALSE(found[0].who.email);
     EXPECT_NE(found[0].who.problem.find("no member"), std::string::npos);
     EXPECT_EQ(fake.asked, std::vector<std::string>{"stranger@example.org"});
+}
+
+TEST(ContentAttribution, SettingIsVerpOrContent)
+{
+    Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
+    for (const keys::Key* key : keys::kAll)
+        if (key->defaultValue)
+            config->setString(key->name, key->defaultValue);
+    EXPECT_FALSE(bouncerSettingsFrom(*config).contentAttribution);
+    config->setString("bouncer.attribution", "Content");
+    EXPECT_TRUE(bouncerSettingsFrom(*config).contentAttribution);
+    config->setString("bouncer.attribution", "verp");
+    EXPECT_FALSE(bouncerSettingsFrom(*config).contentAttribution);
+    config->setString("bouncer.attribution", "headers");
+    EXPECT_THROW(bouncerSettingsFrom(*config), ConfigError);
 }
 
 } // namespace

@@ -67,7 +67,7 @@ inline constexpr Key kPolicyIncidentPause{"policy.incident.pauseSending","true",
 
 inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "bytes of a return kept at most (pipe, LMTP, mailbox); the rest is read and dropped"};
 inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "pipe mode: seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
-inline constexpr Key kBouncerAcceptLocalParts{"bouncer.acceptLocalParts","",           "local parts at the bounce domain taken besides VERP addresses (comma-separated, e.g. a feedback-loop address); their returns are attributed by content"};
+inline constexpr Key kBouncerAcceptLocalParts{"bouncer.acceptLocalParts","",           "local parts at the bounce domain taken besides VERP addresses (comma-separated, e.g. a feedback-loop address or bounces); their returns name a member through the returned original, or with bouncer.attribution = content"};
 inline constexpr Key kBouncerAttribution{"bouncer.attribution","verp",                 "verp (only VERP addresses name a member) or content: a bounce to a plain address (acceptLocalParts) is attributed to the members it names as failed; forgeable"};
 inline constexpr Key kBouncerLmtpListen {"bouncer.lmtp.listen", "unix:/run/verpmail/lmtp.sock", "--lmtp: where the LMTP server listens, comma-separated unix:PATH or inet:HOST:PORT"};
 inline constexpr Key kBouncerLmtpSocketMode{"bouncer.lmtp.socketMode","0666",           "--lmtp: mode of its unix sockets (guard them with the directory's mode: 0750, group postfix)"};
