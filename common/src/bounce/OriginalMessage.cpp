@@ -90,7 +90,8 @@ std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
         const std::size_t lineStart = static_cast<std::size_t>(line.data() - text.data());
         const std::size_t next = std::min(lineStart + line.size() + 1, text.size());
         const std::string_view trimmed = trim(line);
-        if (trimmed.empty())
+        // A rule of dashes (or '=', '_') separates like a blank line.
+        if (trimmed.empty() || (trimmed.size() >= 5 && trimmed.find_first_not_of("-=_*") == std::string_view::npos))
         {
             previousBlank = true;
             continue;
@@ -106,7 +107,10 @@ std::size_t findOriginalStart(std::string_view text, std::size_t* contentStart)
             // blank line is the returned copy.
             else if (sawProse && previousBlank && startsCopiedHeader(trimmed))
             {
+                // The next field, past the copied field's folded lines.
                 std::string_view following = text.substr(next);
+                for (int n = 0; n < 20 && !following.empty() && (following[0] == ' ' || following[0] == '\t'); ++n)
+                    following.remove_prefix(std::min(following.find('\n'), following.size() - 1) + 1);
                 following = trim(following.substr(0, following.find('\n')));
                 if (looksLikeHeaderLine(following) || following.find(':') != std::string_view::npos)
                     found = content = lineStart;

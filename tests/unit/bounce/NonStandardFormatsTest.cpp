@@ -91,6 +91,11 @@ TEST(NonStandardFormats, FindsQuotedOriginal)
     EXPECT_EQ(findOriginalStart("x\n\tThe header and top\n"), 2u);
     EXPECT_EQ(findOriginalStart("your message reads"), 0u);
     EXPECT_EQ(findOriginalStart("he header and top\nour message reads\n"), std::string::npos);
+    // No marker: a copied header after a rule of dashes, its first field folded.
+    const std::string ruled = "rejected.\n-----------\nReceived: from a.example\n  by b.example\nFrom: x@a.example\n";
+    EXPECT_EQ(findOriginalStart(ruled), ruled.find("Received:"));
+    EXPECT_EQ(findOriginalStart("rejected.\n-----------\nReceived: from a.example\n  by b.example\nplain prose\n"),
+              std::string::npos);
 }
 
 // An address's error starts at the start of its line, which is looked for back from
