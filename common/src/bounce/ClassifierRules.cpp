@@ -406,6 +406,11 @@ const std::vector<PhraseRule>& phraseRules()
         {"message rejected by recipient", "filtered"},
         {"recipient has rejected", "filtered"},
         {"badrcptto", "filtered"},   // qmail's list of recipients it refuses
+        // A mailing list refusing our post (Mailman, ezmlm, Sympa): the list is no dead address.
+        {"non-member", "filtered"},
+        {"members-only", "filtered"},
+        {"not from a list member", "filtered"},
+        {"only subscribers may post", "filtered"},
 
         // --- policy ---
         {"violates", "policyviolation"},

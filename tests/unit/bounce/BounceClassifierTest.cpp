@@ -284,6 +284,9 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         // sender blocked; RFC 3463's security subjects; generic X.3.0/X.5.0 say nothing.
         {"4.7.1", "421 4.7.1 Rate limit exceeded: too many messages per hour", "speeding", BounceClass::Soft},
         {"5.1.1", "550 5.1.1 Rate limit exceeded for this recipient", "speeding", BounceClass::Soft},
+        // A list manager refusing our post: the list address is not dead.
+        {"", "Your message was rejected: Post by non-member to a members-only list", "filtered", BounceClass::Soft},
+        {"5.7.2", "Sorry, only subscribers may post. (#5.7.2)", "filtered", BounceClass::Soft},
         {"5.7.1", "554 5.7.1 Message contains a URL listed in URIBL", "spamdetected", BounceClass::Block},
         {"5.7.1", "554 5.7.1 Client host [192.0.2.1] blocked using zen.spamhaus.org", "blocked", BounceClass::Block},
         {"5.7.6", "554 5.7.6 unsupported", "securityerror", BounceClass::Block},
