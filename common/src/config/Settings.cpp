@@ -115,8 +115,18 @@ SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
         throw ConfigError("smtp.tlsVerify must be yes or no, got \"" + verify + "\"");
     s.tlsVerify = verify == "yes";
     const std::string authFile = stringKey(config, keys::kSmtpAuthFile);
-    if (!authFile.empty())
+    if (!authFile.empty()) {
+        // The password crosses the network only inside TLS; a loopback server is this host.
+        std::string host = s.server.substr(0, s.server.rfind(':'));
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        const bool loopback = host == "localhost" || host == "::1" ||
+                              (host.rfind("127.", 0) == 0 && host.find_first_not_of("0123456789.") == std::string::npos);
+        if (!loopback && s.starttls != StarttlsMode::Required)
+            throw ConfigError("smtp.authFile needs smtp.starttls = required unless smtp.server is on loopback (" +
+                              s.server + ")");
         readSmtpAuthFile(authFile, s);
+    }
     return s;
 }
 

@@ -41,7 +41,7 @@ inline constexpr Key kSmtpRetryDelay    {"smtp.retryDelay",     "5",            
 inline constexpr Key kSmtpStarttls      {"smtp.starttls",       "no",                   "no, enabled (if offered) or required"};
 inline constexpr Key kSmtpTlsCaFile    {"smtp.tlsCaFile",      "",                     "CA certificates (PEM) to verify the server with (default: the system's)"};
 inline constexpr Key kSmtpTlsVerify    {"smtp.tlsVerify",      "yes",                  "verify the server's certificate and host name (yes/no)"};
-inline constexpr Key kSmtpAuthFile      {"smtp.authFile",       "",                     "file (mode 0600) with 'username = ...' and 'password = ...' for SMTP AUTH"};
+inline constexpr Key kSmtpAuthFile      {"smtp.authFile",       "",                     "file (mode 0600) with 'username = ...' and 'password = ...' for SMTP AUTH; needs smtp.starttls = required unless smtp.server is on loopback"};
 
 inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",                     "https unsubscribe URL; {list}, {address} and {token} are replaced"};
 inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",                "mailto unsubscribe address; {list}, {address} and {token} are replaced"};
