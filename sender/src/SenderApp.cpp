@@ -151,10 +151,11 @@ void SenderApp::printHelp() const
         "  one for verp.previousKeyDays (30) days, so returns of mail sent under the old key\n"
         "  are still attributed.\n"
         "\n"
-        "  A run is a campaign. Every member is claimed in send_log before its message is\n"
-        "  submitted and settled after, so rerunning the same --campaign after a crash or\n"
-        "  kill mails only the members not yet handled; a message whose fate is unknown\n"
-        "  (killed between DATA and the reply) is reported as uncertain, never resent.\n"
+        "  A run is a campaign; its id is printed on stderr when the run starts. Every\n"
+        "  member is claimed in send_log before its message is submitted and settled\n"
+        "  after, so rerunning the same --campaign after a crash or kill mails only the\n"
+        "  members not yet handled; a message whose fate is unknown (killed between DATA\n"
+        "  and the reply) is reported as uncertain, never resent.\n"
         "\n"
         "OPTIONS\n"
         "  --list NAME         the list to mail (required)\n"
@@ -275,6 +276,9 @@ ExitStatus SenderApp::send(SendSummary& summary)
                         policy.softResetStreak);
     if (!queue.open(db, list->id, _messageFile))
         throw InputError(ExitStatus::DataErr, "campaign \"" + summary.campaign + "\" belongs to another list");
+    // Said first, so whoever stops this run (or finds it killed) knows how to resume it.
+    std::cerr << "verpmail-send: campaign " << summary.campaign << " (to resume it: --campaign " << summary.campaign
+              << ")" << std::endl;
     const std::uint64_t orphans = queue.markOrphansUncertain(db);
     const QueueCounts before = queue.counts(db);
     summary.members = before.total;

@@ -45,6 +45,9 @@ send_list() {
         fatal "send $n failed"
     SEND_JSON=$RUN_OUT
     note "send $n: $SEND_JSON"
+    # The campaign is named on stderr as the run starts, with how to resume it.
+    assert_match "$(cat "$E2E_TMP/stderr")" "verpmail-send: campaign $(json_get "$SEND_JSON" campaign) \(to resume it: --campaign" \
+        "send $n: stderr names the campaign"
     for key in campaign attempted accepted rejected suppressed seconds; do
         json_get "$SEND_JSON" "$key" >/dev/null || fail "send $n: JSON has no '$key'"
     done
