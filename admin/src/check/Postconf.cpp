@@ -5,6 +5,7 @@
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <unistd.h>
 
@@ -115,22 +116,10 @@ std::optional<std::string> Postconf::lookup(const std::string& map, const std::s
     return firstLine(withoutWarnings(r.output));
 }
 
-std::vector<std::string> splitPostfixList(const std::string& value)
+std::vector<std::string> splitPostfixList(const std::string& value, const std::string& separators)
 {
-    std::vector<std::string> items;
-    std::string current;
-    for (char c : value) {
-        if (c == ',' || c == ' ' || c == '\t' || c == '\n') {
-            if (!current.empty())
-                items.push_back(current);
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    if (!current.empty())
-        items.push_back(current);
-    return items;
+    const Poco::StringTokenizer tokens(value, separators, Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    return {tokens.begin(), tokens.end()};
 }
 
 std::string valueAfterEquals(const std::string& line)

@@ -48,8 +48,9 @@ private:
     std::string _dir;
 };
 
-/// Splits a Postfix list value ("a, b c,d") into its elements.
-std::vector<std::string> splitPostfixList(const std::string& value);
+/// Splits a Postfix list value ("a, b c,d") into its elements; with " \t", a master.cf
+/// service line into its fields.
+std::vector<std::string> splitPostfixList(const std::string& value, const std::string& separators = ", \t\n");
 /// The value after "NAME = " in a line postconf printed.
 std::string valueAfterEquals(const std::string& line);
 

@@ -20,25 +20,6 @@ std::string normalEndpoint(std::string text)
     return text;
 }
 
-// The master.cf fields of a service line: name type private unpriv chroot wakeup maxproc command.
-std::vector<std::string> masterFields(const std::string& line)
-{
-    std::vector<std::string> fields;
-    std::string current;
-    for (char c : line) {
-        if (c == ' ' || c == '\t') {
-            if (!current.empty())
-                fields.push_back(current);
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    if (!current.empty())
-        fields.push_back(current);
-    return fields;
-}
-
 // The bounce domain's transport: the first transport_maps table that has it.
 std::optional<std::string> findTransport(const Postconf& pc, const std::string& domain, CheckReport& report)
 {
@@ -193,7 +174,7 @@ PostfixWiring checkPostfix(const Postconf& pc, const PostfixExpectations& want, 
     checkRelayDomain(pc, want.bounceDomain, report);
     std::tie(w.service, w.nexthop) = splitTransport(*transport);
     const std::optional<std::string> line = pc.service(w.service, "unix");
-    const std::vector<std::string> fields = masterFields(line.value_or(""));
+    const std::vector<std::string> fields = splitPostfixList(line.value_or(""), " \t");
     if (!line || fields.size() < 8) {
         report.fail("postfix.service." + w.service, "no \"" + w.service + " unix\" service in " + pc.directory() +
                                                         "/master.cf",
