@@ -1,6 +1,6 @@
 #include "ParseCommand.h"
 
-#include "FileListReader.h"
+#include "BoundedInput.h"
 #include "ReturnJson.h"
 
 #include "verpmail/bounce/BounceParser.h"
@@ -9,8 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <optional>
-#include <string_view>
+#include <fstream>
 
 namespace verpmail {
 
@@ -22,11 +21,11 @@ ExitStatus runParseCommand(const std::vector<std::string>& files)
     }
     ExitStatus status = ExitStatus::Ok;
     const ParseLimits limits;
-    FileListReader reader(limits.maxBytes);
     std::string line;
     for (const std::string& file : files) {
-        const std::optional<std::string_view> data = reader.read(file);
-        if (!data) {
+        // A directory opens and reads as empty ("no header"), as an istream ends it.
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
             const int error = errno;
             std::fflush(stdout);   // keeps the lines before it ahead of the message
             std::fprintf(stderr, "verpmail-bouncer: cannot read %s: %s\n", printable(file).c_str(),
@@ -35,7 +34,7 @@ ExitStatus runParseCommand(const std::vector<std::string>& files)
             continue;
         }
         line.clear();
-        appendReturnJson(line, file, parseReturn(*data, limits));
+        appendReturnJson(line, file, parseReturn(readBounded(in, limits.maxBytes).data, limits));
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stdout);
     }
