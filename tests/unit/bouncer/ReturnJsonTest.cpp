@@ -1,5 +1,5 @@
 // ReturnJsonTest: the --parse line, field by field, against hand-written lines.
-#include "ReturnJson.h"
+#include "ParseCommand.h"
 
 #include <gtest/gtest.h>
 
