@@ -5,7 +5,6 @@
 #include "ParseCommand.h"
 #include "PipeCommand.h"
 #include "ReturnContract.h"
-#include "Watchdog.h"
 
 #include "verpmail/util/Printable.h"
 

@@ -26,4 +26,11 @@ int runPipeCommand(ProgramBase& program, const std::vector<std::string>& args);
 /// limit and returns the exit status: the only way the pipe form ends.
 int answerPipe(Poco::Logger& log, Outcome outcome, const std::string& detail);
 
+/// A hard time limit for the whole run: arms (or re-arms) it; 0 disarms. pipe(8)
+/// BOUNCES a command that exceeds its time limit, and a bounce of a bounce is
+/// dropped: the return would be lost. Database timeouts cover most hangs, but not
+/// all (DNS, a stuck read on stdin, a bug), so an alarm ends the run with the
+/// tempfail line and exit 75 before Postfix's limit is reached.
+void armWatchdog(unsigned seconds);
+
 } // namespace verpmail
