@@ -21,33 +21,24 @@
 #include <Poco/Logger.h>
 
 #include <string>
-#include <vector>
 
 namespace verpmail {
 
 /// A SessionServer whose connections are Sessions, named Session::kName in the log.
 template <typename Session, typename Settings>
-class SessionService
+class SessionService : public SessionServer
 {
 public:
     /// @throws ListenError when an address cannot be listened on.
-    SessionService(Settings settings, ReturnDesk& desk, Poco::Logger& log)
-        : _settings(std::move(settings)),
-          _server(Session::kName, _settings.server,
-                  [this, &desk, &log](LineChannel& channel, const std::string& client) {
-                      Session(channel, desk, _settings, client, log).run();
-                  },
-                  log)
+    SessionService(const Settings& settings, ReturnDesk& desk, Poco::Logger& log)
+        : SessionServer(
+              Session::kName, settings.server,
+              [settings, &desk, &log](LineChannel& channel, const std::string& client) {
+                  Session(channel, desk, settings, client, log).run();
+              },
+              log)
     {
     }
-
-    void start() { _server.start(); }
-    void stop() { _server.stop(); }
-    std::vector<std::string> addresses() const { return _server.addresses(); }
-
-private:
-    const Settings _settings;
-    SessionServer _server;
 };
 
 using LmtpServer = SessionService<LmtpSession, LmtpSettings>;

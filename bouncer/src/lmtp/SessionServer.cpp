@@ -1,8 +1,6 @@
 #include "lmtp/SessionServer.h"
 
-#include "lmtp/ConnectionRegistry.h"
 #include "lmtp/ListenError.h"
-#include "lmtp/SocketStream.h"
 #include "lmtp/UnixSocketFile.h"
 
 #include "verpmail/util/Printable.h"
@@ -16,25 +14,102 @@
 #include <Poco/ThreadPool.h>
 
 #include <algorithm>
+#include <set>
 
 namespace verpmail {
 
-/// What the connections of one server share.
+using Poco::Net::StreamSocket;
+
+/// What the connections of one server share, and which of them it is serving, so
+/// that stopping can end them: shutting a connection's input (not closing it) lets a
+/// session that is recording a return finish, send its replies, and only then see
+/// the end of its input.
 struct SessionContext
 {
     std::string name;  ///< "lmtp", "policy": the log lines' prefix
     SessionServer::Handler handler;
     Poco::Logger& log;
     unsigned idleTimeoutSeconds;
-    ConnectionRegistry registry;
+
+    std::mutex mutex{};  ///< guards the two below
+    bool closing = false;
+    std::set<StreamSocket*> active{};
+
+    /// Registers a connection; false once shutInputs() has begun.
+    bool enter(StreamSocket& socket)
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return !closing && active.insert(&socket).second;
+    }
+
+    void leave(StreamSocket& socket)
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        active.erase(&socket);
+    }
+
+    /// Refuses later entries and shuts the input of every registered connection.
+    void shutInputs()
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        closing = true;
+        for (StreamSocket* socket : active) {
+            try {
+                socket->shutdownReceive();
+            } catch (const Poco::Exception&) {
+                // The peer has gone already: there is no input left to end.
+            }
+        }
+    }
 };
 
 namespace {
 
-using Poco::Net::StreamSocket;
-
 // Room for connections the kernel holds before they are accepted.
 constexpr int kMinimumBacklog = 16;
+
+// A session's bytes: the socket's receive time-out (set by Connection) is the
+// session's idle time-out.
+class SocketStream : public ByteStream
+{
+public:
+    explicit SocketStream(StreamSocket& socket) : _socket(socket) {}
+
+    std::size_t receive(char* buffer, std::size_t size) override
+    {
+        if (_end != StreamEnd::None)
+            return 0;
+        try {
+            const int got = _socket.receiveBytes(buffer, static_cast<int>(size));
+            if (got > 0)
+                return static_cast<std::size_t>(got);
+            _end = StreamEnd::Closed;
+        } catch (const Poco::TimeoutException&) {
+            _end = StreamEnd::TimedOut;
+        } catch (const Poco::IOException&) {
+            // A reset connection (a Poco::Net::NetException) is the peer going away, as
+            // far as the session cares.
+            _end = StreamEnd::Closed;
+        }
+        return 0;
+    }
+
+    void send(std::string_view bytes) override
+    {
+        while (!bytes.empty()) {
+            const int sent = _socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+            if (sent <= 0)
+                throw Poco::IOException("connection closed while sending");
+            bytes.remove_prefix(static_cast<std::size_t>(sent));
+        }
+    }
+
+    StreamEnd end() const override { return _end; }
+
+private:
+    StreamSocket& _socket;
+    StreamEnd _end = StreamEnd::None;
+};
 
 class Connection : public Poco::Net::TCPServerConnection
 {
@@ -46,10 +121,9 @@ public:
     void run() override
     {
         StreamSocket& connected = socket();
-        std::uint64_t id = 0;
-        if (!_context.registry.enter(connected, id))
+        if (!_context.enter(connected))
             return;  // the server is stopping
-        const Leave leave{_context.registry, id};
+        const Leave leave{_context, connected};
         std::string client = "unix";
         try {
             const Poco::Timespan idle(static_cast<long>(_context.idleTimeoutSeconds), 0);
@@ -70,9 +144,9 @@ public:
 private:
     struct Leave
     {
-        ConnectionRegistry& registry;
-        std::uint64_t id;
-        ~Leave() { registry.leave(id); }
+        SessionContext& context;
+        StreamSocket& socket;
+        ~Leave() { context.leave(socket); }
     };
 
     void logError(const std::string& client, const std::string& reason)
@@ -125,17 +199,15 @@ struct SessionServer::Listener
 
 SessionServer::SessionServer(std::string name, const ListenerSettings& settings, Handler handler,
                              Poco::Logger& log)
-    : _settings(settings),
-      _context(new SessionContext{std::move(name), std::move(handler), log,
-                                  std::max(1u, settings.idleTimeoutSeconds), {}})
+    : _context(new SessionContext{std::move(name), std::move(handler), log, std::max(1u, settings.idleTimeoutSeconds)})
 {
-    const int threads = static_cast<int>(std::max(1u, _settings.threads));
-    const int backlog = std::max(kMinimumBacklog, static_cast<int>(_settings.queued));
-    for (const ListenAddress& address : _settings.listen) {
+    const int threads = static_cast<int>(std::max(1u, settings.threads));
+    const int backlog = std::max(kMinimumBacklog, static_cast<int>(settings.queued));
+    for (const ListenAddress& address : settings.listen) {
         auto listener = std::make_unique<Listener>();
         if (address.kind == ListenAddress::Kind::Unix) {
-            listener->file = std::make_unique<UnixSocketFile>(address.where, _settings.socketMode,
-                                                              _settings.socketGroup, backlog);
+            listener->file = std::make_unique<UnixSocketFile>(address.where, settings.socketMode,
+                                                              settings.socketGroup, backlog);
             listener->socket = listener->file->socket();
             listener->text = address.text();
         } else {
@@ -145,7 +217,7 @@ SessionServer::SessionServer(std::string name, const ListenerSettings& settings,
         listener->pool = std::make_unique<Poco::ThreadPool>(1, threads);
         auto params = new Poco::Net::TCPServerParams;
         params->setMaxThreads(threads);
-        params->setMaxQueued(static_cast<int>(std::max(1u, _settings.queued)));
+        params->setMaxQueued(static_cast<int>(std::max(1u, settings.queued)));
         listener->server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(*_context),
                                                                   *listener->pool, listener->socket, params);
         _listeners.push_back(std::move(listener));
@@ -190,7 +262,7 @@ void SessionServer::stop()
     }
     // A session waiting for its next command sees the end of its input now; one busy
     // with a return finishes it and its replies first.
-    _context->registry.shutInputs();
+    _context->shutInputs();
     for (const auto& listener : _listeners)
         listener->pool->joinAll();
     if (_started)

@@ -56,7 +56,6 @@ public:
 private:
     struct Listener;
 
-    ListenerSettings _settings;
     std::unique_ptr<SessionContext> _context;  ///< what every connection uses; outlives them all
     std::vector<std::unique_ptr<Listener>> _listeners;
 
