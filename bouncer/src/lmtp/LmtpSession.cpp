@@ -1,7 +1,6 @@
 #include "lmtp/LmtpSession.h"
 
 #include "lmtp/LmtpCommand.h"
-#include "lmtp/MessageData.h"
 
 #include "verpmail/util/Printable.h"
 
@@ -39,6 +38,40 @@ constexpr std::string_view kTooManyErrors = "421 4.7.0 Error: too many errors";
 constexpr unsigned kMaxProtocolErrors = 20;
 
 constexpr std::size_t kLogAddressBytes = 254;
+
+constexpr std::size_t kPieceBytes = 8 * 1024;
+
+void keep(IncomingMessage& message, std::string_view bytes, std::size_t maxBytes)
+{
+    message.totalBytes += bytes.size();
+    if (message.data.size() < maxBytes)
+        message.data.append(bytes.substr(0, maxBytes - message.data.size()));
+}
+
+/// Appends the message up to its lone "." line to message.data, keeping at most
+/// maxBytes of data in all and counting every byte in message.totalBytes. Lines of any
+/// length are read in bounded pieces. False when the input ended before the "." line
+/// (the transaction is then void).
+bool readMessageData(LineChannel& channel, std::size_t maxBytes, IncomingMessage& message)
+{
+    std::string piece;
+    bool lineStart = true;
+    for (;;) {
+        const LineChannel::Piece kind = channel.read(piece, kPieceBytes);
+        if (kind == LineChannel::Piece::End)
+            return false;
+        std::string_view bytes = piece;
+        if (lineStart && !bytes.empty() && bytes.front() == '.') {
+            if (kind == LineChannel::Piece::LineEnd && bytes.size() == 1)
+                return true;
+            bytes.remove_prefix(1);  // RFC 5321 section 4.5.2
+        }
+        keep(message, bytes, maxBytes);
+        lineStart = kind == LineChannel::Piece::LineEnd;
+        if (lineStart)
+            keep(message, "\n", maxBytes);
+    }
+}
 
 } // namespace
 
@@ -181,10 +214,14 @@ LmtpSession::Next LmtpSession::data(std::string_view argument)
         return Next::Continue;
     }
     reply(kStartData);
+    // The parser gets the bytes pipe(8) gives the bouncer for the same message: LF
+    // line ends (Postfix stores lines without ends and its LMTP client sends CRLF),
+    // dot-stuffing undone, and "Return-Path: <sender>" first as pipe's R flag writes
+    // it. So the dedup key of a return is the same whichever way it came.
     IncomingMessage message;
     message.sender = _sender;
     message.source = "lmtp";
-    message.data = returnPathLine(_sender);
+    message.data = "Return-Path: <" + _sender + ">\n";
     message.totalBytes = message.data.size();
     if (!readMessageData(_channel, _settings.maxMessageBytes, message)) {
         _log.warning("lmtp: client=" + _client + " from=<" + printable(_sender, kLogAddressBytes) +
