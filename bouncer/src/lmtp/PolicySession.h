@@ -12,12 +12,12 @@
 
 #include "ReturnDesk.h"
 #include "lmtp/LineChannel.h"
-#include "lmtp/PolicyRequest.h"
 #include "lmtp/ServerSettings.h"
 
 #include <Poco/Logger.h>
 
 #include <string>
+#include <string_view>
 
 namespace verpmail {
 
@@ -34,7 +34,7 @@ public:
     void run();
 
 private:
-    std::string answer(const PolicyRequest& request);
+    std::string answer(std::string_view protocolState, const std::string& recipient);
     bool atBounceDomain(std::string_view recipient) const;
 
     LineChannel& _channel;
