@@ -13,6 +13,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <utility>
@@ -24,23 +25,6 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-// Relays that enforce the 998-octet line limit split the one-line document with
-// "!\n " (Sendmail's marker); joining those back gives the JSON again.
-std::string unwrapLongLines(std::string_view text)
-{
-    static constexpr std::string_view kMarker = "!\n ";
-    std::string out;
-    out.reserve(text.size());
-    std::size_t from = 0;
-    for (std::size_t at = text.find(kMarker); at != std::string_view::npos; at = text.find(kMarker, from))
-    {
-        out.append(text.substr(from, at - from));
-        from = at + kMarker.size();
-    }
-    out.append(text.substr(from));
-    return out;
-}
 
 // Offset of the value of `"key"` (after the colon and blanks), or npos.
 std::size_t afterKey(std::string_view json, std::string_view key)
@@ -286,12 +270,14 @@ bool readJsonNotification(std::string_view input, const ParseLimits& limits, Par
 {
     if (input.find("Type\"") == std::string_view::npos)
         return false;
-    // Most notifications arrive whole: copy only one a relay has split.
+    // Relays that enforce the 998-octet line limit split the one-line document with
+    // "!\n " (Sendmail's marker); joining those back gives the JSON again. Most
+    // notifications arrive whole: copy only one a relay has split.
     std::string unwrapped;
     std::string_view body = input;
     if (input.find("!\n ") != std::string_view::npos)
     {
-        unwrapped = unwrapLongLines(input);
+        unwrapped = Poco::replace(std::string(input), "!\n ", "");
         body = unwrapped;
     }
     // The JSON document is the first '{' ... last '}' of the body (SNS appends a footer).
