@@ -321,7 +321,6 @@ const std::vector<PhraseRule>& phraseRules()
         {"does not receive mail", "notaccept"},
 
         // --- the domain does not exist (a temporary lookup failure says nothing yet) ---
-        {"not found, try again", "networkerror"},
         {"host unknown", "hostunknown"},
         {"unknown host", "hostunknown"},
         {"host not found", "hostunknown"},

@@ -14,18 +14,16 @@ namespace {
 const PhraseSet& bounceSubjects()
 {
     static const PhraseSet subjects({
-        "undeliver",          "undelivered",         "delivery status notification",
-        "delivery failure",   "delivery failed",     "delivery has failed",
-        "mail delivery",      "returned mail",       "failure notice",
-        "could not be delivered", "not delivered",   "delivery problem",
-        "delivery notification", "returned to sender", "non remis",
+        "undeliver",          "delivery status notification", "delivery has failed",
+        "mail delivery",      "failure notice",      "not delivered",
+        "delivery problem",   "delivery notification", "non remis",
         "unzustellbar",       "nicht zustellbar",    "no entregado",
         "non recapitato",     "niet bezorgd",        "mail system error",
-        "delivery report",    "message not delivered", "nondeliverable",
-        "non-deliverable",    "unable to deliver",   "rejected",
-        "failed delivery",    "bounce",              "error sending",
-        "mail failure",       "delivery error",      "warning: could not",
-        "permanent error",    "delivery fail",       "returned",
+        "delivery report",    "nondeliverable",      "non-deliverable",
+        "unable to deliver",  "rejected",            "failed delivery",
+        "bounce",             "error sending",       "mail failure",
+        "delivery error",     "warning: could not",  "permanent error",
+        "delivery fail",      "returned",
         "\xe9\x85\x8d\xe4\xbf\xa1",                        // 配信
         "\xe4\xb8\x8d\xe9\x81\x94",                        // 不達
     });
@@ -36,14 +34,14 @@ const PhraseSet& bounceSubjects()
 const PhraseSet& bounceTextPhrases()
 {
     static const PhraseSet phrases({
-        "could not be delivered",   "couldn't be delivered",   "was not delivered",
-        "wasn't delivered",         "not be delivered",        "undeliverable",
-        "delivery has failed",      "delivery failed",         "permanent error",
-        "permanent fatal error",    "did not reach",           "unable to deliver",
-        "error delivering",         "trouble delivering",      "delivery to the following",
-        "failed permanently",       "returned permanent errors", "following address(es) failed",
-        "could not deliver",        "failed to deliver",       "invalid user address",
-        "no such user",             "user unknown",            "mailbox is full",
+        "couldn't be delivered",    "was not delivered",       "wasn't delivered",
+        "not be delivered",         "undeliverable",           "delivery has failed",
+        "delivery failed",          "permanent error",         "permanent fatal error",
+        "did not reach",            "unable to deliver",       "error delivering",
+        "trouble delivering",       "delivery to the following", "failed permanently",
+        "following address(es) failed", "could not deliver",   "failed to deliver",
+        "invalid user address",     "no such user",            "user unknown",
+        "mailbox is full",
     });
     return phrases;
 }

@@ -22,19 +22,15 @@ const PhraseSet& originalMarkers()
         "this is a copy of the message",                     // Exim
         "this is a copy of your message",
         "copy of the message, including all the headers",
-        "----- original message -----",                      // Gmail, Google Groups
         "original message follows",
-        "--- original message ---",
+        "--- original message ---",                          // Gmail, Google Groups
         "-----original message-----",
-        "original message headers",
         "headers of the original message",
         "header of the original message",
         "message headers follow",                             // DragonFly
         "returned message follows",
         "------- returned message",
-        "----- unsent message below",
         "unsent message below",
-        "-- the header and top 20 lines of the message follows --",
         "the header and top",
         "original message header",
         "text of the message follows",
@@ -44,8 +40,6 @@ const PhraseSet& originalMarkers()
         "----- message text follows",
         "----- the following is a copy of",
         "undelivered message follows",
-        "--- the message that you sent follows",
-        "the original message headers",
         "message that you sent follows",
         "- these recipients of your message have been processed",
         "content of the original message",
