@@ -4,6 +4,7 @@
 #include "verpmail/bounce/Encodings.h"
 
 #include "verpmail/bounce/Ascii.h"
+#include "verpmail/util/Utf8mb4.h"
 
 #include <iconv.h>
 
@@ -14,9 +15,6 @@
 namespace verpmail::bounce {
 
 namespace {
-
-// U+FFFD REPLACEMENT CHARACTER, for a byte a charset does not allow.
-constexpr std::string_view kReplacement = "\xef\xbf\xbd";
 
 // The value of a base64 digit ('-' and '_' too: the URL-safe alphabet, seen from
 // web mailers), or -1.
@@ -134,7 +132,7 @@ std::string convert(std::string_view text, const std::string& from)
         }
         // An 8-bit byte in a 7-bit code, EILSEQ (a byte the charset does not allow) or
         // EINVAL (a sequence cut off at the end): mark it, skip one byte and go on.
-        out += kReplacement;
+        out += kReplacementCharacter;
         ++in;
         --inLeft;
     }
