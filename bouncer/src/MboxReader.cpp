@@ -38,7 +38,21 @@ void unquoteFromLine(std::string& line)
         line.erase(0, 1);
 }
 
-MboxReader::MboxReader(std::istream& in, std::size_t maxMessageBytes) : _in(in), _maxBytes(maxMessageBytes) {}
+MboxReader::MboxReader(std::istream& in, std::size_t maxMessageBytes) : _in(in), _maxBytes(maxMessageBytes)
+{
+    Line line;
+    std::uint64_t at = 0;
+    do {
+        at = _offset;
+        if (!readLine(line, kMinKeep))
+            return;  // empty, or only empty lines: an empty mbox
+    } while (line.empty());
+    _isMbox = isFromLine(line.kept);
+    if (_isMbox) {
+        _fromLine = std::move(line);
+        _fromLineAt = at;
+    }
+}
 
 bool MboxReader::readLine(Line& line, std::size_t keep)
 {
@@ -59,36 +73,9 @@ bool MboxReader::readLine(Line& line, std::size_t keep)
     return line.length > 0;
 }
 
-void MboxReader::findFirstFromLine()
-{
-    _started = true;
-    Line line;
-    while (true) {
-        const std::uint64_t at = _offset;
-        if (!readLine(line, kMinKeep))
-            return;  // empty, or only empty lines: an empty mbox
-        if (line.empty())
-            continue;
-        if (isFromLine(line.kept)) {
-            _fromLine = std::move(line);
-            _fromLineAt = at;
-        } else {
-            _isMbox = false;
-        }
-        return;
-    }
-}
-
-bool MboxReader::startsLikeMbox()
-{
-    if (!_started)
-        findFirstFromLine();
-    return _isMbox;
-}
-
 std::optional<MboxMessage> MboxReader::next()
 {
-    if (!startsLikeMbox() || !_fromLine)
+    if (!_isMbox || !_fromLine)
         return std::nullopt;
 
     MboxMessage m;

@@ -36,12 +36,13 @@ struct MboxMessage
 class MboxReader
 {
 public:
+    /// Reads up to the first "From " line.
     MboxReader(std::istream& in, std::size_t maxMessageBytes);
 
     /// False when the input has something other than empty lines before its first
     /// "From " line: it is not an mbox, and next() returns nothing. Empty input is an
     /// (empty) mbox.
-    bool startsLikeMbox();
+    bool startsLikeMbox() const { return _isMbox; }
 
     /// The next message, or nullopt at the end of the input.
     std::optional<MboxMessage> next();
@@ -58,12 +59,10 @@ private:
     };
 
     bool readLine(Line& line, std::size_t keep);
-    void findFirstFromLine();
 
     std::istream& _in;
     std::size_t _maxBytes;
     std::uint64_t _offset = 0;
-    bool _started = false;
     bool _isMbox = true;
     std::optional<Line> _fromLine;  ///< the "From " line that starts the next message
     std::uint64_t _fromLineAt = 0;
