@@ -1,6 +1,6 @@
 // ExitStatus: the sysexits(3) values the programs return.
 //
-// Postfix's pipe(8) reads these: only TempFail (75) and OsErr (71) make it retry;
+// Postfix's pipe(8) reads these: only TempFail (75) and EX_OSERR (71) make it retry;
 // every other non-zero status bounces the message, and a bounce of a bounce is
 // silently dropped. The bouncer therefore returns only Ok or TempFail.
 #pragma once
@@ -15,11 +15,7 @@ enum class ExitStatus : int
     NoInput = 66,     ///< an input file could not be opened
     Unavailable = 69, ///< a service (database, SMTP server) is unavailable
     Software = 70,    ///< internal error
-    OsErr = 71,
-    CantCreate = 73,
-    IoErr = 74,
     TempFail = 75,    ///< try again later
-    NoPerm = 77,
     Config = 78,      ///< configuration error
 };
 
