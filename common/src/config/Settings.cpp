@@ -216,6 +216,15 @@ PolicySettings policySettingsFrom(const Poco::Util::AbstractConfiguration& confi
     p.incident.windowMinutes = static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentWindow.name, 1, 100000));
     p.incident.closeAfterMinutes = static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentClose.name, 1, 1000000));
     p.incident.pauseSending = config.getBool(keys::kPolicyIncidentPause.name, true);
+    p.incident.reportingHosts =
+        static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentReportingHosts.name, 1, 1000));
+    p.incident.maxPauseMinutes = static_cast<unsigned>(configInteger(config, keys::kPolicyIncidentMaxPause.name, 0, 1000000));
+    const std::string share = Poco::trim(config.getString(keys::kPolicyIncidentShare.name));
+    double value = -1;
+    if (!Poco::NumberParser::tryParseFloat(share, value) || !(value >= 0 && value <= 1))
+        throw ConfigError(std::string(keys::kPolicyIncidentShare.name) + " must be a number from 0 to 1 (e.g. 0.2), got \"" +
+                          share + "\"");
+    p.incident.share = value;
     return p;
 }
 

@@ -29,7 +29,93 @@ std::string plural(std::size_t n, const char* what)
     return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
+// The facts a rule counts at `now`, in the order given.
+std::vector<BounceFact> ruleHits(const PolicyRule& rule, const AddressState& state, const std::vector<BounceFact>& facts,
+                                 const std::string& now)
+{
+    // The window starts at the latest of: the rule's window, the last reset, and
+    // (for soft returns) the start of the count after a delivery streak.
+    std::string from = latest(state.countsResetAt, std::nullopt);
+    if (rule.windowDays > 0)
+        from = std::max(from, shiftUtc(now, -static_cast<long long>(rule.windowDays) * 86400));
+    std::vector<BounceFact> hits;
+    for (const BounceFact& f : facts) {
+        if (!matches(rule, f) || f.at < from)
+            continue;
+        if (f.bounceClass == BounceClass::Soft && state.softCountsFrom && f.at < *state.softCountsFrom)
+            continue;
+        // A quarantine already served does not count the same returns twice.
+        if (state.quarantineCount > 0 && state.quarantineUntil && rule.action == PolicyAction::Quarantine &&
+            f.at <= *state.quarantineUntil)
+            continue;
+        hits.push_back(f);
+    }
+    return hits;
+}
+
 } // namespace
+
+const std::vector<std::string_view>& perMailboxReasons()
+{
+    // From the classifier's vocabulary (common/src/bounce/ClassifierRules.cpp) and
+    // ../shared/research/bounce-verdicts.md: each says something about one mailbox.
+    // Provider-wide reasons (systemerror, systemfull, networkerror, expired,
+    // toomanyconn, speeding, blocked, spamdetected, policyviolation, ...) can open one.
+    static const std::vector<std::string_view> reasons = {
+        "mailboxfull",  // full, over quota
+        "exceedlimit",  // the message exceeds this recipient's size limit (5.2.3)
+        "userunknown",  // no such user or mailbox
+        "hasmoved",     // the mailbox moved
+        "suspend",      // this account disabled or locked
+        "filtered",     // this recipient's filter or preferences
+        "mailererror",  // this mailbox's delivery program (procmail, a pipe) failed
+        "suppressed",   // the provider suppresses this one recipient
+        "vacation",     // this recipient is away
+    };
+    return reasons;
+}
+
+bool isPerMailboxReason(std::string_view reason)
+{
+    const auto& reasons = perMailboxReasons();
+    return std::find(reasons.begin(), reasons.end(), reason) != reasons.end();
+}
+
+bool opensIncident(const IncidentSettings& settings, const IncidentEvidence& evidence)
+{
+    if (evidence.members < settings.members || evidence.hosts < settings.reportingHosts || evidence.mailed == 0)
+        return false;
+    // members >= share * mailed, in integers of a millionth so that 0.2 of 50 is 10.
+    const auto millionths = static_cast<unsigned long long>(settings.share * 1e6 + 0.5);
+    return static_cast<unsigned long long>(evidence.members) * 1000000ULL >= millionths * evidence.mailed;
+}
+
+const PolicyRule* softRule(const PolicySettings& settings)
+{
+    for (const PolicyRule& r : settings.rules)
+        if (r.name == "soft")
+            return &r;
+    for (const PolicyRule& r : settings.rules)
+        if (r.matchClass == BounceClass::Soft)
+            return &r;
+    return nullptr;
+}
+
+bool thresholdReached(const PolicyRule& rule, const AddressState& state, const std::vector<BounceFact>& facts,
+                      const std::string& now)
+{
+    return ruleHits(rule, state, facts, now).size() >= rule.threshold;
+}
+
+bool deactivatesMembers(const PolicyDecision& decision)
+{
+    if (!decision.changed || decision.state != PolicyState::Suppressed)
+        return false;
+    for (const BounceFact& f : decision.evidence)
+        if (f.bounceClass == BounceClass::Hard || f.bounceClass == BounceClass::Complaint)
+            return true;
+    return false;
+}
 
 std::vector<PolicyRule> PolicySettings::defaultRules()
 {
@@ -165,23 +251,7 @@ PolicyDecision evaluate(const PolicySettings& settings, const AddressState& stat
     }
 
     for (const PolicyRule& rule : settings.rules) {
-        // The window starts at the latest of: the rule's window, the last reset, and
-        // (for soft returns) the start of the count after a delivery streak.
-        std::string from = latest(state.countsResetAt, std::nullopt);
-        if (rule.windowDays > 0)
-            from = std::max(from, shiftUtc(now, -static_cast<long long>(rule.windowDays) * 86400));
-        std::vector<BounceFact> hits;
-        for (const BounceFact& f : facts) {
-            if (!matches(rule, f) || f.at < from)
-                continue;
-            if (f.bounceClass == BounceClass::Soft && state.softCountsFrom && f.at < *state.softCountsFrom)
-                continue;
-            // A quarantine already served does not count the same returns twice.
-            if (state.quarantineCount > 0 && state.quarantineUntil && rule.action == PolicyAction::Quarantine &&
-                f.at <= *state.quarantineUntil)
-                continue;
-            hits.push_back(f);
-        }
+        std::vector<BounceFact> hits = ruleHits(rule, state, facts, now);
         if (hits.size() < rule.threshold)
             continue;
 

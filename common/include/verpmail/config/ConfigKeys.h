@@ -60,10 +60,15 @@ inline constexpr Key kPolicySoftWindowDays{"policy.soft.windowDays","30",       
 inline constexpr Key kPolicyComplaintThreshold{"policy.complaint.threshold","1",        "complaints that unsubscribe and suppress"};
 inline constexpr Key kPolicyQuarantineDays{"policy.quarantine.days","7",                "days a quarantined address is not mailed; then one retry"};
 inline constexpr Key kPolicySoftResetStreak{"policy.softResetStreak","5",               "accepted messages in a row that start the soft count afresh (0: never)"};
-inline constexpr Key kPolicyIncidentMembers{"policy.incident.members","10",             "members at one domain failing with the same block/soft reason that open an incident"};
+// A domain incident needs all of members, share and reportingHosts; reasons about one
+// mailbox (full, unknown, ...) never count (Policy.h, isPerMailboxReason).
+inline constexpr Key kPolicyIncidentMembers{"policy.incident.members","10",             "at least this many members at one domain failing with the same block/soft reason about the provider open an incident"};
+inline constexpr Key kPolicyIncidentShare{"policy.incident.share","0.2",                "... being at least this share (0-1) of the members mailed (accepted) at the domain in the window"};
+inline constexpr Key kPolicyIncidentReportingHosts{"policy.incident.reportingHosts","2", "... reported by at least this many distinct hosts (the DSN's Remote-MTA)"};
 inline constexpr Key kPolicyIncidentWindow{"policy.incident.windowMinutes","60",        "... within this many minutes"};
 inline constexpr Key kPolicyIncidentClose{"policy.incident.closeAfterMinutes","1440",   "an incident without new returns for this long is over"};
 inline constexpr Key kPolicyIncidentPause{"policy.incident.pauseSending","true",        "hold back mail to a domain while it has an open incident"};
+inline constexpr Key kPolicyIncidentMaxPause{"policy.incident.maxPauseMinutes","240",    "... but for at most this many minutes after it opened"};
 
 inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760",      "bytes of a return kept at most (pipe, LMTP, mailbox); the rest is read and dropped"};
 inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "pipe mode: seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
@@ -99,7 +104,8 @@ inline constexpr const Key* kAll[] = {
     &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
     &kPolicyRules, &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
-    &kPolicyIncidentClose, &kPolicyIncidentPause,
+    &kPolicyIncidentClose, &kPolicyIncidentPause, &kPolicyIncidentShare, &kPolicyIncidentReportingHosts,
+    &kPolicyIncidentMaxPause,
     &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerAcceptLocalParts, &kBouncerAttribution, &kBouncerLmtpListen, &kBouncerLmtpSocketMode, &kBouncerLmtpSocketGroup, &kBouncerLmtpThreads,
     &kBouncerLmtpIdleTimeout, &kBouncerPolicyListen, &kBouncerPolicyThreads, &kBouncerPolicyIdleTimeout,
     &kBouncerMysqlOptionFile, &kBouncerMaxUnattributedBytes, &kBouncerUser,

@@ -18,13 +18,16 @@
 // Blocks and auto-replies never count; returns that belong to a domain incident
 // (the receiver's problem) never count; IgnoreBounces = 1 overrides everything; a
 // streak of policy.softResetStreak accepted messages starts the soft count afresh.
-// Suppression is sticky until `verpmail-admin reset`.
+// Suppression is sticky until `verpmail-admin reset`. A suppression for a hard bounce
+// or a complaint also makes the memberships inactive (members.active = 0, reason
+// 'policy'), so queries over the members table see it; the reset restores them.
 #pragma once
 
 #include "verpmail/bounce/ParsedReturn.h"
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace verpmail {
@@ -42,13 +45,40 @@ struct PolicyRule
     PolicyAction action = PolicyAction::Suppress;
 };
 
+/// When returns at one receiving domain are the receiver's problem (a domain incident):
+/// at least `members` distinct members failing with the same class and a reason about
+/// the provider (not isPerMailboxReason) within windowMinutes, that many being at least
+/// `share` of the members mailed at the domain in the window, reported by at least
+/// reportingHosts distinct hosts. New fields go last: callers initialise it in order.
 struct IncidentSettings
 {
-    unsigned members = 10;          ///< distinct members at one domain failing alike
+    unsigned members = 10;          ///< floor: distinct members at one domain failing alike
     unsigned windowMinutes = 60;    ///< ... within this many minutes opens an incident
     unsigned closeAfterMinutes = 1440;  ///< an incident with no new return for this long is over
     bool pauseSending = true;       ///< the sender holds back mail to a domain with an open incident
+    double share = 0.2;             ///< ... failing members per member mailed at the domain in the window
+    unsigned reportingHosts = 2;    ///< ... distinct hosts reporting the failures
+    unsigned maxPauseMinutes = 240; ///< the sender holds mail back at most this long after an incident opens
 };
+
+/// What the returns at a domain in the window show (see IncidentSettings).
+struct IncidentEvidence
+{
+    unsigned members = 0;  ///< distinct members failing alike
+    unsigned hosts = 0;    ///< distinct reporting hosts among their returns
+    unsigned mailed = 0;   ///< distinct members with an accepted send at the domain in the window
+};
+
+/// Whether the evidence opens an incident. Nobody mailed in the window (the returns
+/// answer older mail) gives no share to judge by: no incident.
+bool opensIncident(const IncidentSettings& settings, const IncidentEvidence& evidence);
+
+/// Reasons about one mailbox rather than the provider (full, over quota, unknown,
+/// moved, disabled, the recipient's own filter or delivery program): many of them at a
+/// large provider are a normal hour, not an outage, so they never open or join an
+/// incident. The one table of them.
+const std::vector<std::string_view>& perMailboxReasons();
+bool isPerMailboxReason(std::string_view reason);
 
 struct PolicySettings
 {
@@ -107,6 +137,21 @@ struct PolicyDecision
 /// in any order and may include returns outside every window.
 PolicyDecision evaluate(const PolicySettings& settings, const AddressState& state, const std::vector<BounceFact>& facts,
                         const std::string& now);
+
+/// The soft rule: the rule named "soft", else the first whose class is soft; nullptr
+/// when the policy has none. members.bounce_status turns 'soft' when it is reached.
+const PolicyRule* softRule(const PolicySettings& settings);
+
+/// Whether `rule` counts at least its threshold of `facts` at `now`, counted as
+/// evaluate() counts them (its window, the last reset, a delivery streak, a served
+/// quarantine).
+bool thresholdReached(const PolicyRule& rule, const AddressState& state, const std::vector<BounceFact>& facts,
+                      const std::string& now);
+
+/// Whether a decision takes the address's memberships out of the lists
+/// (members.active = 0): a suppression for a hard bounce or a complaint, i.e. one
+/// whose evidence holds a hard bounce or a complaint.
+bool deactivatesMembers(const PolicyDecision& decision);
 
 /// "YYYY-MM-DD hh:mm:ss" of `now` plus the given signed number of seconds.
 std::string shiftUtc(const std::string& now, long long seconds);
