@@ -3,22 +3,8 @@
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/ReportCounters.h"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <random>
-
 namespace verpmail {
 namespace {
-
-std::string hostName()
-{
-    char buffer[256] = {};
-    if (::gethostname(buffer, sizeof buffer - 1) != 0)
-        return "unknown";
-    return buffer;
-}
 
 std::string inList(std::size_t n)
 {
@@ -43,17 +29,13 @@ std::string sqlPlaceholders(std::size_t rows, std::size_t columns, const char* e
     return out;
 }
 
-std::string makeClaimerId()
-{
-    std::random_device random;
-    return hostName().substr(0, 64) + ":" + std::to_string(::getpid()) + ":" + std::to_string(random() % 1000000);
-}
-
-bool CampaignQueue::open(MysqlConnection& db, unsigned listId, const std::string& messageFile)
+bool CampaignQueue::open(MysqlConnection& db, unsigned listId, const std::string& messageFile,
+                         const std::string& messageDigest)
 {
     MysqlStatement insert = db.prepare(
-        "INSERT IGNORE INTO campaigns (id, list_id, message_file, started_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
-    insert.execute({_campaign, listId, messageFile});
+        "INSERT IGNORE INTO campaigns (id, list_id, message_file, message_digest, started_at)"
+        " VALUES (?, ?, ?, ?, UTC_TIMESTAMP())");
+    insert.execute({_campaign, listId, messageFile, messageDigest});
     MysqlStatement check = db.prepare("SELECT list_id FROM campaigns WHERE id = ?");
     check.execute({_campaign});
     if (!check.fetch() || static_cast<unsigned>(check.integer(0)) != listId)
@@ -67,32 +49,15 @@ bool CampaignQueue::open(MysqlConnection& db, unsigned listId, const std::string
     return true;
 }
 
-std::uint64_t CampaignQueue::markOrphansUncertain(MysqlConnection& db)
+std::optional<std::string> CampaignQueue::findUnfinished(MysqlConnection& db, unsigned listId,
+                                                         const std::string& messageDigest)
 {
-    MysqlStatement pending = db.prepare(
-        "SELECT DISTINCT claimed_by FROM send_log WHERE campaign_id = ? AND status = 'pending' AND claimed_by LIKE ?");
-    const std::string host = _claimer.substr(0, _claimer.find(':'));
-    pending.execute({_campaign, host + ":%"});
-    std::vector<std::string> dead;
-    while (pending.fetch()) {
-        const std::string claimer = pending.text(0);
-        const auto first = claimer.find(':');
-        const auto second = claimer.find(':', first + 1);
-        const pid_t pid = static_cast<pid_t>(std::stol(claimer.substr(first + 1, second - first - 1)));
-        // kill(pid, 0) fails with ESRCH only when no such process exists; a pid
-        // reused by an unrelated process is taken as alive (the safe mistake).
-        if (claimer != _claimer && ::kill(pid, 0) != 0 && errno == ESRCH)
-            dead.push_back(claimer);
-    }
-    std::uint64_t marked = 0;
-    for (const std::string& claimer : dead) {
-        MysqlStatement mark = db.prepare(
-            "UPDATE send_log SET status = 'uncertain', detail = 'claimer died before the SMTP result was recorded',"
-            " updated_at = UTC_TIMESTAMP() WHERE campaign_id = ? AND status = 'pending' AND claimed_by = ?");
-        mark.execute({_campaign, claimer});
-        marked += mark.affectedRows();
-    }
-    return marked;
+    MysqlStatement st = db.prepare("SELECT id FROM campaigns WHERE list_id = ? AND message_digest = ?"
+                                   " AND finished_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1");
+    st.execute({listId, messageDigest});
+    if (!st.fetch())
+        return std::nullopt;
+    return st.text(0);
 }
 
 std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n)
@@ -115,6 +80,34 @@ std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n)
     mark.execute(params);
     tx.commit();
     return emails;
+}
+
+std::vector<std::string> CampaignQueue::beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails)
+{
+    if (emails.empty())
+        return {};
+    std::vector<SqlValue> params{_campaign, _claimer, _claimer};
+    for (const std::string& e : emails)
+        params.emplace_back(e);
+    // The lease is checked in the same statement as the rows change: a process that
+    // takes the rows over after the lease ran out then finds them 'submitting' and
+    // reports them uncertain instead of sending them again.
+    const std::string where = " WHERE campaign_id = ? AND claimed_by = ? AND email IN (" + inList(emails.size()) + ")";
+    MysqlStatement mark = db.prepare(
+        "UPDATE send_log SET status = 'submitting', updated_at = UTC_TIMESTAMP()"
+        " WHERE campaign_id = ? AND claimed_by = ? AND status = 'pending'"
+        " AND EXISTS (SELECT 1 FROM send_claimers WHERE id = ? AND lease_until > UTC_TIMESTAMP() AND ended_at IS NULL)"
+        " AND email IN (" + inList(emails.size()) + ")");
+    mark.execute(params);
+    if (mark.affectedRows() == emails.size())
+        return emails;
+    params.erase(params.begin() + 2);
+    MysqlStatement ours = db.prepare("SELECT email FROM send_log" + where + " AND status = 'submitting'");
+    ours.execute(params);
+    std::vector<std::string> marked;
+    while (ours.fetch())
+        marked.push_back(ours.text(0));
+    return marked;
 }
 
 std::optional<unsigned> CampaignQueue::secondsUntilNextDue(MysqlConnection& db)
@@ -159,7 +152,7 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
 {
     if (settlements.empty())
         return;
-    std::vector<SqlValue> finalParams, retryParams, releaseParams{_campaign}, acceptedParams;
+    std::vector<SqlValue> finalParams, retryParams, releaseParams{_campaign, _claimer}, acceptedParams;
     std::vector<SqlValue> pausedParams{_campaign};
     std::vector<std::string> sent;  // settled accepted or rejected: what the report counters count
     std::size_t finalRows = 0, retryRows = 0, releaseRows = 0, acceptedRows = 0, pausedRows = 0;
@@ -195,6 +188,7 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
                 ++retryRows;
                 continue;
             case SubmitOutcome::NotAttempted:
+            case SubmitOutcome::Refused:
                 releaseParams.emplace_back(s.email);
                 ++releaseRows;
                 continue;
@@ -219,17 +213,23 @@ void CampaignQueue::settle(MysqlConnection& db, const std::vector<Settlement>& s
         st.execute(finalParams);
     }
     for (std::size_t i = 0; i < retryRows; ++i) {
-        // attempts counts submissions; the last allowed attempt ends as 'deferred'.
+        // As Postfix's queue: the wait doubles from send.minimalBackoff up to
+        // send.maximalBackoff; past send.queueLifetime since the first 4xx the row
+        // ends 'deferred'. The assignments run left to right, each reading the ones
+        // before it.
         MysqlStatement st = db.prepare(
             "UPDATE send_log SET attempts = attempts + 1, detail = ?, updated_at = UTC_TIMESTAMP(),"
-            " status = IF(attempts >= ?, 'deferred', 'queued'),"
-            " retry_at = IF(status = 'queued', UTC_TIMESTAMP() + INTERVAL ? SECOND, NULL), claimed_by = NULL"
-            " WHERE campaign_id = ? AND email = ?");
-        st.execute({retryParams[2 * i], _maxAttempts, _retryDelaySeconds, _campaign, retryParams[2 * i + 1]});
+            " first_deferred_at = IFNULL(first_deferred_at, UTC_TIMESTAMP()),"
+            " status = IF(first_deferred_at <= UTC_TIMESTAMP() - INTERVAL ? SECOND, 'deferred', 'queued'),"
+            " retry_at = IF(status = 'queued', UTC_TIMESTAMP() + INTERVAL LEAST(?, ? << LEAST(attempts - 1, 20)) SECOND, NULL),"
+            " claimed_by = NULL WHERE campaign_id = ? AND email = ?");
+        st.execute({retryParams[2 * i], _retries.queueLifetimeSeconds, _retries.maximalBackoffSeconds,
+                    _retries.minimalBackoffSeconds, _campaign, retryParams[2 * i + 1]});
     }
     if (releaseRows) {
         MysqlStatement st = db.prepare("UPDATE send_log SET status = 'queued', claimed_by = NULL WHERE campaign_id = ?"
-                                       " AND status = 'pending' AND email IN (" + inList(releaseRows) + ")");
+                                       " AND claimed_by = ? AND status IN ('pending','submitting') AND email IN (" +
+                                       inList(releaseRows) + ")");
         st.execute(releaseParams);
     }
     if (pausedRows) {
@@ -274,6 +274,7 @@ QueueCounts CampaignQueue::counts(MysqlConnection& db)
         c.total += n;
         if (status == "queued") c.queued = n;
         else if (status == "pending") c.pending = n;
+        else if (status == "submitting") c.submitting = n;
         else if (status == "accepted") c.accepted = n;
         else if (status == "rejected") c.rejected = n;
         else if (status == "deferred") c.deferred = n;
@@ -286,7 +287,7 @@ QueueCounts CampaignQueue::counts(MysqlConnection& db)
 void CampaignQueue::close(MysqlConnection& db)
 {
     MysqlStatement st = db.prepare("UPDATE campaigns SET finished_at = UTC_TIMESTAMP() WHERE id = ?"
-                                   " AND NOT EXISTS (SELECT 1 FROM send_log WHERE campaign_id = ? AND status IN ('queued','pending'))");
+                                   " AND NOT EXISTS (SELECT 1 FROM send_log WHERE campaign_id = ? AND status IN ('queued','pending','submitting'))");
     st.execute({_campaign, _campaign});
 }
 

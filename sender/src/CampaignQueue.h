@@ -1,21 +1,25 @@
 // CampaignQueue: send_log as the campaign's work queue.
 //
 // The queue is what makes a run exactly-once and shareable:
-//   enqueue()  puts every active member of the list in send_log as 'queued' (once:
+//   open()     puts every active member of the list in send_log as 'queued' (once:
 //              INSERT IGNORE, so any process may call it, any number of times);
 //   claim()    takes up to n due 'queued' rows with SELECT ... FOR UPDATE SKIP LOCKED
-//              and marks them 'pending' under this process's claimer id, so two
-//              processes (or threads) never get the same member;
-//   settle()   records each claimed member's outcome; a 4xx goes back to 'queued'
-//              with retry_at until smtp.maxAttempts; a message never attempted is
-//              released to 'queued'; accepted and rejected messages are counted in
-//              the report counters (ReportCounters.h) in the same transaction.
-// A 'pending' row whose claimer died (SIGKILL mid-session) is never resent: the
-// server may have accepted it. It is reported as uncertain. Every method runs on
-// the caller's connection; one connection per thread.
+//              and marks them 'pending' under this process's claimer id (ClaimLease.h),
+//              so two processes (or threads) never get the same member;
+//   beginSubmitting() marks them 'submitting' just before their SMTP session, if the
+//              claimer's lease still holds: only these rows can end 'uncertain';
+//   settle()   records each claimed member's outcome; a 4xx goes back to 'queued' with
+//              a retry time that doubles from send.minimalBackoff to
+//              send.maximalBackoff until send.queueLifetime has passed since the first
+//              4xx, then ends 'deferred'; a message never attempted is released to
+//              'queued'; accepted and rejected messages are counted in the report
+//              counters (ReportCounters.h) in the same transaction.
+// Every method runs on the caller's connection; one connection per thread.
 #pragma once
 
 #include "SmtpBatch.h"
+
+#include "verpmail/config/Settings.h"
 
 #include <cstdint>
 #include <optional>
@@ -39,7 +43,7 @@ struct Settlement
 
 struct QueueCounts
 {
-    std::uint64_t total = 0, queued = 0, pending = 0, accepted = 0, rejected = 0, deferred = 0, suppressed = 0,
+    std::uint64_t total = 0, queued = 0, pending = 0, submitting = 0, accepted = 0, rejected = 0, deferred = 0, suppressed = 0,
                   uncertain = 0;
     std::uint64_t done() const { return accepted + rejected + deferred + suppressed + uncertain; }
 };
@@ -47,23 +51,28 @@ struct QueueCounts
 class CampaignQueue
 {
 public:
-    CampaignQueue(std::string campaign, std::string claimer, unsigned maxAttempts, unsigned retryDelaySeconds,
-                  unsigned softResetStreak = 0)
-        : _campaign(std::move(campaign)), _claimer(std::move(claimer)), _maxAttempts(maxAttempts),
-          _retryDelaySeconds(retryDelaySeconds), _softResetStreak(softResetStreak)
+    CampaignQueue(std::string campaign, std::string claimer, const SendSettings& retries, unsigned softResetStreak = 0)
+        : _campaign(std::move(campaign)), _claimer(std::move(claimer)), _retries(retries),
+          _softResetStreak(softResetStreak)
     {
     }
 
     /// Creates the campaign row (or checks an existing one is for this list) and
     /// enqueues the list's active members not yet in the queue. Returns false when
     /// the campaign id belongs to another list.
-    bool open(MysqlConnection& db, unsigned listId, const std::string& messageFile);
+    bool open(MysqlConnection& db, unsigned listId, const std::string& messageFile, const std::string& messageDigest);
 
-    /// Marks 'pending' rows of dead claimers on this host as 'uncertain'.
-    std::uint64_t markOrphansUncertain(MysqlConnection& db);
+    /// The newest unfinished campaign of the list for the message with this digest.
+    static std::optional<std::string> findUnfinished(MysqlConnection& db, unsigned listId,
+                                                     const std::string& messageDigest);
 
     /// Claims up to n due rows; empty when nothing is due right now.
     std::vector<std::string> claim(MysqlConnection& db, unsigned n);
+
+    /// Marks claimed rows 'submitting' while this claimer's lease holds, and returns
+    /// those it marked: a row taken over by another process (a lapsed lease) is left
+    /// alone and must not be sent.
+    std::vector<std::string> beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails);
 
     /// Seconds until the next queued row is due, or nullopt when none is queued.
     std::optional<unsigned> secondsUntilNextDue(MysqlConnection& db);
@@ -86,14 +95,9 @@ public:
 private:
     std::string _campaign;
     std::string _claimer;
-    unsigned _maxAttempts;
-    unsigned _retryDelaySeconds;
+    SendSettings _retries;  ///< the back-off and lifetime keys
     unsigned _softResetStreak;  ///< 0: off
 };
-
-/// "host:pid:random": unique per process, and tells a later run on the same host
-/// whether the claimer is still alive.
-std::string makeClaimerId();
 
 /// "(?,?),(?,?)...": placeholders for prepared multi-row statements.
 std::string sqlPlaceholders(std::size_t rows, std::size_t columns, const char* extra = "");

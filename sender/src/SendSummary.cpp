@@ -17,6 +17,7 @@ std::string SendSummary::toJson() const
         .key("accepted").value(accepted)
         .key("rejected").value(rejected)
         .key("deferred").value(deferred)
+        .key("queued").value(queued)
         .key("retried_4xx").value(deferredAttempts)
         .key("uncertain").value(uncertain)
         .key("already_done").value(alreadyDone)
@@ -39,6 +40,8 @@ std::string SendSummary::toLine() const
                        " suppressed=" + std::to_string(suppressed);
     for (const auto& [reason, count] : suppressedByReason)
         line += " suppressed_" + reason + "=" + std::to_string(count);
+    if (queued)
+        line += " queued=" + std::to_string(queued);
     if (paused)
         line += " paused=" + std::to_string(paused);
     if (inFlightElsewhere)

@@ -15,7 +15,8 @@ struct SendSummary
     std::uint64_t attempted = 0;    ///< messages this run submitted to a final answer (or would, in a dry run)
     std::uint64_t accepted = 0;     ///< 2xx: the SMTP server has it
     std::uint64_t rejected = 0;     ///< 5xx at submission: recorded as a bounce
-    std::uint64_t deferred = 0;     ///< still 4xx after smtp.maxAttempts
+    std::uint64_t deferred = 0;     ///< still 4xx after send.queueLifetime: given up
+    std::uint64_t queued = 0;       ///< still queued at the end: a 4xx retry or an incident hold, due later
     std::uint64_t deferredAttempts = 0;  ///< 4xx answers seen (each retried later)
     std::uint64_t uncertain = 0;    ///< the server may have it; never resent
     std::uint64_t alreadyDone = 0;  ///< handled by an earlier run of this campaign

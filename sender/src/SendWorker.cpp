@@ -23,7 +23,7 @@ namespace verpmail {
 namespace {
 
 // A worker waits in-run for 4xx retries; anything due later is left to a rerun.
-constexpr unsigned kLongestRetryWait = 120;
+constexpr unsigned kLongestRetryWait = 30;
 
 std::string fillPlaceholders(std::string text, const std::string& list, const std::string& address,
                              const std::string& token, bool urlEncode)
@@ -100,26 +100,12 @@ void recordRejection(MysqlConnection& db, const std::string& campaign, const Set
     ReturnRecorder(db).record(entry);
 }
 
-/// The receiving domains of `emails` that have an open incident.
+/// The receiving domains of `emails` whose mail is held back now: an open incident,
+/// for at most policy.incident.maxPauseMinutes after it opened (IncidentStore.h).
 std::unordered_set<std::string> domainsWithOpenIncidents(MysqlConnection& db, const std::vector<std::string>& emails,
                                                          const IncidentSettings& incident)
 {
-    std::unordered_set<std::string> domains;
-    for (const std::string& e : emails)
-        domains.insert(e.substr(e.rfind('@') + 1));
-    std::vector<SqlValue> params{static_cast<std::int64_t>(incident.closeAfterMinutes)};
-    std::string in;
-    for (const std::string& d : domains) {
-        params.emplace_back(d);
-        in += in.empty() ? "?" : ",?";
-    }
-    MysqlStatement st = db.prepare("SELECT DISTINCT domain FROM domain_incidents WHERE closed_at IS NULL"
-                                   " AND last_seen >= UTC_TIMESTAMP() - INTERVAL ? MINUTE AND domain IN (" + in + ")");
-    st.execute(params);
-    std::unordered_set<std::string> open;
-    while (st.fetch())
-        open.insert(st.text(0));
-    return open;
+    return PolicyStore(db).pausedDomains(emails, incident);
 }
 
 } // namespace
@@ -145,143 +131,192 @@ void SendWorker::run() noexcept
 void SendWorker::loop()
 {
     MysqlConnection db(_context.mysql);
-    const std::string& campaign = _queue.campaign();
     while (!_shared.stop) {
         // Wait for the rate limit before claiming, not after: a claimed row that is
-        // still waiting when the process dies would be reported uncertain.
+        // still waiting when the process dies would have to be taken over first.
         if (_shared.rate)
             _shared.rate->acquire(_context.smtp.batchSize);
         const std::vector<std::string> emails =
             withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize); });
         if (emails.empty()) {
             const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
-            // Nothing queued, or only mail held back for a domain incident: done for
-            // this run (a later run of the campaign sends what was held back).
+            // Nothing queued, or nothing due soon (4xx retries, mail held back for a
+            // domain incident): done for this run; a later run sends the rest.
             if (!due || *due > kLongestRetryWait)
                 return;
-            // 4xx retries not yet due (or rows other workers hold): wait a little.
             std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp(*due * 1000u, 50u, 1000u)));
             continue;
         }
-
-        const auto members = lookupMembers(db, _context.list.id, emails);
-        const std::string now = utcNow();
-        PolicyStore policyStore(db);
-        const auto subjects = policyStore.load(emails, _context.policy, now);
-        const std::unordered_set<std::string> paused =
-            _context.policy.incident.pauseSending ? domainsWithOpenIncidents(db, emails, _context.policy.incident)
-                                                  : std::unordered_set<std::string>{};
-        std::vector<Settlement> done;
-        std::vector<Settlement> toSend;
-        std::vector<std::string> envelopes;
-        std::vector<std::string> wires;
-        std::vector<std::pair<std::string, PolicyDecision>> decisions;
-        SendSummary counts;
-        for (const std::string& email : emails) {
-            Settlement s;
-            s.email = email;
-            const auto it = members.find(email);
-            const std::optional<EmailAddress> address = EmailAddress::parse(email);
-            if (it == members.end() || !address) {
-                s.kind = Settlement::Kind::Inactive;
-                ++counts.suppressed;
-                ++counts.suppressedByReason[it == members.end() ? "inactive" : "invalid-address"];
-                done.push_back(std::move(s));
-                continue;
-            }
-            if (paused.count(std::string(address->domain()))) {
-                // The receiver has an incident: hold the message back, try later.
-                s.kind = Settlement::Kind::Paused;
-                ++counts.paused;
-                done.push_back(std::move(s));
-                continue;
-            }
-            s.encodedFrom = _context.codec.localPart(*address);
-            s.previousEncodedFrom = _context.codec.previousTokenLocalPart(*address);
-            const PolicySubject& subject = subjects.at(email);
-            const PolicyDecision decision = evaluate(_context.policy, subject.state, subject.facts, now);
-            if (decision.changed && subject.tracked)
-                decisions.emplace_back(email, decision);
-            if (decision.verdict == Verdict::Suppress) {
-                s.kind = Settlement::Kind::Suppressed;
-                s.reason = decision.reason;
-                ++counts.suppressed;
-                ++counts.suppressedByReason[decision.reason];
-                done.push_back(std::move(s));
-                continue;
-            }
-            const std::string envelope = s.encodedFrom + "@" + _context.codec.settings().domain;
-            wires.push_back(composeFor(_context, campaign, *address, it->second.name, envelope));
-            envelopes.push_back(envelope);
-            toSend.push_back(std::move(s));
-        }
-        if (!decisions.empty()) {
-            withDeadlockRetry([&] {
-                Transaction tx(db);
-                for (const auto& [email, decision] : decisions)
-                    policyStore.record(email, decision, "verpmail-send campaign=" + campaign, _context.list.id);
-                tx.commit();
-            });
-        }
-
-        if (!toSend.empty()) {
-            withDeadlockRetry([&] { _queue.prepareTracker(db, toSend, _context.codec.settings().previousKeyDays); });
-            SmtpBatch batch(_context.smtp, campaign, _context.tls);
-            for (std::size_t i = 0; i < toSend.size(); ++i)
-                batch.add(envelopes[i], toSend[i].email, std::move(wires[i]));
-            try {
-                batch.run();
-            } catch (const SmtpUnavailable&) {
-                // Nothing was submitted: give every claim back before stopping.
-                withDeadlockRetry([&] { _queue.settle(db, done); });
-                withDeadlockRetry([&] { _queue.settle(db, toSend); });  // NotAttempted: released to 'queued'
-                throw;
-            }
-            for (std::size_t i = 0; i < toSend.size(); ++i)
-                toSend[i].result = batch.results()[i];
-        }
-
-        std::uint64_t notAttempted = 0;
-        for (const Settlement& s : toSend) {
-            switch (s.result.outcome) {
-            case SubmitOutcome::Accepted: ++counts.accepted; break;
-            case SubmitOutcome::Rejected: ++counts.rejected; break;
-            case SubmitOutcome::Deferred: ++counts.deferred; break;
-            case SubmitOutcome::Uncertain: ++counts.uncertain; break;
-            case SubmitOutcome::NotAttempted: ++notAttempted; break;
-            }
-        }
-        for (Settlement& s : toSend)
-            done.push_back(std::move(s));
-        withDeadlockRetry([&] { _queue.settle(db, done); });
-        for (const Settlement& s : done)
-            if (s.kind == Settlement::Kind::Submitted && s.result.outcome == SubmitOutcome::Rejected)
-                withDeadlockRetry([&] { recordRejection(db, campaign, s, _context.smtp.server); });
-
-        const unsigned number = ++_shared.batches;
-        _log.information("campaign=%s batch=%u size=%z accepted=%Lu rejected=%Lu deferred=%Lu uncertain=%Lu "
-                         "suppressed=%Lu not_attempted=%Lu",
-                         campaign, number, emails.size(), static_cast<Poco::UInt64>(counts.accepted),
-                         static_cast<Poco::UInt64>(counts.rejected), static_cast<Poco::UInt64>(counts.deferred),
-                         static_cast<Poco::UInt64>(counts.uncertain), static_cast<Poco::UInt64>(counts.suppressed),
-                         static_cast<Poco::UInt64>(notAttempted));
-        {
-            std::lock_guard<std::mutex> lock(_shared.mutex);
-            SendSummary& total = _shared.summary;
-            total.attempted += counts.accepted + counts.rejected + counts.uncertain;
-            total.accepted += counts.accepted;
-            total.rejected += counts.rejected;
-            total.deferredAttempts += counts.deferred;
-            total.uncertain += counts.uncertain;
-            total.suppressed += counts.suppressed;
-            total.paused += counts.paused;
-            for (const auto& [reason, n] : counts.suppressedByReason)
-                total.suppressedByReason[reason] += n;
-        }
-        if (notAttempted > 0)
-            throw SmtpUnavailable("the SMTP session to " + _context.smtp.server + " ended early; " +
-                                  std::to_string(notAttempted) + " messages were put back in the queue");
+        Batch batch = decide(db, emails);
+        submit(db, batch);
+        settle(db, batch, emails.size());
     }
+}
+
+SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std::string>& emails)
+{
+    const std::string& campaign = _queue.campaign();
+    const auto members = lookupMembers(db, _context.list.id, emails);
+    const std::string now = utcNow();
+    PolicyStore policyStore(db);
+    const auto subjects = policyStore.load(emails, _context.policy, now);
+    const std::unordered_set<std::string> paused =
+        _context.policy.incident.pauseSending ? domainsWithOpenIncidents(db, emails, _context.policy.incident)
+                                              : std::unordered_set<std::string>{};
+    Batch batch;
+    std::vector<std::pair<std::string, PolicyDecision>> decisions;
+    for (const std::string& email : emails) {
+        Settlement s;
+        s.email = email;
+        const auto it = members.find(email);
+        const std::optional<EmailAddress> address = EmailAddress::parse(email);
+        if (it == members.end() || !address) {
+            s.kind = Settlement::Kind::Inactive;
+            ++batch.counts.suppressed;
+            ++batch.counts.suppressedByReason[it == members.end() ? "inactive" : "invalid-address"];
+            batch.done.push_back(std::move(s));
+            continue;
+        }
+        if (paused.count(std::string(address->domain()))) {
+            // The receiver has an incident: hold the message back, try later.
+            s.kind = Settlement::Kind::Paused;
+            ++batch.counts.paused;
+            batch.done.push_back(std::move(s));
+            continue;
+        }
+        s.encodedFrom = _context.codec.localPart(*address);
+        s.previousEncodedFrom = _context.codec.previousTokenLocalPart(*address);
+        const PolicySubject& subject = subjects.at(email);
+        const PolicyDecision decision = evaluate(_context.policy, subject.state, subject.facts, now);
+        if (decision.changed && subject.tracked)
+            decisions.emplace_back(email, decision);
+        if (decision.verdict == Verdict::Suppress) {
+            s.kind = Settlement::Kind::Suppressed;
+            s.reason = decision.reason;
+            ++batch.counts.suppressed;
+            ++batch.counts.suppressedByReason[decision.reason];
+            batch.done.push_back(std::move(s));
+            continue;
+        }
+        const std::string envelope = s.encodedFrom + "@" + _context.codec.settings().domain;
+        batch.wires.push_back(composeFor(_context, campaign, *address, it->second.name, envelope));
+        batch.envelopes.push_back(envelope);
+        batch.toSend.push_back(std::move(s));
+    }
+    if (!decisions.empty()) {
+        withDeadlockRetry([&] {
+            Transaction tx(db);
+            for (const auto& [email, decision] : decisions)
+                policyStore.record(email, decision, "verpmail-send campaign=" + campaign, _context.list.id);
+            tx.commit();
+        });
+    }
+    return batch;
+}
+
+void SendWorker::submit(MysqlConnection& db, Batch& batch)
+{
+    if (batch.toSend.empty())
+        return;
+    withDeadlockRetry([&] { _queue.prepareTracker(db, batch.toSend, _context.codec.settings().previousKeyDays); });
+    std::vector<std::string> emails;
+    for (const Settlement& s : batch.toSend)
+        emails.push_back(s.email);
+    const std::vector<std::string> ours = withDeadlockRetry([&] { return _queue.beginSubmitting(db, emails); });
+    if (ours.size() != emails.size())
+        keepOnly(batch, ours);
+    if (batch.toSend.empty()) {
+        withDeadlockRetry([&] { _queue.settle(db, batch.done); });
+        throw ClaimLost("this process's claim on campaign " + _queue.campaign() +
+                        " lapsed (send.leaseTime) and another process took its rows over");
+    }
+    SmtpBatch smtp(_context.smtp, _queue.campaign(), _context.tls);
+    for (std::size_t i = 0; i < batch.toSend.size(); ++i)
+        smtp.add(batch.envelopes[i], batch.toSend[i].email, std::move(batch.wires[i]));
+    try {
+        smtp.run();
+    } catch (const SmtpUnavailable&) {
+        // Nothing was submitted: give every claim back before stopping.
+        withDeadlockRetry([&] { _queue.settle(db, batch.done); });
+        withDeadlockRetry([&] { _queue.settle(db, batch.toSend); });  // NotAttempted: released to 'queued'
+        throw;
+    }
+    for (std::size_t i = 0; i < batch.toSend.size(); ++i)
+        batch.toSend[i].result = smtp.results()[i];
+}
+
+void SendWorker::keepOnly(Batch& batch, const std::vector<std::string>& ours)
+{
+    const std::unordered_set<std::string> keep(ours.begin(), ours.end());
+    Batch kept;
+    kept.done = std::move(batch.done);
+    kept.counts = batch.counts;
+    for (std::size_t i = 0; i < batch.toSend.size(); ++i) {
+        if (!keep.count(batch.toSend[i].email))
+            continue;
+        kept.toSend.push_back(std::move(batch.toSend[i]));
+        kept.envelopes.push_back(std::move(batch.envelopes[i]));
+        kept.wires.push_back(std::move(batch.wires[i]));
+    }
+    _log.warning("campaign=%s status=claims-lost count=%z", _queue.campaign(), batch.toSend.size() - kept.toSend.size());
+    batch = std::move(kept);
+}
+
+void SendWorker::settle(MysqlConnection& db, Batch& batch, std::size_t claimed)
+{
+    const std::string& campaign = _queue.campaign();
+    SendSummary& counts = batch.counts;
+    std::uint64_t notAttempted = 0;
+    std::optional<SubmitResult> refused;
+    for (const Settlement& s : batch.toSend) {
+        switch (s.result.outcome) {
+        case SubmitOutcome::Accepted: ++counts.accepted; break;
+        case SubmitOutcome::Rejected: ++counts.rejected; break;
+        case SubmitOutcome::Deferred: ++counts.deferredAttempts; break;
+        case SubmitOutcome::Uncertain: ++counts.uncertain; break;
+        case SubmitOutcome::NotAttempted: ++notAttempted; break;
+        case SubmitOutcome::Refused:
+            ++notAttempted;
+            if (!refused)
+                refused = s.result;
+            break;
+        }
+    }
+    for (Settlement& s : batch.toSend)
+        batch.done.push_back(std::move(s));
+    withDeadlockRetry([&] { _queue.settle(db, batch.done); });
+    for (const Settlement& s : batch.done)
+        if (s.kind == Settlement::Kind::Submitted && s.result.outcome == SubmitOutcome::Rejected)
+            withDeadlockRetry([&] { recordRejection(db, campaign, s, _context.smtp.server); });
+
+    const unsigned number = ++_shared.batches;
+    _log.information("campaign=%s batch=%u size=%z accepted=%Lu rejected=%Lu deferred=%Lu uncertain=%Lu "
+                     "suppressed=%Lu not_attempted=%Lu",
+                     campaign, number, claimed, static_cast<Poco::UInt64>(counts.accepted),
+                     static_cast<Poco::UInt64>(counts.rejected), static_cast<Poco::UInt64>(counts.deferredAttempts),
+                     static_cast<Poco::UInt64>(counts.uncertain), static_cast<Poco::UInt64>(counts.suppressed),
+                     static_cast<Poco::UInt64>(notAttempted));
+    _shared.add(counts);
+    if (refused)
+        throw SubmissionRefused(std::to_string(refused->code) + " " +
+                                (refused->enhanced.empty() ? "" : refused->enhanced + " ") + refused->text);
+    if (notAttempted > 0)
+        throw SmtpUnavailable("the SMTP session to " + _context.smtp.server + " ended early; " +
+                              std::to_string(notAttempted) + " messages were put back in the queue");
+}
+
+void SendShared::add(const SendSummary& counts)
+{
+    std::lock_guard<std::mutex> lock(mutex);
+    summary.attempted += counts.accepted + counts.rejected + counts.uncertain;
+    summary.accepted += counts.accepted;
+    summary.rejected += counts.rejected;
+    summary.deferredAttempts += counts.deferredAttempts;
+    summary.uncertain += counts.uncertain;
+    summary.suppressed += counts.suppressed;
+    summary.paused += counts.paused;
+    for (const auto& [reason, n] : counts.suppressedByReason)
+        summary.suppressedByReason[reason] += n;
 }
 
 } // namespace verpmail

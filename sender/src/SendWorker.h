@@ -19,8 +19,13 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace verpmail {
+
+class MysqlConnection;
 
 /// Read-only inputs of a run, shared by all workers.
 struct SendContext
@@ -49,6 +54,23 @@ struct SendShared
     RateLimiter* rate = nullptr;
 
     void fail(std::exception_ptr e);
+    /// Adds one batch's counts to the summary.
+    void add(const SendSummary& counts);
+};
+
+/// The submission server refused a message at MAIL or DATA (5xx): about our message
+/// or sender, not the member; the run stops and the members stay queued.
+class SubmissionRefused : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// This process's lease lapsed and its claims were taken over (ClaimLease.h).
+class ClaimLost : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
 };
 
 class SendWorker
@@ -64,7 +86,26 @@ public:
     void run() noexcept;
 
 private:
+    /// One claimed batch on its way: what is settled without SMTP (done), and what is
+    /// sent (toSend, with its envelope senders and composed messages).
+    struct Batch
+    {
+        std::vector<Settlement> done;
+        std::vector<Settlement> toSend;
+        std::vector<std::string> envelopes;
+        std::vector<std::string> wires;
+        SendSummary counts;
+    };
+
     void loop();
+    /// Looks the members and the policy up and composes each message to send.
+    Batch decide(MysqlConnection& db, const std::vector<std::string>& emails);
+    /// Marks the rows 'submitting' and runs one SMTP session.
+    void submit(MysqlConnection& db, Batch& batch);
+    /// Drops from the batch the rows another process took over.
+    void keepOnly(Batch& batch, const std::vector<std::string>& ours);
+    /// Records the outcomes; throws what stops the run (a refusal, a broken session).
+    void settle(MysqlConnection& db, Batch& batch, std::size_t claimed);
 
     const SendContext& _context;
     CampaignQueue& _queue;

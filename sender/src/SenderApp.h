@@ -14,9 +14,18 @@
 #include "verpmail/store/ListStore.h"
 #include "verpmail/util/ExitStatus.h"
 
+#include <optional>
+#include <stdexcept>
+#include <string>
+
 namespace verpmail {
 
 class MysqlConnection;
+class CampaignQueue;
+class StopSignals;
+struct QueueCounts;
+struct SendContext;
+struct SendShared;
 
 class SenderApp : public ProgramBase
 {
@@ -31,6 +40,12 @@ protected:
 
 private:
     ExitStatus send(SendSummary& summary);
+    /// Starts the workers and waits for them, taking SIGTERM and SIGINT meanwhile.
+    void runWorkers(const SendContext& context, CampaignQueue& queue, SendShared& shared, StopSignals& signals,
+                    const QueueCounts& before);
+    /// --campaign, else per --resume/--new-campaign; nullopt: --resume found nothing.
+    std::optional<std::string> chooseCampaign(MysqlConnection& db, const ListInfo& list, const std::string& digest);
+    static std::string nextDue(CampaignQueue& queue, MysqlConnection& db);
     ExitStatus dryRun(MysqlConnection& db, const ListInfo& list, const PolicySettings& policy, SendSummary& summary);
 
     std::string _list;
@@ -38,6 +53,8 @@ private:
     std::string _campaign;
     std::string _rate;
     std::string _connections;
+    bool _resume = false;
+    bool _newCampaign = false;
     bool _dryRun = false;
     bool _json = false;
 };
@@ -52,6 +69,14 @@ public:
 
 private:
     ExitStatus _code;
+};
+
+/// The run ended before the campaign did, for a reason a later run cures: a stop
+/// signal, or members queued for a retry not yet due.
+class RunStopped : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
 };
 
 } // namespace verpmail

@@ -250,10 +250,15 @@ void SmtpBatch::run()
             // server may have the message. Never resend it; report it.
             r.outcome = SubmitOutcome::Uncertain;
             r.text = "no reply to DATA";
-        } else if (r.outcome == SubmitOutcome::Accepted && whole.outcome != SubmitOutcome::Accepted) {
-            r = whole;  // RCPT was fine but DATA was refused
-        } else if (r.outcome == SubmitOutcome::NotAttempted && whole.outcome != SubmitOutcome::NotAttempted)
+        } else if ((r.outcome == SubmitOutcome::Accepted || r.outcome == SubmitOutcome::NotAttempted) &&
+                   whole.outcome != SubmitOutcome::Accepted && whole.outcome != SubmitOutcome::NotAttempted) {
+            // RCPT was fine (or never sent) but MAIL or DATA was refused: a 5xx there is
+            // about our message or our sender (a milter, header_checks, a size limit),
+            // never evidence about the member.
             r = whole;
+            if (r.outcome == SubmitOutcome::Rejected)
+                r.outcome = SubmitOutcome::Refused;
+        }
         anyReply = anyReply || r.outcome != SubmitOutcome::NotAttempted;
         _results.push_back(std::move(r));
     }

@@ -54,7 +54,8 @@ private:
 enum class SubmitOutcome
 {
     Accepted,     ///< 2xx after DATA: Postfix has it
-    Rejected,     ///< 5xx at MAIL, RCPT or DATA
+    Rejected,     ///< 5xx at RCPT: the server refused the member's address
+    Refused,      ///< 5xx at MAIL or DATA: the server refused the message, not the member
     Deferred,     ///< 4xx: try again later
     NotAttempted, ///< the session ended before this message: nothing was sent
     Uncertain,    ///< RCPT was accepted but no final reply to DATA: may have been delivered

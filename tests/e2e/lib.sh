@@ -225,6 +225,23 @@ run_ok() {
     return 1
 }
 
+# run_status DESCRIPTION STATUS COMMAND...: like run_ok, but ok when COMMAND exits
+# with STATUS; its stderr stays in $E2E_TMP/stderr.
+run_status() {
+    local desc=$1 want=$2
+    shift 2
+    RUN_RC=0
+    RUN_OUT=$("$@" 2>"$E2E_TMP/stderr") || RUN_RC=$?
+    if ((RUN_RC == want)); then
+        ok "$desc"
+        return 0
+    fi
+    fail "$desc: exit $RUN_RC, want $want"
+    printf '%s\n' "--- stdout:" "$RUN_OUT" "--- stderr:"
+    cat "$E2E_TMP/stderr"
+    return 1
+}
+
 # json_get JSON PATH: the value at a dotted PATH ("a.b.0"); objects and arrays as JSON,
 # a missing key as nothing with status 1.
 json_get() {

@@ -18,7 +18,7 @@ protected:
         s.email = email;
         s.encodedFrom = token;
         s.previousEncodedFrom = previous;
-        CampaignQueue("rotation-" + tag(), "test", 3, 600).prepareTracker(db(), {s}, days);
+        CampaignQueue("rotation-" + tag(), "test", SendSettings{}).prepareTracker(db(), {s}, days);
     }
     std::optional<std::string> lookup(const std::string& token) { return TrackerStore(db()).emailForEncodedFrom(token); }
     std::string token(const std::string& name) const { return "sentto-" + name + tag(); }

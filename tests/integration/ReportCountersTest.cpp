@@ -4,6 +4,7 @@
 #include "DatabaseFixture.h"
 
 #include "CampaignQueue.h"
+#include "ClaimLease.h"
 
 #include "verpmail/store/ReportCounters.h"
 #include "verpmail/store/ReturnRecorder.h"
@@ -77,8 +78,8 @@ protected:
             MysqlStatement member = db().prepare("INSERT INTO members (list_id, email, added_at) VALUES (?, ?, UTC_TIMESTAMP())");
             member.execute({listId, address("m" + std::to_string(i), domain(i % 4))});
         }
-        CampaignQueue queue(campaign(), makeClaimerId(), 3, 600);
-        EXPECT_TRUE(queue.open(db(), listId, "/rc/issue.eml"));
+        CampaignQueue queue(campaign(), newClaimerId(), SendSettings{});
+        EXPECT_TRUE(queue.open(db(), listId, "/rc/issue.eml", ""));
         return queue;
     }
 };

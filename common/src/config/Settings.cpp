@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <fstream>
 
 namespace verpmail {
@@ -66,6 +67,27 @@ long configInteger(const Poco::Util::AbstractConfiguration& config, const char* 
     return value;
 }
 
+unsigned configDuration(const Poco::Util::AbstractConfiguration& config, const char* key, unsigned min, unsigned max)
+{
+    const std::string text = Poco::trim(config.getString(key));
+    static const std::pair<char, unsigned> units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
+    unsigned multiplier = 1;
+    std::string number = text;
+    if (!text.empty()) {
+        for (const auto& [unit, seconds] : units)
+            if (std::tolower(static_cast<unsigned char>(text.back())) == unit) {
+                multiplier = seconds;
+                number.pop_back();
+            }
+    }
+    unsigned value = 0;
+    if (!Poco::NumberParser::tryParseUnsigned(number, value) || value > max / multiplier || value * multiplier < min)
+        throw ConfigError(std::string("configuration key ") + key + " = \"" + text +
+                          "\" must be a time from " + std::to_string(min) + "s to " + std::to_string(max) +
+                          "s (a number with an optional unit s, m, h, d or w)");
+    return value * multiplier;
+}
+
 MysqlOptions mysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config)
 {
     MysqlOptions o;
@@ -96,8 +118,6 @@ SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.batchSize = static_cast<unsigned>(configInteger(config, keys::kSmtpBatchSize.name, 1, 10000));
     s.timeoutSeconds = static_cast<unsigned>(configInteger(config, keys::kSmtpTimeout.name, 1, 3600));
     s.connections = static_cast<unsigned>(configInteger(config, keys::kSmtpConnections.name, 1, 64));
-    s.maxAttempts = static_cast<unsigned>(configInteger(config, keys::kSmtpMaxAttempts.name, 1, 20));
-    s.retryDelaySeconds = static_cast<unsigned>(configInteger(config, keys::kSmtpRetryDelay.name, 0, 3600));
     if (s.server.find(':') == std::string::npos)
         throw ConfigError("smtp.server must be host:port, got \"" + s.server + "\"");
     const std::string starttls = Poco::toLower(stringKey(config, keys::kSmtpStarttls));
@@ -137,6 +157,10 @@ SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.unsubscribeMailto = stringKey(config, keys::kSendUnsubscribeMailto);
     s.listIdDomain = stringKey(config, keys::kSendListIdDomain);
     s.feedbackIdSender = stringKey(config, keys::kSendFeedbackId);
+    s.minimalBackoffSeconds = configDuration(config, keys::kSendMinimalBackoff.name, 1, 86400);
+    s.maximalBackoffSeconds = configDuration(config, keys::kSendMaximalBackoff.name, s.minimalBackoffSeconds, 7 * 86400);
+    s.queueLifetimeSeconds = configDuration(config, keys::kSendQueueLifetime.name, 0, 100 * 86400);
+    s.leaseSeconds = configDuration(config, keys::kSendLeaseTime.name, 5, 3600);
     return s;
 }
 

@@ -56,6 +56,7 @@ const std::vector<Grant>& senderGrants()
         {"SELECT", "lists"},
         {"SELECT, INSERT, UPDATE", "campaigns"},
         {"SELECT, INSERT, UPDATE", "send_log"},
+        {"SELECT, INSERT, UPDATE", "send_claimers"},
         {"SELECT, INSERT", "policy_decisions"},
         {"SELECT", "counted_returns"},
         {"SELECT", "counted_sends"},

@@ -36,8 +36,6 @@ inline constexpr Key kSmtpHelo          {"smtp.helo",           "",             
 inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "25",                   "messages per SMTP session; also the most a killed run can leave uncertain per connection"};
 inline constexpr Key kSmtpTimeout       {"smtp.timeout",        "60",                   "seconds to wait for any SMTP reply"};
 inline constexpr Key kSmtpConnections   {"smtp.connections",    "8",                    "SMTP sessions in parallel (one thread each)"};
-inline constexpr Key kSmtpMaxAttempts   {"smtp.maxAttempts",    "3",                    "submissions of a message answered 4xx before it is reported deferred"};
-inline constexpr Key kSmtpRetryDelay    {"smtp.retryDelay",     "5",                    "seconds before a 4xx is retried in the same run"};
 inline constexpr Key kSmtpStarttls      {"smtp.starttls",       "no",                   "no, enabled (if offered) or required"};
 inline constexpr Key kSmtpTlsCaFile    {"smtp.tlsCaFile",      "",                     "CA certificates (PEM) to verify the server with (default: the system's)"};
 inline constexpr Key kSmtpTlsVerify    {"smtp.tlsVerify",      "yes",                  "verify the server's certificate and host name (yes/no)"};
@@ -47,6 +45,11 @@ inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",             
 inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",                "mailto unsubscribe address; {list}, {address} and {token} are replaced"};
 inline constexpr Key kSendListIdDomain  {"send.listIdDomain",   "",                     "domain part of List-Id (default: verp.domain)"};
 inline constexpr Key kSendFeedbackId    {"send.feedbackIdSender","verpmail",            "sender tag in Feedback-ID (campaign:list:verpmail:TAG)"};
+// Durations take Postfix's time units: s, m, h, d, w (a bare number is seconds).
+inline constexpr Key kSendMinimalBackoff{"send.minimalBackoff", "300s",                 "wait before the first retry of a member answered 4xx; doubles per retry"};
+inline constexpr Key kSendMaximalBackoff{"send.maximalBackoff", "4000s",                "longest wait between two retries of a member"};
+inline constexpr Key kSendQueueLifetime {"send.queueLifetime",  "5d",                   "how long a member answered 4xx is retried before it is reported deferred"};
+inline constexpr Key kSendLeaseTime     {"send.leaseTime",      "60s",                  "a claim not renewed for this long is taken over by any sender (its claimer is dead)"};
 
 // The policy: policy.rules names the rules in order; each rule NAME has
 // policy.NAME.match ("class:hard", "class:soft reason:mailboxfull", "reason:x"),
@@ -99,9 +102,10 @@ inline constexpr Key kPostfixConfigDirectory{"postfix.configDirectory","/etc/pos
 inline constexpr const Key* kAll[] = {
     &kMysqlOptionFile, &kMysqlOptionGroup, &kMysqlConnectTimeout, &kMysqlReadTimeout, &kMysqlWriteTimeout,
     &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile, &kVerpPreviousKeyFile, &kVerpPreviousKeyDays, &kVerpKeyBackupFile,
-    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections, &kSmtpMaxAttempts,
-    &kSmtpRetryDelay, &kSmtpStarttls, &kSmtpTlsCaFile, &kSmtpTlsVerify, &kSmtpAuthFile,
+    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections,
+    &kSmtpStarttls, &kSmtpTlsCaFile, &kSmtpTlsVerify, &kSmtpAuthFile,
     &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
+    &kSendMinimalBackoff, &kSendMaximalBackoff, &kSendQueueLifetime, &kSendLeaseTime,
     &kPolicyRules, &kPolicyHardThreshold, &kPolicySoftThreshold, &kPolicySoftWindowDays, &kPolicyComplaintThreshold,
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
     &kPolicyIncidentClose, &kPolicyIncidentPause, &kPolicyIncidentShare, &kPolicyIncidentReportingHosts,

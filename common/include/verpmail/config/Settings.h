@@ -26,8 +26,6 @@ struct SmtpSettings
     unsigned batchSize = 25;
     unsigned timeoutSeconds = 60;
     unsigned connections = 8;
-    unsigned maxAttempts = 3;
-    unsigned retryDelaySeconds = 5;
     StarttlsMode starttls = StarttlsMode::No;
     std::string tlsCaFile;     ///< "" : the system's trust store
     bool tlsVerify = true;
@@ -41,6 +39,10 @@ struct SendSettings
     std::string unsubscribeMailto;
     std::string listIdDomain;
     std::string feedbackIdSender = "verpmail";
+    unsigned minimalBackoffSeconds = 300;
+    unsigned maximalBackoffSeconds = 4000;
+    unsigned queueLifetimeSeconds = 5 * 86400;
+    unsigned leaseSeconds = 60;
 };
 
 struct BouncerSettings
@@ -59,6 +61,9 @@ struct BouncerSettings
 
 /// Reads an integer key; @throws ConfigError when it is not a number in [min, max].
 long configInteger(const Poco::Util::AbstractConfiguration& config, const char* key, long min, long max);
+/// Reads a duration in seconds written as Postfix writes times ("300s", "5d", "90" is
+/// seconds); @throws ConfigError when it is malformed or outside [min, max] seconds.
+unsigned configDuration(const Poco::Util::AbstractConfiguration& config, const char* key, unsigned min, unsigned max);
 
 MysqlOptions mysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config);
 /// The bouncer's connection: mysqlOptionsFrom with bouncer.mysql.optionFile, when
