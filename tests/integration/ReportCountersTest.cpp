@@ -197,6 +197,50 @@ TEST_F(ReportCountersTest, ConcurrentWritersKeepTheCountersExact)
     expectCountersEqualSources();
 }
 
+TEST_F(ReportCountersTest, RequeuedSendsAreUncountedAndCountOnceWhenSettledAgain)
+{
+    CampaignQueue queue = openCampaign(4);
+    const std::vector<std::string> claimed = queue.claim(db(), 10);
+    ASSERT_EQ(claimed.size(), 4u);
+    std::vector<Settlement> settled(4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        settled[i].email = claimed[i];
+        settled[i].encodedFrom = "sentto-rc-" + std::to_string(i) + tag();
+        settled[i].result.outcome = i == 1 || i == 2 ? SubmitOutcome::Rejected : SubmitOutcome::Accepted;
+    }
+    queue.settle(db(), settled);
+    ASSERT_EQ(counted("counts_day_campaign", "rejected", "campaign = ?", {campaign()}), 2);
+
+    // As `verpmail-admin campaign requeue --status rejected` does: read how the rows
+    // count, put them back in the queue, take the counts out, in one transaction.
+    const std::vector<std::string> rejected{claimed[1], claimed[2]};
+    Transaction tx(db());
+    const std::vector<SendGroup> groups = countedSends(db(), campaign(), rejected);
+    MysqlStatement requeue = db().prepare(
+        "UPDATE send_log SET status = 'queued', claimed_by = NULL WHERE campaign_id = ? AND email IN (?, ?)");
+    requeue.execute({campaign(), rejected[0], rejected[1]});
+    uncountSends(db(), groups);
+    tx.commit();
+    EXPECT_EQ(counted("counts_day_campaign", "rejected", "campaign = ?", {campaign()}), 0);
+    EXPECT_EQ(counted("counts_day_campaign", "accepted", "campaign = ?", {campaign()}), 2);
+    EXPECT_EQ(counted("counts_month_domain", "rejected", "domain LIKE ?", {"%-" + tag() + ".test"}), 0);
+    expectCountersEqualSources();
+
+    // Sent again, each counts once more: one accepted, one rejected.
+    const std::vector<std::string> again = queue.claim(db(), 10);
+    ASSERT_EQ(again, rejected);
+    std::vector<Settlement> resettled(2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        resettled[i].email = again[i];
+        resettled[i].encodedFrom = settled[i + 1].encodedFrom;
+        resettled[i].result.outcome = i ? SubmitOutcome::Rejected : SubmitOutcome::Accepted;
+    }
+    queue.settle(db(), resettled);
+    EXPECT_EQ(counted("counts_campaign_domain", "accepted", "campaign = ?", {campaign()}), 3);
+    EXPECT_EQ(counted("counts_campaign_domain", "rejected", "campaign = ?", {campaign()}), 1);
+    expectCountersEqualSources();
+}
+
 TEST_F(ReportCountersTest, RecountRebuildsTheCountersFromTheirSources)
 {
     const std::string email = address("recorded", domain());

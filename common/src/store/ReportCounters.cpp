@@ -38,24 +38,25 @@ std::string accumulateSql(const CounterTable& table, const char* source, const C
            source + where + " GROUP BY " + keys + " ORDER BY " + keys + " ON DUPLICATE KEY UPDATE " + additions;
 }
 
-// Sends of one settled batch that count under the same keys.
-struct SendGroup
-{
-    std::map<std::string, std::string> keys;  ///< day, month, domain, campaign
-    std::int64_t accepted;
-    std::int64_t rejected;
-};
+using SendRows = std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>>;
 
-// Adds `groups` to `table`, one upsert for all of its rows, in key order (the same
-// order for every writer, so two of them never lock a table's rows in a cycle).
-void addSends(MysqlConnection& db, const CounterTable& table, const std::vector<SendGroup>& groups)
+// `groups` summed under the keys of `table`, in key order (the same order for every
+// writer, so two of them never lock a table's rows in a cycle).
+SendRows sendRows(const CounterTable& table, const std::vector<SendGroup>& groups)
 {
-    std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> rows;
+    SendRows rows;
     for (const SendGroup& g : groups) {
         auto& counts = rows[{g.keys.at(table.keys[0]), g.keys.at(table.keys[1])}];
         counts.first += g.accepted;
         counts.second += g.rejected;
     }
+    return rows;
+}
+
+// Adds `groups` to `table`, one upsert for all of its rows.
+void addSends(MysqlConnection& db, const CounterTable& table, const std::vector<SendGroup>& groups)
+{
+    const SendRows rows = sendRows(table, groups);
     if (rows.empty())
         return;
     std::string values;
@@ -83,8 +84,17 @@ void countReturn(MysqlConnection& db, std::uint64_t id)
 
 void countSends(MysqlConnection& db, const std::string& campaign, const std::vector<std::string>& emails)
 {
+    const std::vector<SendGroup> groups = countedSends(db, campaign, emails);
+    for (const CounterTable& table : kCounterTables)
+        if (table.countsSends)
+            addSends(db, table, groups);
+}
+
+std::vector<SendGroup> countedSends(MysqlConnection& db, const std::string& campaign,
+                                    const std::vector<std::string>& emails)
+{
     if (emails.empty())
-        return;
+        return {};
     // Read first, with a plain SELECT: InnoDB's consistent read takes no locks and
     // sees this transaction's own settling. An INSERT ... SELECT per table would
     // share-lock the send_log rows it scans while holding the counter rows the
@@ -104,10 +114,23 @@ void countSends(MysqlConnection& db, const std::string& campaign, const std::vec
     while (read.fetch())
         groups.push_back({{{"day", read.text(0)}, {"month", read.text(1)}, {"domain", read.text(2)}, {"campaign", read.text(3)}},
                           read.integer(4), read.integer(5)});
+    return groups;
+}
 
-    for (const CounterTable& table : kCounterTables)
-        if (table.countsSends)
-            addSends(db, table, groups);
+void uncountSends(MysqlConnection& db, const std::vector<SendGroup>& groups)
+{
+    for (const CounterTable& table : kCounterTables) {
+        if (!table.countsSends)
+            continue;
+        // One row at a time, in key order. GREATEST keeps a count that drifted
+        // (rows written behind the programs' backs) at zero instead of failing the
+        // caller's change; `db recount` puts it right.
+        MysqlStatement st = db.prepare("UPDATE " + std::string(table.name) +
+                                       " SET accepted = GREATEST(accepted, ?) - ?, rejected = GREATEST(rejected, ?) - ?"
+                                       " WHERE " + table.keys[0] + " = ? AND " + table.keys[1] + " = ?");
+        for (const auto& [key, counts] : sendRows(table, groups))
+            st.execute({counts.first, counts.first, counts.second, counts.second, key.first, key.second});
+    }
 }
 
 void recountAll(MysqlConnection& db)

@@ -7,6 +7,8 @@
 //
 //   countReturn(db, id)                 ReturnRecorder, after inserting bounce_logs row id
 //   countSends(db, campaign, emails)    CampaignQueue::settle, after settling those rows
+//   uncountSends(db, countedSends(...))  `verpmail-admin campaign requeue`, for the
+//                                        rejected rows it puts back in the queue
 //
 // and recountAll() rebuilds every table from its sources (bounce_logs, bounce_daily,
 // send_log) for `verpmail-admin db recount`. What a source row counts under (its day,
@@ -22,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,6 +61,23 @@ void countReturn(MysqlConnection& db, std::uint64_t id);
 /// Counts the send_log rows of `campaign` for `emails` that the caller's open
 /// transaction has just settled; rows not accepted or rejected count nowhere.
 void countSends(MysqlConnection& db, const std::string& campaign, const std::vector<std::string>& emails);
+
+/// Sends that count under the same keys (day, month, domain, campaign).
+struct SendGroup
+{
+    std::map<std::string, std::string> keys;
+    std::int64_t accepted = 0;
+    std::int64_t rejected = 0;
+};
+
+/// How the send_log rows of `campaign` for `emails` count now (counted_sends): read
+/// before the caller's transaction takes them out of 'accepted' or 'rejected'.
+std::vector<SendGroup> countedSends(MysqlConnection& db, const std::string& campaign,
+                                    const std::vector<std::string>& emails);
+
+/// Takes `groups` (countedSends) back out of every table that counts sends, as the
+/// last statements of the caller's transaction. A count never goes below zero.
+void uncountSends(MysqlConnection& db, const std::vector<SendGroup>& groups);
 
 /// Empties every counts_* table and counts every source row again, in the caller's
 /// transaction (its locking reads make the writers wait until the commit).
