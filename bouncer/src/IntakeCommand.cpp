@@ -116,7 +116,7 @@ int runIntakeCommand(ProgramBase& program, const IntakeSource& source, const std
         where = sourceName(source, program.config());
         const BouncerSettings bouncer = bouncerSettingsFrom(program.config());
         MessageProcessor processor(VerpCodec(verpSettingsFrom(program.config())), bouncerMysqlOptionsFrom(program.config()),
-                                   bouncer, policySettingsFrom(program.config()).incident, logger);
+                                   bouncer, policySettingsFrom(program.config()), logger);
         const OutcomeHandler record = [&](IncomingMessage& saved) {
             return recordSaved(processor, saved, tally, logger);
         };

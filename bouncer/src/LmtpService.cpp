@@ -92,7 +92,7 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
         // Every return runs the same dozen statements on a kept connection: keep them
         // prepared instead of preparing each again (a round trip and a parse apiece).
         mysql.statementCache = 64;
-        const IncidentSettings incident = policySettingsFrom(config).incident;
+        const PolicySettings policySettings = policySettingsFrom(config);
 
         LmtpSettings lmtp;
         lmtp.server = listenerFrom(config, keys::kBouncerLmtpListen, keys::kBouncerLmtpThreads,
@@ -108,7 +108,7 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
 
         RecipientCache recipients;
         WarmDesk desk([&] {
-            return std::make_unique<MessageProcessor>(VerpCodec(verp), mysql, bouncer, incident, log, &recipients);
+            return std::make_unique<MessageProcessor>(VerpCodec(verp), mysql, bouncer, policySettings, log, &recipients);
         });
         LmtpServer lmtpServer(lmtp, desk, log);
         std::unique_ptr<PolicyServer> policyServer;

@@ -90,8 +90,8 @@ Outcome currentFailure(std::string& detail, bool& transient)
 } // namespace
 
 MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings,
-                                   IncidentSettings incident, Poco::Logger& log, RecipientCache* cache)
-    : _codec(std::move(codec)), _mysql(std::move(mysql)), _settings(std::move(settings)), _incident(incident), _log(log),
+                                   PolicySettings policy, Poco::Logger& log, RecipientCache* cache)
+    : _codec(std::move(codec)), _mysql(std::move(mysql)), _settings(std::move(settings)), _policy(std::move(policy)), _log(log),
       _cache(cache)
 {
 }
@@ -212,7 +212,7 @@ Outcome MessageProcessor::recordFor(const IncomingMessage& message, const Parsed
     // of it is stored.
     entry.dedupKey = ReturnRecorder::dedupKey(withoutTraceFields(message.data), message.recipient, index);
 
-    ReturnRecorder recorder(connection(), _incident, _settings.maxUnattributedBytes);
+    ReturnRecorder recorder(connection(), _policy, _settings.maxUnattributedBytes);
     const RecordResult recorded = recorder.record(entry);
 
     const Outcome outcome = recorded.outcome == RecordOutcome::Duplicate    ? Outcome::Duplicate

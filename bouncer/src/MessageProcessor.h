@@ -1,6 +1,6 @@
 // MessageProcessor: records one returned message — attribute, parse, classify, store.
 //
-//   MessageProcessor processor(codec, mysql, bouncerSettings, incident, log);
+//   MessageProcessor processor(codec, mysql, bouncerSettings, policySettings, log);
 //   std::string detail;
 //   Outcome o = processor.take(message, detail);   // never throws
 //
@@ -37,7 +37,7 @@ class MessageProcessor
 {
 public:
     /// `cache` (may be null) is shared by the processors of a long-running server.
-    MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings, IncidentSettings incident,
+    MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings, PolicySettings policy,
                      Poco::Logger& log, RecipientCache* cache = nullptr);
     ~MessageProcessor();
 
@@ -82,7 +82,7 @@ private:
     VerpCodec _codec;
     MysqlOptions _mysql;
     BouncerSettings _settings;
-    IncidentSettings _incident;
+    PolicySettings _policy;  ///< incidents and the soft rule (ReturnRecorder), never applied
     Poco::Logger& _log;
     RecipientCache* _cache;
     std::unique_ptr<MysqlConnection> _db;

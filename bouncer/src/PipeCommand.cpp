@@ -64,7 +64,7 @@ int runPipeCommand(ProgramBase& program, const std::vector<std::string>& args)
         const BouncerSettings bouncer = bouncerSettingsFrom(program.config());
         armWatchdog(bouncer.timeLimitSeconds);
         MessageProcessor processor(VerpCodec(verpSettingsFrom(program.config())), bouncerMysqlOptionsFrom(program.config()),
-                                   bouncer, policySettingsFrom(program.config()).incident, log);
+                                   bouncer, policySettingsFrom(program.config()), log);
 
         BoundedRead input = readBounded(std::cin, bouncer.maxMessageBytes);
         IncomingMessage message;

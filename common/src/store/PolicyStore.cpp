@@ -1,6 +1,7 @@
 #include "verpmail/store/PolicyStore.h"
 
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/store/IncidentStore.h"
 #include "verpmail/util/Json.h"
 
 #include <Poco/JSON/Parser.h>
@@ -132,6 +133,15 @@ void PolicyStore::record(const std::string& email, const PolicyDecision& decisio
         MysqlStatement leave = _db.prepare("UPDATE members SET active = 0 WHERE email = ? AND list_id = ?");
         leave.execute({email, *listId});
     }
+}
+
+std::unordered_set<std::string> PolicyStore::pausedDomains(const std::vector<std::string>& emails,
+                                                           const IncidentSettings& incident)
+{
+    std::unordered_set<std::string> domains;
+    for (const std::string& e : emails)
+        domains.insert(e.substr(e.rfind('@') + 1));
+    return IncidentStore(_db, incident).pausedDomains(domains);
 }
 
 } // namespace verpmail

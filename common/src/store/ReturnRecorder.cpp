@@ -3,8 +3,13 @@
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/CampaignId.h"
+#include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/ReportCounters.h"
+#include "verpmail/util/Printable.h"
 #include "verpmail/util/Utf8mb4.h"
+
+#include <Poco/Logger.h>
+#include <Poco/String.h>
 
 namespace verpmail {
 namespace {
@@ -13,6 +18,7 @@ constexpr std::size_t kReasonColumn = 64;
 constexpr std::size_t kStatusColumn = 16;
 constexpr std::size_t kDiagnosticColumn = 1000;
 constexpr std::size_t kRecipientColumn = 320;
+constexpr std::size_t kHostColumn = 255;
 
 // Text from foreign MTAs, in any charset or none, made into what the utf8mb4
 // column takes (else strict mode fails the whole transaction) and bounded by bytes
@@ -76,70 +82,28 @@ Sha256Digest ReturnRecorder::dedupKey(std::string_view rawMessage, std::string_v
     return sha256(material);
 }
 
-void ReturnRecorder::linkIncident(std::uint64_t bounceId, const std::string& domain, const std::string& type,
-                                  const std::string& reason)
+bool ReturnRecorder::softThresholdReached(const std::string& email)
 {
-    // Serialise incident bookkeeping per domain across concurrent bouncers; a lock
-    // that cannot be had quickly just skips it (the next return will try again).
-    MysqlStatement lock = _db.prepare("SELECT GET_LOCK(CONCAT('verpmail.incident.', ?), 2)");
-    lock.execute({domain});
-    if (!lock.fetch() || lock.integer(0) != 1)
-        return;
-    struct Release
-    {
-        MysqlConnection& db;
-        const std::string& domain;
-        ~Release()
-        {
-            try {
-                MysqlStatement release = db.prepare("DO RELEASE_LOCK(CONCAT('verpmail.incident.', ?))");
-                release.execute({domain});
-            } catch (...) {
-            }
-        }
-    } release{_db, domain};
-
-    const std::int64_t window = _incident.windowMinutes;
-    MysqlStatement open = _db.prepare(
-        "SELECT id FROM domain_incidents WHERE domain = ? AND bounce_type = ? AND reason = ? AND closed_at IS NULL"
-        " AND last_seen >= UTC_TIMESTAMP() - INTERVAL ? MINUTE ORDER BY id DESC LIMIT 1");
-    open.execute({domain, type, reason, static_cast<std::int64_t>(_incident.closeAfterMinutes)});
-    std::int64_t incident = open.fetch() ? open.integer(0) : 0;
-    if (incident == 0) {
-        MysqlStatement count = _db.prepare(
-            "SELECT COUNT(DISTINCT email) FROM bounce_logs WHERE domain = ? AND bounce_type = ? AND bounce_reason = ?"
-            " AND bounced_at >= UTC_TIMESTAMP() - INTERVAL ? MINUTE AND incident_id IS NULL");
-        count.execute({domain, type, reason, window});
-        if (!count.fetch() || count.integer(0) < static_cast<std::int64_t>(_incident.members))
-            return;
-        MysqlStatement create = _db.prepare(
-            "INSERT INTO domain_incidents (domain, bounce_type, reason, opened_at, last_seen) VALUES (?, ?, ?,"
-            " UTC_TIMESTAMP(), UTC_TIMESTAMP())");
-        create.execute({domain, type, reason});
-        incident = static_cast<std::int64_t>(create.insertId());
-        // The returns that opened it stop counting too.
-        MysqlStatement adopt = _db.prepare(
-            "UPDATE bounce_logs SET incident_id = ? WHERE domain = ? AND bounce_type = ? AND bounce_reason = ?"
-            " AND bounced_at >= UTC_TIMESTAMP() - INTERVAL ? MINUTE AND incident_id IS NULL");
-        adopt.execute({incident, domain, type, reason, window});
-    } else {
-        MysqlStatement link = _db.prepare("UPDATE bounce_logs SET incident_id = ? WHERE id = ?");
-        link.execute({incident, static_cast<std::int64_t>(bounceId)});
-    }
-    MysqlStatement touch = _db.prepare(
-        "UPDATE domain_incidents SET last_seen = UTC_TIMESTAMP(),"
-        " returns = (SELECT COUNT(*) FROM bounce_logs WHERE incident_id = ?),"
-        " members = (SELECT COUNT(DISTINCT email) FROM bounce_logs WHERE incident_id = ?) WHERE id = ?");
-    touch.execute({incident, incident, incident});
+    const PolicyRule* rule = softRule(_policy);
+    if (!rule)
+        return false;
+    // The policy's own count (this return included: it is in the transaction), so
+    // the seeds' 'soft' means what the sender's quarantine means.
+    const std::string now = utcNow();
+    const auto subjects = PolicyStore(_db).load({email}, _policy, now);
+    const auto it = subjects.find(email);
+    return it != subjects.end() && thresholdReached(*rule, it->second.state, it->second.facts, now);
 }
 
-void ReturnRecorder::applyToMember(const ReturnEntry& entry, const Columns& columns, std::uint64_t bounceId,
-                                   const std::string& domain, bool linkIncidents)
+std::optional<OpenedIncident> ReturnRecorder::applyToMember(const ReturnEntry& entry, const Columns& columns,
+                                                            std::uint64_t bounceId, const std::string& domain,
+                                                            bool linkIncidents)
 {
     const BounceClass cls = entry.result.bounceClass;
     const std::string type = bounceTypeName(cls);
-    if (linkIncidents && (cls == BounceClass::Soft || cls == BounceClass::Block))
-        linkIncident(bounceId, domain, type, columns.reason);
+    std::optional<OpenedIncident> opened;
+    if (linkIncidents && (cls == BounceClass::Soft || cls == BounceClass::Block) && !isPerMailboxReason(columns.reason))
+        opened = IncidentStore(_db, _policy.incident).link(bounceId, *entry.email, domain, type, columns.reason);
 
     // Failures (hard, soft, block) move BounceCount and the LastBounce rotation the
     // operators know; the per-class counts are what the policy reads, so a block
@@ -185,16 +149,20 @@ void ReturnRecorder::applyToMember(const ReturnEntry& entry, const Columns& colu
     }
 
     if (cls == BounceClass::Hard || cls == BounceClass::Soft) {
+        // 'hard' on a hard bounce; 'soft' only once the soft rule fires (a return
+        // linked to an incident never counts); never from 'hard' back to 'soft'.
+        const bool soft = cls == BounceClass::Soft && softThresholdReached(*entry.email);
         // Only the campaign's list when the return names a campaign we know; else
         // every list the address is on (the return cannot say which it came from).
         MysqlStatement members = _db.prepare(
             "UPDATE members SET bounce_count = bounce_count + 1, last_bounce_at = UTC_TIMESTAMP(),"
-            " bounce_status = IF(? = 'hard', 'hard', IF(bounce_status = 'hard', 'hard', 'soft'))"
+            " bounce_status = IF(? = 'hard', 'hard', IF(? AND bounce_status = 'clean', 'soft', bounce_status))"
             " WHERE email = ? AND (? IS NULL OR list_id = (SELECT c.list_id FROM campaigns c WHERE c.id = ?)"
             "      OR NOT EXISTS (SELECT 1 FROM campaigns c2 WHERE c2.id = ?))");
         const SqlValue campaign(columns.campaign);
-        members.execute({type, *entry.email, campaign, campaign, campaign});
+        members.execute({type, soft ? 1 : 0, *entry.email, campaign, campaign, campaign});
     }
+    return opened;
 }
 
 ReturnRecorder::Columns ReturnRecorder::columnsFor(const ReturnEntry& entry, std::size_t maxUnattributedBytes,
@@ -210,6 +178,10 @@ ReturnRecorder::Columns ReturnRecorder::columnsFor(const ReturnEntry& entry, std
         // sender could have issued names a campaign.
         if (validCampaignId(entry.campaign))
             c.campaign = entry.campaign;
+        // Incidents count distinct hosts: one spelling per host.
+        const std::string host = Poco::toLower(columnText(Poco::trim(entry.result.remoteMta), kHostColumn));
+        if (!host.empty())
+            c.reportingHost = host;
     }
     if (level != Degradation::RawEmptied)
         c.raw = entry.email ? entry.rawMessage : entry.rawMessage.substr(0, maxUnattributedBytes);
@@ -223,7 +195,7 @@ RecordResult ReturnRecorder::record(const ReturnEntry& entry)
     for (const Degradation level : {Degradation::None, Degradation::TextEmptied, Degradation::RawEmptied}) {
         try {
             // Incidents group returns by reason; a degraded return has none.
-            result.outcome = recordOnce(entry, columnsFor(entry, _maxUnattributedBytes, level), level == Degradation::None);
+            recordOnce(entry, columnsFor(entry, _maxUnattributedBytes, level), level == Degradation::None, result);
             result.degradation = level;
             return result;
         } catch (const MysqlError& e) {
@@ -242,34 +214,44 @@ RecordResult ReturnRecorder::record(const ReturnEntry& entry)
     throw UnrecordableReturn("the database refuses the return", 0);  // not reached: the loop returns or throws
 }
 
-RecordOutcome ReturnRecorder::recordOnce(const ReturnEntry& entry, const Columns& columns, bool linkIncidents)
+void ReturnRecorder::recordOnce(const ReturnEntry& entry, const Columns& columns, bool linkIncidents,
+                                RecordResult& result)
 {
     Transaction tx(_db);
     const std::string type = entry.email ? bounceTypeName(entry.result.bounceClass) : "unattributed";
 
     MysqlStatement insert = _db.prepare(
-        "INSERT INTO bounce_logs (email, domain, bounce_type, bounce_reason, status_code, diagnostic, bounced_at,"
-        " raw_message, campaign, envelope_recipient, kind, dedup_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
+        "INSERT INTO bounce_logs (email, domain, reporting_host, bounce_type, bounce_reason, status_code, diagnostic,"
+        " bounced_at, raw_message, campaign, envelope_recipient, kind, dedup_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), ?, ?, ?, ?, ?)");
     const std::string domain = entry.email ? entry.email->substr(entry.email->rfind('@') + 1) : std::string();
     try {
-        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain), type, columns.reason,
-                        columns.status, columns.diagnostic, SqlValue(columns.raw), SqlValue(columns.campaign),
-                        columns.envelopeRecipient, kindName(entry.kind),
+        insert.execute({SqlValue(entry.email), domain.empty() ? SqlValue() : SqlValue(domain),
+                        SqlValue(columns.reportingHost), type, columns.reason, columns.status, columns.diagnostic,
+                        SqlValue(columns.raw), SqlValue(columns.campaign), columns.envelopeRecipient,
+                        kindName(entry.kind),
                         std::string(reinterpret_cast<const char*>(entry.dedupKey.data()), entry.dedupKey.size())});
     } catch (const MysqlError& e) {
-        if (e.isDuplicateKey())
-            return RecordOutcome::Duplicate;  // tx rolls back
+        if (e.isDuplicateKey()) {
+            result.outcome = RecordOutcome::Duplicate;  // tx rolls back
+            return;
+        }
         throw;
     }
 
+    std::optional<OpenedIncident> opened;
     if (entry.email)
-        applyToMember(entry, columns, insert.insertId(), domain, linkIncidents);
+        opened = applyToMember(entry, columns, insert.insertId(), domain, linkIncidents);
     // Counted last: the report counters (today's rows above all) are what concurrent
     // bouncers and senders share most, so they are locked only until the commit.
     countReturn(_db, insert.insertId());
     tx.commit();
-    return RecordOutcome::Recorded;
+    result.outcome = RecordOutcome::Recorded;
+    if (opened) {
+        result.openedIncident = opened->id;
+        // Logged once committed, so the line never names an incident that is not there.
+        Poco::Logger::get("verpmail.incident").notice("incident=opened " + printable(describe(*opened), 400));
+    }
 }
 
 } // namespace verpmail

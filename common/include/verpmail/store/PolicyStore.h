@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace verpmail {
@@ -39,6 +40,11 @@ public:
     /// Runs in the caller's transaction if one is open.
     void record(const std::string& email, const PolicyDecision& decision, const std::string& actor,
                 std::optional<unsigned> listId);
+
+    /// The receiving domains of `emails` whose mail the sender holds back now: an
+    /// open domain incident younger than incident.maxPauseMinutes (IncidentStore.h).
+    std::unordered_set<std::string> pausedDomains(const std::vector<std::string>& emails,
+                                                  const IncidentSettings& incident);
 
 private:
     MysqlConnection& _db;

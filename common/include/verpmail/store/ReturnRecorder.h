@@ -4,7 +4,7 @@
 // and the sender (5xx at submission). It records what happened and never applies
 // policy: the sender decides at its next run.
 //
-//   ReturnRecorder recorder(db, incident, maxUnattributedBytes);
+//   ReturnRecorder recorder(db, policySettings, maxUnattributedBytes);
 //   RecordResult r = recorder.record(entry);   // r.outcome: Recorded or Duplicate
 //   if (r.degradation != Degradation::None) log "degraded=yes refused=" + printable(r.refusal)
 //
@@ -22,10 +22,19 @@
 // member's history needs them, and a flood of junk must not fill the disk. The
 // dedup key is the caller's, computed over the whole message.
 //
-// Domain incidents: when policy.incident.members members at one receiving domain
-// fail with the same soft or block reason within policy.incident.windowMinutes,
-// that is the receiver's problem. An incident is opened (or extended) and those
-// returns are linked to it, so the policy never counts them against the members.
+// Domain incidents (IncidentStore.h): when enough members at one receiving domain,
+// a large enough share of those mailed there, fail with the same soft or block
+// reason about the provider, reported by several hosts, within
+// policy.incident.windowMinutes, that is the receiver's problem. An incident is
+// opened (or joined) and those returns are linked to it, so the policy never counts
+// them against the members. Reasons about one mailbox (isPerMailboxReason: full,
+// unknown, ...) never do. Opening one logs "incident=opened ..." (notice) after the
+// commit. Each return keeps its reporting host (the result's Remote-MTA).
+//
+// Memberships (members): bounce_count and last_bounce_at count hard and soft
+// returns; bounce_status turns 'hard' on a hard bounce and 'soft' only when the
+// policy's soft rule (softRule(): policy.soft.threshold within windowDays) is
+// reached, counted as the sender's policy counts; a reset makes it 'clean' again.
 //
 // Idempotent: every entry carries a dedup key (the hash of the raw return, the
 // envelope recipient and the recipient index); recording the same return twice
@@ -37,6 +46,7 @@
 
 #include "verpmail/bounce/ParsedReturn.h"
 #include "verpmail/policy/Policy.h"
+#include "verpmail/store/IncidentStore.h"
 #include "verpmail/util/Hmac.h"
 
 #include <optional>
@@ -80,6 +90,8 @@ struct RecordResult
     std::string refusal;
     /// An unattributed return's raw message was cut to maxUnattributedBytes.
     bool rawCapped = false;
+    /// The domain incident this return opened, 0 when none.
+    std::uint64_t openedIncident = 0;
 
     /// So that callers interested only in the outcome can compare it directly.
     operator RecordOutcome() const { return outcome; }
@@ -109,9 +121,10 @@ class ReturnRecorder
 public:
     static constexpr std::size_t kDefaultMaxUnattributedBytes = 64 * 1024;
 
-    explicit ReturnRecorder(MysqlConnection& db, IncidentSettings incident = {},
+    /// `policy`: its incident settings and its soft rule (for members.bounce_status).
+    explicit ReturnRecorder(MysqlConnection& db, PolicySettings policy = {},
                             std::size_t maxUnattributedBytes = kDefaultMaxUnattributedBytes)
-        : _db(db), _incident(incident), _maxUnattributedBytes(maxUnattributedBytes)
+        : _db(db), _policy(std::move(policy)), _maxUnattributedBytes(maxUnattributedBytes)
     {
     }
 
@@ -128,25 +141,25 @@ public:
     {
         std::string reason, status, diagnostic, envelopeRecipient;
         std::optional<std::string> campaign;
+        std::optional<std::string> reportingHost;  ///< the result's Remote-MTA, lower case
         std::optional<std::string> raw;
     };
     static Columns columnsFor(const ReturnEntry& entry, std::size_t maxUnattributedBytes, Degradation level);
 
 private:
-    /// One attempt, in one transaction.
-    RecordOutcome recordOnce(const ReturnEntry& entry, const Columns& columns, bool linkIncidents);
+    /// One attempt, in one transaction; sets result.outcome and openedIncident.
+    void recordOnce(const ReturnEntry& entry, const Columns& columns, bool linkIncidents, RecordResult& result);
 
     /// The member's side of an attributed return: incidents, tracker, memberships.
-    void applyToMember(const ReturnEntry& entry, const Columns& columns, std::uint64_t bounceId,
-                       const std::string& domain, bool linkIncidents);
+    /// Returns the incident this return opened, if any.
+    std::optional<OpenedIncident> applyToMember(const ReturnEntry& entry, const Columns& columns, std::uint64_t bounceId,
+                                                const std::string& domain, bool linkIncidents);
 
-    /// Links this return to a domain incident (opening one when enough members at the
-    /// domain fail alike), so it does not count against the member.
-    void linkIncident(std::uint64_t bounceId, const std::string& domain, const std::string& type,
-                      const std::string& reason);
+    /// Whether this soft return brings the member to the soft rule's threshold.
+    bool softThresholdReached(const std::string& email);
 
     MysqlConnection& _db;
-    IncidentSettings _incident;
+    PolicySettings _policy;
     std::size_t _maxUnattributedBytes;
 };
 
