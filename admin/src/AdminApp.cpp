@@ -3,6 +3,7 @@
 #include "AccountsCommand.h"
 #include "AddressCommands.h"
 #include "Audit.h"
+#include "CampaignCommands.h"
 #include "ExplainCommand.h"
 #include "MemberCommands.h"
 #include "MemberFile.h"
@@ -74,6 +75,8 @@ void AdminApp::defineOptions(Poco::Util::OptionSet& options)
     flag("skip-invalid", "import valid lines only");
     flag("dry-run", "count, change nothing");
     valued("return", "check: send a synthetic return", "ADDRESS");
+    valued("status", "campaign requeue: the states", "STATES");
+    valued("address", "campaign requeue: one member", "ADDRESS");
     flag("create", "db accounts: create the accounts");
     valued("host", "db accounts: the accounts' host", "HOST");
     for (const char* role : {"sender", "bouncer", "admin"}) {
@@ -101,6 +104,10 @@ void AdminApp::handleOption(const std::string& name, const std::string& value)
         _dryRun = true;
     else if (name == "return")
         _returnAddress = value;
+    else if (name == "status")
+        _status = value;
+    else if (name == "address")
+        _address = value;
     else if (name == "create" || name == "host" || name.find("-user") != std::string::npos ||
              name.find("-password-file") != std::string::npos)
         _accountOptions[name] = value;
@@ -201,7 +208,7 @@ void AdminApp::printHelp() const
         "      rule's window, and returns a window-less rule (hard, complaint) may still\n"
         "      match are kept until the address is suppressed or reset. send_log is kept.\n"
         "      --dry-run prints what would go.\n"
-        << check::checkHelp() <<
+        << campaignHelp() << check::checkHelp() <<
         "\n"
         "  Every command that changes data writes an admin_audit row (time, Unix user and\n"
         "  SUDO_USER, action, target, detail) in the same transaction as the change.\n"
@@ -211,10 +218,12 @@ void AdminApp::printHelp() const
         "  --format FORMAT     output format, see the command\n"
         "  --since WHEN        report window: Nd, Nh or YYYY-MM-DD [30d]\n"
         "  --older-than AGE    purge cutoff: Nd or YYYY-MM-DD\n"
-        "  --dry-run           purge: count only\n"
+        "  --dry-run           purge, campaign requeue: count only\n"
         "  --skip-invalid      members import: import the valid lines only\n"
         "  --from ADDRESS      list create: the list's From address\n"
         "  --return ADDRESS    check: send a synthetic return for ADDRESS\n"
+        "  --status STATES     campaign requeue: the states to requeue [deferred]\n"
+        "  --address ADDRESS   campaign requeue: that member only\n"
         "\n"
         "EXIT STATUS\n"
         "  0 success; 64 usage error (unknown command or option, bad --since, --format\n"
@@ -385,6 +394,8 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
     }
     if (verb == "report")
         return report(rest1);
+    if (verb == "campaign")
+        return campaign(rest1);
     if (verb == "check") {
         expectArgs(rest1, 0, "check [--return ADDRESS]");
         allowOptions("check", {"return"});

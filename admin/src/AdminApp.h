@@ -1,6 +1,6 @@
 // AdminApp: verpmail-admin, the operator's tool. One subcommand per job, each in
 // its own file (AddressCommands, MemberCommands, PurgeCommand, ReportCommand,
-// ExplainCommand, PolicyCommands); the command line is checked before the
+// ExplainCommand, PolicyCommands, CampaignCommands); the command line is checked before the
 // configuration or the database is touched, and main() maps every failure to an
 // exit status in one place.
 #pragma once
@@ -38,6 +38,8 @@ private:
     ExitStatus listCreate(const std::string& name);
     ExitStatus membersImport(const std::string& list, const std::string& file);
     ExitStatus report(const std::vector<std::string>& operands);
+    /// campaign list|status|requeue; defined in CampaignCommands.cpp.
+    ExitStatus campaign(const std::vector<std::string>& operands);
     ExitStatus purge();
 
     /// Loads the configuration and connects; `wholeTables` (migrate, recount): with a
@@ -54,6 +56,8 @@ private:
     std::string _since = "30d";
     std::string _olderThan;
     std::string _returnAddress;  ///< check --return
+    std::string _status;         ///< campaign requeue --status
+    std::string _address;        ///< campaign requeue --address
     bool _skipInvalid = false;
     bool _dryRun = false;
     std::map<std::string, std::string> _accountOptions;  ///< db accounts: --create, --host, --ROLE-user, ...
