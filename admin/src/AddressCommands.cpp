@@ -18,6 +18,16 @@ std::string normalizedAddress(const std::string& text)
     return address->normalized();
 }
 
+std::uint64_t restorePolicyMemberships(MysqlConnection& db, const std::string& email)
+{
+    // Only what the policy took away (members.inactive_reason, sql/008): a member who
+    // unsubscribed, or complained about a list, stays out of it.
+    MysqlStatement restore = db.prepare("UPDATE members SET active = 1, inactive_reason = NULL WHERE email = ?"
+                                        " AND active = 0 AND inactive_reason = 'policy'");
+    restore.execute({email});
+    return restore.affectedRows();
+}
+
 ExitStatus resetAddress(MysqlConnection& db, const std::string& addressText, std::ostream& out)
 {
     const std::string email = normalizedAddress(addressText);
@@ -55,12 +65,14 @@ ExitStatus resetAddress(MysqlConnection& db, const std::string& addressText, std
     // The per-list bounce status follows: the operator says the address is good again.
     MysqlStatement members = db.prepare("UPDATE members SET bounce_count = 0, bounce_status = 'clean' WHERE email = ?");
     members.execute({email});
+    const std::uint64_t reactivated = restorePolicyMemberships(db, email);
     MysqlStatement decision = db.prepare(
         "INSERT INTO policy_decisions (email, state, action, rule, evidence, actor, decided_at)"
         " VALUES (?, 'active', 'reset', 'admin reset', ?, ?, UTC_TIMESTAMP())");
     decision.execute({email, evidence.str(), auditActor()});
     const std::string detail = "previous hard=" + std::to_string(hard) + " soft=" + std::to_string(soft) +
-                               " complaints=" + std::to_string(complaints) + " state=" + state;
+                               " complaints=" + std::to_string(complaints) + " state=" + state +
+                               " reactivated=" + std::to_string(reactivated);
     writeAudit(db, "reset", email, detail);
     tx.commit();
     out << "reset address=" << email << " " << detail << "\n";
@@ -78,7 +90,11 @@ ExitStatus ignoreAddress(MysqlConnection& db, const std::string& addressText, bo
     const bool was = before.integer(0) != 0;
     MysqlStatement set = db.prepare("UPDATE EmailAddressTracker SET IgnoreBounces = ? WHERE EmailAddress = ?");
     set.execute({ignore ? 1 : 0, email});
-    const std::string detail = std::string("ignore_bounces=") + (ignore ? "on" : "off") + " was=" + (was ? "on" : "off");
+    // IgnoreBounces overrides the policy, so what the policy suppressed is mailed
+    // again; the sender skips inactive members before it asks the policy.
+    const std::uint64_t reactivated = ignore ? restorePolicyMemberships(db, email) : 0;
+    const std::string detail = std::string("ignore_bounces=") + (ignore ? "on" : "off") + " was=" + (was ? "on" : "off") +
+                               (reactivated ? " reactivated=" + std::to_string(reactivated) : std::string());
     writeAudit(db, "ignore", email, detail);
     tx.commit();
     out << "ignore address=" << email << " " << detail << "\n";

@@ -117,8 +117,10 @@ ExitStatus setSubscribed(MysqlConnection& db, const std::string& listName, const
     if (!before.fetch())
         throw AdminError(ExitStatus::DataErr, email + " is not a member of " + list.name);
     const bool was = before.integer(0) != 0;
-    MysqlStatement set = db.prepare("UPDATE members SET active = ? WHERE list_id = ? AND email = ?");
-    set.execute({active ? 1 : 0, list.id, email});
+    // An opt-out is recorded as one, so that a reset never gives the membership back.
+    MysqlStatement set = db.prepare(
+        "UPDATE members SET active = ?, inactive_reason = IF(? = 1, NULL, 'unsubscribed') WHERE list_id = ? AND email = ?");
+    set.execute({active ? 1 : 0, active ? 1 : 0, list.id, email});
     const std::string detail = "list=" + list.name + " active=" + (active ? "1" : "0") + " was=" + (was ? "1" : "0");
     writeAudit(db, action, email, detail);
     tx.commit();

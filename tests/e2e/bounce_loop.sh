@@ -4,9 +4,11 @@
 #
 #   (a) list + 31 members on accept.test, reject.test, full.test; send; returns recorded
 #   (b) reject.test: BounceCount 1, bounce_logs hard 5.1.1
-#   (c) send 2 skips them (suppressed, suppressed_by_reason); accept.test MsgCount 2
+#   (c) send 2 skips them (suppressed, suppressed_by_reason); accept.test MsgCount 2;
+#       the suppression takes them off the list (members.active 0, bounce_status
+#       hard), so later sends no longer count them
 #   (d) full.test: soft 5.2.2; mailed by sends 2 and 3, suppressed by send 4
-#       (policy: 3 soft bounces within 30 days)
+#       (policy: 3 soft bounces within 30 days); bounce_status soft only then
 #   (e) a reject.test member with IgnoreBounces=1 is still mailed
 # shellcheck disable=SC2317 # functions called through check
 source "$(dirname "$0")/lib.sh"
@@ -176,6 +178,14 @@ assert_eq "$(tracker_count "EmailAddress = '$IGNORED' AND MsgCount = 2")" 1 \
 assert_eq "$(tracker_count "EmailAddress LIKE '$RUN-f%' AND MsgCount = 2")" "$N_FULL" \
     "send 2: full.test members were mailed (1 soft bounce)"
 
+# The seeds' semantics: a member suppressed for a hard bounce is no longer active.
+assert_eq "$(sql_value "SELECT COUNT(*) FROM members m JOIN lists l ON l.id = m.list_id WHERE l.name = '$LIST'
+    AND m.email LIKE '$RUN-r%' AND m.active = 0 AND m.inactive_reason = 'policy' AND m.bounce_status = 'hard'")" \
+    "$N_REJECT" "send 2: reject.test members inactive (policy), bounce_status hard"
+assert_eq "$(sql_value "SELECT COUNT(*) FROM members m JOIN lists l ON l.id = m.list_id WHERE l.name = '$LIST'
+    AND m.email LIKE '$RUN-f%' AND m.active = 1 AND m.bounce_status = 'clean'")" "$N_FULL" \
+    "send 2: full.test members active, bounce_status clean after one soft bounce"
+
 if report=$(suppressed_report); then
     ok "report suppressed --format json"
     check "report lists every reject.test member with a reason" in_report "$report" "${reject[@]}"
@@ -191,7 +201,8 @@ wait_returns "send 2: full.test" "$RUN-f%" "$((2 * N_FULL))"
 # ---------------------------------------------------------------- (d) sends 3 and 4
 
 send_list 3
-check_suppression 3 "$N_REJECT" "$((N_ACCEPT + N_FULL + 1))"
+# The reject.test members left the list at send 2: nothing to suppress.
+check_suppression 3 0 "$((N_ACCEPT + N_FULL + 1))"
 assert_eq "$(tracker_count "EmailAddress LIKE '$RUN-f%' AND MsgCount = 3")" "$N_FULL" \
     "send 3: full.test members were mailed (2 soft bounces)"
 wait_returns "send 3: full.test" "$RUN-f%" "$((3 * N_FULL))"
@@ -199,8 +210,12 @@ assert_eq "$(sql_value "SELECT COUNT(*) FROM bounce_logs WHERE email LIKE '$RUN-
     AND bounce_type = 'soft' AND status_code = '5.2.2'")" "$((3 * N_FULL))" \
     "full.test: 3 soft 5.2.2 returns each"
 
+assert_eq "$(sql_value "SELECT COUNT(*) FROM members m JOIN lists l ON l.id = m.list_id WHERE l.name = '$LIST'
+    AND m.email LIKE '$RUN-f%' AND m.bounce_status = 'soft'")" "$N_FULL" \
+    "full.test: bounce_status soft at the third soft bounce"
+
 send_list 4
-check_suppression 4 "$((N_REJECT + N_FULL))" "$((N_ACCEPT + 1))"
+check_suppression 4 "$N_FULL" "$((N_ACCEPT + 1))"
 assert_eq "$(tracker_count "EmailAddress LIKE '$RUN-f%' AND MsgCount = 3")" "$N_FULL" \
     "send 4: full.test members were not mailed (3 soft bounces within 30 days)"
 assert_eq "$(tracker_count "EmailAddress LIKE '$RUN-a%' AND MsgCount = 4")" "$N_ACCEPT" \

@@ -130,8 +130,21 @@ void PolicyStore::record(const std::string& email, const PolicyDecision& decisio
     log.execute({email, state, decision.action, decision.rule.substr(0, 128), evidenceJson(decision.evidence),
                  actor.substr(0, 128)});
     if (decision.action == "unsubscribe" && listId) {
-        MysqlStatement leave = _db.prepare("UPDATE members SET active = 0 WHERE email = ? AND list_id = ?");
+        MysqlStatement leave = _db.prepare(
+            "UPDATE members SET active = 0, inactive_reason = 'complaint' WHERE email = ? AND list_id = ?");
         leave.execute({email, *listId});
+    }
+    // So that queries over members (the seeds' own) see who is no longer mailed; the
+    // reason tells a reset which memberships it may give back.
+    if (deactivatesMembers(decision)) {
+        MysqlStatement off = _db.prepare(
+            "UPDATE members SET active = 0, inactive_reason = 'policy' WHERE email = ? AND active = 1");
+        off.execute({email});
+    } else if (decision.changed && decision.state == PolicyState::Active) {
+        MysqlStatement on = _db.prepare(
+            "UPDATE members SET active = 1, inactive_reason = NULL WHERE email = ? AND active = 0"
+            " AND inactive_reason = 'policy'");
+        on.execute({email});
     }
 }
 

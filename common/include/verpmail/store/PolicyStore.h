@@ -2,6 +2,12 @@
 // state and countable returns, one query each) and records the decisions that change
 // an address's state (EmailAddressTracker and a policy_decisions row with the rule
 // and the evidence). The sender, `explain` and `policy simulate` all go through it.
+//
+// Memberships follow the decisions: a suppression for a hard bounce or a complaint
+// (deactivatesMembers) makes every active membership of the address inactive with
+// members.inactive_reason = 'policy' (a complaint's own list: 'complaint', the
+// member asked to stop); a decision that makes the address active again (a release,
+// IgnoreBounces) restores the 'policy' ones, never an opt-out.
 #pragma once
 
 #include "verpmail/policy/Policy.h"
@@ -36,8 +42,9 @@ public:
                                                         const PolicySettings& settings, const std::string& now);
 
     /// Records one changed decision, with `actor` (e.g. "verpmail-send campaign X").
-    /// An "unsubscribe" also deactivates the membership in listId when given.
-    /// Runs in the caller's transaction if one is open.
+    /// An "unsubscribe" also deactivates the membership in listId when given; the
+    /// memberships follow as described above. Runs in the caller's transaction if
+    /// one is open.
     void record(const std::string& email, const PolicyDecision& decision, const std::string& actor,
                 std::optional<unsigned> listId);
 
