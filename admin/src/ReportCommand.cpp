@@ -6,7 +6,7 @@ namespace verpmail {
 
 bool isReportName(const std::string& name)
 {
-    for (const char* known : {"summary", "suppressed", "domains", "reasons", "campaign", "trend"})
+    for (const char* known : {"summary", "suppressed", "domains", "reasons", "campaign", "trend", "incidents"})
         if (name == known)
             return true;
     return false;
@@ -27,6 +27,8 @@ ExitStatus runReport(MysqlConnection& db, const PolicySettings& policy, const st
         report = reasonsReport(db, window);
     else if (name == "campaign")
         report = campaign ? campaignReport(db, window, *campaign) : campaignsReport(db, window);
+    else if (name == "incidents")
+        report = incidentsReport(db, policy, window);
     else
         report = trendReport(db, window);
     out << render(report, format);

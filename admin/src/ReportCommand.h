@@ -16,7 +16,7 @@ namespace verpmail {
 
 class MysqlConnection;
 
-/// summary, suppressed, domains, reasons, campaign, trend.
+/// summary, suppressed, domains, reasons, campaign, trend, incidents.
 bool isReportName(const std::string& name);
 
 ExitStatus runReport(MysqlConnection& db, const PolicySettings& policy, const std::string& name,

@@ -203,6 +203,9 @@ if run_ok "p6: report incidents --format json" vadmin report incidents --format 
     assert_eq "$(python3 -c 'import json,sys; print(" ".join(r["state"] + ":" + str(r["members"]) for r in json.loads(sys.argv[1]) if r["domain"] == sys.argv[2]))' "$RUN_OUT" "$OUTAGE")" \
         "pausing:20" "p6: report incidents lists it, holding mail back"
 fi
+if run_ok "p6: report incidents (text)" vadmin report incidents; then
+    assert_match "$RUN_OUT" "$OUTAGE +soft +systemerror +pausing " "p6: the text report names it"
+fi
 before=$(outage_msgs)
 send_held 8
 assert_eq "$(outage_msgs)" "$before" "p6: the sender holds back the 20 members"

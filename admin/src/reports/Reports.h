@@ -10,6 +10,7 @@
 //   campaign ID  one campaign: its send_log states, returns, domains and reasons;
 //                without ID, every campaign active in the window
 //   trend        per day: sent, returns by class, bounce rate
+//   incidents    domain incidents open now or seen in the window (IncidentStore.h)
 #pragma once
 
 #include "reports/ReportModel.h"
@@ -31,6 +32,7 @@ Report reasonsReport(MysqlConnection& db, const ReportWindow& window);
 Report campaignReport(MysqlConnection& db, const ReportWindow& window, const std::string& campaign);
 Report campaignsReport(MysqlConnection& db, const ReportWindow& window);
 Report trendReport(MysqlConnection& db, const ReportWindow& window);
+Report incidentsReport(MysqlConnection& db, const PolicySettings& policy, const ReportWindow& window);
 
 // The tables the summary shares with the single reports. maxRows 0: all rows.
 void addDailyTable(Report& report, MysqlConnection& db, const ReportScope& scope);
