@@ -22,14 +22,12 @@
 #pragma once
 
 #include "Intake.h"
-#include "ReturnContract.h"
 
 #include "verpmail/mail/ImapClient.h"
 
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstddef>
-#include <functional>
 #include <string>
 
 namespace verpmail {
@@ -53,9 +51,6 @@ ImapIntakeSettings imapIntakeSettingsFrom(const Poco::Util::AbstractConfiguratio
 
 /// The UID SEARCH criteria of the messages still to read.
 std::string imapSearchCriteria(const ImapIntakeSettings& settings);
-
-/// Takes one message (source "imap=URL uid=N") and says what became of it.
-using OutcomeHandler = std::function<Outcome(IncomingMessage&)>;
 
 /// Reads the mailbox as the file comment says.
 /// @throws IntakeError Unavailable: the server failed or refused a command (what was

@@ -1,12 +1,15 @@
 // Intake: the vocabulary shared by the mailbox readers (--mbox, --maildir, --imap).
 //
-// A reader hands each saved message to a handler and acts on its answer: a processed
-// message is moved out of the way (MboxIntake.h, MaildirIntake.h say where); anything
-// else stays exactly where it was for the next run. Readers know nothing about the
-// database; the handler (BouncerApp, through MessageProcessor) knows nothing about files.
+// A reader hands each saved message to a handler and acts on its outcome: one that a
+// retry can cure (isRetryable: the database or the configuration is down) leaves the
+// message, and every one after it, exactly where it was for the next run; any other
+// moves it out of the way (MboxIntake.h, MaildirIntake.h, ImapIntake.h say where).
+// Readers know nothing about the database; the handler (IntakeCommand, through
+// MessageProcessor) knows nothing about files.
 #pragma once
 
 #include "IncomingMessage.h"
+#include "ReturnContract.h"
 
 #include <cstddef>
 #include <functional>
@@ -16,18 +19,11 @@
 
 namespace verpmail {
 
-/// What the handler did with a message.
-enum class Disposition
-{
-    Processed,   ///< recorded (or a duplicate, or stored unattributed): move it out
-    Keep,        ///< not recorded: leave it, go on with the next
-    KeepAndStop  ///< not recorded and no point going on (database down): leave it and the rest
-};
-
 /// A reader hands over each saved message as it found it: data (at most
 /// maxMessageBytes; mbox: unquoted, no "From " line), totalBytes, sender (the mbox
-/// "From " line's, or "") and source ("mbox=FILE offset=N", "maildir=DIR file=NAME").
-using MessageHandler = std::function<Disposition(IncomingMessage&)>;
+/// "From " line's, or "") and source ("mbox=FILE offset=N", "maildir=DIR file=NAME",
+/// "imap=URL uid=N"); the handler says what became of it.
+using OutcomeHandler = std::function<Outcome(IncomingMessage&)>;
 
 struct IntakeResult
 {

@@ -64,13 +64,6 @@ Outcome recordSaved(MessageProcessor& processor, IncomingMessage& message, Intak
     return outcome;
 }
 
-/// What a file reader does with a message: move it out unless a retry can cure it;
-/// the database or the configuration is down, and stays down for the rest of the run.
-Disposition dispositionFor(Outcome outcome)
-{
-    return isRetryable(outcome) ? Disposition::KeepAndStop : Disposition::Processed;
-}
-
 /// Reads the source through `record`.
 IntakeResult readSource(const IntakeSource& source, Poco::Util::AbstractConfiguration& config, std::size_t maxBytes,
                         const OutcomeHandler& record)
@@ -80,9 +73,8 @@ IntakeResult readSource(const IntakeSource& source, Poco::Util::AbstractConfigur
         ImapClient imap(settings.server);
         return processImap(imap, settings, maxBytes, record);
     }
-    const MessageHandler handle = [&](IncomingMessage& saved) { return dispositionFor(record(saved)); };
-    return source.kind == IntakeSource::Kind::Mbox ? processMbox(source.path, maxBytes, handle)
-                                                   : processMaildir(source.path, maxBytes, handle);
+    return source.kind == IntakeSource::Kind::Mbox ? processMbox(source.path, maxBytes, record)
+                                                   : processMaildir(source.path, maxBytes, record);
 }
 
 std::string sourceName(const IntakeSource& source, Poco::Util::AbstractConfiguration& config)

@@ -67,7 +67,7 @@ std::string processedName(const std::string& name)
     return base + ":2," + flags;
 }
 
-IntakeResult processMaildir(const std::string& dir, std::size_t maxMessageBytes, const MessageHandler& handle)
+IntakeResult processMaildir(const std::string& dir, std::size_t maxMessageBytes, const OutcomeHandler& handle)
 {
     if (!isDirectory(dir + "/new") || !isDirectory(dir + "/cur"))
         throw IntakeError(IntakeError::Kind::Unreadable, dir + " is not a Maildir (no new/ and cur/)");
@@ -116,10 +116,9 @@ IntakeResult processMaildir(const std::string& dir, std::size_t maxMessageBytes,
         fd.reset();
 
         IncomingMessage message{std::move(input.data), input.totalBytes, "", "", {}, "maildir=" + dir + " file=" + name};
-        const Disposition d = handle(message);
-        if (d != Disposition::Processed) {
+        if (isRetryable(handle(message))) {
             ++result.left;
-            stopped = d == Disposition::KeepAndStop;
+            stopped = true;
             continue;
         }
         const std::string to = target + "/cur/" + processedName(name.substr(name.find('/') + 1));

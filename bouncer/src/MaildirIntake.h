@@ -19,7 +19,7 @@ namespace verpmail {
 
 /// @throws IntakeError: Unreadable (DIR has no new/ and cur/), WriteFailed (the
 ///         .processed folder cannot be created; nothing was processed).
-IntakeResult processMaildir(const std::string& dir, std::size_t maxMessageBytes, const MessageHandler& handle);
+IntakeResult processMaildir(const std::string& dir, std::size_t maxMessageBytes, const OutcomeHandler& handle);
 
 /// The folder processed messages go to: DIR/.processed.
 std::string processedMaildirPath(const std::string& dir);

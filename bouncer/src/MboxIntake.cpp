@@ -9,16 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <vector>
+#include <algorithm>
+#include <optional>
 
 namespace verpmail {
 namespace {
-
-struct Range
-{
-    std::uint64_t begin;
-    std::uint64_t end;
-};
 
 /// Appends processed messages to FILE.processed, keeping it a valid mbox.
 class ProcessedMbox
@@ -64,12 +59,10 @@ void truncateTo(int mbox, const std::string& path, std::uint64_t size)
     syncFile(mbox, path);
 }
 
-/// Rewrites the mailbox from offset `from` on with the kept ranges (all >= from).
-void rewriteTail(int mbox, const std::string& path, std::uint64_t from, const std::vector<Range>& kept)
+/// Moves bytes [begin, end) of the mailbox to offset `from` (<= begin) and cuts it there.
+void rewriteTail(int mbox, const std::string& path, std::uint64_t from, std::uint64_t begin, std::uint64_t end)
 {
-    std::uint64_t keptBytes = 0;
-    for (const Range& r : kept)
-        keptBytes += r.end - r.begin;
+    const std::uint64_t keptBytes = end - begin;
     if (keptBytes == 0) {
         truncateTo(mbox, path, from);
         return;
@@ -80,8 +73,7 @@ void rewriteTail(int mbox, const std::string& path, std::uint64_t from, const st
     if (!tmp)
         throw FileError("create " + errnoText(tmpPath));
     try {
-        for (const Range& r : kept)
-            copyRange(mbox, r.begin, r.end, tmp.get(), path, tmpPath);
+        copyRange(mbox, begin, end, tmp.get(), path, tmpPath);
         syncFile(tmp.get(), tmpPath);
     } catch (...) {
         ::unlink(tmpPath.c_str());  // FILE is untouched: the copy is not needed
@@ -107,7 +99,7 @@ std::string processedMboxPath(const std::string& path)
     return path + ".processed";
 }
 
-IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, const MessageHandler& handle,
+IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, const OutcomeHandler& handle,
                          std::chrono::seconds lockWait)
 {
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
@@ -126,28 +118,24 @@ IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, c
 
     IntakeResult result;
     ProcessedMbox processed(processedMboxPath(path));
-    std::vector<Range> kept;
     std::uint64_t firstProcessed = 0;
-    bool stopped = false;
+    std::optional<std::uint64_t> keptFrom;  // where the messages left for the next run start
     try {
         while (auto m = reader.next()) {
             ++result.messages;
-            Disposition d = Disposition::KeepAndStop;
-            if (!stopped) {
+            if (!keptFrom) {
                 IncomingMessage message{std::move(m->data), m->totalBytes, m->envelopeSender, "", {},
                                         "mbox=" + path + " offset=" + std::to_string(m->begin)};
-                d = handle(message);
+                if (isRetryable(handle(message)))
+                    keptFrom = m->begin;
             }
-            if (d == Disposition::Processed) {
-                processed.append(fd.get(), path, *m);
-                if (result.processed++ == 0)
-                    firstProcessed = m->begin;
+            if (keptFrom) {
+                ++result.left;
                 continue;
             }
-            ++result.left;
-            stopped = stopped || d == Disposition::KeepAndStop;
-            if (result.processed > 0)
-                kept.push_back({m->begin, m->end});
+            processed.append(fd.get(), path, *m);
+            if (result.processed++ == 0)
+                firstProcessed = m->begin;
         }
         if (buffer.failed())
             throw IntakeError(IntakeError::Kind::Unreadable, "read " + errnoText(path));
@@ -155,10 +143,12 @@ IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, c
             return result;  // nothing to move: FILE is left exactly as it was
 
         processed.sync();
-        // Bytes a writer appended without taking the lock stay, too.
-        if (::fstat(fd.get(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) > reader.offset())
-            kept.push_back({reader.offset(), static_cast<std::uint64_t>(st.st_size)});
-        rewriteTail(fd.get(), path, firstProcessed, kept);
+        // What is left moves up to the first processed message, with any bytes a
+        // writer appended without taking the lock.
+        std::uint64_t end = reader.offset();
+        if (::fstat(fd.get(), &st) == 0)
+            end = std::max(end, static_cast<std::uint64_t>(st.st_size));
+        rewriteTail(fd.get(), path, firstProcessed, keptFrom.value_or(reader.offset()), end);
     } catch (const FileError& e) {
         throw IntakeError(IntakeError::Kind::WriteFailed, e.what());
     }

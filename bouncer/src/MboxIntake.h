@@ -23,7 +23,7 @@ namespace verpmail {
 
 /// @throws IntakeError: Unreadable (FILE missing, unreadable, not an mbox; nothing
 ///         changed), Busy (locked), WriteFailed (FILE.processed or the rewrite failed).
-IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, const MessageHandler& handle,
+IntakeResult processMbox(const std::string& path, std::size_t maxMessageBytes, const OutcomeHandler& handle,
                          std::chrono::seconds lockWait = std::chrono::seconds(30));
 
 /// Where processed messages go: FILE.processed.

@@ -44,13 +44,11 @@ protected:
     fs::path _dir;
 };
 
-/// A handler that processes messages whose data contains "ok", keeps the rest, and
-/// stops at "down" (the database went away).
-Disposition byContent(IncomingMessage& m)
+/// A handler that records messages whose data contains "ok" and finds the database
+/// gone at any other.
+Outcome byContent(IncomingMessage& m)
 {
-    if (m.data.find("down") != std::string::npos)
-        return Disposition::KeepAndStop;
-    return m.data.find("ok") != std::string::npos ? Disposition::Processed : Disposition::Keep;
+    return m.data.find("ok") != std::string::npos ? Outcome::Recorded : Outcome::DatabaseUnavailable;
 }
 
 const std::string kOne = "From a@x.example Mon Jan  1 00:00:00 2024\nSubject: ok 1\n\n>From quoted\n\n";
@@ -60,30 +58,32 @@ const std::string kDown = "From d@x.example Mon Jan  1 00:00:00 2024\nSubject: d
 
 using MboxIntake = TempDir;
 
-TEST_F(MboxIntake, MovesProcessedMessagesOutAndKeepsTheRestInOrder)
+TEST_F(MboxIntake, MovesProcessedMessagesOutVerbatim)
 {
     const fs::path mbox = _dir / "bounces";
-    spit(mbox, kOne + kKeep + kTwo);
+    spit(mbox, kOne + kTwo);
     const IntakeResult r = processMbox(mbox.string(), 1 << 20, byContent);
-    EXPECT_EQ(r.messages, 3u);
+    EXPECT_EQ(r.messages, 2u);
     EXPECT_EQ(r.processed, 2u);
-    EXPECT_EQ(r.left, 1u);
-    EXPECT_EQ(slurp(mbox), kKeep);
+    EXPECT_EQ(r.left, 0u);
+    EXPECT_EQ(slurp(mbox), "");
     // Verbatim, quoting kept, and a valid mbox (the last message got its empty line).
     EXPECT_EQ(slurp(processedMboxPath(mbox.string())), kOne + kTwo + "\n");
     EXPECT_FALSE(fs::exists(mbox.string() + ".lock"));
 
-    // A rerun: nothing new is processed; FILE.processed grows by appending.
+    // A rerun: what stays is not processed again; FILE.processed grows by appending.
+    spit(mbox, kOne + kKeep);
     const IntakeResult again = processMbox(mbox.string(), 1 << 20, byContent);
-    EXPECT_EQ(again.processed, 0u);
+    EXPECT_EQ(again.processed, 1u);
     EXPECT_EQ(again.left, 1u);
     EXPECT_EQ(slurp(mbox), kKeep);
+    EXPECT_EQ(slurp(processedMboxPath(mbox.string())), kOne + kTwo + "\n" + kOne);
 }
 
 TEST_F(MboxIntake, StopsAtAFailureAndLeavesEverythingAfterIt)
 {
     const fs::path mbox = _dir / "bounces";
-    spit(mbox, kOne + kDown + kTwo);
+    spit(mbox, kOne + kDown + kKeep + kTwo);
     int calls = 0;
     const IntakeResult r = processMbox(mbox.string(), 1 << 20, [&](IncomingMessage& m) {
         ++calls;
@@ -91,8 +91,8 @@ TEST_F(MboxIntake, StopsAtAFailureAndLeavesEverythingAfterIt)
     });
     EXPECT_EQ(calls, 2);
     EXPECT_EQ(r.processed, 1u);
-    EXPECT_EQ(r.left, 2u);
-    EXPECT_EQ(slurp(mbox), kDown + kTwo);
+    EXPECT_EQ(r.left, 3u);
+    EXPECT_EQ(slurp(mbox), kDown + kKeep + kTwo);
     EXPECT_EQ(slurp(processedMboxPath(mbox.string())), kOne);
 }
 
@@ -123,7 +123,7 @@ TEST_F(MboxIntake, HandsOverUnquotedDataAndTheSender)
     IncomingMessage seen;
     processMbox(mbox.string(), 1 << 20, [&](IncomingMessage& m) {
         seen = m;
-        return Disposition::Keep;
+        return Outcome::DatabaseUnavailable;
     });
     EXPECT_EQ(seen.data, "Subject: ok 1\n\nFrom quoted\n");
     EXPECT_EQ(seen.sender, "a@x.example");
@@ -170,7 +170,7 @@ TEST_F(MaildirIntake, MovesProcessedMessagesToTheProcessedFolder)
         fs::create_directory(_dir / sub);
     spit(_dir / "new" / "1700000001.a.host", "Subject: ok new\n\n");
     spit(_dir / "cur" / "1700000002.b.host:2,RF", "Subject: ok cur\n\n");
-    spit(_dir / "new" / "1700000003.c.host", "Subject: keep\n\n");
+    spit(_dir / "cur" / "1700000003.c.host:2,", "Subject: keep\n\n");  // read last: new/ comes first
     spit(_dir / "tmp" / "1700000004.d.host", "Subject: ok in delivery\n\n");
 
     const IntakeResult r = processMaildir(_dir.string(), 1 << 20, byContent);
@@ -182,7 +182,7 @@ TEST_F(MaildirIntake, MovesProcessedMessagesToTheProcessedFolder)
     EXPECT_EQ(slurp(done / "cur" / "1700000002.b.host:2,FRS"), "Subject: ok cur\n\n");
     EXPECT_TRUE(fs::is_directory(done / "new"));
     EXPECT_TRUE(fs::is_directory(done / "tmp"));
-    EXPECT_TRUE(fs::exists(_dir / "new" / "1700000003.c.host"));
+    EXPECT_TRUE(fs::exists(_dir / "cur" / "1700000003.c.host:2,"));
     EXPECT_TRUE(fs::exists(_dir / "tmp" / "1700000004.d.host"));
 
     const IntakeResult again = processMaildir(_dir.string(), 1 << 20, byContent);
