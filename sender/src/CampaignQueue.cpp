@@ -1,5 +1,7 @@
 #include "CampaignQueue.h"
 
+#include "ClaimLease.h"
+
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/ReportCounters.h"
 
@@ -43,9 +45,15 @@ bool CampaignQueue::open(MysqlConnection& db, unsigned listId, const std::string
     // One statement for the whole list, however large: the server does the work,
     // and INSERT IGNORE makes it safe for every process of the campaign to run it.
     MysqlStatement enqueue = db.prepare(
-        "INSERT IGNORE INTO send_log (campaign_id, email, status, updated_at)"
-        " SELECT ?, m.email, 'queued', UTC_TIMESTAMP() FROM members m WHERE m.list_id = ? AND m.active = 1");
+        "INSERT IGNORE INTO send_log (campaign_id, email, slice, status, updated_at)"
+        " SELECT ?, m.email, CRC32(m.email) % 64, 'queued', UTC_TIMESTAMP() FROM members m"
+        " WHERE m.list_id = ? AND m.active = 1");
     enqueue.execute({_campaign, listId});
+    MysqlStatement slices = db.prepare(
+        "INSERT IGNORE INTO send_slices (campaign_id, slice)"
+        " WITH RECURSIVE n (slice) AS (SELECT 0 UNION ALL SELECT slice + 1 FROM n WHERE slice < 63)"
+        " SELECT ?, slice FROM n");
+    slices.execute({_campaign});
     return true;
 }
 
@@ -60,13 +68,57 @@ std::optional<std::string> CampaignQueue::findUnfinished(MysqlConnection& db, un
     return st.text(0);
 }
 
-std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n)
+std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n, SliceCursor& cursor)
+{
+    // A slice that looked due may be emptied meanwhile (a retry not yet due, the
+    // last rows claimed): give it back and try another, a few times.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        if (!cursor.slice && !(cursor.slice = takeSlice(db, cursor)))
+            return {};
+        std::vector<std::string> emails = claimInSlice(db, n, *cursor.slice);
+        if (!emails.empty())
+            return emails;
+        releaseSlice(db, cursor);
+    }
+    return {};
+}
+
+std::optional<unsigned> CampaignQueue::takeSlice(MysqlConnection& db, SliceCursor& cursor)
+{
+    MysqlStatement free = db.prepare(
+        "SELECT sl.slice, sl.claimed_by FROM send_slices sl LEFT JOIN send_claimers c ON c.id = sl.claimed_by"
+        " WHERE sl.campaign_id = ? AND (sl.claimed_by IS NULL OR c.id IS NULL OR c.ended_at IS NOT NULL"
+        " OR c.lease_until < UTC_TIMESTAMP()) AND EXISTS (SELECT 1 FROM send_log l WHERE l.campaign_id = sl.campaign_id"
+        " AND l.slice = sl.slice AND l.status = 'queued' AND (l.retry_at IS NULL OR l.retry_at <= UTC_TIMESTAMP()))"
+        " ORDER BY RAND() LIMIT 8");
+    free.execute({_campaign});
+    std::vector<std::pair<unsigned, std::optional<std::string>>> candidates;
+    while (free.fetch())
+        candidates.emplace_back(static_cast<unsigned>(free.integer(0)),
+                                free.isNull(1) ? std::nullopt : std::optional<std::string>(free.text(1)));
+    for (const auto& [slice, owner] : candidates) {
+        // Only if nobody took it since: on Galera the loser of a race fails
+        // certification here (1213), and the caller's retry picks another slice.
+        MysqlStatement take = db.prepare(
+            "UPDATE send_slices SET claimed_by = ?, worker = ?, claimed_at = UTC_TIMESTAMP()"
+            " WHERE campaign_id = ? AND slice = ? AND claimed_by <=> ?");
+        take.execute({_claimer, cursor.worker, _campaign, slice, owner});
+        if (take.affectedRows() != 1)
+            continue;
+        if (owner)
+            cursor.uncertainTakenOver += reclaimDeadClaimers(db, _campaign, _claimer).uncertain;
+        return slice;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> CampaignQueue::claimInSlice(MysqlConnection& db, unsigned n, unsigned slice)
 {
     Transaction tx(db);
     MysqlStatement select = db.prepare(
-        "SELECT email FROM send_log WHERE campaign_id = ? AND status = 'queued'"
+        "SELECT email FROM send_log WHERE campaign_id = ? AND slice = ? AND status = 'queued'"
         " AND (retry_at IS NULL OR retry_at <= UTC_TIMESTAMP()) ORDER BY email LIMIT ? FOR UPDATE SKIP LOCKED");
-    select.execute({_campaign, static_cast<std::int64_t>(n)});
+    select.execute({_campaign, slice, static_cast<std::int64_t>(n)});
     std::vector<std::string> emails;
     while (select.fetch())
         emails.push_back(select.text(0));
@@ -80,6 +132,16 @@ std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n)
     mark.execute(params);
     tx.commit();
     return emails;
+}
+
+void CampaignQueue::releaseSlice(MysqlConnection& db, SliceCursor& cursor)
+{
+    if (!cursor.slice)
+        return;
+    MysqlStatement release = db.prepare("UPDATE send_slices SET claimed_by = NULL, worker = NULL"
+                                        " WHERE campaign_id = ? AND slice = ? AND claimed_by = ?");
+    release.execute({_campaign, *cursor.slice, _claimer});
+    cursor.slice.reset();
 }
 
 std::vector<std::string> CampaignQueue::beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails)

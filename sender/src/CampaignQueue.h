@@ -3,9 +3,11 @@
 // The queue is what makes a run exactly-once and shareable:
 //   open()     puts every active member of the list in send_log as 'queued' (once:
 //              INSERT IGNORE, so any process may call it, any number of times);
-//   claim()    takes up to n due 'queued' rows with SELECT ... FOR UPDATE SKIP LOCKED
-//              and marks them 'pending' under this process's claimer id (ClaimLease.h),
-//              so two processes (or threads) never get the same member;
+//   claim()    takes up to n due 'queued' rows of the slice the calling worker owns
+//              (a 64th of the campaign, see sql/010; a worker takes a free slice with
+//              due rows when its own has none) and marks them 'pending' under this
+//              process's claimer id (ClaimLease.h): only one worker anywhere claims in
+//              a slice, so two processes, or two Galera nodes, never take one member;
 //   beginSubmitting() marks them 'submitting' just before their SMTP session, if the
 //              claimer's lease still holds: only these rows can end 'uncertain';
 //   settle()   records each claimed member's outcome; a 4xx goes back to 'queued' with
@@ -41,6 +43,15 @@ struct Settlement
     std::string reason;      ///< for Suppressed: the policy reason
 };
 
+/// Which slice a worker owns (sql/010), and what taking slices over from dead
+/// claimers found on the way.
+struct SliceCursor
+{
+    unsigned worker = 0;                 ///< the thread's number in its process
+    std::optional<unsigned> slice;       ///< owned now; nullopt: none
+    std::uint64_t uncertainTakenOver = 0;  ///< rows of dead claimers found mid-session
+};
+
 struct QueueCounts
 {
     std::uint64_t total = 0, queued = 0, pending = 0, submitting = 0, accepted = 0, rejected = 0, deferred = 0, suppressed = 0,
@@ -66,8 +77,12 @@ public:
     static std::optional<std::string> findUnfinished(MysqlConnection& db, unsigned listId,
                                                      const std::string& messageDigest);
 
-    /// Claims up to n due rows; empty when nothing is due right now.
-    std::vector<std::string> claim(MysqlConnection& db, unsigned n);
+    /// Claims up to n due rows in the worker's slice, taking another slice with due
+    /// rows when its own has none; empty when no free slice has anything due now.
+    std::vector<std::string> claim(MysqlConnection& db, unsigned n, SliceCursor& cursor);
+
+    /// Gives the worker's slice back (at the end of its run).
+    void releaseSlice(MysqlConnection& db, SliceCursor& cursor);
 
     /// Marks claimed rows 'submitting' while this claimer's lease holds, and returns
     /// those it marked: a row taken over by another process (a lapsed lease) is left
@@ -93,6 +108,10 @@ public:
     const std::string& claimer() const { return _claimer; }
 
 private:
+    /// Takes a free slice that has due rows; nullopt when there is none.
+    std::optional<unsigned> takeSlice(MysqlConnection& db, SliceCursor& cursor);
+    std::vector<std::string> claimInSlice(MysqlConnection& db, unsigned n, unsigned slice);
+
     std::string _campaign;
     std::string _claimer;
     SendSettings _retries;  ///< the back-off and lifetime keys

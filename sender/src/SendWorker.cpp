@@ -121,23 +121,37 @@ void SendShared::fail(std::exception_ptr e)
 void SendWorker::run() noexcept
 {
     try {
-        loop();
+        MysqlConnection db(_context.mysql);
+        SliceCursor cursor;
+        cursor.worker = _number;
+        try {
+            loop(db, cursor);
+        } catch (...) {
+            _shared.fail(std::current_exception());
+        }
+        // A slice left claimed is free once this process ends anyway (its lease).
+        withDeadlockRetry([&] { _queue.releaseSlice(db, cursor); });
     } catch (...) {
         _shared.fail(std::current_exception());
     }
     ++_shared.finished;
 }
 
-void SendWorker::loop()
+void SendWorker::loop(MysqlConnection& db, SliceCursor& cursor)
 {
-    MysqlConnection db(_context.mysql);
     while (!_shared.stop) {
         // Wait for the rate limit before claiming, not after: a claimed row that is
         // still waiting when the process dies would have to be taken over first.
         if (_shared.rate)
             _shared.rate->acquire(_context.smtp.batchSize);
         const std::vector<std::string> emails =
-            withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize); });
+            withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize, cursor); });
+        if (cursor.uncertainTakenOver > 0) {
+            // Rows of a claimer that died mid-session, found when its slice was taken over.
+            std::lock_guard<std::mutex> lock(_shared.mutex);
+            _shared.summary.uncertain += cursor.uncertainTakenOver;
+            cursor.uncertainTakenOver = 0;
+        }
         if (emails.empty()) {
             const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
             // Nothing queued, or nothing due soon (4xx retries, mail held back for a

@@ -76,8 +76,9 @@ public:
 class SendWorker
 {
 public:
-    SendWorker(const SendContext& context, CampaignQueue& queue, SendShared& shared, Poco::Logger& log)
-        : _context(context), _queue(queue), _shared(shared), _log(log)
+    SendWorker(const SendContext& context, CampaignQueue& queue, SendShared& shared, Poco::Logger& log,
+               unsigned number)
+        : _context(context), _queue(queue), _shared(shared), _log(log), _number(number)
     {
     }
 
@@ -97,7 +98,7 @@ private:
         SendSummary counts;
     };
 
-    void loop();
+    void loop(MysqlConnection& db, SliceCursor& cursor);
     /// Looks the members and the policy up and composes each message to send.
     Batch decide(MysqlConnection& db, const std::vector<std::string>& emails);
     /// Marks the rows 'submitting' and runs one SMTP session.
@@ -111,6 +112,7 @@ private:
     CampaignQueue& _queue;
     SendShared& _shared;
     Poco::Logger& _log;
+    unsigned _number;  ///< this worker's number in the process
 };
 
 } // namespace verpmail

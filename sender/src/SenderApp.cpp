@@ -10,6 +10,7 @@
 #include "StopSignals.h"
 
 #include "verpmail/config/Settings.h"
+#include "verpmail/db/DeadlockRetry.h"
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/CampaignId.h"
@@ -342,12 +343,12 @@ ExitStatus SenderApp::send(SendSummary& summary)
     StopSignals signals;  // before the first thread, so that every thread inherits the mask
     const ClaimLease lease(mysql, summary.campaign, sendSettings.leaseSeconds);
     CampaignQueue queue(summary.campaign, lease.id(), sendSettings, policy.softResetStreak);
-    if (!queue.open(db, list->id, _messageFile, digest))
+    if (!withDeadlockRetry([&] { return queue.open(db, list->id, _messageFile, digest); }))
         throw InputError(ExitStatus::DataErr, "campaign \"" + summary.campaign + "\" belongs to another list");
     // Said first, so whoever stops this run (or finds it killed) knows how to resume it.
     std::cerr << "verpmail-send: campaign " << summary.campaign << " (to resume it: --campaign " << summary.campaign
               << ")" << std::endl;
-    const Reclaimed reclaimed = reclaimDeadClaimers(db, summary.campaign, lease.id());
+    const Reclaimed reclaimed = withDeadlockRetry([&] { return reclaimDeadClaimers(db, summary.campaign, lease.id()); });
     if (reclaimed.requeued + reclaimed.uncertain > 0)
         log().warning("campaign=%s status=taken-over requeued=%Lu uncertain=%Lu", summary.campaign,
                       static_cast<Poco::UInt64>(reclaimed.requeued), static_cast<Poco::UInt64>(reclaimed.uncertain));
@@ -400,7 +401,7 @@ void SenderApp::runWorkers(const SendContext& context, CampaignQueue& queue, Sen
     std::vector<std::unique_ptr<SendWorker>> workers;
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < context.smtp.connections; ++i) {
-        workers.push_back(std::make_unique<SendWorker>(context, queue, shared, log()));
+        workers.push_back(std::make_unique<SendWorker>(context, queue, shared, log(), i));
         threads.emplace_back(&SendWorker::run, workers.back().get());
     }
     // Workers end by themselves when nothing is left to claim (or on the first fatal

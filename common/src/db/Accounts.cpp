@@ -59,6 +59,7 @@ const std::vector<Grant>& senderGrants()
         {"SELECT, INSERT, UPDATE", "campaigns"},
         {"SELECT, INSERT, UPDATE", "send_log"},
         {"SELECT, INSERT, UPDATE", "send_claimers"},
+        {"SELECT, INSERT, UPDATE", "send_slices"},
         {"SELECT, INSERT", "policy_decisions"},
         {"SELECT", "counted_returns"},
         {"SELECT", "counted_sends"},
