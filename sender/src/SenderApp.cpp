@@ -391,7 +391,7 @@ ExitStatus SenderApp::send(SendSummary& summary)
         throw RunStopped(std::to_string(after.queued) + " members are queued for a later retry (answered 4xx, " +
                          "or held back for a domain incident): resume with --resume or --campaign " + summary.campaign +
                          " once they are due (" + nextDue(queue, db) + ")");
-    queue.close(db);
+    withDeadlockRetry([&] { queue.close(db); });
     return ExitStatus::Ok;
 }
 

@@ -5,18 +5,23 @@
 // EncodedFROM keys lock index gaps in an order no caller controls; InnoDB then
 // aborts one transaction with 1213 and expects it to be retried. The work must be
 // a whole transaction (or one autocommit statement): the aborted attempt has been
-// rolled back entirely, so running it again is safe.
+// rolled back entirely, so running it again is safe. On a Galera cluster a
+// transaction that lost certification to another node's (both wrote a shared
+// report counter row, say) fails with 1213 too: the random back-off keeps writers
+// on different nodes from colliding again in step.
 #pragma once
 
 #include "verpmail/db/MysqlError.h"
 
+#include <algorithm>
 #include <chrono>
+#include <random>
 #include <thread>
 
 namespace verpmail {
 
 template <typename Work>
-auto withDeadlockRetry(Work&& work, int attempts = 5) -> decltype(work())
+auto withDeadlockRetry(Work&& work, int attempts = 10) -> decltype(work())
 {
     for (int attempt = 1;; ++attempt) {
         try {
@@ -25,8 +30,10 @@ auto withDeadlockRetry(Work&& work, int attempts = 5) -> decltype(work())
             const bool lockConflict = e.errorNumber() == 1213 || e.errorNumber() == 1205;
             if (!lockConflict || attempt >= attempts)
                 throw;
-            // Back off a little, longer each time, so the winners can finish.
-            std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+            // Back off a little, longer each time and at random, so the winners can finish.
+            thread_local std::minstd_rand random(std::random_device{}());
+            const int limit = std::min(5 * attempt * attempt, 250);
+            std::this_thread::sleep_for(std::chrono::milliseconds(limit / 2 + static_cast<int>(random() % (limit / 2 + 1))));
         }
     }
 }
