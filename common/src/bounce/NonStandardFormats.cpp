@@ -8,11 +8,15 @@
 
 namespace verpmail::bounce {
 
-namespace {
-
-// Lower-case subject fragments of delivery failure reports.
-const PhraseSet& bounceSubjects()
+bool looksLikeBounceHeader(const HeaderBlock& headers)
 {
+    if (headers.has("X-Failed-Recipients"))
+        return true;
+    const std::string from = toLower(headers.find("From"));
+    if (from.find("mailer-daemon") != std::string::npos || from.find("postmaster") != std::string::npos ||
+        from.find("mail delivery") != std::string::npos || from.find("mail-daemon") != std::string::npos)
+        return true;
+    // Lower-case subject fragments of delivery failure reports.
     static const PhraseSet subjects({
         "undeliver",          "delivery status notification", "delivery has failed",
         "mail delivery",      "failure notice",      "not delivered",
@@ -27,12 +31,12 @@ const PhraseSet& bounceSubjects()
         "\xe9\x85\x8d\xe4\xbf\xa1",                        // 配信
         "\xe4\xb8\x8d\xe9\x81\x94",                        // 不達
     });
-    return subjects;
+    return subjects.findAny(decodeEncodedWords(headers.find("Subject")));
 }
 
-// Lower-case phrases of a delivery failure report's prose.
-const PhraseSet& bounceTextPhrases()
+bool looksLikeBounceText(std::string_view text)
 {
+    // Lower-case phrases of a delivery failure report's prose.
     static const PhraseSet phrases({
         "couldn't be delivered",    "was not delivered",       "wasn't delivered",
         "not be delivered",         "undeliverable",           "delivery has failed",
@@ -43,12 +47,12 @@ const PhraseSet& bounceTextPhrases()
         "invalid user address",     "no such user",            "user unknown",
         "mailbox is full",
     });
-    return phrases;
+    return phrases.findAny(text.substr(0, 16384));
 }
 
-// Lower-case phrases of "still trying" warnings.
-const PhraseSet& delayPhrases()
+bool isDelayNotice(std::string_view text)
 {
+    // Lower-case phrases of "still trying" warnings.
     static const PhraseSet phrases({
         "has not yet been delivered",
         "delivery attempts will continue",
@@ -62,30 +66,7 @@ const PhraseSet& delayPhrases()
         "delivery status notification (delay)",
         "warning: message",
     });
-    return phrases;
-}
-
-} // namespace
-
-bool looksLikeBounceHeader(const HeaderBlock& headers)
-{
-    if (headers.has("X-Failed-Recipients"))
-        return true;
-    const std::string from = toLower(headers.find("From"));
-    if (from.find("mailer-daemon") != std::string::npos || from.find("postmaster") != std::string::npos ||
-        from.find("mail delivery") != std::string::npos || from.find("mail-daemon") != std::string::npos)
-        return true;
-    return bounceSubjects().findAny(decodeEncodedWords(headers.find("Subject")));
-}
-
-bool looksLikeBounceText(std::string_view text)
-{
-    return bounceTextPhrases().findAny(text.substr(0, 16384));
-}
-
-bool isDelayNotice(std::string_view text)
-{
-    return delayPhrases().findAny(text.substr(0, 8192));
+    return phrases.findAny(text.substr(0, 8192));
 }
 
 void fillCodesFromText(RecipientResult& result)
