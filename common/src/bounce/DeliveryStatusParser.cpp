@@ -24,11 +24,6 @@ std::string_view dropType(std::string_view value)
     return trim(value.substr(semi + 1));
 }
 
-bool hasRecipient(const DsnRecipient& r)
-{
-    return !r.finalRecipient.empty() || !r.originalRecipient.empty();
-}
-
 enum class Field
 {
     Other,
@@ -123,7 +118,8 @@ DeliveryStatus parseDeliveryStatus(std::string_view text, const ParseLimits& lim
     std::string* lastValue = nullptr;
 
     auto flush = [&]() {
-        if (hasRecipient(current) && result.recipients.size() < limits.maxRecipients)
+        const bool hasRecipient = !current.finalRecipient.empty() || !current.originalRecipient.empty();
+        if (hasRecipient && result.recipients.size() < limits.maxRecipients)
         {
             result.recipients.push_back(std::move(current));
             finish(result.recipients.back());
