@@ -6,14 +6,9 @@ namespace verpmail::bounce {
 std::string toLower(std::string_view text)
 {
     std::string out(text);
-    lowerInPlace(out);
-    return out;
-}
-
-void lowerInPlace(std::string& text)
-{
-    for (char& c : text)
+    for (char& c : out)
         c = lowerChar(c);
+    return out;
 }
 
 bool iequals(std::string_view a, std::string_view b)

@@ -33,7 +33,6 @@ constexpr bool isDigit(char c)
 }
 
 std::string toLower(std::string_view text);
-void lowerInPlace(std::string& text);
 
 bool iequals(std::string_view a, std::string_view b);
 bool istartsWith(std::string_view text, std::string_view prefix);
