@@ -20,9 +20,9 @@ TEST(HeaderBlock, UnfoldsAndFindsFields)
                              "\n"
                              "body";
     const HeaderBlock h = HeaderBlock::parse(text, 1000, &bodyAt);
-    EXPECT_EQ(h.get("Subject"), "Undelivered Mail");
-    EXPECT_EQ(h.get("Content-Type"), "text/plain");
-    EXPECT_EQ(h.get("Missing"), "");
+    EXPECT_EQ(h.find("Subject"), "Undelivered Mail");
+    EXPECT_EQ(h.find("Content-Type"), "text/plain");
+    EXPECT_EQ(h.find("Missing"), "");
     EXPECT_EQ(text.substr(bodyAt), "body");
     ASSERT_EQ(h.size(), 2u);
     EXPECT_EQ(h.fieldName(1), "content-type");
@@ -35,7 +35,7 @@ TEST(HeaderBlock, CutsLongFieldsAndStopsAtNonFieldLine)
 {
     const std::string text = "X-Long: " + std::string(100, 'a') + "\nnot a header line\nTo: x@y.example\n";
     const HeaderBlock h = HeaderBlock::parse(text, 10);
-    EXPECT_EQ(h.get("X-Long").size(), 10u);
+    EXPECT_EQ(h.find("X-Long").size(), 10u);
     EXPECT_FALSE(h.has("To"));
 }
 

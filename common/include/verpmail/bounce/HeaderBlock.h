@@ -2,7 +2,7 @@
 //
 //   std::size_t bodyAt = 0;
 //   HeaderBlock h = HeaderBlock::parse(text, limits.maxHeaderBytes, &bodyAt);
-//   std::string subject = h.get("Subject");
+//   std::string_view subject = h.find("Subject");   // valid while h lives
 //
 // Written by hand rather than with Poco::Net::MessageHeader because returned mail
 // is often broken (mbox "From " lines, lines without a colon, NUL bytes, thousands
@@ -31,9 +31,7 @@ public:
     static HeaderBlock parse(std::string_view text, std::size_t maxFieldBytes,
                              std::size_t* bodyOffset = nullptr, std::size_t maxFields = 2000);
 
-    /// The first field of that name (case-insensitive), or "".
-    std::string get(std::string_view name) const { return std::string(find(name)); }
-    /// The same without a copy; valid while this block lives.
+    /// The first field of that name (case-insensitive), or ""; valid while this block lives.
     std::string_view find(std::string_view name) const;
     std::vector<std::string> getAll(std::string_view name) const;
     bool has(std::string_view name) const;
