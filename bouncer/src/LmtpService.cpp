@@ -1,6 +1,7 @@
 #include "LmtpService.h"
 
-#include "WarmDesk.h"
+#include "MessageProcessor.h"
+#include "ReturnDesk.h"
 #include "lmtp/Servers.h"
 
 #include "verpmail/config/ConfigKeys.h"
@@ -17,11 +18,72 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 namespace verpmail {
 namespace {
+
+/// The ReturnDesk of the long-running server. Keeps one MessageProcessor (and with
+/// it one warm database connection) per server thread that needed one, lent out for
+/// the duration of a call and put back after, so concurrent calls never share a
+/// connection and a quiet server keeps at most as many connections as it had
+/// concurrent calls. Thread-safe; never throws.
+class WarmDesk : public ReturnDesk
+{
+public:
+    using ProcessorFactory = std::function<std::unique_ptr<MessageProcessor>()>;
+
+    explicit WarmDesk(ProcessorFactory makeProcessor) : _makeProcessor(std::move(makeProcessor)) {}
+
+    RecipientStatus checkRecipient(const std::string& recipient, std::string& detail) override
+    {
+        return lend(RecipientStatus::CannotTell, detail,
+                    [&](MessageProcessor& processor) { return processor.checkRecipient(recipient, detail); });
+    }
+
+    Outcome take(const IncomingMessage& message, std::string& detail) override
+    {
+        return lend(Outcome::InternalError, detail,
+                    [&](MessageProcessor& processor) { return processor.take(message, detail); });
+    }
+
+private:
+    /// Lends an idle processor (or a new one) to `call` and keeps it for the next call;
+    /// onFailure when no processor can be had (out of memory).
+    template <typename Result, typename Call>
+    Result lend(Result onFailure, std::string& detail, const Call& call)
+    {
+        try {
+            std::unique_ptr<MessageProcessor> processor;
+            {
+                const std::lock_guard<std::mutex> lock(_mutex);
+                if (!_idle.empty()) {
+                    processor = std::move(_idle.back());
+                    _idle.pop_back();
+                }
+            }
+            if (!processor)
+                processor = _makeProcessor();
+            // The processor's calls never throw: it goes back to the idle list after each.
+            const Result result = call(*processor);
+            const std::lock_guard<std::mutex> lock(_mutex);
+            _idle.push_back(std::move(processor));
+            return result;
+        } catch (const std::exception& e) {
+            // Only the factory or the idle list can throw here (out of memory).
+            detail = e.what();
+            return onFailure;
+        }
+    }
+
+    ProcessorFactory _makeProcessor;
+    std::mutex _mutex;
+    std::vector<std::unique_ptr<MessageProcessor>> _idle;
+};
 
 int startFailure(Poco::Logger& log, ExitStatus status, const std::string& text)
 {
