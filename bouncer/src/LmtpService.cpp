@@ -92,21 +92,16 @@ int startFailure(Poco::Logger& log, ExitStatus status, const std::string& text)
     return toInt(status);
 }
 
-std::vector<ListenAddress> listenKey(const Poco::Util::AbstractConfiguration& config, const keys::Key& key)
-{
-    const std::string text = config.getString(key.name, key.defaultValue);
-    const auto list = parseListenList(text);
-    if (!list)
-        throw ConfigError(std::string(key.name) + " = '" + text +
-                          "': expected unix:/PATH or inet:HOST:PORT, comma-separated");
-    return *list;
-}
-
 ListenerSettings listenerFrom(const Poco::Util::AbstractConfiguration& config, const keys::Key& listen,
                               const keys::Key& threads, const keys::Key& idleTimeout)
 {
     ListenerSettings s;
-    s.listen = listenKey(config, listen);
+    const std::string where = config.getString(listen.name, listen.defaultValue);
+    const auto addresses = parseListenList(where);
+    if (!addresses)
+        throw ConfigError(std::string(listen.name) + " = '" + where +
+                          "': expected unix:/PATH or inet:HOST:PORT, comma-separated");
+    s.listen = *addresses;
     const std::string mode = config.getString(keys::kBouncerLmtpSocketMode.name, keys::kBouncerLmtpSocketMode.defaultValue);
     if (!Poco::NumberParser::tryParseOct(mode, s.socketMode) || s.socketMode > 0777)
         throw ConfigError(std::string(keys::kBouncerLmtpSocketMode.name) + " = '" + mode + "': expected an octal mode such as 0660");
