@@ -158,6 +158,10 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
         lmtp.maxMessageBytes = bouncer.maxMessageBytes;
         if (lmtp.server.listen.empty())
             throw ConfigError(std::string(keys::kBouncerLmtpListen.name) + " is empty: --lmtp needs an address");
+        // Every smtpd(8) process keeps its own policy connection open between requests
+        // (smtpd_policy_service_max_idle, 300 s), and a connection holds a thread while
+        // open: hence more threads than for LMTP, and a shorter idle time-out (Postfix
+        // reconnects and retries the request when it finds the connection closed).
         PolicyServiceSettings policy;
         policy.server = listenerFrom(config, keys::kBouncerPolicyListen, keys::kBouncerPolicyThreads,
                                      keys::kBouncerPolicyIdleTimeout);

@@ -1,6 +1,6 @@
 // ServerSettings: what the LMTP server and the policy service are told by configuration.
 //
-// Plain structs: BouncerApp fills them from the bouncer.lmtp.* and bouncer.policy.*
+// Plain structs: LmtpService fills them from the bouncer.lmtp.* and bouncer.policy.*
 // keys (parseListenList turns a key's text into addresses, or says it cannot).
 #pragma once
 
@@ -51,22 +51,9 @@ struct LmtpSettings
     std::size_t maxRecipients = 1000;          ///< per transaction; more get 452 (Postfix retries them)
 };
 
-/// Every smtpd(8) process keeps its own policy connection open between requests
-/// (smtpd_policy_service_max_idle, 300 s), and a connection holds a thread while
-/// open: so more threads than for LMTP, and a shorter idle time-out (Postfix
-/// reconnects and retries the request when it finds the connection closed).
-inline ListenerSettings policyListenerDefaults()
-{
-    ListenerSettings defaults;
-    defaults.threads = 100;
-    defaults.queued = 100;
-    defaults.idleTimeoutSeconds = 60;
-    return defaults;
-}
-
 struct PolicyServiceSettings
 {
-    ListenerSettings server = policyListenerDefaults();
+    ListenerSettings server;
     /// Recipients at these domains (ignoring case) are checked; any other gets DUNNO.
     std::vector<std::string> bounceDomains;
 };
