@@ -1,6 +1,5 @@
 #include "lmtp/SessionServer.h"
 
-#include "lmtp/ListenError.h"
 #include "lmtp/UnixSocketFile.h"
 
 #include "verpmail/util/Printable.h"

@@ -23,10 +23,18 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace verpmail {
+
+/// A server cannot listen where it was told to (an environment failure).
+class ListenError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
 
 struct SessionContext;
 

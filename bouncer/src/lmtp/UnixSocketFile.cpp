@@ -1,6 +1,6 @@
 #include "lmtp/UnixSocketFile.h"
 
-#include "lmtp/ListenError.h"
+#include "lmtp/SessionServer.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>

@@ -2,7 +2,6 @@
 // the loopback, spoken to with Poco::Net::StreamSocket.
 #include "LmtpTestFakes.h"
 
-#include "lmtp/ListenError.h"
 #include "lmtp/Servers.h"
 
 #include <Poco/Net/SocketAddress.h>
