@@ -50,9 +50,6 @@ public:
     SessionServer(std::string name, const ListenerSettings& settings, Handler handler, Poco::Logger& log);
     ~SessionServer();
 
-    SessionServer(const SessionServer&) = delete;
-    SessionServer& operator=(const SessionServer&) = delete;
-
     void start();
 
     /// Stops accepting, ends idle sessions, waits for busy ones to finish. Idempotent.
