@@ -4,7 +4,6 @@
 # SMTP or network libraries. Included by common/CMakeLists.txt and tests/fuzz.
 file(GLOB VERPMAIL_PARSER_SOURCES CONFIGURE_DEPENDS
      ${CMAKE_CURRENT_LIST_DIR}/src/bounce/*.cpp
-     ${CMAKE_CURRENT_LIST_DIR}/src/util/Printable.cpp
      ${CMAKE_CURRENT_LIST_DIR}/src/util/Json*.cpp)
 add_library(verpmail_parser STATIC ${VERPMAIL_PARSER_SOURCES})
 target_include_directories(verpmail_parser PUBLIC ${CMAKE_CURRENT_LIST_DIR}/include)

@@ -13,6 +13,20 @@ namespace verpmail {
 /// Returns text with every byte outside printable ASCII replaced by '?', and cut to
 /// at most maxLength bytes (a cut is marked with "..."). Valid UTF-8 is not kept:
 /// logs stay plain ASCII whatever the input was.
-std::string printable(std::string_view text, std::size_t maxLength = 200);
+inline std::string printable(std::string_view text, std::size_t maxLength = 200)
+{
+    const bool cut = text.size() > maxLength;
+    if (cut)
+        text = text.substr(0, maxLength > 3 ? maxLength - 3 : 0);
+    std::string out;
+    out.reserve(text.size() + 3);
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        out += (byte >= 0x20 && byte < 0x7f) ? c : '?';
+    }
+    if (cut)
+        out += "...";
+    return out;
+}
 
 } // namespace verpmail
