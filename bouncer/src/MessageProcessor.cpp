@@ -96,8 +96,6 @@ MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerS
 {
 }
 
-MessageProcessor::~MessageProcessor() = default;
-
 Outcome MessageProcessor::take(const IncomingMessage& message, std::string& detail) noexcept
 {
     Outcome recorded = Outcome::InternalError;

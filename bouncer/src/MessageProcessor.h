@@ -39,10 +39,6 @@ public:
     /// `cache` (may be null) is shared by the processors of a long-running server.
     MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerSettings settings, PolicySettings policy,
                      Poco::Logger& log, RecipientCache* cache = nullptr);
-    ~MessageProcessor();
-
-    MessageProcessor(const MessageProcessor&) = delete;
-    MessageProcessor& operator=(const MessageProcessor&) = delete;
 
     /// Records the message. The database connection is opened on first use and kept
     /// for the next message; after a failure it is dropped so the next call reconnects.
