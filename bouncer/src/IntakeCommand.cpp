@@ -79,15 +79,9 @@ IntakeResult readSource(const IntakeSource& source, Poco::Util::AbstractConfigur
 
 std::string sourceName(const IntakeSource& source, Poco::Util::AbstractConfiguration& config)
 {
-    switch (source.kind) {
-    case IntakeSource::Kind::Mbox:
-        return "mbox=" + source.path;
-    case IntakeSource::Kind::Maildir:
-        return "maildir=" + source.path;
-    case IntakeSource::Kind::Imap:
-        break;
-    }
-    return "imap=" + config.getString(keys::kBouncerImapUrl.name, "");
+    if (source.kind == IntakeSource::Kind::Imap)
+        return "imap=" + config.getString(keys::kBouncerImapUrl.name, "");
+    return (source.kind == IntakeSource::Kind::Mbox ? "mbox=" : "maildir=") + source.path;
 }
 
 } // namespace
