@@ -114,23 +114,16 @@ std::optional<unsigned> CampaignQueue::takeSlice(MysqlConnection& db, SliceCurso
 
 std::vector<std::string> CampaignQueue::claimInSlice(MysqlConnection& db, unsigned n, unsigned slice)
 {
-    Transaction tx(db);
+    // Owning the slice is the claim: no other worker reads it, so the rows need no
+    // mark of their own until their session starts (beginSubmitting). A worker that
+    // dies before then leaves them 'queued', as if it had never read them.
     MysqlStatement select = db.prepare(
         "SELECT email FROM send_log WHERE campaign_id = ? AND slice = ? AND status = 'queued'"
-        " AND (retry_at IS NULL OR retry_at <= UTC_TIMESTAMP()) ORDER BY email LIMIT ? FOR UPDATE SKIP LOCKED");
+        " AND (retry_at IS NULL OR retry_at <= UTC_TIMESTAMP()) ORDER BY email LIMIT ?");
     select.execute({_campaign, slice, static_cast<std::int64_t>(n)});
     std::vector<std::string> emails;
     while (select.fetch())
         emails.push_back(select.text(0));
-    if (emails.empty())
-        return emails;
-    std::vector<SqlValue> params{_claimer, _campaign};
-    for (const std::string& e : emails)
-        params.emplace_back(e);
-    MysqlStatement mark = db.prepare("UPDATE send_log SET status = 'pending', claimed_by = ?, updated_at = UTC_TIMESTAMP()"
-                                     " WHERE campaign_id = ? AND email IN (" + inList(emails.size()) + ")");
-    mark.execute(params);
-    tx.commit();
     return emails;
 }
 
@@ -144,28 +137,34 @@ void CampaignQueue::releaseSlice(MysqlConnection& db, SliceCursor& cursor)
     cursor.slice.reset();
 }
 
-std::vector<std::string> CampaignQueue::beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails)
+std::vector<std::string> CampaignQueue::beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails,
+                                                        const SliceCursor& cursor)
 {
-    if (emails.empty())
+    if (emails.empty() || !cursor.slice)
         return {};
-    std::vector<SqlValue> params{_campaign, _claimer, _claimer};
+    std::vector<SqlValue> params{_claimer, _campaign, *cursor.slice, _campaign, *cursor.slice, _claimer, cursor.worker,
+                                 _claimer};
     for (const std::string& e : emails)
         params.emplace_back(e);
-    // The lease is checked in the same statement as the rows change: a process that
-    // takes the rows over after the lease ran out then finds them 'submitting' and
-    // reports them uncertain instead of sending them again.
-    const std::string where = " WHERE campaign_id = ? AND claimed_by = ? AND email IN (" + inList(emails.size()) + ")";
+    // The slice and the lease are checked in the statement that changes the rows: a
+    // worker that lost its slice (its lease ran out and another took it over) marks
+    // nothing, and the new owner, finding the rows 'submitting', reports them
+    // uncertain instead of sending them again.
     MysqlStatement mark = db.prepare(
-        "UPDATE send_log SET status = 'submitting', updated_at = UTC_TIMESTAMP()"
-        " WHERE campaign_id = ? AND claimed_by = ? AND status = 'pending'"
+        "UPDATE send_log SET status = 'submitting', claimed_by = ?"
+        " WHERE campaign_id = ? AND slice = ? AND status = 'queued'"
+        " AND EXISTS (SELECT 1 FROM send_slices WHERE campaign_id = ? AND slice = ? AND claimed_by = ? AND worker = ?)"
         " AND EXISTS (SELECT 1 FROM send_claimers WHERE id = ? AND lease_until > UTC_TIMESTAMP() AND ended_at IS NULL)"
         " AND email IN (" + inList(emails.size()) + ")");
     mark.execute(params);
     if (mark.affectedRows() == emails.size())
         return emails;
-    params.erase(params.begin() + 2);
-    MysqlStatement ours = db.prepare("SELECT email FROM send_log" + where + " AND status = 'submitting'");
-    ours.execute(params);
+    std::vector<SqlValue> again{_campaign, _claimer};
+    for (const std::string& e : emails)
+        again.emplace_back(e);
+    MysqlStatement ours = db.prepare("SELECT email FROM send_log WHERE campaign_id = ? AND claimed_by = ?"
+                                     " AND status = 'submitting' AND email IN (" + inList(emails.size()) + ")");
+    ours.execute(again);
     std::vector<std::string> marked;
     while (ours.fetch())
         marked.push_back(ours.text(0));

@@ -3,13 +3,14 @@
 // The queue is what makes a run exactly-once and shareable:
 //   open()     puts every active member of the list in send_log as 'queued' (once:
 //              INSERT IGNORE, so any process may call it, any number of times);
-//   claim()    takes up to n due 'queued' rows of the slice the calling worker owns
+//   claim()    reads up to n due 'queued' rows of the slice the calling worker owns
 //              (a 64th of the campaign, see sql/010; a worker takes a free slice with
-//              due rows when its own has none) and marks them 'pending' under this
-//              process's claimer id (ClaimLease.h): only one worker anywhere claims in
-//              a slice, so two processes, or two Galera nodes, never take one member;
+//              due rows when its own has none, under this process's claimer id,
+//              ClaimLease.h): only one worker anywhere reads a slice, so two
+//              processes, or two Galera nodes, never take one member;
 //   beginSubmitting() marks them 'submitting' just before their SMTP session, if the
-//              claimer's lease still holds: only these rows can end 'uncertain';
+//              worker still owns the slice under a live lease: only these rows can
+//              end 'uncertain' (a worker that dies before leaves them 'queued');
 //   settle()   records each claimed member's outcome; a 4xx goes back to 'queued' with
 //              a retry time that doubles from send.minimalBackoff to
 //              send.maximalBackoff until send.queueLifetime has passed since the first
@@ -84,10 +85,11 @@ public:
     /// Gives the worker's slice back (at the end of its run).
     void releaseSlice(MysqlConnection& db, SliceCursor& cursor);
 
-    /// Marks claimed rows 'submitting' while this claimer's lease holds, and returns
-    /// those it marked: a row taken over by another process (a lapsed lease) is left
-    /// alone and must not be sent.
-    std::vector<std::string> beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails);
+    /// Marks claimed rows 'submitting' while the worker owns their slice under a live
+    /// lease, and returns those it marked: rows of a slice taken over by another
+    /// process (a lapsed lease) are left alone and must not be sent.
+    std::vector<std::string> beginSubmitting(MysqlConnection& db, const std::vector<std::string>& emails,
+                                             const SliceCursor& cursor);
 
     /// Seconds until the next queued row is due, or nullopt when none is queued.
     std::optional<unsigned> secondsUntilNextDue(MysqlConnection& db);

@@ -162,7 +162,7 @@ void SendWorker::loop(MysqlConnection& db, SliceCursor& cursor)
             continue;
         }
         Batch batch = decide(db, emails);
-        submit(db, batch);
+        submit(db, batch, cursor);
         settle(db, batch, emails.size());
     }
 }
@@ -228,7 +228,7 @@ SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std:
     return batch;
 }
 
-void SendWorker::submit(MysqlConnection& db, Batch& batch)
+void SendWorker::submit(MysqlConnection& db, Batch& batch, const SliceCursor& cursor)
 {
     if (batch.toSend.empty())
         return;
@@ -236,7 +236,8 @@ void SendWorker::submit(MysqlConnection& db, Batch& batch)
     std::vector<std::string> emails;
     for (const Settlement& s : batch.toSend)
         emails.push_back(s.email);
-    const std::vector<std::string> ours = withDeadlockRetry([&] { return _queue.beginSubmitting(db, emails); });
+    const std::vector<std::string> ours =
+        withDeadlockRetry([&] { return _queue.beginSubmitting(db, emails, cursor); });
     if (ours.size() != emails.size())
         keepOnly(batch, ours);
     if (batch.toSend.empty()) {

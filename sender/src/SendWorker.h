@@ -102,7 +102,7 @@ private:
     /// Looks the members and the policy up and composes each message to send.
     Batch decide(MysqlConnection& db, const std::vector<std::string>& emails);
     /// Marks the rows 'submitting' and runs one SMTP session.
-    void submit(MysqlConnection& db, Batch& batch);
+    void submit(MysqlConnection& db, Batch& batch, const SliceCursor& cursor);
     /// Drops from the batch the rows another process took over.
     void keepOnly(Batch& batch, const std::vector<std::string>& ours);
     /// Records the outcomes; throws what stops the run (a refusal, a broken session).

@@ -56,16 +56,24 @@ protected:
         return s;
     }
 
-    /// Up to n rows, from as many slices as it takes (one worker's claims).
-    std::vector<std::string> claim(CampaignQueue& queue, std::size_t n)
+    /// What one worker reads in one claim (the rows of one slice), its slice given back.
+    std::vector<std::string> claim(CampaignQueue& queue, unsigned n)
     {
         SliceCursor cursor;
-        std::vector<std::string> all;
-        for (std::vector<std::string> some;
-             all.size() < n && !(some = queue.claim(db(), static_cast<unsigned>(n - all.size()), cursor)).empty();)
-            all.insert(all.end(), some.begin(), some.end());
+        const std::vector<std::string> rows = queue.claim(db(), n, cursor);
         queue.releaseSlice(db(), cursor);
-        return all;
+        return rows;
+    }
+
+    /// Every member of the campaign, as they stand in send_log.
+    std::vector<std::string> allRows()
+    {
+        MysqlStatement st = db().prepare("SELECT email FROM send_log WHERE campaign_id = ? ORDER BY email");
+        st.execute({campaign()});
+        std::vector<std::string> rows;
+        while (st.fetch())
+            rows.push_back(st.text(0));
+        return rows;
     }
 
     void run(const std::string& sql, const std::vector<SqlValue>& params)
@@ -120,18 +128,24 @@ TEST_F(CampaignQueueTest, AFourHundredEndsDeferredOnlyAfterTheQueueLifetime)
     EXPECT_EQ(queue.counts(db()).deferred, 1u);
 }
 
-TEST_F(CampaignQueueTest, OnlyALiveLeaseMarksRowsSubmitting)
+TEST_F(CampaignQueueTest, OnlyTheSlicesOwnerUnderALiveLeaseMarksRowsSubmitting)
 {
     const std::string claimer = "c-" + tag();
     addClaimer(claimer, 60);
-    CampaignQueue queue = open(2, claimer);
-    const std::vector<std::string> claimed = claim(queue, 10);
-    ASSERT_EQ(claimed.size(), 2u);
-    EXPECT_EQ(queue.beginSubmitting(db(), {claimed[0]}), std::vector<std::string>{claimed[0]});
-    EXPECT_EQ(status(claimed[0]), "submitting");
+    CampaignQueue queue = open(1, claimer);
+    SliceCursor cursor;
+    const std::vector<std::string> claimed = queue.claim(db(), 10, cursor);
+    ASSERT_EQ(claimed.size(), 1u);
+    EXPECT_EQ(status(claimed[0]), "queued") << "owning the slice is the claim; the row needs no mark yet";
     run("UPDATE send_claimers SET lease_until = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE id = ?", {claimer});
-    EXPECT_TRUE(queue.beginSubmitting(db(), {claimed[1]}).empty()) << "a lapsed lease submits nothing";
-    EXPECT_EQ(status(claimed[1]), "pending");
+    EXPECT_TRUE(queue.beginSubmitting(db(), claimed, cursor).empty()) << "a lapsed lease submits nothing";
+    run("UPDATE send_claimers SET lease_until = UTC_TIMESTAMP() + INTERVAL 60 SECOND WHERE id = ?", {claimer});
+    run("UPDATE send_slices SET claimed_by = 'another' WHERE campaign_id = ? AND slice = ?", {campaign(), *cursor.slice});
+    EXPECT_TRUE(queue.beginSubmitting(db(), claimed, cursor).empty()) << "a slice taken over submits nothing";
+    EXPECT_EQ(status(claimed[0]), "queued");
+    run("UPDATE send_slices SET claimed_by = ? WHERE campaign_id = ? AND slice = ?", {claimer, campaign(), *cursor.slice});
+    EXPECT_EQ(queue.beginSubmitting(db(), claimed, cursor), claimed);
+    EXPECT_EQ(status(claimed[0]), "submitting");
 }
 
 TEST_F(CampaignQueueTest, ADeadClaimersRowsAreTakenOverAndALiveOnesAreNot)
@@ -139,30 +153,29 @@ TEST_F(CampaignQueueTest, ADeadClaimersRowsAreTakenOverAndALiveOnesAreNot)
     const std::string dead = "dead-" + tag(), live = "live-" + tag(), self = "self-" + tag();
     addClaimer(dead, 60);
     addClaimer(live, 60);
-    CampaignQueue deadQueue = open(5, dead);
-    CampaignQueue liveQueue(campaign(), live, SendSettings{});
-    const std::vector<std::string> deadRows = claim(deadQueue, 2);
-    const std::vector<std::string> liveRows = claim(liveQueue, 2);
-    ASSERT_EQ(deadRows.size(), 2u);
-    ASSERT_EQ(liveRows.size(), 2u);
-    // The dead claimer had started a session for one row: it may have been sent.
-    run("UPDATE send_log SET status = 'submitting' WHERE campaign_id = ? AND email = ?", {campaign(), deadRows[0]});
+    CampaignQueue queue = open(4, dead);
+    const std::vector<std::string> rows = allRows();
+    ASSERT_EQ(rows.size(), 4u);
+    // The dead claimer had a session running for one row (it may have been sent) and
+    // another row claimed the old way ('pending', before leases); the live one has two
+    // rows in a session.
+    run("UPDATE send_log SET status = 'submitting', claimed_by = ? WHERE campaign_id = ? AND email = ?", {dead, campaign(), rows[0]});
+    run("UPDATE send_log SET status = 'pending', claimed_by = ? WHERE campaign_id = ? AND email = ?", {dead, campaign(), rows[1]});
+    run("UPDATE send_log SET status = 'submitting', claimed_by = ? WHERE campaign_id = ? AND email IN (?, ?)",
+        {live, campaign(), rows[2], rows[3]});
     run("UPDATE send_claimers SET lease_until = UTC_TIMESTAMP() - INTERVAL 5 SECOND WHERE id = ?", {dead});
 
     const Reclaimed r = reclaimDeadClaimers(db(), campaign(), self);
     EXPECT_EQ(r.uncertain, 1u);
     EXPECT_EQ(r.requeued, 1u);
-    EXPECT_EQ(status(deadRows[0]), "uncertain");
-    EXPECT_EQ(status(deadRows[1]), "queued");
-    EXPECT_EQ(status(liveRows[0]), "pending");
-    EXPECT_EQ(status(liveRows[1]), "pending");
+    EXPECT_EQ(status(rows[0]), "uncertain");
+    EXPECT_EQ(status(rows[1]), "queued");
+    EXPECT_EQ(status(rows[2]), "submitting");
+    EXPECT_EQ(status(rows[3]), "submitting");
     EXPECT_NE(queryText("SELECT ended_at FROM send_claimers WHERE id = ?", {dead}), "<no row>");
     EXPECT_EQ(queryInt("SELECT ended_at IS NULL FROM send_claimers WHERE id = ?", {live}), 1);
-    // The requeued row is claimed again by anyone.
-    CampaignQueue mine(campaign(), self, SendSettings{});
-    addClaimer(self, 60);
-    const std::vector<std::string> again = claim(mine, 10);
-    EXPECT_NE(std::find(again.begin(), again.end(), deadRows[1]), again.end());
+    EXPECT_EQ(queryInt("SELECT claimed_by IS NULL FROM send_log WHERE campaign_id = ? AND email = ?", {campaign(), rows[1]}), 1)
+        << "the requeued row is anybody's again";
 }
 
 TEST_F(CampaignQueueTest, AGoneProcessOnThisMachineIsTakenOverBeforeItsLeaseEnds)
@@ -173,10 +186,13 @@ TEST_F(CampaignQueueTest, AGoneProcessOnThisMachineIsTakenOverBeforeItsLeaseEnds
         " SELECT ?, ?, host, process_domain, 4194304, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL 60 SECOND"
         " FROM send_claimers WHERE id = ?", {gone, campaign(), lease.id()});
     CampaignQueue goneQueue = open(1, gone);
-    ASSERT_EQ(claim(goneQueue, 10).size(), 1u);
+    const std::vector<std::string> rows = claim(goneQueue, 10);
+    ASSERT_EQ(rows.size(), 1u);
+    run("UPDATE send_log SET status = 'submitting', claimed_by = ? WHERE campaign_id = ? AND email = ?", {gone, campaign(), rows[0]});
     // pid 4194304 is above Linux's pid_max limit: no such process can exist.
-    EXPECT_EQ(reclaimDeadClaimers(db(), campaign(), self).requeued, 1u);
-    EXPECT_EQ(reclaimDeadClaimers(db(), campaign(), self).requeued, 0u) << "the claim of the lease's own process stays";
+    EXPECT_EQ(reclaimDeadClaimers(db(), campaign(), self).uncertain, 1u);
+    EXPECT_EQ(queryInt("SELECT ended_at IS NULL FROM send_claimers WHERE id = ?", {lease.id()}), 1)
+        << "the lease of this live process stays";
 }
 
 TEST_F(CampaignQueueTest, TwoWorkersNeverClaimInOneSlice)
@@ -187,29 +203,32 @@ TEST_F(CampaignQueueTest, TwoWorkersNeverClaimInOneSlice)
     CampaignQueue first = open(200, a);
     CampaignQueue second(campaign(), b, SendSettings{});
     SliceCursor one, two;
-    const std::vector<std::string> firstRow = first.claim(db(), 1, one);
-    ASSERT_EQ(firstRow.size(), 1u);
-    ASSERT_FALSE(second.claim(db(), 1, two).empty());
+    const std::vector<std::string> rows = first.claim(db(), 50, one);
+    ASSERT_FALSE(rows.empty());
+    ASSERT_FALSE(second.claim(db(), 50, two).empty());
     ASSERT_TRUE(one.slice && two.slice);
     EXPECT_NE(*one.slice, *two.slice);
     EXPECT_EQ(queryText("SELECT claimed_by FROM send_slices WHERE campaign_id = ? AND slice = ?", {campaign(), *one.slice}), a);
-    // Every row claimed by a worker lies in the slice it owns.
-    const std::vector<std::string> more = first.claim(db(), 50, one);
-    for (const std::string& email : more)
+    for (const std::string& email : rows)
         EXPECT_EQ(queryInt("SELECT slice FROM send_log WHERE campaign_id = ? AND email = ?", {campaign(), email}),
-                  static_cast<std::int64_t>(*one.slice));
-    // A dead owner's slice is free again, and taking it over settles the dead one's claims.
+                  static_cast<std::int64_t>(*one.slice))
+            << "every row a worker claims lies in the slice it owns";
+    ASSERT_EQ(first.beginSubmitting(db(), {rows[0]}, one), std::vector<std::string>{rows[0]});
+
+    // A dead owner's slice is free again, and taking it over settles the dead one's
+    // rows: the one in its session is uncertain, the others are claimed anew.
     run("UPDATE send_claimers SET lease_until = UTC_TIMESTAMP() - INTERVAL 5 SECOND WHERE id = ?", {a});
     run("UPDATE send_log SET retry_at = UTC_TIMESTAMP() + INTERVAL 1 HOUR WHERE campaign_id = ? AND slice <> ?",
         {campaign(), *one.slice});
-    run("UPDATE send_log SET status = 'queued', claimed_by = NULL WHERE campaign_id = ? AND email = ?",
-        {campaign(), firstRow[0]});
+    run("INSERT INTO send_log (campaign_id, email, slice, status, updated_at) VALUES (?, ?, ?, 'queued', UTC_TIMESTAMP())",
+        {campaign(), address("extra"), *one.slice});
     second.releaseSlice(db(), two);
-    EXPECT_FALSE(second.claim(db(), 1, two).empty());
+    const std::vector<std::string> taken = second.claim(db(), 50, two);
     EXPECT_EQ(two.slice.value_or(99), *one.slice);
-    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM send_log WHERE campaign_id = ? AND claimed_by = ? AND status = 'pending'",
-                       {campaign(), a}),
-              0);
+    EXPECT_EQ(two.uncertainTakenOver, 1u);
+    EXPECT_EQ(status(rows[0]), "uncertain");
+    EXPECT_EQ(std::find(taken.begin(), taken.end(), rows[0]), taken.end());
+    EXPECT_NE(std::find(taken.begin(), taken.end(), address("extra")), taken.end());
 }
 
 TEST_F(CampaignQueueTest, ClaimerIdsAreUniqueEvenOnOneHost)
