@@ -34,12 +34,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/e2e-galera-$RUN.XXXXXX")
 readonly WORK
 chown "$OWNER" "$WORK"
 
-# Leave every node running for whatever runs next on this test bed.
+# Leave every node running for whatever runs next on this test bed (a node that is
+# running already is left alone; one start waits at most 120 s).
 cleanup() {
     local n
     for n in 1 2 3; do
         [[ $(node_var "$n" wsrep_local_state_comment 2>/dev/null) == Synced ]] ||
-            testbed galera-start "$n" >/dev/null 2>&1 || true
+            timeout 150 "$TESTBED_SCRIPT" galera-start "$n" >/dev/null 2>&1 || true
     done
     rm -rf "$WORK"
 }
