@@ -34,6 +34,12 @@ protected:
     {
         DatabaseFixture::SetUp();
         _domain = "provider-" + tag() + ".test";
+        // The sends count through their campaign (one that ran in the window).
+        MysqlStatement list = db().prepare(
+            "INSERT INTO lists (name, from_address, created_at) VALUES (?, 'list@example.test', UTC_TIMESTAMP())");
+        list.execute({"inc-" + tag()});
+        MysqlStatement campaign = db().prepare("INSERT INTO campaigns (id, list_id, started_at) VALUES (?, ?, UTC_TIMESTAMP())");
+        campaign.execute({"inc-" + tag(), static_cast<std::int64_t>(list.insertId())});
     }
 
     std::string member(int i) const { return address("m" + std::to_string(i), _domain); }
@@ -159,9 +165,20 @@ TEST_F(IncidentTest, TenMembersAtAProviderThatWasMailedMuchMoreOpenNone)
 
 TEST_F(IncidentTest, ReturnsOfMailSentBeforeTheWindowOpenNone)
 {
+    mailed(12);
+    db().execute("UPDATE send_log SET updated_at = UTC_TIMESTAMP() - INTERVAL 61 MINUTE WHERE campaign_id = 'inc-" +
+                 tag() + "'");
     for (int i = 1; i <= 12; ++i)
         fail(i, "expired", "mx" + std::to_string(i % 2) + "." + _domain);
     EXPECT_EQ(incidents(), 0);  // nobody was mailed there in the window: no share to judge
+    // Nor do the sends of a campaign that finished before the window.
+    db().execute("UPDATE send_log SET updated_at = UTC_TIMESTAMP() WHERE campaign_id = 'inc-" + tag() + "'");
+    db().execute("UPDATE campaigns SET finished_at = UTC_TIMESTAMP() - INTERVAL 61 MINUTE WHERE id = 'inc-" + tag() + "'");
+    fail(1, "expired", "mx1." + _domain);
+    EXPECT_EQ(incidents(), 0);
+    db().execute("UPDATE campaigns SET finished_at = UTC_TIMESTAMP() WHERE id = 'inc-" + tag() + "'");
+    fail(2, "expired", "mx1." + _domain);
+    EXPECT_EQ(incidents(), 1);
 }
 
 TEST_F(IncidentTest, ThePauseEndsAfterMaxPauseMinutesTheIncidentDoesNot)

@@ -36,9 +36,9 @@ const std::vector<Grant>& bouncerGrants()
         {"SELECT, INSERT, UPDATE (incident_id)", "bounce_logs"},
         {"SELECT, INSERT, UPDATE (last_seen, returns, members)", "domain_incidents"},
         {"SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status)", "members"},
-        {"SELECT (id, list_id)", "campaigns"},
         // IncidentStore: the members mailed at a domain in the window (the share).
-        {"SELECT (email, domain, status, updated_at)", "send_log"},
+        {"SELECT (id, list_id, finished_at)", "campaigns"},
+        {"SELECT (campaign_id, email, domain, status, updated_at)", "send_log"},
         {"SELECT", "counted_returns"},
         {"SELECT", "schema_version"},
         {"EXECUTE", "PROCEDURE count_return"},

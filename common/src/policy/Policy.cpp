@@ -85,9 +85,16 @@ bool opensIncident(const IncidentSettings& settings, const IncidentEvidence& evi
 {
     if (evidence.members < settings.members || evidence.hosts < settings.reportingHosts || evidence.mailed == 0)
         return false;
+    return evidence.mailed <= mostMailedForShare(settings, evidence.members);
+}
+
+std::uint64_t mostMailedForShare(const IncidentSettings& settings, unsigned members)
+{
     // members >= share * mailed, in integers of a millionth so that 0.2 of 50 is 10.
-    const auto millionths = static_cast<unsigned long long>(settings.share * 1e6 + 0.5);
-    return static_cast<unsigned long long>(evidence.members) * 1000000ULL >= millionths * evidence.mailed;
+    const auto millionths = static_cast<std::uint64_t>(settings.share * 1e6 + 0.5);
+    if (millionths == 0)
+        return UINT64_MAX;
+    return static_cast<std::uint64_t>(members) * 1000000ULL / millionths;
 }
 
 const PolicyRule* softRule(const PolicySettings& settings)

@@ -33,13 +33,13 @@ TEST(Accounts, BouncerHasNothingOnAdminTablesAndWritesOnlyWhatItRecords)
     // send_log: only reading who was mailed at a domain when (incidents' share).
     for (const std::string& g : grants) {
         if (g.find("`send_log`") != std::string::npos) {
-            EXPECT_EQ(g, "GRANT SELECT (email, domain, status, updated_at) ON `verpmail`.`send_log`");
+            EXPECT_EQ(g, "GRANT SELECT (campaign_id, email, domain, status, updated_at) ON `verpmail`.`send_log`");
         }
     }
     EXPECT_TRUE(anyContains(grants, "`send_log`"));
     EXPECT_TRUE(anyContains(grants, "GRANT EXECUTE ON PROCEDURE `verpmail`.`count_return`"));
     EXPECT_TRUE(anyContains(grants, "INSERT, UPDATE (incident_id) ON `verpmail`.`bounce_logs`"));
-    EXPECT_TRUE(anyContains(grants, "GRANT SELECT (id, list_id) ON `verpmail`.`campaigns`"));
+    EXPECT_TRUE(anyContains(grants, "GRANT SELECT (id, list_id, finished_at) ON `verpmail`.`campaigns`"));
     EXPECT_TRUE(anyContains(grants, "ON `verpmail`.`counts_campaign_reason`"));
     EXPECT_FALSE(anyContains(grants, "SuppressedAt"));
 }

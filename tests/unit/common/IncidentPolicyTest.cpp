@@ -64,10 +64,18 @@ TEST(IncidentPolicy, OpensOnlyWithTheFloorTheShareAndTheHosts)
         SCOPED_TRACE(row.name);
         EXPECT_EQ(opensIncident(s, row.evidence), row.opens);
     }
+    EXPECT_EQ(mostMailedForShare(s, 10), 50u);
+    EXPECT_EQ(mostMailedForShare(s, 11), 55u);
+    IncidentSettings third;
+    third.share = 0.3;
+    EXPECT_EQ(mostMailedForShare(third, 10), 33u);  // 10 of 33 is over 0.3, of 34 under
+    EXPECT_TRUE(opensIncident(third, {10, 2, 33}));
+    EXPECT_FALSE(opensIncident(third, {10, 2, 34}));
     IncidentSettings anyShare;
     anyShare.share = 0;
     anyShare.reportingHosts = 1;
     EXPECT_TRUE(opensIncident(anyShare, {10, 1, 100000}));
+    EXPECT_EQ(mostMailedForShare(anyShare, 10), UINT64_MAX);
 }
 
 TEST(IncidentPolicy, TheSoftRuleIsReachedAtItsThresholdAsTheSenderCounts)

@@ -25,6 +25,7 @@
 
 #include "verpmail/bounce/ParsedReturn.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,10 @@ struct IncidentEvidence
 /// Whether the evidence opens an incident. Nobody mailed in the window (the returns
 /// answer older mail) gives no share to judge by: no incident.
 bool opensIncident(const IncidentSettings& settings, const IncidentEvidence& evidence);
+
+/// The most members mailed at which `members` failing still reach the share (no
+/// limit, UINT64_MAX, for a share of 0): counting the mailed can stop one past it.
+std::uint64_t mostMailedForShare(const IncidentSettings& settings, unsigned members);
 
 /// Reasons about one mailbox rather than the provider (full, over quota, unknown,
 /// moved, disabled, the recipient's own filter or delivery program): many of them at a
