@@ -121,7 +121,11 @@ void SendShared::fail(std::exception_ptr e)
 void SendWorker::run() noexcept
 {
     try {
-        MysqlConnection db(_context.mysql);
+        // Every batch runs the same statements (the same IN-list lengths, too, for
+        // full batches): kept prepared, each costs one round trip and no parse.
+        MysqlOptions options = _context.mysql;
+        options.statementCache = 64;
+        MysqlConnection db(options);
         SliceCursor cursor;
         cursor.worker = _number;
         try {
