@@ -73,7 +73,8 @@ std::string composeFor(const SendContext& run, const std::string& campaign, cons
 
 /// A 5xx at submission is a bounce like any other: recorded through the same code
 /// the bouncer uses, classified from the server's reply.
-void recordRejection(MysqlConnection& db, const std::string& campaign, const Settlement& s, const std::string& server)
+void recordRejection(MysqlConnection& db, const std::string& campaign, const Settlement& s, const std::string& server,
+                     const PolicySettings& policy)
 {
     RecipientResult result;
     result.address = s.email;
@@ -97,7 +98,7 @@ void recordRejection(MysqlConnection& db, const std::string& campaign, const Set
     entry.campaign = campaign;
     entry.rawMessage = "submission rejected: " + std::to_string(s.result.code) + " " + s.result.text;
     entry.dedupKey = ReturnRecorder::dedupKey("submission:" + campaign, s.email, 0);
-    ReturnRecorder(db).record(entry);
+    ReturnRecorder(db, policy).record(entry);
 }
 
 /// The receiving domains of `emails` whose mail is held back now: an open incident,
@@ -306,7 +307,7 @@ void SendWorker::settle(MysqlConnection& db, Batch& batch, std::size_t claimed)
     withDeadlockRetry([&] { _queue.settle(db, batch.done); });
     for (const Settlement& s : batch.done)
         if (s.kind == Settlement::Kind::Submitted && s.result.outcome == SubmitOutcome::Rejected)
-            withDeadlockRetry([&] { recordRejection(db, campaign, s, _context.smtp.server); });
+            withDeadlockRetry([&] { recordRejection(db, campaign, s, _context.smtp.server, _context.policy); });
 
     const unsigned number = ++_shared.batches;
     _log.information("campaign=%s batch=%u size=%z accepted=%Lu rejected=%Lu deferred=%Lu uncertain=%Lu "
