@@ -270,6 +270,24 @@ json_sum_values() {
 # ------------------------------------------------------------------ Postfix
 
 # maillog_mark: the mail log's current size; maillog_since MARK prints what came after.
+# check_delivered_once LABEL MARK MEMBERS_FILE [UNCERTAIN_FILE]: from Postfix's log
+# since MARK, every address in MEMBERS_FILE got at most one message (delivered to a
+# sink), and each one not listed in UNCERTAIN_FILE got one.
+check_delivered_once() {
+    local label=$1 mark=$2 members=$3 uncertain=${4:-/dev/null} want per
+    want=$(($(wc -l <"$members") - $(sort -u "$uncertain" | grep -c . || true)))
+    delivered_counts() {
+        maillog_since "$mark" | grep -o 'to=<[^>]*>, relay=127.0.0.1\[127.0.0.1\]:[0-9]*,.*status=sent' |
+            sed -E 's/^to=<([^>]*)>.*/\1/' | grep -Fxf "$members" | sort | uniq -c
+    }
+    wait_for "[[ \$(delivered_counts | wc -l) -ge $want ]]" 120 "$label: Postfix delivered the messages" || true
+    testbed wait-queue-idle 60 >/dev/null 2>&1 || true
+    per=$(delivered_counts)
+    assert_eq "$(awk '$1 > 1' <<<"$per")" "" "$label: nobody received two messages"
+    assert_eq "$(comm -23 <(sort "$members") <(awk '{print $2}' <<<"$per" | sort) | comm -23 - <(sort "$uncertain"))" "" \
+        "$label: everybody not reported uncertain received a message"
+}
+
 maillog_mark() { stat -c %s "$TESTBED_MAILLOG"; }
 maillog_since() { tail -c +"$(($1 + 1))" "$TESTBED_MAILLOG"; }
 
