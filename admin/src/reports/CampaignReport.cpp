@@ -93,7 +93,7 @@ Report campaignReport(MysqlConnection& db, const ReportWindow& window, const std
     std::map<std::string, std::int64_t> byState;
     while (states.fetch())
         byState[states.text(0)] = states.integer(1);
-    for (const char* state : {"queued", "pending", "accepted", "rejected", "deferred", "suppressed", "uncertain"})
+    for (const char* state : {"queued", "pending", "submitting", "accepted", "rejected", "deferred", "suppressed", "uncertain"})
         t.rows.push_back({Cell(state), Cell(byState[state])});
     const std::int64_t sent = byState["accepted"] + byState["rejected"];
     t.rows.push_back({Cell("sent"), Cell(sent)});
