@@ -17,7 +17,7 @@ bool MysqlError::isTransient() const
     // away, lost, timeouts, out of memory); the server errors listed are overload and
     // lock conflicts. Anything else (syntax, missing table, access denied) needs a
     // human, but the bouncer still defers those: see BouncerApp.
-    static constexpr std::array<unsigned, 8> kServerTransient = {
+    static constexpr std::array<unsigned, 9> kServerTransient = {
         1040, // ER_CON_COUNT_ERROR: too many connections
         1053, // ER_SERVER_SHUTDOWN
         1205, // ER_LOCK_WAIT_TIMEOUT
@@ -26,6 +26,8 @@ bool MysqlError::isTransient() const
         3024, // ER_QUERY_TIMEOUT (MySQL)
         1969, // ER_STATEMENT_TIMEOUT (MariaDB)
         1290, // ER_OPTION_PREVENTS_STATEMENT: read_only, as on a replica until failover ends
+        1047, // ER_UNKNOWN_COM_ERROR: a Galera node leaving or not yet synced ("WSREP has
+              // not yet prepared node for application use")
     };
     if (_errorNumber >= 2000 && _errorNumber < 3000)
         return true;

@@ -19,6 +19,7 @@ TEST(MysqlError, SaysWhatAnOperatorCanDo)
         {1213, true, false, false},   // deadlock
         {1205, true, false, false},   // lock wait timeout
         {1290, true, false, false},   // read_only server
+        {1047, true, false, false},   // a Galera node not ready (WSREP has not yet prepared node)
         {1146, false, true, false},   // no such table
         {1054, false, true, false},   // unknown column
         {1305, false, true, false},   // no such procedure (sql/006 not applied)
