@@ -270,6 +270,19 @@ json_sum_values() {
 # ------------------------------------------------------------------ Postfix
 
 # maillog_mark: the mail log's current size; maillog_since MARK prints what came after.
+# wait_all PID...: waits for each background PID (of this shell, so not from a
+# subshell) and leaves their exit statuses, in order, in STATUSES.
+STATUSES=()
+wait_all() {
+    local pid rc
+    STATUSES=()
+    for pid in "$@"; do
+        rc=0
+        wait "$pid" || rc=$?
+        STATUSES+=("$rc")
+    done
+}
+
 # check_delivered_once LABEL MARK MEMBERS_FILE [UNCERTAIN_FILE]: from Postfix's log
 # since MARK, every address in MEMBERS_FILE got at most one message (delivered to a
 # sink), and each one not listed in UNCERTAIN_FILE got one.

@@ -73,12 +73,8 @@ for p in 1 2 3; do
         --campaign "$campaign" --connections 2 --json >"$E2E_TMP/p$p.json" 2>"$E2E_TMP/p$p.err" &
     pids+=($!)
 done
-statuses=()
-for pid in "${pids[@]}"; do
-    rc=0
-    wait "$pid" || rc=$?
-    statuses+=("$rc")
-done
+wait_all "${pids[@]}"
+statuses=("${STATUSES[@]}")
 assert_eq "${statuses[*]}" "0 0 0" "three concurrent processes exit 0"
 total=0
 for p in 1 2 3; do
