@@ -177,7 +177,7 @@ rejoin() {
     run_ok "galera-start $1" testbed galera-start "$1" || fatal "node $1 did not come back"
     out=$RUN_OUT
     note "$out"
-    assert_match "$out" "^node=$1 status=synced seconds=[0-9.]+ recovered=$3 transfer=$2\$" \
+    assert_match "$out" "^node=$1 status=synced seconds=[0-9.]+ recovered=$3 transfer=$2 attempts=[0-9]+\$" \
         "node $1 rejoined by $2 (recovered=$3)"
     same_everywhere "cluster size after node $1 rejoined" 3 node_var_of wsrep_cluster_size
 }
