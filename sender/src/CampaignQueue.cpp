@@ -73,7 +73,7 @@ std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n, S
     // A slice that looked due may be emptied meanwhile (a retry not yet due, the
     // last rows claimed): give it back and try another, a few times.
     for (int attempt = 0; attempt < 4; ++attempt) {
-        if (!cursor.slice && !(cursor.slice = takeSlice(db, cursor)))
+        if (!cursor.slice && !takeSlice(db, cursor))
             return {};
         std::vector<std::string> emails = claimInSlice(db, n, *cursor.slice);
         if (!emails.empty())
@@ -83,20 +83,33 @@ std::vector<std::string> CampaignQueue::claim(MysqlConnection& db, unsigned n, S
     return {};
 }
 
-std::optional<unsigned> CampaignQueue::takeSlice(MysqlConnection& db, SliceCursor& cursor)
+bool CampaignQueue::takeSlice(MysqlConnection& db, SliceCursor& cursor)
 {
+    // Free slices with due rows, and any this worker owns without knowing it (a
+    // statement failed between taking a slice and the cursor hearing of it): a live
+    // claimer's slice is read by nobody else, so a forgotten one would stall the
+    // campaign until the process ends.
     MysqlStatement free = db.prepare(
         "SELECT sl.slice, sl.claimed_by FROM send_slices sl LEFT JOIN send_claimers c ON c.id = sl.claimed_by"
         " WHERE sl.campaign_id = ? AND (sl.claimed_by IS NULL OR c.id IS NULL OR c.ended_at IS NOT NULL"
-        " OR c.lease_until < UTC_TIMESTAMP()) AND EXISTS (SELECT 1 FROM send_log l WHERE l.campaign_id = sl.campaign_id"
+        " OR c.lease_until < UTC_TIMESTAMP() OR (sl.claimed_by = ? AND sl.worker = ?))"
+        " AND EXISTS (SELECT 1 FROM send_log l WHERE l.campaign_id = sl.campaign_id"
         " AND l.slice = sl.slice AND l.status = 'queued' AND (l.retry_at IS NULL OR l.retry_at <= UTC_TIMESTAMP()))"
         " ORDER BY RAND() LIMIT 8");
-    free.execute({_campaign});
+    free.execute({_campaign, _claimer, cursor.worker});
     std::vector<std::pair<unsigned, std::optional<std::string>>> candidates;
     while (free.fetch())
         candidates.emplace_back(static_cast<unsigned>(free.integer(0)),
                                 free.isNull(1) ? std::nullopt : std::optional<std::string>(free.text(1)));
     for (const auto& [slice, owner] : candidates) {
+        if (owner == _claimer) {
+            cursor.slice = slice;
+            return true;
+        }
+        // The dead owner's rows are settled before its slice changes hands, so that a
+        // failure here leaves the slice as it was, for this or another worker to retry.
+        if (owner)
+            cursor.uncertainTakenOver += reclaimDeadClaimers(db, _campaign, _claimer).uncertain;
         // Only if nobody took it since: on Galera the loser of a race fails
         // certification here (1213), and the caller's retry picks another slice.
         MysqlStatement take = db.prepare(
@@ -105,11 +118,10 @@ std::optional<unsigned> CampaignQueue::takeSlice(MysqlConnection& db, SliceCurso
         take.execute({_claimer, cursor.worker, _campaign, slice, owner});
         if (take.affectedRows() != 1)
             continue;
-        if (owner)
-            cursor.uncertainTakenOver += reclaimDeadClaimers(db, _campaign, _claimer).uncertain;
-        return slice;
+        cursor.slice = slice;
+        return true;
     }
-    return std::nullopt;
+    return false;
 }
 
 std::vector<std::string> CampaignQueue::claimInSlice(MysqlConnection& db, unsigned n, unsigned slice)

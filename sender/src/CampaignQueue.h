@@ -110,8 +110,8 @@ public:
     const std::string& claimer() const { return _claimer; }
 
 private:
-    /// Takes a free slice that has due rows; nullopt when there is none.
-    std::optional<unsigned> takeSlice(MysqlConnection& db, SliceCursor& cursor);
+    /// Takes a free slice that has due rows into cursor.slice; false when there is none.
+    bool takeSlice(MysqlConnection& db, SliceCursor& cursor);
     std::vector<std::string> claimInSlice(MysqlConnection& db, unsigned n, unsigned slice);
 
     std::string _campaign;

@@ -30,4 +30,12 @@ void RateLimiter::acquire(unsigned n)
         std::this_thread::sleep_for(wait);
 }
 
+void RateLimiter::giveBack(unsigned n)
+{
+    if (_perSecond <= 0)
+        return;
+    std::lock_guard<std::mutex> lock(_mutex);
+    _tokens = std::min(_perSecond, _tokens + n);
+}
+
 } // namespace verpmail

@@ -16,6 +16,10 @@ public:
     /// Blocks until n messages may be sent.
     void acquire(unsigned n);
 
+    /// Returns n acquired messages that will not be sent (a claim found fewer rows),
+    /// so that a thread with nothing to do does not slow the others down.
+    void giveBack(unsigned n);
+
 private:
     double _perSecond;
     double _tokens;

@@ -151,6 +151,8 @@ void SendWorker::loop(MysqlConnection& db, SliceCursor& cursor)
             _shared.rate->acquire(_context.smtp.batchSize);
         const std::vector<std::string> emails =
             withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize, cursor); });
+        if (_shared.rate && emails.size() < _context.smtp.batchSize)
+            _shared.rate->giveBack(static_cast<unsigned>(_context.smtp.batchSize - emails.size()));
         if (cursor.uncertainTakenOver > 0) {
             // Rows of a claimer that died mid-session, found when its slice was taken over.
             std::lock_guard<std::mutex> lock(_shared.mutex);

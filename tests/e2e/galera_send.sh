@@ -52,7 +52,7 @@ accepted_then=$(on_node 1 "SELECT COUNT(*) FROM send_log WHERE campaign_id = '$c
 note "node 2 stopped after $accepted_then accepted"
 ((accepted_then < N)) && ok "the campaign was not finished when node 2 stopped" || fail "finished before node 2 stopped"
 
-wait_all "${pids[@]}"
+wait_all 180 "${pids[@]}"
 statuses=("${STATUSES[@]}")
 note "exit statuses: ${statuses[*]}; sender 2: $(tail -1 "$E2E_TMP/s2.err")"
 assert_eq "${statuses[0]} ${statuses[2]}" "0 0" "the senders on nodes 1 and 3 finish the campaign"

@@ -270,13 +270,24 @@ json_sum_values() {
 # ------------------------------------------------------------------ Postfix
 
 # maillog_mark: the mail log's current size; maillog_since MARK prints what came after.
-# wait_all PID...: waits for each background PID (of this shell, so not from a
-# subshell) and leaves their exit statuses, in order, in STATUSES.
+# wait_all SECONDS PID...: waits for each background PID (of this shell, so not
+# from a subshell) and leaves their exit statuses, in order, in STATUSES. One still
+# running SECONDS after the call is a failure: it is named, stopped (SIGTERM, then
+# SIGKILL) and its status is what that left.
 STATUSES=()
 wait_all() {
-    local pid rc
+    local within=$1 pid rc deadline
+    shift
+    deadline=$((SECONDS + within))
     STATUSES=()
     for pid in "$@"; do
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+        if kill -0 "$pid" 2>/dev/null; then
+            fail "process $pid still runs ${within} s after it was waited for: stopping it"
+            kill -TERM "$pid" 2>/dev/null || true
+            sleep 5
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
         rc=0
         wait "$pid" || rc=$?
         STATUSES+=("$rc")

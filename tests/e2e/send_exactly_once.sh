@@ -73,7 +73,7 @@ for p in 1 2 3; do
         --campaign "$campaign" --connections 2 --json >"$E2E_TMP/p$p.json" 2>"$E2E_TMP/p$p.err" &
     pids+=($!)
 done
-wait_all "${pids[@]}"
+wait_all 180 "${pids[@]}"
 statuses=("${STATUSES[@]}")
 assert_eq "${statuses[*]}" "0 0 0" "three concurrent processes exit 0"
 total=0

@@ -231,6 +231,34 @@ TEST_F(CampaignQueueTest, TwoWorkersNeverClaimInOneSlice)
     EXPECT_NE(std::find(taken.begin(), taken.end(), address("extra")), taken.end());
 }
 
+TEST_F(CampaignQueueTest, AWorkerReadsASliceItOwnsButHasForgotten)
+{
+    // Seen on Galera: a worker took a dead claimer's slice, a later statement failed,
+    // the cursor never heard of the slice, and every worker then waited for its rows
+    // to be claimed by "a live claimer" for ever.
+    const std::string self = "self-" + tag(), other = "other-" + tag();
+    addClaimer(self, 60);
+    addClaimer(other, 60);
+    CampaignQueue queue = open(100, self);
+    run("UPDATE send_log SET retry_at = UTC_TIMESTAMP() + INTERVAL 1 HOUR WHERE campaign_id = ? AND slice <> 7",
+        {campaign()});
+    run("INSERT INTO send_log (campaign_id, email, slice, status, updated_at) VALUES (?, ?, 7, 'queued', UTC_TIMESTAMP())",
+        {campaign(), address("in-seven")});
+    run("UPDATE send_slices SET claimed_by = ?, worker = 3 WHERE campaign_id = ? AND slice = 7", {self, campaign()});
+
+    CampaignQueue otherQueue(campaign(), other, SendSettings{});
+    SliceCursor stranger, sibling, owner;
+    stranger.worker = 3;
+    sibling.worker = 2;
+    EXPECT_TRUE(otherQueue.claim(db(), 50, stranger).empty()) << "another live claimer's slice is not read";
+    EXPECT_TRUE(queue.claim(db(), 50, sibling).empty()) << "nor another worker's of the same process";
+    owner.worker = 3;
+    const std::vector<std::string> rows = queue.claim(db(), 50, owner);
+    EXPECT_EQ(owner.slice.value_or(99), 7u);
+    EXPECT_NE(std::find(rows.begin(), rows.end(), address("in-seven")), rows.end());
+    EXPECT_EQ(queue.beginSubmitting(db(), rows, owner), rows) << "and it may send them";
+}
+
 TEST_F(CampaignQueueTest, ClaimerIdsAreUniqueEvenOnOneHost)
 {
     EXPECT_NE(newClaimerId(), newClaimerId());
