@@ -58,6 +58,8 @@ if [[ ${TESTBED_BOUNCER:-lmtp} == lmtp ]]; then
     expect_line "a: the bouncer's user is the LMTP socket's owner" '^ok +check=bouncer\.user found="nobody \(the owner of '
     expect_line "a: the LMTP server answers LHLO" '^ok +check=daemon\.lmtp '
     expect_line "a: the policy service answers" '^ok +check=daemon\.policy .*action='
+    expect_line "a: Postfix opens no more LMTP connections than the bouncer serves" \
+        '^ok +check=postfix\.lmtp\.concurrency found="verpmail-lmtp_destination_concurrency_limit = 10, bouncer\.lmtp\.threads = 10"'
 else
     expect_line "a: the transport map routes the bounce domain" '^ok +check=postfix\.transport .*bounces\.test -> verpmail:'
     expect_line "a: the pipe service runs as nobody" '^ok +check=postfix\.service\.verpmail found="pipe\(8\) service, user=nobody'
@@ -69,6 +71,12 @@ expect_line "a: the bouncer's option file connects" '^ok +check=database\.bounce
 expect_line "a: the schema is current" '^ok +check=database\.schema '
 expect_line "a: summary ok, nothing failed" '^check result=ok passed=[0-9]+ warnings=[0-9]+ failed=0$'
 assert_no_match "$CHECK_OUT" 'FAIL' "a: no FAIL line"
+if [[ ${TESTBED_BOUNCER:-lmtp} == lmtp ]]; then
+    check_run "a: check with fewer bouncer threads than Postfix's LMTP concurrency" 0 \
+        --define "$PFDIR" --define bouncer.lmtp.threads=4 check
+    expect_line "a: ... warns and says what to set" \
+        "^warn +check=postfix\\.lmtp\\.concurrency .*threads \\(4\\).*verpmail-lmtp_destination_concurrency_limit = 4"
+fi
 
 # ------------------------------------------------------------------ (b) failures
 # my.cnf at 0644 (a copy, referenced from a copy of the properties file).

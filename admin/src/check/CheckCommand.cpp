@@ -44,6 +44,15 @@ unsigned bouncerTimeLimit(const Poco::Util::AbstractConfiguration& config)
     }
 }
 
+unsigned lmtpThreads(const Poco::Util::AbstractConfiguration& config)
+{
+    try {
+        return static_cast<unsigned>(configInteger(config, keys::kBouncerLmtpThreads.name, 1, 1000));
+    } catch (const ConfigError&) {
+        return 10;  // reported by checkSettings
+    }
+}
+
 // Every typed view of the configuration builds, as each program builds it at start-up.
 bool checkSettings(const Poco::Util::AbstractConfiguration& config, const std::string& path, CheckReport& report)
 {
@@ -159,7 +168,8 @@ ExitStatus runChecks(ProgramBase& app, std::ostream& out)
     const std::string policyListen = key(config, keys::kBouncerPolicyListen);
     if (!domain.empty())
         wiring = checkPostfix(Postconf(key(config, keys::kPostfixConfigDirectory)),
-                              {domain, lmtpListen, policyListen, bouncerTimeLimit(config)}, report);
+                              {domain, lmtpListen, policyListen, bouncerTimeLimit(config), lmtpThreads(config)},
+                              report);
     const std::optional<Account> self = lookupAccount(::geteuid());
     const std::optional<Account> bouncer = bouncerAccount(config, wiring, report);
     if (self)
@@ -207,7 +217,9 @@ const char* checkHelp()
            "                   next hop one of bouncer.lmtp.listen, and smtpd's recipient\n"
            "                   restrictions reach check_policy_service bouncer.policy.listen;\n"
            "                   pipe: pipe(8) with user=, recipient limit 1, its time limit\n"
-           "                   above bouncer.timeLimit. warn: verp.domain not in relay_domains.\n"
+           "                   above bouncer.timeLimit. warn: verp.domain not in relay_domains;\n"
+           "                   LMTP: the service's _destination_concurrency_limit above\n"
+           "                   bouncer.lmtp.threads (the connections beyond them wait).\n"
            "      bouncer.user the account that runs verpmail-bouncer: bouncer.user, else\n"
            "                   the pipe service's user=, else the LMTP socket's owner.\n"
            "      file.*       the properties file, each MySQL option file, verp.keyFile,\n"

@@ -1,5 +1,6 @@
 #include "check/PostfixChecks.h"
 
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -46,6 +47,29 @@ std::optional<std::string> findTransport(const Postconf& pc, const std::string& 
     return std::nullopt;
 }
 
+// The bouncer serves bouncer.lmtp.threads connections at once; a connection Postfix
+// opens beyond them gets no greeting until another closes, and its delivery waits
+// for a time-out and is deferred.
+void checkLmtpConcurrency(const Postconf& pc, const PostfixWiring& w, const PostfixExpectations& want,
+                          CheckReport& report)
+{
+    const std::string name = w.service + "_destination_concurrency_limit";
+    const std::string value = pc.parameter(name).value_or(pc.parameter("default_destination_concurrency_limit").value_or("20"));
+    unsigned long limit = 0;
+    if (!Poco::NumberParser::tryParseUnsigned64(value, limit)) {
+        report.warn("postfix.lmtp.concurrency", name + " = " + value + ": not a number", "set it to a number");
+        return;
+    }
+    const std::string threads = std::to_string(want.lmtpThreads);
+    if (limit == 0 || limit > want.lmtpThreads)
+        report.warn("postfix.lmtp.concurrency",
+                    name + " = " + value + " allows more deliveries at once than bouncer.lmtp.threads (" + threads +
+                        "): the connections beyond them wait, then their returns are deferred",
+                    "postconf -e '" + name + " = " + threads + "' (or raise bouncer.lmtp.threads)");
+    else
+        report.ok("postfix.lmtp.concurrency", name + " = " + value + ", bouncer.lmtp.threads = " + threads);
+}
+
 void checkLmtpService(const Postconf& pc, const std::vector<std::string>& fields, PostfixWiring& w,
                       const PostfixExpectations& want, CheckReport& report)
 {
@@ -60,6 +84,8 @@ void checkLmtpService(const Postconf& pc, const std::vector<std::string>& fields
                     "add \"  -o lmtp_line_length_limit=0\" under " + w.service + " in " + pc.directory() + "/master.cf");
     else
         report.ok(name, "lmtp(8) service, lmtp_line_length_limit = 0");
+
+    checkLmtpConcurrency(pc, w, want, report);
 
     bool listened = false;
     for (const std::string& listen : want.lmtpListen)

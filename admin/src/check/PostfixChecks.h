@@ -35,6 +35,7 @@ struct PostfixExpectations
     std::vector<std::string> lmtpListen;  ///< bouncer.lmtp.listen, split at commas
     std::string policyListen;             ///< bouncer.policy.listen ("" : none)
     unsigned bouncerTimeLimit = 60;       ///< bouncer.timeLimit, seconds (pipe mode)
+    unsigned lmtpThreads = 10;            ///< bouncer.lmtp.threads (LMTP mode)
 };
 
 PostfixWiring checkPostfix(const Postconf& postconf, const PostfixExpectations& want, CheckReport& report);

@@ -80,7 +80,7 @@ inline constexpr Key kBouncerAttribution{"bouncer.attribution","verp",          
 inline constexpr Key kBouncerLmtpListen {"bouncer.lmtp.listen", "unix:/run/verpmail/lmtp.sock", "--lmtp: where the LMTP server listens, comma-separated unix:PATH or inet:HOST:PORT"};
 inline constexpr Key kBouncerLmtpSocketMode{"bouncer.lmtp.socketMode","0666",           "--lmtp: mode of its unix sockets (guard them with the directory's mode: 0750, group postfix)"};
 inline constexpr Key kBouncerLmtpSocketGroup{"bouncer.lmtp.socketGroup","",             "--lmtp: group of its unix sockets (e.g. postfix, with socketMode 0660); empty: the process's"};
-inline constexpr Key kBouncerLmtpThreads{"bouncer.lmtp.threads","4",                    "--lmtp: connections served at once, each with its own database connection"};
+inline constexpr Key kBouncerLmtpThreads{"bouncer.lmtp.threads","10",                   "--lmtp: connections served at once, each with its own database connection; Postfix's verpmail-lmtp_destination_concurrency_limit must not be higher"};
 inline constexpr Key kBouncerLmtpIdleTimeout{"bouncer.lmtp.idleTimeout","300",          "--lmtp: seconds a client may stay silent before the connection is closed"};
 inline constexpr Key kBouncerPolicyListen{"bouncer.policy.listen","inet:127.0.0.1:10029", "--lmtp: where the Postfix policy service listens (unix:PATH or inet:HOST:PORT; empty: none)"};
 inline constexpr Key kBouncerPolicyThreads{"bouncer.policy.threads","100",              "--lmtp: policy connections served at once (each smtpd process keeps one open)"};
