@@ -21,7 +21,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_programs verpmail-send verpmail-admin verpmail-bouncer
-[[ $TESTBED_BOUNCER == lmtp ]] || skip_all "needs the LMTP test bed (it holds DSNs by stopping the LMTP server)"
+[[ $TESTBED_BOUNCER == lmtp ]] || cannot_run "needs the LMTP test bed (it holds DSNs by stopping the LMTP server)"
 : "${TESTBED_IMAP:?} ${TESTBED_IMAP_USER:?} ${TESTBED_IMAP_PASSWORD_FILE:?}"
 
 readonly RUN=bm$E2E_RUN_ID

@@ -17,7 +17,7 @@ readonly CAMPAIGN=$RUN-c1
 if ! command -v chromium >/dev/null 2>&1; then
     note "installing chromium with apt-get"
     DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 ||
-        skip_all "chromium is not installed and could not be installed"
+        cannot_run "chromium is not installed and could not be installed"
 fi
 
 # Data for every chart: sends, returns of several classes today, a suppression.

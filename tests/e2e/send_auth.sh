@@ -19,7 +19,7 @@ source "$(dirname "$0")/lib.sh"
 
 require_programs verpmail-send verpmail-admin
 [[ -n ${TESTBED_SMTP_AUTH:-} && -r ${TESTBED_SMTP_AUTH_FILE:-} && -r ${TESTBED_TLS_CERT:-} ]] ||
-    skip_all "the test bed has no AUTH smtpd (TESTBED_SMTP_AUTH, TESTBED_SMTP_AUTH_FILE: scripts/testbed is older)"
+    cannot_run "the test bed has no AUTH smtpd (TESTBED_SMTP_AUTH, TESTBED_SMTP_AUTH_FILE: scripts/testbed is older)"
 : "${TESTBED_SMTP_AUTH_USER:?}"
 
 readonly RUN=au$E2E_RUN_ID

@@ -41,7 +41,7 @@ log() { printf 'install.sh: %s\n' "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 step() { printf '\n== Step %s\n' "$*" >&2; }
 
-[[ $EUID -eq 0 ]] || { log "skipped: needs root (it starts mariadbd and Postfix)"; exit 77; }
+[[ $EUID -eq 0 ]] || { log "FAIL: needs root (it starts mariadbd and Postfix)"; exit 1; }
 for port in $SMTP_PORT $POLICY_PORT $SINK_PORT $MARIADB_PORT; do
     ! (exec 3<>"/dev/tcp/$LOOPBACK/$port") 2>/dev/null || die "$LOOPBACK:$port is in use"
 done

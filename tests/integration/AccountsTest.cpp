@@ -23,8 +23,8 @@ protected:
         DatabaseFixture::SetUp();
         const char* dir = std::getenv("TESTBED_DIR");
         _rootFile = std::string(dir ? dir : "/tmp/verpmail-testbed") + "/etc/root.cnf";
-        if (::access(_rootFile.c_str(), R_OK) != 0)
-            GTEST_SKIP() << "no " << _rootFile << " (a test bed's root through the socket)";
+        ASSERT_EQ(::access(_rootFile.c_str(), R_OK), 0)
+            << "no " << _rootFile << " (a test bed's root through the socket): scripts/testbed up";
         MysqlOptions root = mysqlOptionsFrom(config());
         root.optionFile = _rootFile;
         _root = std::make_unique<MysqlConnection>(root);

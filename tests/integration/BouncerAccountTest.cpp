@@ -22,8 +22,8 @@ protected:
     void SetUp() override
     {
         DatabaseFixture::SetUp();
-        if (!config().hasProperty(keys::kBouncerMysqlOptionFile.name))
-            GTEST_SKIP() << "the test bed has no bouncer.mysql.optionFile";
+        ASSERT_TRUE(config().hasProperty(keys::kBouncerMysqlOptionFile.name))
+            << "the test bed has no bouncer.mysql.optionFile: scripts/testbed up";
         MysqlOptions options = bouncerMysqlOptionsFrom(config());
         // The test bed's file belongs to the pipe user, and the programs refuse an
         // option file of another user: read it through a private copy of our own.

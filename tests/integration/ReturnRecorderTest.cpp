@@ -67,7 +67,9 @@ TEST_F(ReturnRecorderTest, UpdatesTheRowTheSenderWroteOncePerReturn)
 {
     const std::string email = address("existing");
     MysqlStatement sent = db().prepare("INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, MsgCount) VALUES (?, ?, 3)");
-    sent.execute({email, "sentto-written-by-the-sender"});
+    // EncodedFROM is unique: one of this run's own, so that the test can run again.
+    const std::string encoded = "sentto-written-by-the-sender-" + tag();
+    sent.execute({email, encoded});
     ReturnRecorder recorder(db());
     ASSERT_EQ(recorder.record(entry(email, BounceClass::Hard, "hard " + email)), RecordOutcome::Recorded);
     ASSERT_EQ(recorder.record(entry(email, BounceClass::Complaint, "arf " + email)), RecordOutcome::Recorded);
@@ -75,8 +77,7 @@ TEST_F(ReturnRecorderTest, UpdatesTheRowTheSenderWroteOncePerReturn)
     EXPECT_EQ(tracker("HardBounceCount", email), 1);
     EXPECT_EQ(tracker("ComplaintCount", email), 1);
     EXPECT_EQ(tracker("MsgCount", email), 3);
-    EXPECT_EQ(queryText("SELECT EncodedFROM FROM EmailAddressTracker WHERE EmailAddress = ?", {email}),
-              "sentto-written-by-the-sender");
+    EXPECT_EQ(queryText("SELECT EncodedFROM FROM EmailAddressTracker WHERE EmailAddress = ?", {email}), encoded);
 }
 
 TEST_F(ReturnRecorderTest, RotatesLastBounceThreeDeep)
