@@ -197,10 +197,17 @@ std::optional<unsigned> CampaignQueue::secondsUntilNextDue(MysqlConnection& db)
 void CampaignQueue::prepareTracker(MysqlConnection& db, const std::vector<Settlement>& toSend,
                                    unsigned previousKeyDays)
 {
-    if (toSend.empty())
+    // A member mailed before under the same key has its row as it should be: the
+    // statement would change nothing (on a list mailed again, that is every row).
+    std::vector<const Settlement*> changed;
+    for (const Settlement& s : toSend)
+        if (!s.trackerCurrent)
+            changed.push_back(&s);
+    if (changed.empty())
         return;
     std::vector<SqlValue> params;
-    for (const Settlement& s : toSend) {
+    for (const Settlement* row : changed) {
+        const Settlement& s = *row;
         params.emplace_back(s.email);
         params.emplace_back(s.encodedFrom);
         params.emplace_back(s.previousEncodedFrom.empty() ? SqlValue() : SqlValue(s.previousEncodedFrom));
@@ -211,7 +218,7 @@ void CampaignQueue::prepareTracker(MysqlConnection& db, const std::vector<Settle
     // previous key gives this address (VALUES(PreviousEncodedFROM)), never an older one.
     MysqlStatement st = db.prepare(
         "INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM, PreviousEncodedFROM) VALUES " +
-        sqlPlaceholders(toSend.size(), 3) +
+        sqlPlaceholders(changed.size(), 3) +
         " ON DUPLICATE KEY UPDATE"
         " PreviousEncodedUntil = IF(EncodedFROM <> VALUES(EncodedFROM) AND EncodedFROM = VALUES(PreviousEncodedFROM),"
         " UTC_TIMESTAMP() + INTERVAL ? DAY, PreviousEncodedUntil),"

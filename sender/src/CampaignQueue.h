@@ -39,6 +39,7 @@ struct Settlement
     std::string email;
     std::string encodedFrom;
     std::string previousEncodedFrom;   ///< the token under verp.previousKeyFile, or ""
+    bool trackerCurrent = false;       ///< the tracker row holds encodedFrom already
     enum class Kind { Submitted, Suppressed, Inactive, Paused } kind = Kind::Submitted;
     SubmitResult result;     ///< for Submitted
     std::string reason;      ///< for Suppressed: the policy reason

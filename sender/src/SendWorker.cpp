@@ -208,6 +208,7 @@ SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std:
         s.encodedFrom = _context.codec.localPart(*address);
         s.previousEncodedFrom = _context.codec.previousTokenLocalPart(*address);
         const PolicySubject& subject = subjects.at(email);
+        s.trackerCurrent = subject.tracked && subject.encodedFrom == s.encodedFrom;
         const PolicyDecision decision = evaluate(_context.policy, subject.state, subject.facts, now);
         if (decision.changed && subject.tracked)
             decisions.emplace_back(email, decision);

@@ -4,6 +4,8 @@
 #include "CampaignQueue.h"
 #include "DatabaseFixture.h"
 
+#include "verpmail/policy/Policy.h"
+#include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
 
 namespace verpmail {
@@ -43,6 +45,25 @@ TEST_F(KeyRotationTest, TheOldTokenCountsForTheConfiguredDays)
                  " WHERE EmailAddress = ?").execute({member});
     EXPECT_EQ(lookup(token("old")), std::nullopt);
     EXPECT_EQ(lookup(token("new")), member);
+}
+
+TEST_F(KeyRotationTest, ARowThatHoldsTheTokenAlreadyIsNotWrittenAgain)
+{
+    // The sender reads each member's tracker row before mailing (PolicyStore::load)
+    // and writes it only when the token differs: a list mailed again costs no write.
+    const std::string member = address("again");
+    prepare(member, token("same"), "");
+    const PolicySubject subject = PolicyStore(db()).load({member}, PolicySettings{}, utcNow()).at(member);
+    EXPECT_TRUE(subject.tracked);
+    EXPECT_EQ(subject.encodedFrom, token("same"));
+
+    Settlement current;
+    current.email = member;
+    current.encodedFrom = token("unwritten");
+    current.trackerCurrent = true;
+    CampaignQueue("rotation-" + tag(), "test", SendSettings{}).prepareTracker(db(), {current}, 30);
+    EXPECT_EQ(lookup(token("same")), member) << "a row marked current is left as it is";
+    EXPECT_EQ(lookup(token("unwritten")), std::nullopt);
 }
 
 TEST_F(KeyRotationTest, OnlyThePreviousKeysTokenIsKept)

@@ -76,7 +76,7 @@ std::unordered_map<std::string, PolicySubject> PolicyStore::load(const std::vect
         params.emplace_back(e);
     MysqlStatement state = _db.prepare(
         "SELECT EmailAddress, IgnoreBounces, PolicyState, QuarantineUntil, QuarantineCount, CountsResetAt, SoftCountsFrom,"
-        " COALESCE(DecisionRule, ''), COALESCE(SuppressedReason, '') FROM EmailAddressTracker WHERE EmailAddress IN (" + placeholders(emails.size()) + ")");
+        " COALESCE(DecisionRule, ''), COALESCE(SuppressedReason, ''), EncodedFROM FROM EmailAddressTracker WHERE EmailAddress IN (" + placeholders(emails.size()) + ")");
     state.execute(params);
     while (state.fetch()) {
         auto it = subjects.find(state.text(0));
@@ -92,6 +92,7 @@ std::unordered_map<std::string, PolicySubject> PolicyStore::load(const std::vect
         s.state.softCountsFrom = state.optionalText(6);
         s.state.decisionRule = state.text(7);
         s.state.stateReason = state.text(8);
+        s.encodedFrom = state.text(9);
     }
 
     const unsigned window = settings.longestWindowDays();

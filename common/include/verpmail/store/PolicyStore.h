@@ -26,6 +26,7 @@ struct PolicySubject
 {
     std::string email;
     bool tracked = false;  ///< has an EmailAddressTracker row
+    std::string encodedFrom;  ///< its EncodedFROM, when tracked
     AddressState state;
     std::vector<BounceFact> facts;  ///< newest first
 };
