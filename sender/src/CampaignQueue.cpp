@@ -90,13 +90,13 @@ bool CampaignQueue::takeSlice(MysqlConnection& db, SliceCursor& cursor)
     // claimer's slice is read by nobody else, so a forgotten one would stall the
     // campaign until the process ends.
     MysqlStatement free = db.prepare(
-        "SELECT sl.slice, sl.claimed_by, sl.worker = ? FROM send_slices sl LEFT JOIN send_claimers c ON c.id = sl.claimed_by"
+        "SELECT sl.slice, sl.claimed_by, (sl.claimed_by = ? AND sl.worker = ?) IS TRUE FROM send_slices sl LEFT JOIN send_claimers c ON c.id = sl.claimed_by"
         " WHERE sl.campaign_id = ? AND (sl.claimed_by IS NULL OR c.id IS NULL OR c.ended_at IS NOT NULL"
         " OR c.lease_until < UTC_TIMESTAMP() OR (sl.claimed_by = ? AND sl.worker = ?))"
         " AND EXISTS (SELECT 1 FROM send_log l WHERE l.campaign_id = sl.campaign_id"
         " AND l.slice = sl.slice AND l.status = 'queued' AND (l.retry_at IS NULL OR l.retry_at <= UTC_TIMESTAMP()))"
         " ORDER BY RAND() LIMIT 8");
-    free.execute({cursor.worker, _campaign, _claimer, cursor.worker});
+    free.execute({_claimer, cursor.worker, _campaign, _claimer, cursor.worker});
     struct Candidate
     {
         unsigned slice;
@@ -104,11 +104,10 @@ bool CampaignQueue::takeSlice(MysqlConnection& db, SliceCursor& cursor)
         bool mine;  ///< this worker's already
     };
     std::vector<Candidate> candidates;
-    while (free.fetch()) {
-        std::optional<std::string> owner = free.isNull(1) ? std::nullopt : std::optional<std::string>(free.text(1));
-        const bool mine = owner == _claimer && !free.isNull(2) && free.integer(2) == 1;
-        candidates.push_back({static_cast<unsigned>(free.integer(0)), std::move(owner), mine});
-    }
+    while (free.fetch())
+        candidates.push_back({static_cast<unsigned>(free.integer(0)),
+                              free.isNull(1) ? std::nullopt : std::optional<std::string>(free.text(1)),
+                              free.integer(2) == 1});
     for (const auto& [slice, owner, mine] : candidates) {
         if (mine) {
             cursor.slice = slice;
