@@ -266,6 +266,10 @@ void SendWorker::submit(MysqlConnection& db, Batch& batch, const SliceCursor& cu
     }
     for (std::size_t i = 0; i < batch.toSend.size(); ++i)
         batch.toSend[i].result = smtp.results()[i];
+    if (smtp.chunkingOffered() && !_shared.chunkingWarned.exchange(true))
+        _log.warning("server=%s status=chunking-offered: each message waits for a delayed ACK (about 40 ms); "
+                     "submit through a listener without CHUNKING (postfix-setup --submission)",
+                     _context.smtp.server);
 }
 
 void SendWorker::keepOnly(Batch& batch, const std::vector<std::string>& ours)

@@ -50,6 +50,7 @@ struct SendShared
     std::exception_ptr error;      // guarded by mutex: the first failure, rethrown by the run
     std::atomic<bool> stop{false};
     std::atomic<unsigned> batches{0};
+    std::atomic<bool> chunkingWarned{false};  ///< the slow-listener warning was logged
     std::atomic<unsigned> finished{0};  ///< workers whose run() has returned
     RateLimiter* rate = nullptr;
 

@@ -1,5 +1,6 @@
 #include "SmtpBatch.h"
 
+#include "TcpNoDelay.h"
 #include "TlsClientContext.h"
 
 #include "verpmail/util/Printable.h"
@@ -57,8 +58,9 @@ extern "C" int supplyCredentials(auth_client_request_t request, char** result, i
     return 1;
 }
 
-// libESMTP reports certificate problems as events and lets the application decide
-// through an int* in the variable arguments. Refuse unless verification is off.
+// libESMTP reports the new connection and certificate problems as events, and lets
+// the application decide on the latter through an int* in the variable arguments.
+// Refuse unless verification is off.
 extern "C" void onSessionEvent(smtp_session_t, int event, void* arg, ...) noexcept
 {
     auto* state = static_cast<SmtpBatch::TlsEvents*>(arg);
@@ -66,6 +68,9 @@ extern "C" void onSessionEvent(smtp_session_t, int event, void* arg, ...) noexce
     va_start(args, arg);
     int* ok = nullptr;
     switch (event) {
+    case SMTP_EV_CONNECT:
+        disableNagleOnTcpSockets();
+        break;
     case SMTP_EV_INVALID_PEER_CERTIFICATE:
         (void)va_arg(args, long);  // the verification result
         ok = va_arg(args, int*);
@@ -99,10 +104,11 @@ bool startsWithNoCase(std::string_view line, std::string_view prefix)
 
 // libESMTP's protocol monitor: every command and reply in clear text (TLS is below it),
 // commands as flushed (one or more lines), replies as read (any part of a line). It
-// follows AUTH until the first MAIL command and ignores the rest. C, must not throw.
-extern "C" void watchAuth(const char* buf, int len, int direction, void* arg) noexcept
+// follows EHLO's keywords and AUTH until the first MAIL command and ignores the rest.
+// C, must not throw.
+extern "C" void watchSession(const char* buf, int len, int direction, void* arg) noexcept
 {
-    auto* watch = static_cast<SmtpBatch::AuthWatch*>(arg);
+    auto* watch = static_cast<SmtpBatch::SessionWatch*>(arg);
     if (watch->done || len <= 0)
         return;
     try {
@@ -130,6 +136,8 @@ extern "C" void watchAuth(const char* buf, int len, int direction, void* arg) no
             watch->partial.erase(0, eol + 1);
             while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
                 line.pop_back();
+            if (line.size() == 12 && startsWithNoCase(line, "250") && startsWithNoCase(line.substr(4), "CHUNKING"))
+                watch->chunkingOffered = true;
             // Only the last line of a reply to AUTH ("235 ...", or "535-..." lines up to "535 ...").
             if (!watch->waiting || line.size() < 3 || (line.size() > 3 && line[3] != ' '))
                 continue;
@@ -194,8 +202,8 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const
             !smtp_starttls_set_ctx(s, tls->native()))
             throw SmtpUnavailable("libESMTP was built without STARTTLS support (smtp.starttls)");
         _tlsEvents.verify = tls->verify();
-        smtp_set_eventcb(s, onSessionEvent, &_tlsEvents);
     }
+    smtp_set_eventcb(s, onSessionEvent, &_tlsEvents);
     if (!settings.authUser.empty()) {
         static const bool initialized = [] {
             auth_client_init();
@@ -210,8 +218,8 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const
         auth_set_mechanism_flags(_auth.get(), AUTH_PLUGIN_PLAIN, 0);
         auth_set_interact_cb(_auth.get(), supplyCredentials, &_authPair);
         smtp_auth_set_context(s, _auth.get());
-        smtp_set_monitorcb(s, watchAuth, &_authWatch, 0);
     }
+    smtp_set_monitorcb(s, watchSession, &_watch, 0);
     _starttls = settings.starttls != StarttlsMode::No;
 }
 
@@ -282,7 +290,7 @@ void SmtpBatch::run()
 // stops here with the reason.
 void SmtpBatch::failIfUnauthenticated()
 {
-    if (!_auth || _authWatch.authenticated || (!_authWatch.mailUnauthenticated && _authWatch.refusal.empty()))
+    if (!_auth || _watch.authenticated || (!_watch.mailUnauthenticated && _watch.refusal.empty()))
         return;
     bool anyTaken = false;
     for (SubmitResult& r : _results) {
@@ -293,7 +301,7 @@ void SmtpBatch::failIfUnauthenticated()
     }
     if (anyTaken)
         return;
-    const std::string& refusal = _authWatch.refusal;
+    const std::string& refusal = _watch.refusal;
     if (!refusal.empty()) {
         const bool permanent = refusal[0] == '5';
         throw SmtpAuthFailed("SMTP AUTH as " + printable(_authPair.first, 100) + " at " + _server + " failed: " + refusal +

@@ -98,10 +98,16 @@ public:
         std::string problem;
     };
 
-    /// What libESMTP's protocol monitor shows of AUTH (libESMTP itself tells the
-    /// application nothing): watched up to the first MAIL command, then ignored.
-    struct AuthWatch
+    /// True when the server's EHLO reply offered CHUNKING: libESMTP then sends each
+    /// message as BDAT blocks, and the server's reply to each waits for our delayed
+    /// ACK (about 40 ms a message). A listener that does not offer it is faster.
+    bool chunkingOffered() const { return _watch.chunkingOffered; }
+
+    /// What libESMTP's protocol monitor shows of EHLO and AUTH (libESMTP itself tells
+    /// the application nothing): watched up to the first MAIL command, then ignored.
+    struct SessionWatch
     {
+        bool chunkingOffered = false;     ///< EHLO's reply had a CHUNKING line
         bool waiting = false;             ///< AUTH (or an answer to a challenge) sent, no final reply yet
         bool authenticated = false;       ///< the server said 235
         bool mailUnauthenticated = false; ///< the first MAIL went out without AUTH
@@ -135,7 +141,7 @@ private:
     std::vector<SubmitResult> _results;
     std::string _envelopeId;
     TlsEvents _tlsEvents;
-    AuthWatch _authWatch;
+    SessionWatch _watch;
     std::string _server;
     bool _starttls = false;
 

@@ -31,6 +31,9 @@ expect_eq "$(postmap -c "$scratch" -q bounces.example.org hash:"$scratch/transpo
 expect_eq "$(pc -M verpmail-lmtp/unix | tr -s ' ')" "verpmail-lmtp unix - - n - - lmtp -o lmtp_line_length_limit=0" \
     "lmtp: master.cf service, not chrooted, lines not folded"
 expect_eq "$(pc -h verpmail_bounce_domain)" "check_policy_service inet:127.0.0.1:10029" "lmtp: policy service check"
+expect_eq "$(pc -M 127.0.0.1:10028/inet | tr -s ' ')" \
+    "127.0.0.1:10028 inet n - n - - smtpd -o smtpd_discard_ehlo_keywords=chunking -o syslog_name=postfix/verpmail-submit" \
+    "the sender's listener, without CHUNKING"
 expect_eq "$(pc -h verpmail-lmtp_destination_concurrency_limit)" 10 "lmtp: deliveries at once = the bouncer's threads"
 expect_eq "$(pc -h smtpd_restriction_classes)" "verpmail_bounce_domain" "lmtp: restriction class"
 case $(pc -h smtpd_recipient_restrictions) in

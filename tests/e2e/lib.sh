@@ -314,6 +314,9 @@ check_delivered_once() {
 
 maillog_mark() { stat -c %s "$TESTBED_MAILLOG"; }
 maillog_since() { tail -c +"$(($1 + 1))" "$TESTBED_MAILLOG"; }
+# vlog_mark / vlog_since MARK: the same for verpmail.log, where the programs log.
+vlog_mark() { stat -c %s "$TESTBED_VERPMAIL_LOG"; }
+vlog_since() { tail -c +"$(($1 + 1))" "$TESTBED_VERPMAIL_LOG"; }
 
 # postqueue -p, captured first: grep -q on a pipe can SIGPIPE postqueue under pipefail.
 queue_listing() { postqueue -c "$TESTBED_POSTFIX_CONFIG" -p 2>&1 || true; }

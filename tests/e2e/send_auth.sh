@@ -5,6 +5,7 @@
 #
 #   (a1) with the test bed's credentials verpmail-send authenticates (Postfix logs
 #        sasl_method and sasl_username for every message) and the sink gets the mail;
+#        the server offers CHUNKING, and the sender warns once that this is slow;
 #   (a2) with a wrong password the run fails with exit 78 and an error naming AUTH and
 #        the server's 535; no member is marked sent, rejected or bounced, nothing
 #        reaches the sink; a rerun of the campaign with the right password mails every
@@ -91,9 +92,13 @@ nothing_marked() {
 readonly GOOD=good-$E2E_RUN_ID N_GOOD=3
 make_list "$GOOD" "$N_GOOD"
 mark=$(maillog_mark)
+vmark=$(vlog_mark)
 run_ok "a1: send with smtp.authFile = the test bed's credentials" \
     auth_send "$TESTBED_SMTP_AUTH_FILE" --list "$GOOD" --message "$MESSAGE" --campaign "$GOOD-c1" --json || true
 note "a1: $RUN_OUT"
+# This smtpd offers CHUNKING (Postfix's default): the sender says once that it is slow.
+assert_eq "$(vlog_since "$vmark" | grep -c "server=$TESTBED_SMTP_AUTH status=chunking-offered")" 1 \
+    "a1: one warning that the server offers CHUNKING, naming postfix-setup --submission"
 assert_eq "$(json_get "$RUN_OUT" accepted)" "$N_GOOD" "a1: accepted $N_GOOD"
 assert_eq "$(status_counts "$GOOD-c1")" "accepted $N_GOOD" "a1: send_log: all accepted"
 log=$(maillog_since "$mark")

@@ -101,8 +101,11 @@ note "q2: stopped after $stopped_at accepted"
 ((stopped_at < N_STOPPED)) && ok "q2: stopped mid-campaign" || fail "q2: the run finished before SIGTERM"
 assert_eq "$(sql_value "SELECT COUNT(*) FROM send_log WHERE campaign_id = '$campaign' AND status IN ('pending','submitting','uncertain')")" \
     0 "q2: the stopped run left nothing claimed and nothing uncertain"
+vmark=$(vlog_mark)
 run_ok "q2: rerun" vsend --list "$RUN-$STOPPED" --message "$MESSAGE" --campaign "$campaign" --json || true
 assert_eq "$(json_get "$RUN_OUT" uncertain)" 0 "q2: the rerun reports nobody uncertain"
+assert_eq "$(vlog_since "$vmark" | grep -c 'status=chunking-offered')" 0 \
+    "q2: the test bed's listener offers no CHUNKING, and the sender does not warn"
 assert_eq "$(($(json_get "$RUN_OUT" already_done) + $(json_get "$RUN_OUT" accepted)))" "$N_STOPPED" \
     "q2: already_done + accepted = $N_STOPPED"
 delivered_once "$STOPPED" "$N_STOPPED" "$mark"

@@ -32,7 +32,7 @@ BUILD=${1:-$REPO/build}
 BUILD=$(cd "$BUILD" && pwd)
 
 readonly LOOPBACK=127.0.0.1
-readonly SMTP_PORT=3225 POLICY_PORT=3226 SINK_PORT=3227 MARIADB_PORT=34006
+readonly SMTP_PORT=3225 POLICY_PORT=3226 SINK_PORT=3227 SUBMIT_PORT=3228 MARIADB_PORT=34006
 readonly DOMAIN=bounces.example.org
 readonly MEMBER=someone@reject.test
 readonly SERVICE_USER=nobody
@@ -42,7 +42,7 @@ die() { log "FAIL: $*"; exit 1; }
 step() { printf '\n== Step %s\n' "$*" >&2; }
 
 [[ $EUID -eq 0 ]] || { log "FAIL: needs root (it starts mariadbd and Postfix)"; exit 1; }
-for port in $SMTP_PORT $POLICY_PORT $SINK_PORT $MARIADB_PORT; do
+for port in $SMTP_PORT $POLICY_PORT $SINK_PORT $SUBMIT_PORT $MARIADB_PORT; do
     ! (exec 3<>"/dev/tcp/$LOOPBACK/$port") 2>/dev/null || die "$LOOPBACK:$port is in use"
 done
 
@@ -202,7 +202,7 @@ mysql.optionFile = $ETC/my.cnf
 bouncer.mysql.optionFile = $ETC/bouncer.cnf
 verp.domain = $DOMAIN
 verp.keyFile = $ETC/verp.key
-smtp.server = $LOOPBACK:$SMTP_PORT
+smtp.server = $LOOPBACK:$SUBMIT_PORT
 send.unsubscribeUrl = https://lists.example.org/unsubscribe?list={list}&token={token}
 send.unsubscribeMailto = unsubscribe+{token}@lists.example.org
 # Not in the README: the scratch places and ports of this test.
@@ -239,8 +239,9 @@ rm "$ETC/admin.password" "$ETC/bouncer.password"
 
 step "8: Postfix"
 "$PREFIX/share/verpmail/postfix-setup" --config-dir "$PF" --bounce-domain "$DOMAIN" \
-    --socket "$RUN/lmtp.sock" --policy "inet:$LOOPBACK:$POLICY_PORT"
+    --socket "$RUN/lmtp.sock" --policy "inet:$LOOPBACK:$POLICY_PORT" --submission "$LOOPBACK:$SUBMIT_PORT"
 postfix -c "$PF" check && postfix -c "$PF" reload
+wait_for 10 "the sender's listener" listening $SUBMIT_PORT
 
 step "9a: the LMTP server with systemd (no systemd here: the unit is checked)"
 unit=$PREFIX/share/doc/verpmail/examples/verpmail-lmtp.service
