@@ -222,7 +222,13 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
             break;
         }
     // Delayed is a progress report: nothing has failed yet, whatever the text says.
-    return {std::string(reason), result.action == "delayed" ? BounceClass::None : classOfReason(reason, result.status)};
+    if (result.action == "delayed")
+        return {std::string(reason), BounceClass::None};
+    // A suspension is dead only where its own words say it is for good.
+    if (reason == "suspend" && !temporary &&
+        (bounce::icontains(result.diagnostic, "permanently") || bounce::icontains(result.diagnostic, "discontinued")))
+        return {std::string(reason), BounceClass::Hard};
+    return {std::string(reason), classOfReason(reason, result.status)};
 }
 
 } // namespace verpmail

@@ -376,6 +376,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"address unknown", "userunknown"},
         {"addressee unknown", "userunknown"},
         {"unknown local part", "userunknown"},
+        {"unknown local-part", "userunknown"},  // Exim's router: unknown local-part "x" in domain "y"
         {"no such account", "userunknown"},
         {"not a known user", "userunknown"},
         {"no such local user", "userunknown"},

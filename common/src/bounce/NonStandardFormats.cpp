@@ -66,7 +66,13 @@ bool isDelayNotice(std::string_view text)
         "delivery status notification (delay)",
         "warning: message",
     });
-    return phrases.findAny(text.substr(0, 8192));
+    // Words of a final failure win: MDaemon's permanent failure also tells the sender
+    // it does "not need to resend" to the recipients that did get the message.
+    static const PhraseSet final({
+        "permanent fatal", "permanent error", "failed permanently", "have given up", "i've given up",
+    });
+    const std::string_view head = text.substr(0, 8192);
+    return phrases.findAny(head) && !final.findAny(head);
 }
 
 void fillCodesFromText(RecipientResult& result)

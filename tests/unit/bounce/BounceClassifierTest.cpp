@@ -298,6 +298,12 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         {"5.4.4", "Name service error for name=example.org type=MX: Host not found", "hostunknown", BounceClass::Hard},
         {"5.7.1", "550 5.7.1 <mx.example.net>: Helo command rejected: Host not found", "blocked", BounceClass::Block},
         {"", "550 HELO/EHLO: your hostname does not resolve", "blocked", BounceClass::Block},
+        // Exim's router; a suspension is dead only where it is for good.
+        {"", "unknown local-part \"olduser\" in domain \"example.org\"", "userunknown", BounceClass::Hard},
+        {"", "This account has been disabled or discontinued [#102].", "suspend", BounceClass::Hard},
+        {"5.2.1", "550 5.2.1 mailbox disabled permanently", "suspend", BounceClass::Hard},
+        {"5.2.1", "550 5.2.1 mailbox disabled", "suspend", BounceClass::Soft},
+        {"4.2.1", "450 4.2.1 account suspended permanently, try later", "suspend", BounceClass::Soft},
     };
     for (const auto& row : rows)
     {

@@ -128,6 +128,9 @@ TEST(NonStandardFormats, RecognisesBounceHeadersAndDelays)
     EXPECT_TRUE(isDelayNotice("# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"));   // Postfix
     EXPECT_TRUE(isDelayNotice("Subject: Delayed Mail (still being retried)"));
     EXPECT_FALSE(isDelayNotice("This is a permanent error."));
+    // MDaemon's final failure also says there is no need to resend (to the others).
+    EXPECT_FALSE(isDelayNotice("The attached message had PERMANENT fatal delivery errors!\n"
+                               "YOU DO NOT NEED TO RESEND YOUR MESSAGE TO ANY OF THE VALID RECIPIENTS"));
 }
 
 TEST(NonStandardFormats, RepeatedListEndsTheErrorOfAnotherAddress)

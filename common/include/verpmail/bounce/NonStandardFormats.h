@@ -26,7 +26,8 @@ bool looksLikeBounceHeader(const HeaderBlock& headers);
 /// True when prose reads like a delivery failure report ("could not be delivered", ...).
 bool looksLikeBounceText(std::string_view text);
 
-/// True when a report's prose says delivery is still being tried (a warning, not a failure).
+/// True when a report's prose says delivery is still being tried (a warning, not a
+/// failure) and nowhere that it failed for good.
 bool isDelayNotice(std::string_view text);
 
 /// Fills status and reply code from the diagnostic text when they are empty.
