@@ -182,6 +182,13 @@ const std::vector<PhraseRule>& phraseRules()
         {"spamcop", "blocked"},
         {"barracudacentral", "blocked"},
         {"sorbs", "blocked"},
+        // --- a connection limit names our IP, but it is no block (before "your ip") ---
+        {"too many connections", "toomanyconn"},
+        {"too many concurrent", "toomanyconn"},
+        {"too many simultaneous", "toomanyconn"},
+        {"too many sessions", "toomanyconn"},
+        {"connection limit", "toomanyconn"},
+
         {"dnsbl", "blocked"},
         {"blacklist", "blocked"},
         {"black list", "blocked"},
@@ -420,12 +427,7 @@ const std::vector<PhraseRule>& phraseRules()
         {"policy", "policyviolation"},
 
         // --- rate limits ---
-        {"too many connections", "toomanyconn"},
         {"too many recipients", "toomanyconn"},
-        {"too many concurrent", "toomanyconn"},
-        {"too many simultaneous", "toomanyconn"},
-        {"too many sessions", "toomanyconn"},
-        {"connection limit", "toomanyconn"},
         {"too many smtp", "toomanyconn"},
         {"too many errors", "toomanyconn"},
 

@@ -283,6 +283,7 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         // A rate per hour is speeding; a listed link in the content is spam, a listed
         // sender blocked; RFC 3463's security subjects; generic X.3.0/X.5.0 say nothing.
         {"4.7.1", "421 4.7.1 Rate limit exceeded: too many messages per hour", "speeding", BounceClass::Soft},
+        {"4.7.0", "421 4.7.0 Too many connections from your IP, try again later", "toomanyconn", BounceClass::Soft},
         {"5.1.1", "550 5.1.1 Rate limit exceeded for this recipient", "speeding", BounceClass::Soft},
         // A list manager refusing our post: the list address is not dead.
         {"", "Your message was rejected: Post by non-member to a members-only list", "filtered", BounceClass::Soft},
