@@ -299,6 +299,12 @@ TEST(BounceClassifier, PolicyPhrasesAndWordsBeatingCodes)
         {"5.4.4", "Name service error for name=example.org type=MX: Host not found", "hostunknown", BounceClass::Hard},
         {"5.7.1", "550 5.7.1 <mx.example.net>: Helo command rejected: Host not found", "blocked", BounceClass::Block},
         {"", "550 HELO/EHLO: your hostname does not resolve", "blocked", BounceClass::Block},
+        // Older MTAs' notices in other languages, without codes.
+        {"", "Benutzer unbekannt", "userunknown", BounceClass::Hard},
+        {"", "Utilisateur inconnu", "userunknown", BounceClass::Hard},
+        {"", "\u539f\u56e0\uff1a\u7528\u6237\u4e0d\u5b58\u5728", "userunknown", BounceClass::Hard},
+        {"", "Postfach voll", "mailboxfull", BounceClass::Soft},
+        {"", "Buz\u00f3n lleno", "mailboxfull", BounceClass::Soft},
         // Exim's router; a suspension is dead only where it is for good.
         {"", "unknown local-part \"olduser\" in domain \"example.org\"", "userunknown", BounceClass::Hard},
         {"", "This account has been disabled or discontinued [#102].", "suspend", BounceClass::Hard},
