@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# admin_check: verpmail-admin check on the test bed, and each failure it must name.
+# admin_check: verpmail-admin check on the test bed, and each failure it must name
+# (and the warning for a submission server that offers CHUNKING).
 #
 #   (a) check passes on the test bed (exit 0, no FAIL line, a summary line)
 #       (LMTP or pipe test bed, $TESTBED_BOUNCER)
@@ -69,8 +70,16 @@ fi
 expect_line "a: the key is readable by root and nobody" '^ok +check=file\.verp\.keyFile .*readable by root, nobody'
 expect_line "a: the bouncer's option file connects" '^ok +check=database\.bouncer\.mysql\.optionFile .*verpmail_bouncer@'
 expect_line "a: the schema is current" '^ok +check=database\.schema '
+expect_line "a: the sender's listener answers EHLO without CHUNKING" \
+    "^ok +check=smtp\\.server found=\"$(re "$TESTBED_SMTP") answers EHLO without CHUNKING\""
 expect_line "a: summary ok, nothing failed" '^check result=ok passed=[0-9]+ warnings=[0-9]+ failed=0$'
 assert_no_match "$CHECK_OUT" 'FAIL' "a: no FAIL line"
+# The AUTH smtpd offers CHUNKING, as Postfix does unless told otherwise.
+check_run "a: check with smtp.server offering CHUNKING" 0 --define "$PFDIR" --define "smtp.server=$TESTBED_SMTP_AUTH" check
+expect_line "a: ... warns and names postfix-setup --submission" \
+    "^warn +check=smtp\\.chunking found=\"$(re "$TESTBED_SMTP_AUTH") offers CHUNKING.*fix=\".*postfix-setup --submission"
+check_run "a: check with nothing listening at smtp.server" 78 --define "$PFDIR" --define "smtp.server=127.0.0.1:1" check
+expect_line "a: ... fails and names smtp.server" '^FAIL check=smtp\.server found="127\.0\.0\.1:1: .*fix="start Postfix, or correct smtp\.server"'
 if [[ ${TESTBED_BOUNCER:-lmtp} == lmtp ]]; then
     check_run "a: check with fewer bouncer threads than Postfix's LMTP concurrency" 0 \
         --define "$PFDIR" --define bouncer.lmtp.threads=4 check

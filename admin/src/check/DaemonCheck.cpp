@@ -13,10 +13,11 @@ namespace {
 const Poco::Timespan kTimeout(5, 0);
 constexpr const char* kStartHint = "start verpmail-bouncer --lmtp (systemctl start verpmail-lmtp)";
 
-Poco::Net::DialogSocket connectTo(const std::string& listen)
+// address: what Poco's SocketAddress reads ("host:port", "/path").
+Poco::Net::DialogSocket connectTo(const std::string& address)
 {
     Poco::Net::DialogSocket socket;
-    socket.connect(Poco::Net::SocketAddress(socketAddressText(listen)), kTimeout);
+    socket.connect(Poco::Net::SocketAddress(address), kTimeout);
     socket.setReceiveTimeout(kTimeout);
     socket.setSendTimeout(kTimeout);
     return socket;
@@ -31,21 +32,11 @@ void checkLmtp(const std::string& listen, CheckReport& report)
 {
     const std::string name = "daemon.lmtp";
     try {
-        Poco::Net::DialogSocket socket = connectTo(listen);
-        std::string greeting;
-        std::string reply;
-        const int greeted = socket.receiveStatusMessage(greeting);
-        socket.sendMessage("LHLO verpmail-admin.check");
-        const int answered = socket.receiveStatusMessage(reply);
-        socket.sendMessage("QUIT");
-        // Read the goodbye, so the server's reply does not meet a closed socket.
-        std::string bye;
-        socket.receiveStatusMessage(bye);
-        if (greeted == 220 && answered == 250)
-            report.ok(name, listen + " answers LHLO: " + firstLine(greeting));
+        const HelloExchange hello = exchangeHello(socketAddressText(listen), "LHLO verpmail-admin.check");
+        if (hello.greeted == 220 && hello.answered == 250)
+            report.ok(name, listen + " answers LHLO: " + firstLine(hello.greeting));
         else
-            report.fail(name, listen + " answers " + std::to_string(greeted) + "/" + std::to_string(answered) + ": " +
-                                  firstLine(greeting + "\n" + reply),
+            report.fail(name, listen + " answers " + hello.codes() + ": " + firstLine(hello.greeting + "\n" + hello.reply),
                         "see the bouncer's log (syslog LOG_MAIL)");
     } catch (const Poco::Exception& e) {
         report.fail(name, listen + ": " + e.displayText(), kStartHint);
@@ -56,7 +47,7 @@ void checkPolicy(const std::string& listen, const std::string& domain, CheckRepo
 {
     const std::string name = "daemon.policy";
     try {
-        Poco::Net::DialogSocket socket = connectTo(listen);
+        Poco::Net::DialogSocket socket = connectTo(socketAddressText(listen));
         socket.sendString("request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\n"
                           "client_address=127.0.0.1\nsender=\nrecipient=verpmail-check@" + domain + "\n\n");
         std::string line;
@@ -94,6 +85,20 @@ void checkDaemon(const std::vector<std::string>& lmtpListen, const std::string& 
                     "use unix:/PATH or inet:HOST:PORT");
     else
         checkPolicy(policyListen, bounceDomain, report);
+}
+
+HelloExchange exchangeHello(const std::string& address, const std::string& hello)
+{
+    Poco::Net::DialogSocket socket = connectTo(address);
+    HelloExchange exchange;
+    exchange.greeted = socket.receiveStatusMessage(exchange.greeting);
+    socket.sendMessage(hello);
+    exchange.answered = socket.receiveStatusMessage(exchange.reply);
+    socket.sendMessage("QUIT");
+    // Read the goodbye, so the server's reply does not meet a closed socket.
+    std::string bye;
+    socket.receiveStatusMessage(bye);
+    return exchange;
 }
 
 std::string socketAddressText(const std::string& listen)

@@ -16,6 +16,22 @@ namespace verpmail::check {
 void checkDaemon(const std::vector<std::string>& lmtpListen, const std::string& policyListen,
                  const std::string& bounceDomain, CheckReport& report);
 
+/// The start of an SMTP or LMTP dialogue: the greeting, one hello, QUIT.
+struct HelloExchange
+{
+    int greeted = 0;   ///< the greeting's code (220)
+    int answered = 0;  ///< the hello's code (250)
+    std::string greeting;
+    std::string reply;  ///< every line of the hello's reply, codes included, joined by \n
+
+    std::string codes() const { return std::to_string(greeted) + "/" + std::to_string(answered); }
+};
+
+/// Connects to address ("host:port", "/path"), reads the greeting, sends hello
+/// ("EHLO name", "LHLO name"), reads its reply and says QUIT. 5 s time-outs.
+/// @throws Poco::Exception when the server cannot be reached or stops answering
+HelloExchange exchangeHello(const std::string& address, const std::string& hello);
+
 /// "unix:/p" -> "/p", "inet:h:p" -> "h:p" (what Poco's SocketAddress reads); "" when neither.
 std::string socketAddressText(const std::string& listen);
 
