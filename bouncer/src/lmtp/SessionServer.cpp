@@ -175,7 +175,10 @@ Poco::Net::ServerSocket listenInet(const std::string& hostPort, int backlog)
 {
     try {
         Poco::Net::ServerSocket socket;
-        socket.bind(Poco::Net::SocketAddress(hostPort), true);
+        // SO_REUSEADDR for a quick restart, never SO_REUSEPORT (Poco's two-argument
+        // bind sets both): a second bouncer on the same port would silently share
+        // smtpd's policy connections instead of failing to start.
+        socket.bind(Poco::Net::SocketAddress(hostPort), true, false);
         socket.listen(backlog);
         return socket;
     } catch (const Poco::Exception& e) {
