@@ -6,12 +6,11 @@
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/util/Printable.h"
 
+#include <iterator>
 #include <stdexcept>
 
 namespace verpmail {
 namespace {
-
-constexpr AccountRole kRoles[] = {AccountRole::Sender, AccountRole::Bouncer, AccountRole::Admin};
 
 std::string currentDatabase(MysqlConnection& db)
 {
@@ -28,18 +27,18 @@ ExitStatus dbAccounts(MysqlConnection& db, const AccountsRequest& request, std::
 {
     std::vector<Account> accounts;
     std::vector<std::optional<std::string>> hashes;
-    for (std::size_t i = 0; i < 3; ++i) {
-        const std::string& file = request.passwordFiles[i];
+    for (std::size_t i = 0; i < std::size(kAccountRoles); ++i) {
+        const std::string& file = request.passwordFiles.at(i);
         if (request.create && file.empty())
             continue;
-        accounts.push_back(Account{kRoles[i], request.users[i], request.host});
-        const std::string option = std::string("--") + roleName(kRoles[i]) + "-password-file";
+        accounts.push_back(Account{kAccountRoles[i], request.users.at(i), request.host});
+        const std::string option = std::string("--") + roleName(kAccountRoles[i]) + "-password-file";
         hashes.push_back(file.empty() ? std::nullopt
                                       : std::optional<std::string>(nativePasswordHash(readPasswordFile(file, option))));
     }
     if (request.create && accounts.empty())
         throw AdminError(ExitStatus::Usage, "db accounts --create needs --sender-password-file, "
-                                            "--bouncer-password-file or --admin-password-file");
+                                            "--bouncer-password-file, --admin-password-file or --web-password-file");
     const std::string database = currentDatabase(db);
     // Every name is checked before anything is printed or run.
     std::vector<std::vector<std::string>> statements;

@@ -31,6 +31,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 namespace verpmail {
 namespace {
@@ -79,9 +80,9 @@ void AdminApp::defineOptions(Poco::Util::OptionSet& options)
     valued("address", "campaign requeue: one member", "ADDRESS");
     flag("create", "db accounts: create the accounts");
     valued("host", "db accounts: the accounts' host", "HOST");
-    for (const char* role : {"sender", "bouncer", "admin"}) {
-        _accountOptionNames.push_back(std::string(role) + "-user");
-        _accountOptionNames.push_back(std::string(role) + "-password-file");
+    for (const AccountRole role : kAccountRoles) {
+        _accountOptionNames.push_back(std::string(roleName(role)) + "-user");
+        _accountOptionNames.push_back(std::string(roleName(role)) + "-password-file");
     }
     for (const std::string& name : _accountOptionNames)
         options.addOption(Poco::Util::Option(name, "", "db accounts").required(false).repeatable(false).argument("VALUE"));
@@ -310,9 +311,8 @@ ExitStatus AdminApp::dbAccounts()
     request.create = _accountOptions.count("create") > 0;
     if (_accountOptions.count("host"))
         request.host = _accountOptions["host"];
-    const char* roles[] = {"sender", "bouncer", "admin"};
-    for (std::size_t i = 0; i < 3; ++i) {
-        const std::string role = roles[i];
+    for (std::size_t i = 0; i < std::size(kAccountRoles); ++i) {
+        const std::string role = roleName(kAccountRoles[i]);
         if (_accountOptions.count(role + "-user"))
             request.users[i] = _accountOptions[role + "-user"];
         if (_accountOptions.count(role + "-password-file"))

@@ -181,6 +181,11 @@ int runLmtpService(ProgramBase& program, const std::vector<std::string>& args)
         const std::string policyWhere = policyServer ? joined(policyServer->addresses()) : "none";
         log.notice("lmtp: status=started listen=%s policy=%s threads=%u", joined(lmtpServer.addresses()), policyWhere,
                    lmtp.server.threads);
+        // Returns need no unsubscribe key: the server runs, and only mail to the
+        // unsubscribe address waits (451) until the key file can be read.
+        if (!bouncer.unsubscribeKeyProblem.empty())
+            log.warning("lmtp: unsubscribe=%s status=deferring reason=\"%s\"", bouncer.unsubscribeLocalPart,
+                        printable(bouncer.unsubscribeKeyProblem, 300));
 
         int signal = 0;
         sigwait(&stopSignals, &signal);

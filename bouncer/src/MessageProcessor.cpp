@@ -6,8 +6,10 @@
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/EmailAddress.h"
 #include "verpmail/store/ListStore.h"
+#include "verpmail/store/MembershipStore.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
+#include "verpmail/util/SecretFile.h"
 
 #include <Poco/String.h>
 
@@ -98,15 +100,35 @@ MessageProcessor::MessageProcessor(VerpCodec codec, MysqlOptions mysql, BouncerS
 
 Outcome MessageProcessor::take(const IncomingMessage& message, std::string& detail) noexcept
 {
-    Outcome recorded = Outcome::InternalError;
-    const std::optional<Outcome> failure = guarded([&] { recorded = record(message); }, detail);
-    return failure.value_or(recorded);
+    Outcome taken = Outcome::InternalError;
+    bool unsubscribe = false;
+    const std::optional<Outcome> failure = guarded(
+        [&] {
+            const UnsubscribeAddress address = unsubscribeAddress(message.recipient);
+            unsubscribe = address.kind != UnsubscribeAddress::Kind::None;
+            taken = unsubscribe ? optOut(message, address) : record(message);
+        },
+        detail);
+    if (failure && unsubscribe)
+        _log.warning("%saction=unsubscribe sender=<%s> status=%s reason=\"%s\"",
+                     message.source.empty() ? std::string() : printable(message.source, 200) + " ",
+                     printable(message.sender, 120), std::string(outcomeName(*failure)), printable(detail, 300));
+    return failure.value_or(taken);
 }
 
 RecipientStatus MessageProcessor::checkRecipient(const std::string& recipient, std::string& detail) noexcept
 {
     if (isAcceptedLocalPart(recipient))
         return RecipientStatus::Ours;
+    const UnsubscribeAddress::Kind unsubscribe = unsubscribeAddress(recipient).kind;
+    // By its shape alone: whether the token is genuine is checked when the message
+    // comes (take(): a forged one is dropped there).
+    if (unsubscribe == UnsubscribeAddress::Kind::Token)
+        return RecipientStatus::Ours;
+    if (unsubscribe == UnsubscribeAddress::Kind::Malformed) {
+        detail = "not a well-formed unsubscribe address";
+        return RecipientStatus::NotOurs;
+    }
     bool ours = false;
     if (guarded([&] { ours = isOurs(_codec, lookup(), recipient, detail); }, detail))
         return RecipientStatus::CannotTell;
@@ -193,6 +215,59 @@ Outcome MessageProcessor::record(const IncomingMessage& message)
             overall = one;
     }
     return overall;
+}
+
+UnsubscribeAddress MessageProcessor::unsubscribeAddress(const std::string& recipient) const
+{
+    return readUnsubscribeAddress(_settings.unsubscribeLocalPart, _codec.settings().domain, recipient);
+}
+
+const UnsubscribeTokens& MessageProcessor::unsubscribeTokens()
+{
+    if (_unsubscribeTokens)
+        return *_unsubscribeTokens;
+    // Read at start (bouncerSettingsFrom); when that failed, again now, so that a key
+    // file put right cures a long-running server without a restart.
+    try {
+        const std::string key = !_settings.unsubscribeKey.empty()
+                                    ? _settings.unsubscribeKey
+                                    : readSecretKeyFile(_settings.unsubscribeKeyFile, "unsubscribe key file");
+        _unsubscribeTokens.emplace(key);
+    } catch (const std::exception& e) {
+        throw ConfigError(std::string("cannot check unsubscribe requests: ") + e.what() +
+                          " (unsubscribe.keyFile); they stay queued until it can be read");
+    }
+    return *_unsubscribeTokens;
+}
+
+Outcome MessageProcessor::optOut(const IncomingMessage& message, const UnsubscribeAddress& address)
+{
+    const std::string where = message.source.empty() ? std::string() : printable(message.source, 200) + " ";
+    const std::string sender = printable(message.sender, 120);
+    const auto refused = [&](const std::string& reason) {
+        _log.notice("%saction=unsubscribe sender=<%s> status=unsubscribe-refused reason=\"%s\"", where, sender, reason);
+        return Outcome::UnsubscribeRefused;
+    };
+    // Accepted at RCPT by its shape; here only when a mailbox or a pipe regexp let a
+    // malformed one through.
+    if (address.kind != UnsubscribeAddress::Kind::Token)
+        return refused("malformed token");
+
+    const UnsubscribeTokens& tokens = unsubscribeTokens();
+    MembershipStore store(connection());
+    const std::optional<Membership> membership = store.byToken(tokens, address.token);
+    if (!membership)
+        return refused("unknown or forged token");
+    // The envelope sender is the requester's own claim, kept as evidence only: the
+    // token is what authorises the opt-out.
+    const std::string actor = "mail " + (message.sender.empty() ? std::string("<>") : printable(message.sender, 100));
+    const OptOut result = store.unsubscribe(membership->id, actor, "mailto");
+    if (result == OptOut::NoSuchMembership)
+        return refused("membership deleted");
+    _log.information("%saction=unsubscribe list=%s member=%s sender=<%s> status=%s", where,
+                     printable(membership->listName, 120), std::to_string(membership->id), sender,
+                     std::string(result == OptOut::Unsubscribed ? "unsubscribed" : "already-out"));
+    return Outcome::Unsubscribed;
 }
 
 Outcome MessageProcessor::recordFor(const IncomingMessage& message, const ParsedReturn& parsed, const Attribution& who,

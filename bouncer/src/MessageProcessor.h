@@ -10,12 +10,18 @@
 // that turns the environment's failures into an Outcome (ReturnContract says what
 // each means to Postfix). It logs one Postfix-style line per message and never
 // applies policy.
+//
+// Mail to the List-Unsubscribe address (UnsubscribeAddress.h) is not a return: take()
+// ends the membership its genuine token names (MembershipStore::unsubscribe, audited)
+// and records nothing in bounce_logs; a forged token is dropped. Either way nothing
+// of the message is kept.
 #pragma once
 
 #include "Attribution.h"
 #include "IncomingMessage.h"
 #include "RecipientCache.h"
 #include "ReturnContract.h"
+#include "UnsubscribeAddress.h"
 
 #include "verpmail/bounce/ParsedReturn.h"
 #include "verpmail/config/Settings.h"
@@ -23,6 +29,7 @@
 #include "verpmail/policy/Policy.h"
 
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/mail/UnsubscribeToken.h"
 #include "verpmail/verp/VerpCodec.h"
 
 #include <Poco/Logger.h>
@@ -48,8 +55,9 @@ public:
     Outcome take(const IncomingMessage& message, std::string& detail) noexcept;
 
     /// Whether `recipient` is a VERP address we issued (the tracker knows its local
-    /// part; in plain mode, it decodes), or one of bouncer.acceptLocalParts. Same
-    /// connection and retry as take().
+    /// part; in plain mode, it decodes), one of bouncer.acceptLocalParts, or the
+    /// unsubscribe address with a well-formed token (by its shape alone: no key, no
+    /// database). Same connection and retry as take().
     RecipientStatus checkRecipient(const std::string& recipient, std::string& detail) noexcept;
 
     const VerpCodec& codec() const { return _codec; }
@@ -60,6 +68,13 @@ private:
     /// @throws MysqlError, ConfigError (nothing was recorded: the transaction rolled
     ///         back), UnrecordableReturn (the database refuses every form of it).
     Outcome record(const IncomingMessage& message);
+    /// Carries out the opt-out the unsubscribe address asks for: Unsubscribed or
+    /// UnsubscribeRefused. @throws MysqlError, ConfigError (the key cannot be read).
+    Outcome optOut(const IncomingMessage& message, const UnsubscribeAddress& address);
+    /// The tokens' key, read again when it could not be read before.
+    /// @throws ConfigError when it still cannot be read.
+    const UnsubscribeTokens& unsubscribeTokens();
+    UnsubscribeAddress unsubscribeAddress(const std::string& recipient) const;
     /// Records the return for one attribution (or none) with the given result; index
     /// tells apart the rows of one return (ReturnRecorder::dedupKey).
     Outcome recordFor(const IncomingMessage& message, const ParsedReturn& parsed, const Attribution& who,
@@ -82,6 +97,7 @@ private:
     Poco::Logger& _log;
     RecipientCache* _cache;
     std::unique_ptr<MysqlConnection> _db;
+    std::optional<UnsubscribeTokens> _unsubscribeTokens;  ///< once the key is read
 };
 
 } // namespace verpmail

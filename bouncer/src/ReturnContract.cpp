@@ -27,6 +27,11 @@ Answer answerFor(Outcome outcome)
     case Outcome::Duplicate: return {"2.0.0", ExitStatus::Ok, 250, "duplicate, recorded before", "duplicate"};
     case Outcome::Unattributed: return {"2.0.0", ExitStatus::Ok, 250, "stored unattributed", "unattributed"};
     case Outcome::Degraded: return {"2.0.0", ExitStatus::Ok, 250, "recorded with refused text emptied", "degraded"};
+    case Outcome::Unsubscribed: return {"2.0.0", ExitStatus::Ok, 250, "unsubscribed", "unsubscribed"};
+    // A forged or stale token: dropped. A refusal would send a bounce to whoever the
+    // envelope sender claims to be.
+    case Outcome::UnsubscribeRefused:
+        return {"2.0.0", ExitStatus::Ok, 250, "unsubscribe request dropped", "unsubscribe-refused"};
     // After DATA a recipient was already accepted at RCPT; a return for it that is
     // not ours after all (a race with a purge) is stored like any other in pipe mode.
     case Outcome::NotOurs: return {"5.1.1", ExitStatus::DataErr, 550, "recipient is not a verpmail address", "refused"};

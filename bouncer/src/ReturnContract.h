@@ -6,7 +6,10 @@
 // down, a time limit. A return that can never be recorded is refused with its reason
 // (pipe 65 / LMTP 554: Postfix returns it to its sender and keeps no copy) instead
 // of being deferred until Postfix gives up. The only 5xx for an address is at RCPT,
-// for a local part that cannot be ours.
+// for a local part that cannot be ours. Mail to the List-Unsubscribe address
+// (UnsubscribeAddress.h) follows the same rule: 250 / 0 once the opt-out is committed
+// or the request is known to be forged, 451 / 75 while the database or the
+// unsubscribe key cannot be had.
 //
 //   PipeAnswer a = pipeAnswer(Outcome::DatabaseUnavailable, "connect: refused");
 //   // a.exitStatus == 75, a.line == "4.3.0 verpmail-bouncer database unavailable: connect: refused"
@@ -24,6 +27,8 @@ enum class Outcome
     Duplicate,            ///< the same return was stored before
     Unattributed,         ///< stored without a member
     Degraded,             ///< stored with text the database refused emptied
+    Unsubscribed,         ///< mail to the unsubscribe address: the membership ended (or had)
+    UnsubscribeRefused,   ///< mail to the unsubscribe address naming no membership: dropped
     NotOurs,              ///< the recipient cannot be a VERP address of ours
     Unrecordable,         ///< the database refuses it for good, even degraded
     DatabaseUnavailable,  ///< a transient database failure: retry
@@ -34,7 +39,8 @@ enum class Outcome
     InternalError,        ///< a bug: keep the return queued
 };
 
-/// True for the outcomes where the return is safely stored.
+/// True for the outcomes where the message is done with: the return safely stored,
+/// or the unsubscribe request carried out (or dropped, for a token naming nobody).
 bool isStored(Outcome outcome);
 
 /// True for the outcomes a later retry can cure (pipe 75, LMTP 4xx).

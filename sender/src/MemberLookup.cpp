@@ -18,13 +18,14 @@ std::unordered_map<std::string, MemberRecord> lookupMembers(MysqlConnection& db,
     }
     // By the email index: with the primary key the optimizer may read the whole list
     // (its estimate of a list's size is the average over all lists).
-    MysqlStatement st = db.prepare("SELECT email, COALESCE(name, '') FROM members FORCE INDEX (ix_members_email)"
+    MysqlStatement st = db.prepare("SELECT id, email, COALESCE(name, '') FROM members FORCE INDEX (ix_members_email)"
                                    " WHERE list_id = ? AND active = 1 AND email IN (" + in + ")");
     st.execute(params);
     while (st.fetch()) {
         MemberRecord r;
-        r.email = st.text(0);
-        r.name = st.text(1);
+        r.id = static_cast<std::uint64_t>(st.integer(0));
+        r.email = st.text(1);
+        r.name = st.text(2);
         found.emplace(r.email, std::move(r));
     }
     return found;

@@ -5,6 +5,7 @@
 // campaign's send_log row. Used by --dry-run (the real run works from the queue).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct MemberRecord
     std::string email;
     std::string name;
     std::optional<std::string> campaignStatus;    ///< send_log.status for this campaign, if any
+    std::uint64_t id = 0;  ///< members.id: the membership an unsubscribe token names
 };
 
 class MemberPages

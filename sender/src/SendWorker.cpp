@@ -7,6 +7,7 @@
 #include "verpmail/bounce/BounceClassifier.h"
 #include "verpmail/db/DeadlockRetry.h"
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/mail/UnsubscribeToken.h"
 #include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/ReturnRecorder.h"
 #include "verpmail/util/Hmac.h"
@@ -45,14 +46,13 @@ std::string fillPlaceholders(std::string text, const std::string& list, const st
 
 /// The member's copy: personal headers and placeholder values, then the template.
 std::string composeFor(const SendContext& run, const std::string& campaign, const EmailAddress& address,
-                       const std::string& name, const std::string& envelopeSender)
+                       const MemberRecord& member, const std::string& envelopeSender)
 {
     const std::string email = address.normalized();
-    const VerpSettings& verp = run.codec.settings();
-    // {token} in unsubscribe links is the member's VERP token: unforgeable, and the
-    // EncodedFROM lookup a web handler needs to find the address.
-    const std::string token =
-        verp.key.empty() ? std::string() : run.codec.tokenLocalPart(address).substr(verp.prefix.size() + 1);
+    const std::string& name = member.name;
+    // {token} in unsubscribe links is the membership's own token (UnsubscribeToken.h):
+    // never the VERP token, which would let whoever reads a link forge returns.
+    const std::string token = run.unsubscribe ? run.unsubscribe->make(member.id, run.list.id, email) : std::string();
     PersonalHeaderInputs in;
     in.campaign = campaign;
     in.listName = run.list.name;
@@ -221,7 +221,7 @@ SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std:
             continue;
         }
         const std::string envelope = s.encodedFrom + "@" + _context.codec.settings().domain;
-        batch.wires.push_back(composeFor(_context, campaign, *address, it->second.name, envelope));
+        batch.wires.push_back(composeFor(_context, campaign, *address, it->second, envelope));
         batch.envelopes.push_back(envelope);
         batch.toSend.push_back(std::move(s));
     }

@@ -26,6 +26,7 @@
 namespace verpmail {
 
 class MysqlConnection;
+class UnsubscribeTokens;
 
 /// Read-only inputs of a run, shared by all workers.
 struct SendContext
@@ -40,6 +41,7 @@ struct SendContext
     std::string listIdDomain;
     std::string date;
     const TlsClientContext* tls = nullptr;  ///< set when smtp.starttls is not "no"
+    const UnsubscribeTokens* unsubscribe = nullptr;  ///< set when an unsubscribe link uses {token}
 };
 
 /// What the workers share: the counters, the first fatal error, the stop flag.

@@ -12,6 +12,7 @@
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/DeadlockRetry.h"
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/mail/UnsubscribeToken.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/CampaignId.h"
 #include "verpmail/store/ListStore.h"
@@ -367,6 +368,11 @@ ExitStatus SenderApp::send(SendSummary& summary)
     SendContext context{*list, message, codec, policy, smtp, sendSettings, mysql,
                               sendSettings.listIdDomain.empty() ? codec.settings().domain : sendSettings.listIdDomain,
                               Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::RFC1123_FORMAT)};
+    std::optional<UnsubscribeTokens> unsubscribeTokens;
+    if (!sendSettings.unsubscribeKey.empty()) {
+        unsubscribeTokens.emplace(sendSettings.unsubscribeKey);
+        context.unsubscribe = &*unsubscribeTokens;
+    }
     std::unique_ptr<TlsClientContext> tls;
     if (smtp.starttls != StarttlsMode::No) {
         tls = std::make_unique<TlsClientContext>(smtp.tlsCaFile, smtp.tlsVerify);

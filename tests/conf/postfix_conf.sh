@@ -7,7 +7,8 @@
 #       the bounce domain's recipient check are there; a second run changes nothing
 #   (b) pipe mode's regexp: a token-shaped local part gets DUNNO, anything else at the
 #       bounce domain REJECT 5.1.1, another domain nothing
-#   (c) verpmail-lmtp.service: systemd-analyze security rates its exposure below 3
+#   (c) verpmail-lmtp.service and verpmail-web.service: systemd-analyze security rates
+#       their exposure below 3
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -58,16 +59,21 @@ expect_eq "$(postmap -c "$scratch" -q sentto-abcdefghijklmnopqrstuvwx27@bounces.
 expect_eq "$(postmap -c "$scratch" -q SENTTO-ABCDEFGHIJKLMNOPQRSTUVWX27@Bounces.Example.Org "$regexp")" DUNNO "regexp: case does not matter"
 expect_eq "$(postmap -c "$scratch" -q sentto-abc@bounces.example.org "$regexp")" "550 5.1.1 recipient unknown" "regexp: a short token is refused"
 expect_eq "$(postmap -c "$scratch" -q postmaster@bounces.example.org "$regexp")" "550 5.1.1 recipient unknown" "regexp: another local part is refused"
+expect_eq "$(postmap -c "$scratch" -q unsubscribe+4711-xvnx32u26if4dg652w2b3463ys@bounces.example.org "$regexp")" DUNNO "regexp: the unsubscribe address passes"
+expect_eq "$(postmap -c "$scratch" -q Unsubscribe+4711-XVNX32U26IF4DG652W2B3463YS@bounces.example.org "$regexp")" DUNNO "regexp: the unsubscribe address in any case"
+expect_eq "$(postmap -c "$scratch" -q unsubscribe+0711-xvnx32u26if4dg652w2b3463ys@bounces.example.org "$regexp")" "550 5.1.1 recipient unknown" "regexp: a malformed unsubscribe token is refused"
 expect_eq "$(postmap -c "$scratch" -q someone@example.org "$regexp" || true)" "" "regexp: other domains are not its business"
 
-# (c) the unit's sandbox
-exposure=$(systemd-analyze security --offline=true "$REPO/postfix-conf/verpmail-lmtp.service" 2>/dev/null |
-    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
-if [[ -n $exposure ]] && awk -v e="$exposure" 'BEGIN { exit !(e < 3) }'; then
-    ok "verpmail-lmtp.service: exposure $exposure < 3"
-else
-    fail "verpmail-lmtp.service: exposure '${exposure:-unreadable}' (want < 3)"
-fi
+# (c) the units' sandbox
+for unit in verpmail-lmtp.service verpmail-web.service; do
+    exposure=$(systemd-analyze security --offline=true "$REPO/postfix-conf/$unit" 2>/dev/null |
+        sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+    if [[ -n $exposure ]] && awk -v e="$exposure" 'BEGIN { exit !(e < 3) }'; then
+        ok "$unit: exposure $exposure < 3"
+    else
+        fail "$unit: exposure '${exposure:-unreadable}' (want < 3)"
+    fi
+done
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

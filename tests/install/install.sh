@@ -172,17 +172,17 @@ cmake --build "$BUILD" -j2 >"$LOGS/build.log" 2>&1 || die "cmake --build: $(tail
 
 step "3: install"
 DESTDIR=$DESTDIR_ cmake --install "$BUILD" >"$LOGS/install.log" 2>&1 || die "cmake --install: $(cat "$LOGS/install.log")"
-for f in bin/verpmail-send sbin/verpmail-bouncer sbin/verpmail-admin; do
+for f in bin/verpmail-send sbin/verpmail-bouncer sbin/verpmail-admin sbin/verpmail-web; do
     [[ -x $PREFIX/$f ]] || die "$PREFIX/$f not installed"
 done
-for page in man1/verpmail-send.1 man8/verpmail-bouncer.8 man8/verpmail-admin.8; do
+for page in man1/verpmail-send.1 man8/verpmail-bouncer.8 man8/verpmail-admin.8 man8/verpmail-web.8; do
     f=$PREFIX/share/man/$page
     [[ -s $f ]] || die "$f not installed"
     for section in FILES EXAMPLES "SEE ALSO" OPTIONS; do
         grep -q "^\.SH \"\?$section\"\?\$" "$f" || die "$page has no $section section"
     done
 done
-for f in verpmail-lmtp.service master.cf.verpmail main.cf.verpmail verpmail.properties README.md; do
+for f in verpmail-lmtp.service verpmail-web.service master.cf.verpmail main.cf.verpmail verpmail.properties README.md; do
     [[ -s $PREFIX/share/doc/verpmail/examples/$f ]] || die "example $f not installed"
 done
 ls "$PREFIX"/share/verpmail/sql/001_initial.sql >/dev/null || die "sql not installed"
@@ -194,7 +194,8 @@ id "$SERVICE_USER" >/dev/null
 step "5: the VERP key"
 install -d -m 0755 "$ETC"
 (umask 077 && head -c 32 /dev/urandom >"$ETC/verp.key")
-chown "$SERVICE_USER" "$ETC/verp.key"
+(umask 077 && head -c 32 /dev/urandom >"$ETC/unsubscribe.key")
+chown "$SERVICE_USER" "$ETC/verp.key" "$ETC/unsubscribe.key"
 
 step "6: the properties file"
 cat >"$ETC/verpmail.properties" <<EOF
@@ -203,8 +204,9 @@ bouncer.mysql.optionFile = $ETC/bouncer.cnf
 verp.domain = $DOMAIN
 verp.keyFile = $ETC/verp.key
 smtp.server = $LOOPBACK:$SUBMIT_PORT
-send.unsubscribeUrl = https://lists.example.org/unsubscribe?list={list}&token={token}
-send.unsubscribeMailto = unsubscribe+{token}@lists.example.org
+unsubscribe.keyFile = $ETC/unsubscribe.key
+send.unsubscribeUrl = https://lists.example.org/unsubscribe/{list}/{token}
+send.unsubscribeMailto = unsubscribe+{token}@$DOMAIN
 # Not in the README: the scratch places and ports of this test.
 bouncer.lmtp.listen = unix:$RUN/lmtp.sock
 bouncer.policy.listen = inet:$LOOPBACK:$POLICY_PORT

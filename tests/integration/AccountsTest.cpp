@@ -5,6 +5,8 @@
 
 #include "verpmail/db/Accounts.h"
 #include "verpmail/db/MysqlError.h"
+#include "verpmail/mail/UnsubscribeToken.h"
+#include "verpmail/store/MembershipStore.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,10 +104,41 @@ TEST_F(AccountsTest, BouncerAndAdminAccountsAsGranted)
     const auto bouncer = make(AccountRole::Bouncer);
     EXPECT_EQ(error(*bouncer, "SELECT COUNT(*) FROM bounce_logs WHERE id = 0"), 0u);
     EXPECT_EQ(error(*bouncer, "SELECT COUNT(*) FROM admin_audit"), kTableDenied);
+    EXPECT_EQ(error(*bouncer, "UPDATE admin_audit SET actor = actor WHERE id = 0"), kTableDenied);
+    EXPECT_EQ(error(*bouncer, "UPDATE lists SET name = name WHERE id = 0"), kTableDenied);
     const auto admin = make(AccountRole::Admin);
     EXPECT_EQ(error(*admin, "SELECT COUNT(*) FROM admin_audit"), 0u);
     EXPECT_EQ(error(*admin, "CREATE TABLE vmt_scratch_" + tag() + " (id INT)"), 0u);
     EXPECT_EQ(error(*admin, "DROP TABLE vmt_scratch_" + tag()), 0u);
+}
+
+TEST_F(AccountsTest, BouncerEndsAMembershipByMailAndAuditsIt)
+{
+    // Mail to the List-Unsubscribe address: the bouncer's account finds the membership
+    // (members joined with lists), ends it and writes the audit row (FOR UPDATE too).
+    db().execute("INSERT INTO lists (name, from_address, created_at) VALUES ('u" + tag() +
+                 "', 'list@example.test', UTC_TIMESTAMP())");
+    const std::int64_t list = queryInt("SELECT id FROM lists WHERE name = ?", {"u" + tag()});
+    const std::string email = address("optout", "acct" + tag() + ".test");
+    MysqlStatement add = db().prepare("INSERT INTO members (list_id, email, added_at) VALUES (?, ?, UTC_TIMESTAMP())");
+    add.execute({list, email});
+    const auto member = static_cast<std::uint64_t>(add.insertId());
+
+    const auto bouncer = make(AccountRole::Bouncer);
+    const UnsubscribeTokens tokens(std::string(32, 'u'));
+    MembershipStore store(*bouncer);
+    const std::optional<Membership> found = store.byToken(tokens, tokens.make(member, list, email));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->listName, "u" + tag());
+    EXPECT_EQ(store.unsubscribe(member, "mail a@example.test", "mailto"), OptOut::Unsubscribed);
+    EXPECT_EQ(store.unsubscribe(member, "mail a@example.test", "mailto"), OptOut::AlreadyOut);
+    EXPECT_EQ(queryText("SELECT CONCAT(active, ':', inactive_reason) FROM members WHERE id = ?",
+                        {static_cast<std::int64_t>(member)}),
+              "0:unsubscribed");
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE action = 'unsubscribe' AND target = ?"
+                       " AND actor = 'mail a@example.test' AND detail LIKE '%via=mailto'",
+                       {email}),
+              1);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // The bouncer's own MariaDB account (verpmail-admin db accounts, made by the test
-// bed): recording returns works with it, and everything else is denied.
+// bed): recording returns works with it (and an opt-out by mail: AccountsTest.cpp),
+// and everything else is denied.
 #include "DatabaseFixture.h"
 
 #include "verpmail/config/ConfigKeys.h"
@@ -127,23 +128,28 @@ TEST_F(BouncerAccountTest, RecordsReturnsIncidentsAndMemberships)
     EXPECT_EQ(recorder.record(unattributed).outcome, RecordOutcome::Recorded);
 }
 
-TEST_F(BouncerAccountTest, IsDeniedTheAuditTheListsAndThePolicy)
+TEST_F(BouncerAccountTest, IsDeniedReadingTheAuditChangingListsAndThePolicy)
 {
     constexpr unsigned kTableDenied = 1142;   // ER_TABLEACCESS_DENIED_ERROR
     constexpr unsigned kColumnDenied = 1143;  // ER_COLUMNACCESS_DENIED_ERROR
+    // The audit only gains rows (an opt-out by mail), never read or changed.
     EXPECT_EQ(denied("SELECT COUNT(*) FROM admin_audit"), kTableDenied);
-    EXPECT_EQ(denied("INSERT INTO admin_audit (at, actor, action) VALUES (UTC_TIMESTAMP(), 'bouncer', 'x')"), kTableDenied);
-    EXPECT_EQ(denied("SELECT COUNT(*) FROM lists"), kTableDenied);
+    EXPECT_EQ(denied("UPDATE admin_audit SET actor = 'bouncer' WHERE id = 0"), kTableDenied);
+    EXPECT_EQ(denied("DELETE FROM admin_audit WHERE id = 0"), kTableDenied);
+    // A list's id and name only (the opt-out's log and audit), and no change to one.
+    EXPECT_EQ(denied("SELECT from_address FROM lists"), kColumnDenied);
+    EXPECT_EQ(denied("UPDATE lists SET name = name WHERE id = 0"), kTableDenied);
     EXPECT_EQ(denied("SELECT detail FROM send_log"), kColumnDenied);
     EXPECT_EQ(denied("UPDATE send_log SET status = 'accepted' WHERE email = ''"), kTableDenied);
     EXPECT_EQ(denied("SELECT COUNT(*) FROM policy_decisions"), kTableDenied);
     EXPECT_EQ(denied("DELETE FROM bounce_logs WHERE id = 0"), kTableDenied);
     EXPECT_EQ(denied("UPDATE EmailAddressTracker SET SuppressedAt = NULL WHERE EmailAddress = ''"), kColumnDenied);
-    EXPECT_EQ(denied("UPDATE members SET active = 1 WHERE email = ''"), kColumnDenied);
+    EXPECT_EQ(denied("UPDATE members SET email = email WHERE id = 0"), kColumnDenied);
     EXPECT_EQ(denied("SELECT message_file FROM campaigns"), kColumnDenied);
     // What it needs works.
     EXPECT_EQ(denied("SELECT COUNT(*) FROM EmailAddressTracker WHERE EncodedFROM = ?", {"x"}), 0u);
     EXPECT_EQ(denied("SELECT COUNT(*) FROM counted_returns WHERE id = 0"), 0u);
+    EXPECT_EQ(denied("SELECT l.name FROM members m JOIN lists l ON l.id = m.list_id WHERE m.id = 0"), 0u);
     EXPECT_EQ(denied("SELECT COUNT(DISTINCT s.email) FROM campaigns c JOIN send_log s ON s.domain = ?"
                      " AND s.campaign_id = c.id WHERE c.finished_at IS NULL AND s.status = 'accepted'"
                      " AND s.updated_at >= UTC_TIMESTAMP() - INTERVAL 60 MINUTE", {"example.test"}), 0u);

@@ -2,6 +2,7 @@
 
 #include "verpmail/config/ConfigKeys.h"
 #include "verpmail/db/MysqlError.h"
+#include "verpmail/util/SecretFile.h"
 
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
@@ -161,6 +162,17 @@ SendSettings sendSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.maximalBackoffSeconds = configDuration(config, keys::kSendMaximalBackoff.name, s.minimalBackoffSeconds, 7 * 86400);
     s.queueLifetimeSeconds = configDuration(config, keys::kSendQueueLifetime.name, 0, 100 * 86400);
     s.leaseSeconds = configDuration(config, keys::kSendLeaseTime.name, 5, 3600);
+    // The key is read only when a link carries a token: a list without unsubscribe
+    // links, or with plain mailto ones, needs no key file.
+    if (s.unsubscribeUrl.find("{token}") != std::string::npos ||
+        s.unsubscribeMailto.find("{token}") != std::string::npos) {
+        try {
+            s.unsubscribeKey = readSecretKeyFile(stringKey(config, keys::kUnsubscribeKeyFile), "unsubscribe key file");
+        } catch (const std::exception& e) {
+            throw ConfigError(std::string(e.what()) + " (unsubscribe.keyFile, needed for {token} in send.unsubscribeUrl"
+                              " or send.unsubscribeMailto)");
+        }
+    }
     return s;
 }
 
@@ -266,6 +278,21 @@ BouncerSettings bouncerSettingsFrom(const Poco::Util::AbstractConfiguration& con
     if (attribution != "verp" && attribution != "content")
         throw ConfigError("bouncer.attribution must be \"verp\" or \"content\", got \"" + attribution + "\"");
     b.contentAttribution = attribution == "content";
+    b.unsubscribeLocalPart = Poco::toLower(Poco::trim(stringKey(config, keys::kBouncerUnsubscribeLocalPart)));
+    // A dot-atom without '+' (the token follows the '+') or '@'.
+    for (const char c : b.unsubscribeLocalPart)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+            throw ConfigError("bouncer.unsubscribeLocalPart must hold only letters, digits, '.', '-' and '_', got \"" +
+                              b.unsubscribeLocalPart + "\"");
+    if (!b.unsubscribeLocalPart.empty()) {
+        // Never fatal: returns need no key. Unsubscribe mail is deferred until it can be read.
+        b.unsubscribeKeyFile = stringKey(config, keys::kUnsubscribeKeyFile);
+        try {
+            b.unsubscribeKey = readSecretKeyFile(b.unsubscribeKeyFile, "unsubscribe key file");
+        } catch (const std::exception& e) {
+            b.unsubscribeKeyProblem = std::string(e.what()) + " (unsubscribe.keyFile)";
+        }
+    }
     return b;
 }
 

@@ -25,8 +25,10 @@ constexpr const char* kCounterTables[] = {"counts_day_campaign",    "counts_day_
                                           "counts_campaign_domain", "counts_day_reason", "counts_campaign_reason"};
 
 // ReturnRecorder, TrackerStore::emailForEncodedFrom and count_return (SQL SECURITY
-// INVOKER: it runs with these rights). The UPDATE column lists are the columns
-// ReturnRecorder sets; nothing else of a member's row or policy state is writable.
+// INVOKER: it runs with these rights), and MembershipStore for mail to the
+// List-Unsubscribe address. The UPDATE column lists are the columns ReturnRecorder
+// and MembershipStore::unsubscribe set; nothing else of a member's row or policy
+// state is writable, and the audit only gains rows.
 const std::vector<Grant>& bouncerGrants()
 {
     static const std::vector<Grant> grants = {
@@ -35,7 +37,10 @@ const std::vector<Grant>& bouncerGrants()
          "EmailAddressTracker"},
         {"SELECT, INSERT, UPDATE (incident_id)", "bounce_logs"},
         {"SELECT, INSERT, UPDATE (last_seen, returns, members)", "domain_incidents"},
-        {"SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status)", "members"},
+        {"SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status, active, inactive_reason)", "members"},
+        // MembershipStore: the list's name of a membership, and the opt-out's audit row.
+        {"SELECT (id, name)", "lists"},
+        {"INSERT (at, actor, action, target, detail)", "admin_audit"},
         // IncidentStore: the members mailed at a domain in the window (the share).
         {"SELECT (id, list_id, finished_at)", "campaigns"},
         {"SELECT (campaign_id, email, domain, status, updated_at)", "send_log"},
@@ -65,6 +70,20 @@ const std::vector<Grant>& senderGrants()
         {"SELECT", "counted_sends"},
         {"SELECT", "schema_version"},
         {"EXECUTE", "PROCEDURE count_return"},
+    };
+    return grants;
+}
+
+// verpmail-web (MembershipStore: byToken, unsubscribe): it answers anyone on the
+// Internet, so it may read a membership and its list's name, end the membership,
+// and add the audit row; nothing else. No counters, no returns, no tracker, no
+// reading the audit; its health check (DO 1) needs no privilege.
+const std::vector<Grant>& webGrants()
+{
+    static const std::vector<Grant> grants = {
+        {"SELECT, UPDATE (active, inactive_reason)", "members"},
+        {"SELECT (id, name)", "lists"},
+        {"INSERT (at, actor, action, target, detail)", "admin_audit"},
     };
     return grants;
 }
@@ -113,6 +132,7 @@ const char* roleName(AccountRole role)
     case AccountRole::Sender: return "sender";
     case AccountRole::Bouncer: return "bouncer";
     case AccountRole::Admin: return "admin";
+    case AccountRole::Web: return "web";
     }
     return "admin";
 }
@@ -127,6 +147,11 @@ std::vector<std::string> roleGrants(AccountRole role, const std::string& databas
         // Migrations create and alter tables, views and the procedure; recount,
         // purge and the admin commands read and write everything.
         out.push_back("GRANT ALL PRIVILEGES ON " + db + ".*");
+        return out;
+    }
+    if (role == AccountRole::Web) {
+        for (const Grant& g : webGrants())
+            out.push_back(std::string("GRANT ") + g.privileges + " ON " + grantTarget(g.object, db));
         return out;
     }
     for (const Grant& g : role == AccountRole::Bouncer ? bouncerGrants() : senderGrants())

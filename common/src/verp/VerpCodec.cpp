@@ -1,6 +1,8 @@
 #include "verpmail/verp/VerpCodec.h"
 
+#include "verpmail/util/Base32.h"
 #include "verpmail/util/Hmac.h"
+#include "verpmail/util/SecretFile.h"
 
 #include <sys/stat.h>
 
@@ -20,26 +22,6 @@ std::string lower(std::string_view s)
 {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-// RFC 4648 base32 in lower case and without padding: case-folding MTAs and the
-// case-insensitive EncodedFROM column see the same token.
-std::string base32Lower(const unsigned char* data, std::size_t bytes, std::size_t chars)
-{
-    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-    std::string out;
-    out.reserve(chars);
-    unsigned buffer = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < bytes && out.size() < chars; ++i) {
-        buffer = (buffer << 8) | data[i];
-        bits += 8;
-        while (bits >= 5 && out.size() < chars) {
-            out += kAlphabet[(buffer >> (bits - 5)) & 0x1f];
-            bits -= 5;
-        }
-    }
     return out;
 }
 
@@ -154,23 +136,7 @@ VerpDecoded VerpCodec::decode(std::string_view recipient) const
 
 std::string readVerpKeyFile(const std::string& path)
 {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        throw std::runtime_error("cannot read VERP key file " + path);
-    if ((st.st_mode & 077) != 0)
-        throw std::runtime_error("VERP key file " + path + " must not be readable by group or others (chmod 600)");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot open VERP key file " + path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string key = buffer.str();
-    // A trailing newline from `echo` or an editor is not part of the secret.
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r'))
-        key.pop_back();
-    if (key.size() < 16)
-        throw std::runtime_error("VERP key file " + path + " holds fewer than 16 bytes");
-    return key;
+    return readSecretKeyFile(path, "VERP key file");
 }
 
 } // namespace verpmail

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "TestSupport.h"
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -30,26 +32,10 @@
 namespace verpmail {
 namespace {
 
+using test::TempDir;
+
 using Poco::Net::SocketAddress;
 using Poco::Net::StreamSocket;
-
-class TempDir
-{
-public:
-    TempDir()
-    {
-        char pattern[] = "/tmp/verpmail-lmtp-XXXXXX";
-        if (::mkdtemp(pattern) == nullptr)
-            throw std::runtime_error("mkdtemp failed");
-        path = pattern;
-    }
-    ~TempDir()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
-    }
-    std::string path;
-};
 
 /// Reads replies until one that is not a continuation ("250-...") has arrived, or
 /// until `lines` lines have.

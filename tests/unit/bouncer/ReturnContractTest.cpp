@@ -24,6 +24,9 @@ const ContractRow kContract[] = {
     {Outcome::Duplicate, 0, "", "250 2.0.0 ", true, false},
     {Outcome::Unattributed, 0, "", "250 2.0.0 ", true, false},
     {Outcome::Degraded, 0, "", "250 2.0.0 ", true, false},
+    // Mail to the unsubscribe address: done with once acted on, or dropped when forged.
+    {Outcome::Unsubscribed, 0, "", "250 2.0.0 ", true, false},
+    {Outcome::UnsubscribeRefused, 0, "", "250 2.0.0 ", true, false},
     {Outcome::NotOurs, 65, "5.1.1 ", "550 5.1.1 ", false, false},
     {Outcome::Unrecordable, 65, "5.6.0 ", "554 5.6.0 ", false, false},
     {Outcome::DatabaseUnavailable, 75, "4.3.0 ", "451 4.3.0 ", false, true},
@@ -70,6 +73,15 @@ TEST(ReturnContract, UntrustedDetailIsMadePrintableAndBounded)
     const std::string reply = lmtpDataReply(Outcome::InternalError, hostile);
     EXPECT_EQ(reply.find_first_of("\r\n\x1b"), std::string::npos);
     EXPECT_LT(reply.size(), 400u);
+}
+
+TEST(ReturnContract, UnsubscribeOutcomesSayWhatHappened)
+{
+    EXPECT_EQ(outcomeName(Outcome::Unsubscribed), "unsubscribed");
+    EXPECT_EQ(outcomeName(Outcome::UnsubscribeRefused), "unsubscribe-refused");
+    EXPECT_EQ(lmtpDataReply(Outcome::Unsubscribed, ""), "250 2.0.0 unsubscribed");
+    EXPECT_EQ(lmtpDataReply(Outcome::UnsubscribeRefused, "unknown or forged token"),
+              "250 2.0.0 unsubscribe request dropped: unknown or forged token");
 }
 
 struct RcptRow

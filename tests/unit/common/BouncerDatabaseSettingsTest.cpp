@@ -9,21 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include "TestSupport.h"
+
 namespace verpmail {
 namespace {
 
-Poco::AutoPtr<Poco::Util::MapConfiguration> defaults()
-{
-    Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-    for (const keys::Key* key : keys::kAll)
-        if (key->defaultValue)
-            config->setString(key->name, key->defaultValue);
-    return config;
-}
-
 TEST(BouncerDatabaseSettings, OwnOptionFileWhenSetElseTheSharedOne)
 {
-    auto config = defaults();
+    auto config = test::defaultConfig();
     config->setString("mysql.optionFile", "/etc/verpmail/my.cnf");
     MysqlOptions shared = bouncerMysqlOptionsFrom(*config);
     EXPECT_EQ(shared.optionFile, "/etc/verpmail/my.cnf");
@@ -40,7 +33,7 @@ TEST(BouncerDatabaseSettings, OwnOptionFileWhenSetElseTheSharedOne)
 
 TEST(BouncerDatabaseSettings, UnattributedRawCapDefaultsTo64KiB)
 {
-    auto config = defaults();
+    auto config = test::defaultConfig();
     EXPECT_EQ(bouncerSettingsFrom(*config).maxUnattributedBytes, 65536u);
     config->setString("bouncer.maxUnattributedBytes", "0");
     EXPECT_EQ(bouncerSettingsFrom(*config).maxUnattributedBytes, 0u);

@@ -3,8 +3,9 @@
 // Keys are dotted and lower-camel, grouped by owner. The properties file is found
 // through --config FILE, else $VERPMAIL_CONFIG, else /etc/verpmail/verpmail.properties;
 // --define key=value overrides any key. Secrets never live here: database
-// credentials are in a 0600 MySQL option file (mysql.optionFile) and the VERP key in
-// a 0600 key file (verp.keyFile).
+// credentials are in a 0600 MySQL option file (mysql.optionFile), the VERP key in
+// a 0600 key file (verp.keyFile), the unsubscribe tokens' key in another
+// (unsubscribe.keyFile): one key per purpose.
 #pragma once
 
 namespace verpmail::keys {
@@ -41,8 +42,8 @@ inline constexpr Key kSmtpTlsCaFile    {"smtp.tlsCaFile",      "",              
 inline constexpr Key kSmtpTlsVerify    {"smtp.tlsVerify",      "yes",                  "verify the server's certificate and host name (yes/no)"};
 inline constexpr Key kSmtpAuthFile      {"smtp.authFile",       "",                     "file (mode 0600) with 'username = ...' and 'password = ...' for SMTP AUTH; needs smtp.starttls = required unless smtp.server is on loopback"};
 
-inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",                     "https unsubscribe URL; {list}, {address} and {token} are replaced"};
-inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",                "mailto unsubscribe address; {list}, {address} and {token} are replaced"};
+inline constexpr Key kSendUnsubscribeUrl{"send.unsubscribeUrl", "",                     "https unsubscribe URL (verpmail-web: https://HOST/unsubscribe/{list}/{token}); {list}, {address} and {token} (the membership's unsubscribe token) are replaced"};
+inline constexpr Key kSendUnsubscribeMailto{"send.unsubscribeMailto","",                "mailto unsubscribe address; {list}, {address} and {token} (the membership's unsubscribe token) are replaced"};
 inline constexpr Key kSendListIdDomain  {"send.listIdDomain",   "",                     "domain part of List-Id (default: verp.domain)"};
 inline constexpr Key kSendFeedbackId    {"send.feedbackIdSender","verpmail",            "sender tag in Feedback-ID (campaign:list:verpmail:TAG)"};
 // Durations take Postfix's time units: s, m, h, d, w (a bare number is seconds).
@@ -77,6 +78,7 @@ inline constexpr Key kBouncerMaxMessageBytes{"bouncer.maxMessageBytes","10485760
 inline constexpr Key kBouncerTimeLimit  {"bouncer.timeLimit",   "60",                   "pipe mode: seconds before the bouncer gives up with exit 75 (keep below Postfix's time limit)"};
 inline constexpr Key kBouncerAcceptLocalParts{"bouncer.acceptLocalParts","",           "local parts at the bounce domain taken besides VERP addresses (comma-separated, e.g. a feedback-loop address or bounces); their returns name a member through the returned original, or with bouncer.attribution = content"};
 inline constexpr Key kBouncerAttribution{"bouncer.attribution","verp",                 "verp (only VERP addresses name a member) or content: a bounce to a plain address (acceptLocalParts) is attributed to the members it names as failed; forgeable"};
+inline constexpr Key kBouncerUnsubscribeLocalPart{"bouncer.unsubscribeLocalPart","unsubscribe", "mail to LOCALPART+TOKEN@verp.domain (send.unsubscribeMailto = unsubscribe+{token}@verp.domain) is a member's opt-out, checked against unsubscribe.keyFile; empty: off"};
 inline constexpr Key kBouncerLmtpListen {"bouncer.lmtp.listen", "unix:/run/verpmail/lmtp.sock", "--lmtp: where the LMTP server listens, comma-separated unix:PATH or inet:HOST:PORT"};
 inline constexpr Key kBouncerLmtpSocketMode{"bouncer.lmtp.socketMode","0666",           "--lmtp: mode of its unix sockets (guard them with the directory's mode: 0750, group postfix)"};
 inline constexpr Key kBouncerLmtpSocketGroup{"bouncer.lmtp.socketGroup","",             "--lmtp: group of its unix sockets (e.g. postfix, with socketMode 0660); empty: the process's"};
@@ -97,6 +99,17 @@ inline constexpr Key kBouncerImapAfter  {"bouncer.imap.after",   "flag",        
 inline constexpr Key kBouncerImapFlag   {"bouncer.imap.flag",    "$VerpmailRecorded",    "--imap: the keyword a recorded message gets; messages with it are not read again"};
 inline constexpr Key kBouncerImapMoveTo {"bouncer.imap.moveTo",  "",                     "--imap: the mailbox recorded messages are moved to (after = move)"};
 inline constexpr Key kPostfixConfigDirectory{"postfix.configDirectory","/etc/postfix",  "Postfix configuration directory verpmail-admin check reads through postconf"};
+inline constexpr Key kUnsubscribeKeyFile{"unsubscribe.keyFile",  "/etc/verpmail/unsubscribe.key", "secret key of the List-Unsubscribe tokens (mode 0600, >= 16 bytes): verpmail-send reads it when send.unsubscribeUrl or send.unsubscribeMailto uses {token}, verpmail-web always, verpmail-bouncer when bouncer.unsubscribeLocalPart is set"};
+inline constexpr Key kWebListen         {"web.listen",           "127.0.0.1:8025",       "verpmail-web: the address:port it listens on"};
+inline constexpr Key kWebTlsCertificateFile{"web.tls.certificateFile","",                "verpmail-web: PEM certificate chain for HTTPS (empty: plain HTTP behind a reverse proxy)"};
+inline constexpr Key kWebTlsKeyFile     {"web.tls.keyFile",      "",                     "verpmail-web: PEM private key of web.tls.certificateFile (mode 0600)"};
+inline constexpr Key kWebThreads        {"web.threads",          "8",                    "verpmail-web: requests served at once"};
+inline constexpr Key kWebQueue          {"web.queue",            "64",                   "verpmail-web: accepted connections waiting for a thread; more are refused"};
+inline constexpr Key kWebTimeout        {"web.timeout",          "30s",                  "verpmail-web: time a client has to send a request, and idle time on a kept-alive connection"};
+inline constexpr Key kWebMaxBodyBytes   {"web.maxBodyBytes",     "65536",                "verpmail-web: larger request bodies are refused (413)"};
+inline constexpr Key kWebRateLimit      {"web.rateLimit",        "60",                   "verpmail-web: requests per minute one client address (an IPv6 /64) may make to the public endpoints (429 beyond; 0: no limit)"};
+inline constexpr Key kWebTrustedProxies {"web.trustedProxies",   "",                     "verpmail-web: comma-separated proxy addresses whose X-Forwarded-For names the client (empty: none)"};
+inline constexpr Key kWebMysqlOptionFile{"web.mysql.optionFile", "",                     "verpmail-web: MySQL option file of its own account (empty: mysql.optionFile)"};
 // clang-format on
 
 inline constexpr const Key* kAll[] = {
@@ -110,11 +123,13 @@ inline constexpr const Key* kAll[] = {
     &kPolicyQuarantineDays, &kPolicySoftResetStreak, &kPolicyIncidentMembers, &kPolicyIncidentWindow,
     &kPolicyIncidentClose, &kPolicyIncidentPause, &kPolicyIncidentShare, &kPolicyIncidentReportingHosts,
     &kPolicyIncidentMaxPause,
-    &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerAcceptLocalParts, &kBouncerAttribution, &kBouncerLmtpListen, &kBouncerLmtpSocketMode, &kBouncerLmtpSocketGroup, &kBouncerLmtpThreads,
+    &kBouncerMaxMessageBytes, &kBouncerTimeLimit, &kBouncerAcceptLocalParts, &kBouncerAttribution, &kBouncerUnsubscribeLocalPart, &kBouncerLmtpListen, &kBouncerLmtpSocketMode, &kBouncerLmtpSocketGroup, &kBouncerLmtpThreads,
     &kBouncerLmtpIdleTimeout, &kBouncerPolicyListen, &kBouncerPolicyThreads, &kBouncerPolicyIdleTimeout,
     &kBouncerMysqlOptionFile, &kBouncerMaxUnattributedBytes, &kBouncerUser,
     &kBouncerImapUrl, &kBouncerImapUser, &kBouncerImapPasswordFile, &kBouncerImapCaFile, &kBouncerImapTls,
     &kBouncerImapAfter, &kBouncerImapFlag, &kBouncerImapMoveTo, &kPostfixConfigDirectory,
+    &kUnsubscribeKeyFile, &kWebListen, &kWebTlsCertificateFile, &kWebTlsKeyFile, &kWebThreads, &kWebQueue,
+    &kWebTimeout, &kWebMaxBodyBytes, &kWebRateLimit, &kWebTrustedProxies, &kWebMysqlOptionFile,
 };
 
 } // namespace verpmail::keys

@@ -37,6 +37,8 @@ struct SendSettings
 {
     std::string unsubscribeUrl;
     std::string unsubscribeMailto;
+    /// unsubscribe.keyFile's bytes, read when either link uses {token}; "" otherwise.
+    std::string unsubscribeKey;
     std::string listIdDomain;
     std::string feedbackIdSender = "verpmail";
     unsigned minimalBackoffSeconds = 300;
@@ -57,6 +59,14 @@ struct BouncerSettings
     /// bouncer.attribution = content: a bounce naming no VERP address of ours is
     /// attributed to the members it names as failed (forgeable, hence opt-in).
     bool contentAttribution = false;
+    /// bouncer.unsubscribeLocalPart, lower case: mail to LOCALPART+TOKEN at the bounce
+    /// domain is a member's opt-out (List-Unsubscribe mailto). "" when off.
+    std::string unsubscribeLocalPart;
+    /// unsubscribe.keyFile, and its bytes as read at start ("" when off or unreadable:
+    /// then unsubscribeKeyProblem says why, and the bouncer tries again per request).
+    std::string unsubscribeKeyFile;
+    std::string unsubscribeKey;
+    std::string unsubscribeKeyProblem;
 };
 
 /// Reads an integer key; @throws ConfigError when it is not a number in [min, max].

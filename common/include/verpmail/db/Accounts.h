@@ -6,7 +6,9 @@
 // return (EXECUTE count_return). It has nothing on admin_audit, lists, send_log
 // or the policy, and may update only the counter columns of the rows it touches.
 // The sender's account adds its queue, campaigns, policy decisions and sends; the
-// admin's owns the schema (migrations create tables, views and procedures).
+// admin's owns the schema (migrations create tables, views and procedures). The
+// web server's (verpmail-web, facing the Internet) may read memberships and lists,
+// end a membership (members.active, inactive_reason) and audit that, nothing else.
 //
 //   Account bouncer{AccountRole::Bouncer, "verpmail_bouncer", "localhost"};
 //   for (const std::string& sql : accountStatements(bouncer, "verpmail", nativePasswordHash(pw)))
@@ -26,7 +28,11 @@ namespace verpmail {
 
 class MysqlConnection;
 
-enum class AccountRole { Sender, Bouncer, Admin };
+enum class AccountRole { Sender, Bouncer, Admin, Web };
+
+/// Every role, in the order db accounts prints them.
+inline constexpr AccountRole kAccountRoles[] = {AccountRole::Sender, AccountRole::Bouncer, AccountRole::Admin,
+                                                AccountRole::Web};
 
 struct Account
 {
@@ -37,7 +43,8 @@ struct Account
 
 const char* roleName(AccountRole role);
 
-/// The default user name of a role: verpmail_sender, verpmail_bouncer, verpmail_admin.
+/// The default user name of a role: verpmail_sender, verpmail_bouncer, verpmail_admin,
+/// verpmail_web.
 std::string defaultAccountUser(AccountRole role);
 
 /// The privileges of a role, as GRANT statements on `database` (without the user).

@@ -1,0 +1,96 @@
+#include "WebRoutes.h"
+
+#include <vector>
+
+namespace verpmail::web {
+namespace {
+
+// Longer targets are no route of ours: a token is under 50 bytes, a list name 64.
+constexpr std::size_t kMaxTarget = 1024;
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/// The path's segments, or an empty vector when one is empty or cannot be decoded.
+std::vector<std::string> segments(std::string_view path)
+{
+    std::vector<std::string> out;
+    if (path.empty() || path.front() != '/')
+        return {};
+    path.remove_prefix(1);
+    while (true) {
+        const std::size_t slash = path.find('/');
+        std::string decoded;
+        if (!percentDecode(path.substr(0, slash), decoded) || decoded.empty())
+            return {};
+        out.push_back(std::move(decoded));
+        if (slash == std::string_view::npos)
+            return out;
+        path.remove_prefix(slash + 1);
+    }
+}
+
+} // namespace
+
+bool percentDecode(std::string_view text, std::string& out)
+{
+    out.clear();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '%') {
+            if (i + 2 >= text.size())
+                return false;
+            const int high = hexValue(text[i + 1]), low = hexValue(text[i + 2]);
+            if (high < 0 || low < 0)
+                return false;
+            c = static_cast<char>(high * 16 + low);
+            i += 2;
+        }
+        if (c == '\0')
+            return false;
+        out += c;
+    }
+    return true;
+}
+
+Route routeOf(std::string_view target)
+{
+    if (target.size() > kMaxTarget)
+        return {};
+    const std::size_t query = target.find_first_of("?#");
+    const std::vector<std::string> parts = segments(target.substr(0, query));
+    if (parts.size() == 1 && parts[0] == "health")
+        return Route{Route::Kind::Health, "", ""};
+    if (parts.size() == 3 && parts[0] == "unsubscribe")
+        return Route{Route::Kind::Unsubscribe, parts[1], parts[2]};
+    return {};
+}
+
+const char* allowedMethods(Route::Kind kind)
+{
+    switch (kind) {
+    case Route::Kind::Unsubscribe: return "GET, HEAD, POST";
+    case Route::Kind::Health: return "GET, HEAD";
+    case Route::Kind::Unknown: return "";
+    }
+    return "";
+}
+
+bool methodAllowed(Route::Kind kind, std::string_view method)
+{
+    if (kind == Route::Kind::Unknown)
+        return false;
+    if (method == "GET" || method == "HEAD")
+        return true;
+    return kind == Route::Kind::Unsubscribe && method == "POST";
+}
+
+} // namespace verpmail::web

@@ -1,0 +1,45 @@
+// WebSettings: what verpmail-web is told by configuration (the web.* keys, the
+// unsubscribe key file and the database account), checked once at start-up.
+//
+//   const WebSettings settings = webSettingsFrom(config);   // throws ConfigError
+//
+// Every bad value is a ConfigError naming its key; nothing here touches a file or
+// the network (the key files are read, and the address bound, by WebService).
+#pragma once
+
+#include "ClientAddress.h"
+
+#include "verpmail/db/MysqlConnection.h"
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <cstddef>
+#include <string>
+
+namespace verpmail::web {
+
+struct WebSettings
+{
+    std::string listen = "127.0.0.1:8025";  ///< host:port, "[v6]:port"
+    std::string tlsCertificateFile;         ///< "": plain HTTP
+    std::string tlsKeyFile;
+    unsigned threads = 8;
+    unsigned queue = 64;
+    unsigned timeoutSeconds = 30;
+    std::size_t maxBodyBytes = 65536;
+    unsigned rateLimitPerMinute = 60;  ///< 0: no limit
+    TrustedProxies trustedProxies;
+    std::string unsubscribeKeyFile;
+    MysqlOptions mysql;
+
+    bool tls() const { return !tlsCertificateFile.empty(); }
+};
+
+/// @throws ConfigError naming the key of the first bad value.
+WebSettings webSettingsFrom(const Poco::Util::AbstractConfiguration& config);
+
+/// mysqlOptionsFrom with web.mysql.optionFile, when set, in place of mysql.optionFile
+/// (verpmail-web's own least-privilege account). @throws ConfigError.
+MysqlOptions webMysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config);
+
+} // namespace verpmail::web
