@@ -9,6 +9,7 @@
 #include "MemberFile.h"
 #include "PolicyCommands.h"
 #include "PurgeCommand.h"
+#include "TokenCommands.h"
 #include "ReportCommand.h"
 #include "reports/ReportWindow.h"
 #include "check/CheckCommand.h"
@@ -77,6 +78,7 @@ void AdminApp::defineOptions(Poco::Util::OptionSet& options)
     flag("dry-run", "count, change nothing");
     valued("return", "check: send a synthetic return", "ADDRESS");
     valued("status", "campaign requeue: the states", "STATES");
+    valued("role", "token create: viewer, operator or admin", "ROLE");
     valued("address", "campaign requeue: one member", "ADDRESS");
     flag("create", "db accounts: create the accounts");
     valued("host", "db accounts: the accounts' host", "HOST");
@@ -107,6 +109,8 @@ void AdminApp::handleOption(const std::string& name, const std::string& value)
         _returnAddress = value;
     else if (name == "status")
         _status = value;
+    else if (name == "role")
+        _role = value;
     else if (name == "address")
         _address = value;
     else if (name == "create" || name == "host" || name.find("-user") != std::string::npos ||
@@ -284,6 +288,27 @@ ExitStatus AdminApp::dispatch(const std::vector<std::string>& args)
         expectArgs(rest1, 0, "check [--return ADDRESS]");
         allowOptions("check", {"return"});
         return check::runCheck(*this, _returnAddress, std::cout);
+    }
+    if (verb == "token" && sub == "create") {
+        expectArgs(rest2, 1, "token create NAME --role viewer|operator|admin");
+        allowOptions("token create", {"role"});
+        if (_role.empty())
+            throw AdminError(ExitStatus::Usage, "token create needs --role viewer|operator|admin");
+        MysqlConnection db = connect();
+        return createToken(db, rest2[0], _role, std::cout);
+    }
+    if (verb == "token" && sub == "list") {
+        expectArgs(rest2, 0, "token list [--format table|json]");
+        allowOptions("token list", {"format"});
+        const std::string f = format({"table", "json"}, "table");
+        MysqlConnection db = connect();
+        return listTokens(db, f, std::cout);
+    }
+    if (verb == "token" && sub == "revoke") {
+        expectArgs(rest2, 1, "token revoke NAME");
+        allowOptions("token revoke", {});
+        MysqlConnection db = connect();
+        return revokeToken(db, rest2[0], std::cout);
     }
     if (verb == "purge") {
         expectArgs(rest1, 0, "purge --older-than AGE [--dry-run]");

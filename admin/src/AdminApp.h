@@ -57,6 +57,7 @@ private:
     std::string _olderThan;
     std::string _returnAddress;  ///< check --return
     std::string _status;         ///< campaign requeue --status
+    std::string _role;           ///< token create --role
     std::string _address;        ///< campaign requeue --address
     bool _skipInvalid = false;
     bool _dryRun = false;

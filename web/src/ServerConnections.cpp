@@ -1,5 +1,7 @@
 #include "ServerConnections.h"
 
+#include "WebRoutes.h"
+
 #include "verpmail/util/Printable.h"
 
 #include <Poco/Exception.h>
@@ -88,7 +90,9 @@ public:
             in.contentType = request.get("Content-Type", "");
             in.client = resolveClientAddress(request.clientAddress().host(), forwardedFor(request),
                                              _shared.trustedProxies);
-            in.body = readBody(request, _shared.maxBodyBytes);
+            in.snsMessageType = request.get("x-amz-sns-message-type", "");
+            const bool sns = routeOf(in.target).kind == Route::Kind::SnsWebhook;
+            in.body = readBody(request, sns ? _shared.snsMaxBodyBytes : _shared.maxBodyBytes);
             close = !in.body.complete();
         } catch (const std::exception&) {
             // A header Poco parsed but we cannot use (a malformed Content-Length).

@@ -28,6 +28,7 @@ struct ServerShared
     ConnectionDeadlines deadlines;
     TrustedProxies trustedProxies;
     std::size_t maxBodyBytes;
+    std::size_t snsMaxBodyBytes;  ///< the bound of /webhooks/sns (web.sns.maxBodyBytes)
     Poco::Logger& log;
 };
 

@@ -1,8 +1,9 @@
-// WebApp: verpmail-web, the HTTPS server of the List-Unsubscribe links.
+// WebApp: verpmail-web, the HTTPS server of the List-Unsubscribe links and of the
+// SES/SNS webhook.
 //
 //   verpmail-web [--config FILE] [--define KEY=VALUE]...
 //
-// One job for now: RFC 8058 one-click unsubscribe (WebHandlers). The command line
+// RFC 8058 one-click unsubscribe and the SES/SNS webhook (WebHandlers). The command line
 // and the configuration are read here, the server runs in WebService, and main()
 // is the one place that maps what happened to an exit status.
 #pragma once

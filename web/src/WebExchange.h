@@ -21,6 +21,7 @@ struct WebRequest
     std::string contentType;  ///< "" when none was given
     RequestBody body;
     std::string client;       ///< the client's address (ClientAddress.h)
+    std::string snsMessageType{};  ///< x-amz-sns-message-type, "" when none was given
 };
 
 struct WebAnswer

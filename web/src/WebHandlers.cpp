@@ -56,8 +56,8 @@ const char* messageFor(int status, const char* reason)
 
 } // namespace
 
-WebHandlers::WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log)
-    : _directory(directory), _limits(limits), _log(log)
+WebHandlers::WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log, SnsWebhook* sns)
+    : _directory(directory), _limits(limits), _log(log), _sns(sns)
 {
 }
 
@@ -84,7 +84,8 @@ WebAnswer WebHandlers::handle(const WebRequest& request) noexcept
 WebAnswer WebHandlers::dispatch(const WebRequest& request)
 {
     const Route route = routeOf(request.target);
-    if (route.kind == Route::Kind::Unknown) {
+    // The webhook is not there while it is off: the same answer as any unknown path.
+    if (route.kind == Route::Kind::Unknown || (route.kind == Route::Kind::SnsWebhook && !_sns)) {
         _log.debug("web: status=404 reason=no-such-path path=\"%s\" client=%s", printable(request.target, 100),
                    request.client);
         return jsonError(404, "not found");
@@ -97,6 +98,8 @@ WebAnswer WebHandlers::dispatch(const WebRequest& request)
     }
     if (route.kind == Route::Kind::Health)
         return health();
+    if (route.kind == Route::Kind::SnsWebhook)
+        return _sns->handle(request);
     return unsubscribe(route, request);
 }
 

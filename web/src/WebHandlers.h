@@ -12,7 +12,9 @@
 // membership (200, also when it had ended before). The checks that need no
 // database come first. GET and HEAD get HTML answers, POST JSON errors. A database
 // that cannot answer is 503 with Retry-After, and nothing has been acknowledged.
-// /health: 200 or 503. Anything else: 404.
+// /health: 200 or 503. /webhooks/sns: POST only (405 with Allow), answered by the
+// SnsWebhook (SnsWebhook.h), not rate-limited per client; 404 like an unknown path
+// while the webhook is off (web.sns.topicArns empty). Anything else: 404.
 //
 // Log lines (key=value, untrusted text through printable()): one per opt-out,
 // action=unsubscribe list= member= status=unsubscribed|already-out client=, at
@@ -21,6 +23,7 @@
 #pragma once
 
 #include "MembershipDirectory.h"
+#include "SnsWebhook.h"
 #include "TokenBuckets.h"
 #include "WebExchange.h"
 #include "WebRoutes.h"
@@ -35,7 +38,8 @@ public:
     /// Seconds a client is asked to wait when the database is unavailable.
     static constexpr unsigned kRetryAfterUnavailable = 30;
 
-    WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log);
+    /// `sns`: the webhook, or null when it is off. Everything must outlive the handlers.
+    WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log, SnsWebhook* sns = nullptr);
 
     WebAnswer handle(const WebRequest& request) noexcept;
 
@@ -52,6 +56,7 @@ private:
     MembershipDirectory& _directory;
     TokenBuckets& _limits;
     Poco::Logger& _log;
+    SnsWebhook* _sns;
 };
 
 } // namespace verpmail::web

@@ -69,6 +69,8 @@ Route routeOf(std::string_view target)
     const std::vector<std::string> parts = segments(target.substr(0, query));
     if (parts.size() == 1 && parts[0] == "health")
         return Route{Route::Kind::Health, "", ""};
+    if (parts.size() == 2 && parts[0] == "webhooks" && parts[1] == "sns")
+        return Route{Route::Kind::SnsWebhook, "", ""};
     if (parts.size() == 3 && parts[0] == "unsubscribe")
         return Route{Route::Kind::Unsubscribe, parts[1], parts[2]};
     return {};
@@ -79,6 +81,7 @@ const char* allowedMethods(Route::Kind kind)
     switch (kind) {
     case Route::Kind::Unsubscribe: return "GET, HEAD, POST";
     case Route::Kind::Health: return "GET, HEAD";
+    case Route::Kind::SnsWebhook: return "POST";
     case Route::Kind::Unknown: return "";
     }
     return "";
@@ -88,6 +91,8 @@ bool methodAllowed(Route::Kind kind, std::string_view method)
 {
     if (kind == Route::Kind::Unknown)
         return false;
+    if (kind == Route::Kind::SnsWebhook)
+        return method == "POST";
     if (method == "GET" || method == "HEAD")
         return true;
     return kind == Route::Kind::Unsubscribe && method == "POST";

@@ -2,6 +2,7 @@
 //
 //   /unsubscribe/{list}/{token}   GET, HEAD (the confirm page), POST (one click)
 //   /health                       GET, HEAD
+//   /webhooks/sns                 POST (Amazon SNS deliveries of SES events)
 //
 // The target is split at '/' before each segment is percent-decoded, so an encoded
 // slash never moves a boundary; a query string is ignored. Anything else (more or
@@ -19,6 +20,7 @@ struct Route
     {
         Unsubscribe,
         Health,
+        SnsWebhook,
         Unknown,
     };
     Kind kind = Kind::Unknown;

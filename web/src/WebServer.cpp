@@ -56,7 +56,8 @@ Poco::Net::HTTPServerParams::Ptr serverParams(const WebSettings& settings)
 WebServer::WebServer(const WebSettings& settings, Poco::Net::Context::Ptr tls, WebHandlers& handlers,
                      Poco::Logger& log)
     : _shared(new ServerShared{handlers, ConnectionDeadlines(std::chrono::seconds(settings.timeoutSeconds)),
-                               settings.trustedProxies, settings.maxBodyBytes, log})
+                               settings.trustedProxies, settings.maxBodyBytes,
+                               settings.sns.enabled() ? settings.sns.maxBodyBytes : settings.maxBodyBytes, log})
 {
     const unsigned threads = std::max(1u, settings.threads);
     _socket = listenOn(settings.listen, tls, std::max(kMinimumBacklog, static_cast<int>(settings.queue)));

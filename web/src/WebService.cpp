@@ -1,13 +1,20 @@
 #include "WebService.h"
 
+#include "ConnectionPool.h"
+#include "HttpsFetcher.h"
 #include "MysqlMembershipDirectory.h"
+#include "MysqlReturnLedger.h"
 #include "ServerTls.h"
+#include "SigningCertificates.h"
+#include "SnsWebhook.h"
 #include "TokenBuckets.h"
 #include "WebHandlers.h"
 #include "WebServer.h"
 #include "WebSettings.h"
 
+#include "verpmail/config/ConfigKeys.h"
 #include "verpmail/config/ProgramBase.h"
+#include "verpmail/config/Settings.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/UnsubscribeToken.h"
 #include "verpmail/util/SecretFile.h"
@@ -16,6 +23,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <memory>
 #include <optional>
 
 namespace verpmail::web {
@@ -68,6 +77,39 @@ UnsubscribeTokens unsubscribeTokens(const std::string& keyFile)
     }
 }
 
+// Time-out of each step of a certificate fetch or a subscription's confirmation: SNS
+// waits 15 seconds for an answer, and a fetch happens while it waits.
+constexpr std::chrono::seconds kFetchTimeout{5};
+
+/// The SES/SNS webhook and what it needs; nothing while web.sns.topicArns is empty.
+struct SnsParts
+{
+    SnsParts(const Poco::Util::AbstractConfiguration& config, const SnsSettings& sns, ConnectionPool& pool,
+             Poco::Logger& log)
+        : fetcher(sns.caFile, kFetchTimeout), certificates(fetcher),
+          ledger(pool, policySettingsFrom(config),
+                 static_cast<std::size_t>(
+                     configInteger(config, keys::kBouncerMaxUnattributedBytes.name, 0, 1L << 30))),
+          webhook(sns, certificates, fetcher, ledger, log)
+    {
+    }
+
+    PocoHttpsFetcher fetcher;
+    SigningCertificates certificates;
+    MysqlReturnLedger ledger;
+    SnsWebhook webhook;
+};
+
+void checkSnsTrustStore(const SnsSettings& sns)
+{
+    try {
+        checkTrustStore(sns.caFile);
+    } catch (const FetchFailed& e) {
+        throw ConfigError(std::string(keys::kWebSnsCaFile.name) + " = \"" + sns.caFile +
+                          "\": cannot be loaded as CA certificates: " + e.what());
+    }
+}
+
 } // namespace
 
 void runWebService(ProgramBase& program, const std::vector<std::string>& args)
@@ -83,19 +125,26 @@ void runWebService(ProgramBase& program, const std::vector<std::string>& args)
     const WebSettings settings = webSettingsFrom(program.config());
     const UnsubscribeTokens tokens = unsubscribeTokens(settings.unsubscribeKeyFile);
     std::optional<SslLibrary> ssl;
-    Poco::Net::Context::Ptr tls;
-    if (settings.tls()) {
+    if (settings.tls() || settings.sns.enabled())
         ssl.emplace();
+    Poco::Net::Context::Ptr tls;
+    if (settings.tls())
         tls = serverTlsContext(settings.tlsCertificateFile, settings.tlsKeyFile);
-    }
-    MysqlMembershipDirectory directory(settings.mysql, tokens, settings.threads);
-    directory.probe(log);
+    if (settings.sns.enabled())
+        checkSnsTrustStore(settings.sns);
+    ConnectionPool pool(settings.mysql, settings.threads);
+    pool.probe(log);
+    MysqlMembershipDirectory directory(pool, tokens);
+    std::unique_ptr<SnsParts> sns;
+    if (settings.sns.enabled())
+        sns = std::make_unique<SnsParts>(program.config(), settings.sns, pool, log);
     TokenBuckets limits(settings.rateLimitPerMinute);
-    WebHandlers handlers(directory, limits, log);
+    WebHandlers handlers(directory, limits, log, sns ? &sns->webhook : nullptr);
     WebServer server(settings, tls, handlers, log);
     server.start();
-    log.notice("verpmail-web: listening on %s threads=%u queue=%u timeout=%us rateLimit=%u/min", server.url(),
-               settings.threads, settings.queue, settings.timeoutSeconds, settings.rateLimitPerMinute);
+    log.notice("verpmail-web: listening on %s threads=%u queue=%u timeout=%us rateLimit=%u/min snsTopics=%z",
+               server.url(), settings.threads, settings.queue, settings.timeoutSeconds, settings.rateLimitPerMinute,
+               settings.sns.topicArns.size());
 
     const std::string signal = stopRequest.wait();
     log.notice("verpmail-web: status=stopping signal=%s", signal);

@@ -1,7 +1,8 @@
 // WebService: the life of the verpmail-web server.
 //
 // Blocks SIGTERM and SIGINT (so that only the main thread takes them), reads and
-// checks the configuration, the unsubscribe key, the TLS certificate and key, probes
+// checks the configuration, the unsubscribe key, the TLS certificate and key, the
+// SNS webhook's trust store (web.sns.caFile, when web.sns.topicArns is set), probes
 // the database, binds web.listen, logs "verpmail-web: listening on URL", then serves
 // until SIGTERM or SIGINT: accepting ends, the requests in hand are answered, and it
 // returns. Runs in the foreground (systemd Type=exec, or any supervisor).

@@ -6,7 +6,9 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/RegularExpression.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 namespace verpmail::web {
 namespace {
@@ -52,7 +54,48 @@ void tlsFiles(const Poco::Util::AbstractConfiguration& config, WebSettings& s)
                           keys::kWebTlsKeyFile.name + " is set, but HTTPS needs the certificate chain too");
 }
 
+// An SNS topic ARN: arn:PARTITION:sns:REGION:ACCOUNT:NAME, printable ASCII without
+// blanks or commas (the list's separator). A typo here would refuse every delivery
+// with 403, so the shape is checked at start-up.
+bool looksLikeTopicArn(const std::string& arn)
+{
+    if (arn.size() > 256 || arn.rfind("arn:", 0) != 0 || arn.find(":sns:") == std::string::npos)
+        return false;
+    for (const char c : arn)
+        if (c <= ' ' || c > '~')
+            return false;
+    return true;
+}
+
 } // namespace
+
+SnsSettings snsSettingsFrom(const Poco::Util::AbstractConfiguration& config)
+{
+    SnsSettings s;
+    const std::string topics = text(config, keys::kWebSnsTopicArns);
+    const Poco::StringTokenizer arns(topics, ",",
+                                     Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const std::string& arn : arns) {
+        if (!looksLikeTopicArn(arn))
+            refuse(keys::kWebSnsTopicArns, topics,
+                   "\"" + arn + "\" is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME, comma-separated)");
+        s.topicArns.push_back(arn);
+    }
+    // Raw: a regular expression is no place for ${...} expansion.
+    s.certHostPattern = Poco::trim(
+        config.getRawString(keys::kWebSnsCertHostPattern.name, keys::kWebSnsCertHostPattern.defaultValue));
+    if (s.certHostPattern.empty())
+        refuse(keys::kWebSnsCertHostPattern, "", "the hosts the signing certificates may come from are required");
+    try {
+        const Poco::RegularExpression compiled(s.certHostPattern);
+    } catch (const Poco::Exception& e) {
+        refuse(keys::kWebSnsCertHostPattern, s.certHostPattern, "not a regular expression (" + e.displayText() + ")");
+    }
+    s.caFile = text(config, keys::kWebSnsCaFile);
+    s.maxBodyBytes =
+        static_cast<std::size_t>(configInteger(config, keys::kWebSnsMaxBodyBytes.name, 4096, 16 * 1024 * 1024));
+    return s;
+}
 
 MysqlOptions webMysqlOptionsFrom(const Poco::Util::AbstractConfiguration& config)
 {
@@ -87,6 +130,7 @@ WebSettings webSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.unsubscribeKeyFile = text(config, keys::kUnsubscribeKeyFile);
     if (s.unsubscribeKeyFile.empty())
         refuse(keys::kUnsubscribeKeyFile, "", "verpmail-web needs the key of the unsubscribe tokens");
+    s.sns = snsSettingsFrom(config);
     s.mysql = webMysqlOptionsFrom(config);
     if (s.mysql.optionFile.empty())
         throw ConfigError(std::string("configuration keys ") + keys::kWebMysqlOptionFile.name + " and " +

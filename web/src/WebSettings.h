@@ -1,5 +1,6 @@
 // WebSettings: what verpmail-web is told by configuration (the web.* keys, the
-// unsubscribe key file and the database account), checked once at start-up.
+// unsubscribe key file, the database account and the SNS webhook's web.sns.*),
+// checked once at start-up.
 //
 //   const WebSettings settings = webSettingsFrom(config);   // throws ConfigError
 //
@@ -15,8 +16,22 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace verpmail::web {
+
+/// The SES/SNS webhook (web.sns.*): off while topicArns is empty.
+struct SnsSettings
+{
+    std::vector<std::string> topicArns;  ///< exact ARNs, as configured
+    /// Matched against the lower-case host of SigningCertURL and SubscribeURL, or
+    /// host:port when the URL names a port other than 443 (checked to compile).
+    std::string certHostPattern = "^sns[.][a-z0-9-]+[.]amazonaws[.]com([.]cn)?$";
+    std::string caFile;  ///< "": the system's trust store
+    std::size_t maxBodyBytes = 524288;
+
+    bool enabled() const { return !topicArns.empty(); }
+};
 
 struct WebSettings
 {
@@ -31,9 +46,13 @@ struct WebSettings
     TrustedProxies trustedProxies;
     std::string unsubscribeKeyFile;
     MysqlOptions mysql;
+    SnsSettings sns;
 
     bool tls() const { return !tlsCertificateFile.empty(); }
 };
+
+/// @throws ConfigError naming the key of the first bad value.
+SnsSettings snsSettingsFrom(const Poco::Util::AbstractConfiguration& config);
 
 /// @throws ConfigError naming the key of the first bad value.
 WebSettings webSettingsFrom(const Poco::Util::AbstractConfiguration& config);

@@ -20,34 +20,42 @@ struct Grant
 };
 
 // The counters count_return adds a return to (sql/005, sql/006), read and written
-// by both programs that record returns.
+// by every program that records returns (sender, bouncer, verpmail-web).
 constexpr const char* kCounterTables[] = {"counts_day_campaign",    "counts_day_domain", "counts_month_domain",
                                           "counts_campaign_domain", "counts_day_reason", "counts_campaign_reason"};
 
-// ReturnRecorder, TrackerStore::emailForEncodedFrom and count_return (SQL SECURITY
-// INVOKER: it runs with these rights), and MembershipStore for mail to the
-// List-Unsubscribe address. The UPDATE column lists are the columns ReturnRecorder
-// and MembershipStore::unsubscribe set; nothing else of a member's row or policy
-// state is writable, and the audit only gains rows.
-const std::vector<Grant>& bouncerGrants()
+// What records returns and opt-outs, for the bouncer and verpmail-web alike:
+// ReturnRecorder, TrackerStore and count_return (SQL SECURITY INVOKER: it runs with
+// these rights), IncidentStore (the members mailed at a domain in the window), and
+// MembershipStore for a member's own opt-out. The UPDATE column lists are the columns
+// ReturnRecorder and MembershipStore::unsubscribe set; nothing else of a member's row
+// or policy state is writable, and the audit only gains rows.
+std::vector<Grant> recordingGrants()
 {
-    static const std::vector<Grant> grants = {
+    return {
         {"SELECT, INSERT, UPDATE (BounceCount, FirstBounce, SentSinceBounce, LastBounce, LastBounce2, LastBounce3,"
          " HardBounceCount, SoftBounceCount, BlockCount, ComplaintCount, LastBounceClass)",
          "EmailAddressTracker"},
         {"SELECT, INSERT, UPDATE (incident_id)", "bounce_logs"},
         {"SELECT, INSERT, UPDATE (last_seen, returns, members)", "domain_incidents"},
         {"SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status, active, inactive_reason)", "members"},
-        // MembershipStore: the list's name of a membership, and the opt-out's audit row.
         {"SELECT (id, name)", "lists"},
         {"INSERT (at, actor, action, target, detail)", "admin_audit"},
-        // IncidentStore: the members mailed at a domain in the window (the share).
         {"SELECT (id, list_id, finished_at)", "campaigns"},
         {"SELECT (campaign_id, email, domain, status, updated_at)", "send_log"},
         {"SELECT", "counted_returns"},
-        {"SELECT", "schema_version"},
         {"EXECUTE", "PROCEDURE count_return"},
     };
+}
+
+// The bouncer: recording, and the schema version it checks at start.
+const std::vector<Grant>& bouncerGrants()
+{
+    static const std::vector<Grant> grants = [] {
+        std::vector<Grant> g = recordingGrants();
+        g.push_back({"SELECT", "schema_version"});
+        return g;
+    }();
     return grants;
 }
 
@@ -74,17 +82,12 @@ const std::vector<Grant>& senderGrants()
     return grants;
 }
 
-// verpmail-web (MembershipStore: byToken, unsubscribe): it answers anyone on the
-// Internet, so it may read a membership and its list's name, end the membership,
-// and add the audit row; nothing else. No counters, no returns, no tracker, no
-// reading the audit; its health check (DO 1) needs no privilege.
+// verpmail-web: the one-click opt-out (MembershipStore) and the SES/SNS webhook's
+// returns, recorded as the bouncer records them; nothing else: no queue, no policy
+// decisions, no reading the audit. Its health check (DO 1) needs no privilege.
 const std::vector<Grant>& webGrants()
 {
-    static const std::vector<Grant> grants = {
-        {"SELECT, UPDATE (active, inactive_reason)", "members"},
-        {"SELECT (id, name)", "lists"},
-        {"INSERT (at, actor, action, target, detail)", "admin_audit"},
-    };
+    static const std::vector<Grant> grants = recordingGrants();
     return grants;
 }
 
@@ -149,12 +152,10 @@ std::vector<std::string> roleGrants(AccountRole role, const std::string& databas
         out.push_back("GRANT ALL PRIVILEGES ON " + db + ".*");
         return out;
     }
-    if (role == AccountRole::Web) {
-        for (const Grant& g : webGrants())
-            out.push_back(std::string("GRANT ") + g.privileges + " ON " + grantTarget(g.object, db));
-        return out;
-    }
-    for (const Grant& g : role == AccountRole::Bouncer ? bouncerGrants() : senderGrants())
+    const std::vector<Grant>& grants = role == AccountRole::Web       ? webGrants()
+                                       : role == AccountRole::Bouncer ? bouncerGrants()
+                                                                      : senderGrants();
+    for (const Grant& g : grants)
         out.push_back(std::string("GRANT ") + g.privileges + " ON " + grantTarget(g.object, db));
     for (const char* table : kCounterTables)
         out.push_back("GRANT SELECT, INSERT, UPDATE ON " + grantTarget(table, db));

@@ -1,5 +1,5 @@
 // The web role of `verpmail-admin db accounts`: verpmail-web answers the Internet, so
-// its account may do what an opt-out needs and nothing else.
+// its account may do what an opt-out and recording an SES return need, nothing else.
 #include "verpmail/db/Accounts.h"
 
 #include <gtest/gtest.h>
@@ -12,21 +12,46 @@
 namespace verpmail {
 namespace {
 
-TEST(WebAccount, ExactlyTheGrantsOfAnOptOut)
+TEST(WebAccount, ExactlyTheGrantsOfAnOptOutAndOfRecordingReturns)
 {
     const std::vector<std::string> want = {
-        "GRANT SELECT, UPDATE (active, inactive_reason) ON `verpmail`.`members`",
+        "GRANT SELECT, INSERT, UPDATE (BounceCount, FirstBounce, SentSinceBounce, LastBounce, LastBounce2, LastBounce3,"
+        " HardBounceCount, SoftBounceCount, BlockCount, ComplaintCount, LastBounceClass) ON `verpmail`.`EmailAddressTracker`",
+        "GRANT SELECT, INSERT, UPDATE (incident_id) ON `verpmail`.`bounce_logs`",
+        "GRANT SELECT, INSERT, UPDATE (last_seen, returns, members) ON `verpmail`.`domain_incidents`",
+        "GRANT SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status, active, inactive_reason) ON "
+        "`verpmail`.`members`",
         "GRANT SELECT (id, name) ON `verpmail`.`lists`",
         "GRANT INSERT (at, actor, action, target, detail) ON `verpmail`.`admin_audit`",
+        "GRANT SELECT (id, list_id, finished_at) ON `verpmail`.`campaigns`",
+        "GRANT SELECT (campaign_id, email, domain, status, updated_at) ON `verpmail`.`send_log`",
+        "GRANT SELECT ON `verpmail`.`counted_returns`",
+        "GRANT EXECUTE ON PROCEDURE `verpmail`.`count_return`",
+        "GRANT SELECT, INSERT, UPDATE ON `verpmail`.`counts_day_campaign`",
+        "GRANT SELECT, INSERT, UPDATE ON `verpmail`.`counts_day_domain`",
+        "GRANT SELECT, INSERT, UPDATE ON `verpmail`.`counts_month_domain`",
+        "GRANT SELECT, INSERT, UPDATE ON `verpmail`.`counts_campaign_domain`",
+        "GRANT SELECT, INSERT, UPDATE ON `verpmail`.`counts_day_reason`",
+        "GRANT SELECT, INSERT, UPDATE ON `verpmail`.`counts_campaign_reason`",
     };
     EXPECT_EQ(roleGrants(AccountRole::Web, "verpmail"), want);
 }
 
-TEST(WebAccount, NothingOnReturnsCountersOrTheQueue)
+TEST(WebAccount, RecordsReturnsWithNoMoreThanTheBouncer)
+{
+    // The webhook records with the bouncer's ReturnRecorder: every grant of the web
+    // role is one of the bouncer's, but for the bouncer's schema_version read.
+    const std::vector<std::string> bouncer = roleGrants(AccountRole::Bouncer, "verpmail");
+    for (const std::string& g : roleGrants(AccountRole::Web, "verpmail"))
+        EXPECT_NE(std::find(bouncer.begin(), bouncer.end(), g), bouncer.end()) << g << " is not the bouncer's";
+}
+
+TEST(WebAccount, NothingOnTheQueueThePolicyOrReadingTheAudit)
 {
     const std::vector<std::string> grants = roleGrants(AccountRole::Web, "verpmail");
-    for (const char* never : {"ALL", "DELETE", "EXECUTE", "counts_", "bounce_logs", "EmailAddressTracker", "send_log",
-                              "campaigns", "policy_decisions", "domain_incidents", "bounce_count", "SELECT ON `verpmail`.`admin_audit`"})
+    for (const char* never : {"ALL", "DELETE", "policy_decisions", "send_claimers", "send_slices", "schema_version",
+                              "SELECT ON `verpmail`.`admin_audit`", "SELECT, INSERT, UPDATE ON `verpmail`.`send_log`",
+                              "UPDATE ON `verpmail`.`campaigns`", "PolicyState", "SuppressedReason"})
         for (const std::string& g : grants)
             EXPECT_EQ(g.find(never), std::string::npos) << never << " in " << g;
 }
@@ -39,9 +64,10 @@ TEST(WebAccount, IsARoleOfItsOwn)
     EXPECT_EQ(std::size(kAccountRoles), 4u);
     const std::vector<std::string> s =
         accountStatements({AccountRole::Web, "verpmail_web", "localhost"}, "verpmail", nativePasswordHash("pw"));
-    ASSERT_EQ(s.size(), 6u);
+    ASSERT_EQ(s.size(), 3u + roleGrants(AccountRole::Web, "verpmail").size());
     EXPECT_EQ(s[2], "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'verpmail_web'@'localhost'");
-    EXPECT_EQ(s[3], "GRANT SELECT, UPDATE (active, inactive_reason) ON `verpmail`.`members` TO 'verpmail_web'@'localhost'");
+    EXPECT_EQ(s[6], "GRANT SELECT, UPDATE (bounce_count, last_bounce_at, bounce_status, active, inactive_reason) ON "
+                    "`verpmail`.`members` TO 'verpmail_web'@'localhost'");
 }
 
 } // namespace

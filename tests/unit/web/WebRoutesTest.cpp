@@ -26,6 +26,12 @@ TEST(WebRoutes, TargetsToRoutes)
         {"/unsubscribe/a%2Fb/t", K::Unsubscribe, "a/b", "t"},  // decoded after splitting: one segment
         {"/health", K::Health, "", ""},
         {"/health?x=1", K::Health, "", ""},
+        {"/webhooks/sns", K::SnsWebhook, "", ""},
+        {"/webhooks/sns?x=1", K::SnsWebhook, "", ""},
+        {"/webhooks/sns/", K::Unknown, "", ""},
+        {"/webhooks/SNS", K::Unknown, "", ""},
+        {"/webhooks", K::Unknown, "", ""},
+        {"/webhooks/sns/x", K::Unknown, "", ""},
         {"/", K::Unknown, "", ""},
         {"", K::Unknown, "", ""},
         {"*", K::Unknown, "", ""},
@@ -67,6 +73,10 @@ TEST(WebRoutes, MethodsEachRouteAnswers)
     EXPECT_FALSE(methodAllowed(K::Unknown, "GET"));
     EXPECT_STREQ(allowedMethods(K::Unsubscribe), "GET, HEAD, POST");
     EXPECT_STREQ(allowedMethods(K::Health), "GET, HEAD");
+    EXPECT_TRUE(methodAllowed(K::SnsWebhook, "POST"));
+    EXPECT_FALSE(methodAllowed(K::SnsWebhook, "GET"));
+    EXPECT_FALSE(methodAllowed(K::SnsWebhook, "HEAD"));
+    EXPECT_STREQ(allowedMethods(K::SnsWebhook), "POST");
 }
 
 TEST(WebRoutes, PercentDecoding)

@@ -43,6 +43,10 @@ TEST(WebSettings, DefaultsAreValid)
     EXPECT_EQ(s.unsubscribeKeyFile, "/etc/verpmail/unsubscribe.key");
     EXPECT_EQ(s.mysql.optionFile, "/etc/verpmail/my.cnf");
     EXPECT_EQ(s.mysql.optionFileKey, "mysql.optionFile");
+    EXPECT_FALSE(s.sns.enabled()) << "the webhook is off until topics are named";
+    EXPECT_EQ(s.sns.certHostPattern, "^sns[.][a-z0-9-]+[.]amazonaws[.]com([.]cn)?$");
+    EXPECT_EQ(s.sns.caFile, "");
+    EXPECT_EQ(s.sns.maxBodyBytes, 524288u);
 }
 
 TEST(WebSettings, ValuesAreRead)
@@ -100,12 +104,36 @@ TEST(WebSettings, BadValuesNameTheirKey)
         {"web.trustedProxies", "proxy.example.org"},
         {"web.trustedProxies", "10.0.0.0/40"},
         {"unsubscribe.keyFile", ""},
+        {"web.sns.topicArns", "ses-returns"},
+        {"web.sns.topicArns", "arn:aws:sqs:us-east-1:123456789012:q"},
+        {"web.sns.topicArns", "arn:aws:sns:us-east-1:123456789012:a b"},
+        {"web.sns.certHostPattern", ""},
+        {"web.sns.certHostPattern", "^sns[.(amazonaws$"},
+        {"web.sns.maxBodyBytes", "100"},
+        {"web.sns.maxBodyBytes", "lots"},
     };
     for (const auto& row : rows) {
         const std::string error = errorFor(row.key, row.value);
         EXPECT_NE(error.find(row.key), std::string::npos)
             << row.key << " = \"" << row.value << "\": error \"" << error << "\"";
     }
+}
+
+TEST(WebSettings, SnsWebhook)
+{
+    auto config = test::defaultConfig();
+    config->setString("web.sns.topicArns",
+                      " arn:aws:sns:us-east-1:123456789012:ses-returns,, arn:aws-cn:sns:cn-north-1:123456789012:x ");
+    config->setString("web.sns.caFile", " /etc/verpmail/sns-ca.pem ");
+    config->setString("web.sns.maxBodyBytes", "262144");
+    config->setString("web.sns.certHostPattern", "^sns[.]test(:[0-9]{2,5})?$");
+    const SnsSettings s = webSettingsFrom(*config).sns;
+    EXPECT_TRUE(s.enabled());
+    EXPECT_EQ(s.topicArns, (std::vector<std::string>{"arn:aws:sns:us-east-1:123456789012:ses-returns",
+                                                     "arn:aws-cn:sns:cn-north-1:123456789012:x"}));
+    EXPECT_EQ(s.caFile, "/etc/verpmail/sns-ca.pem");
+    EXPECT_EQ(s.maxBodyBytes, 262144u);
+    EXPECT_EQ(s.certHostPattern, "^sns[.]test(:[0-9]{2,5})?$");
 }
 
 TEST(WebSettings, TlsNeedsBothFiles)

@@ -110,6 +110,10 @@ inline constexpr Key kWebMaxBodyBytes   {"web.maxBodyBytes",     "65536",       
 inline constexpr Key kWebRateLimit      {"web.rateLimit",        "60",                   "verpmail-web: requests per minute one client address (an IPv6 /64) may make to the public endpoints (429 beyond; 0: no limit)"};
 inline constexpr Key kWebTrustedProxies {"web.trustedProxies",   "",                     "verpmail-web: comma-separated proxy addresses whose X-Forwarded-For names the client (empty: none)"};
 inline constexpr Key kWebMysqlOptionFile{"web.mysql.optionFile", "",                     "verpmail-web: MySQL option file of its own account (empty: mysql.optionFile)"};
+inline constexpr Key kWebSnsTopicArns   {"web.sns.topicArns",    "",                     "verpmail-web: comma-separated SNS topic ARNs whose signed SES notifications POST /webhooks/sns records (empty: the webhook is off, 404)"};
+inline constexpr Key kWebSnsCertHostPattern{"web.sns.certHostPattern","^sns[.][a-z0-9-]+[.]amazonaws[.]com([.]cn)?$", "verpmail-web: regular expression the host of SigningCertURL and SubscribeURL must match (host:port when the URL names a port other than 443)"};
+inline constexpr Key kWebSnsCaFile      {"web.sns.caFile",       "",                     "verpmail-web: CA certificates (PEM file or directory) that verify the SNS certificate and subscription hosts over HTTPS; empty: the system's"};
+inline constexpr Key kWebSnsMaxBodyBytes{"web.sns.maxBodyBytes", "524288",               "verpmail-web: larger SNS deliveries to /webhooks/sns are refused (413)"};
 // clang-format on
 
 inline constexpr const Key* kAll[] = {
@@ -130,6 +134,7 @@ inline constexpr const Key* kAll[] = {
     &kBouncerImapAfter, &kBouncerImapFlag, &kBouncerImapMoveTo, &kPostfixConfigDirectory,
     &kUnsubscribeKeyFile, &kWebListen, &kWebTlsCertificateFile, &kWebTlsKeyFile, &kWebThreads, &kWebQueue,
     &kWebTimeout, &kWebMaxBodyBytes, &kWebRateLimit, &kWebTrustedProxies, &kWebMysqlOptionFile,
+    &kWebSnsTopicArns, &kWebSnsCertHostPattern, &kWebSnsCaFile, &kWebSnsMaxBodyBytes,
 };
 
 } // namespace verpmail::keys

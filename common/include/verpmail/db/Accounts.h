@@ -8,7 +8,9 @@
 // The sender's account adds its queue, campaigns, policy decisions and sends; the
 // admin's owns the schema (migrations create tables, views and procedures). The
 // web server's (verpmail-web, facing the Internet) may read memberships and lists,
-// end a membership (members.active, inactive_reason) and audit that, nothing else.
+// end a membership (members.active, inactive_reason) and audit that, and record
+// the returns its SES/SNS webhook receives with exactly the bouncer's rights for
+// that; nothing else.
 //
 //   Account bouncer{AccountRole::Bouncer, "verpmail_bouncer", "localhost"};
 //   for (const std::string& sql : accountStatements(bouncer, "verpmail", nativePasswordHash(pw)))
