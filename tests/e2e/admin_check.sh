@@ -68,6 +68,8 @@ else
     expect_line "a: the bouncer's user is the pipe user" '^ok +check=bouncer\.user found="nobody \(master\.cf user=\)'
 fi
 expect_line "a: the key is readable by root and nobody" '^ok +check=file\.verp\.keyFile .*readable by root, nobody'
+expect_line "a: the unsubscribe key too (the mailto link uses {token})" \
+    '^ok +check=file\.unsubscribe\.keyFile .*readable by root, nobody'
 expect_line "a: the bouncer's option file connects" '^ok +check=database\.bouncer\.mysql\.optionFile .*verpmail_bouncer@'
 expect_line "a: the schema is current" '^ok +check=database\.schema '
 expect_line "a: the sender's listener answers EHLO without CHUNKING" \
@@ -105,6 +107,14 @@ chown root "$E2E_TMP/verp.key"
 check_run "b: key unreadable by the bouncer" 78 --define "$PFDIR" --define "verp.keyFile=$E2E_TMP/verp.key" check
 expect_line "b: the key file nobody cannot read is named with the fix" \
     "^FAIL check=file\.verp\.keyFile file=\"$(re "$E2E_TMP/verp.key")\" found=\".*nobody cannot read it\" fix=\"chown nobody $(re "$E2E_TMP/verp.key")"
+
+# An unsubscribe key the bouncer cannot read, while the mailto link needs it checked.
+cp -p "$ETC/unsubscribe.key" "$E2E_TMP/unsubscribe.key"
+chown root "$E2E_TMP/unsubscribe.key"
+check_run "b: unsubscribe key unreadable by the bouncer" 78 --define "$PFDIR" \
+    --define "unsubscribe.keyFile=$E2E_TMP/unsubscribe.key" check
+expect_line "b: ... named with the fix" \
+    "^FAIL check=file\.unsubscribe\.keyFile file=\"$(re "$E2E_TMP/unsubscribe.key")\" found=\".*nobody cannot read it\" fix=\"chown nobody"
 
 # A wrong database password.
 sed 's/^password=.*/password=wrong-password/' "$ETC/my.cnf" >"$E2E_TMP/wrong.cnf"

@@ -129,6 +129,13 @@ std::vector<FileUse> fileUses(const ProgramBase& app, const Account& self, const
     if (!own.empty())
         uses.push_back({keys::kBouncerMysqlOptionFile.name, own, FileRule::OptionFile, bouncerOnly});
     uses.push_back({keys::kVerpKeyFile.name, key(config, keys::kVerpKeyFile), FileRule::Secret, both});
+    // The unsubscribe tokens' key: the sender makes them when a link uses {token}; the
+    // bouncer checks the mailto link's (verpmail-web has its own copy, docs/WEB.md).
+    const bool mailtoToken = key(config, keys::kSendUnsubscribeMailto).find("{token}") != std::string::npos;
+    const bool urlToken = key(config, keys::kSendUnsubscribeUrl).find("{token}") != std::string::npos;
+    if (mailtoToken || urlToken)
+        uses.push_back({keys::kUnsubscribeKeyFile.name, key(config, keys::kUnsubscribeKeyFile), FileRule::Secret,
+                        mailtoToken ? both : std::vector<Account>{self}});
     if (const std::string auth = key(config, keys::kSmtpAuthFile); !auth.empty())
         uses.push_back({keys::kSmtpAuthFile.name, auth, FileRule::Secret, {self}});
     if (const std::string ca = key(config, keys::kSmtpTlsCaFile); !ca.empty())
