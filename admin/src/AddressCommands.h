@@ -1,5 +1,6 @@
 // AddressCommands: `reset ADDRESS` and `ignore ADDRESS on|off`, each one
-// transaction with its admin_audit row.
+// transaction with its admin_audit row, through AddressPolicyStore (the API's code
+// too; the actor here is auditActor()).
 //
 // reset starts the address's counting afresh: the counts the policy reads go to
 // zero, CountsResetAt is now (bounces before it are history), the policy state is

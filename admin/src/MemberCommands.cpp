@@ -6,6 +6,7 @@
 #include "reports/Render.h"
 
 #include "verpmail/db/MysqlConnection.h"
+#include "verpmail/store/AddressPolicyStore.h"
 #include "verpmail/util/Json.h"
 #include "verpmail/util/Printable.h"
 
@@ -110,22 +111,12 @@ ExitStatus setSubscribed(MysqlConnection& db, const std::string& listName, const
 {
     const std::string email = normalizedAddress(address);
     const ListInfo list = requireList(db, listName);
-    const char* action = active ? "resubscribe" : "unsubscribe";
-    Transaction tx(db);
-    MysqlStatement before = db.prepare("SELECT active FROM members WHERE list_id = ? AND email = ? FOR UPDATE");
-    before.execute({list.id, email});
-    if (!before.fetch())
+    const std::optional<SubscriptionChange> change =
+        AddressPolicyStore(db).setSubscribed(list.id, list.name, email, active, auditActor());
+    if (!change)
         throw AdminError(ExitStatus::DataErr, email + " is not a member of " + list.name);
-    const bool was = before.integer(0) != 0;
-    // An opt-out is recorded as one, so that a reset never gives the membership back.
-    MysqlStatement set = db.prepare(
-        "UPDATE members SET active = ?, inactive_reason = IF(? = 1, NULL, 'unsubscribed') WHERE list_id = ? AND email = ?");
-    set.execute({active ? 1 : 0, active ? 1 : 0, list.id, email});
-    const std::string detail = "list=" + list.name + " active=" + (active ? "1" : "0") + " was=" + (was ? "1" : "0");
-    writeAudit(db, action, email, detail);
-    tx.commit();
-    out << action << " list=" << list.name << " address=" << email << " active=" << (active ? 1 : 0)
-        << " was=" << (was ? 1 : 0) << "\n";
+    out << (active ? "resubscribe" : "unsubscribe") << " list=" << list.name << " address=" << email
+        << " active=" << (active ? 1 : 0) << " was=" << (change->was ? 1 : 0) << "\n";
     return ExitStatus::Ok;
 }
 

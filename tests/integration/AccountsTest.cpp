@@ -6,6 +6,9 @@
 #include "verpmail/db/Accounts.h"
 #include "verpmail/db/MysqlError.h"
 #include "verpmail/mail/UnsubscribeToken.h"
+#include "verpmail/store/AddressPolicyStore.h"
+#include "verpmail/store/ApiTokenStore.h"
+#include "verpmail/store/ListingStore.h"
 #include "verpmail/store/MembershipStore.h"
 
 #include <sys/stat.h>
@@ -139,6 +142,68 @@ TEST_F(AccountsTest, BouncerEndsAMembershipByMailAndAuditsIt)
                        " AND actor = 'mail a@example.test' AND detail LIKE '%via=mailto'",
                        {email}),
               1);
+}
+
+TEST_F(AccountsTest, WebAccountDoesWhatTheApiDoesAndNoMore)
+{
+    // verpmail-web's API on its own account: the reads, an operator's changes with
+    // their audit and decision rows, and an admin's tokens.
+    const std::string listName = "api" + tag();
+    db().execute("INSERT INTO lists (name, from_address, created_at) VALUES ('" + listName +
+                 "', 'list@example.test', UTC_TIMESTAMP())");
+    const std::int64_t list = queryInt("SELECT id FROM lists WHERE name = ?", {listName});
+    const std::string email = address("api", "acct" + tag() + ".test");
+    MysqlStatement add = db().prepare("INSERT INTO members (list_id, email, active, inactive_reason, added_at)"
+                                      " VALUES (?, ?, 0, 'policy', UTC_TIMESTAMP())");
+    add.execute({list, email});
+    const auto member = static_cast<std::uint64_t>(add.insertId());
+    MysqlStatement tracker = db().prepare("INSERT INTO EmailAddressTracker (EmailAddress, EncodedFROM,"
+                                          " HardBounceCount, PolicyState) VALUES (?, ?, 2, 'suppressed')");
+    tracker.execute({email, "api" + tag()});
+
+    const auto web = make(AccountRole::Web);
+    ListingStore listing(*web);
+    bool listed = false;
+    for (const ListSummary& l : listing.lists())
+        listed = listed || (l.name == listName && l.inactive == 1 && l.fromAddress == "list@example.test");
+    EXPECT_TRUE(listed);
+    MemberFilter filter;
+    filter.contains = "api";
+    const auto page = listing.members(listName, filter);
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->size(), 1u);
+    const std::optional<MemberDetail> detail = listing.member(member);
+    ASSERT_TRUE(detail && detail->tracker);
+    EXPECT_EQ(detail->tracker->policyState, "suppressed");
+    EXPECT_TRUE(listing.bounces(email, 10).empty());
+
+    AddressPolicyStore store(*web);
+    const std::optional<AddressChange> reset = store.reset(email, "api:ops");
+    ASSERT_TRUE(reset);
+    EXPECT_EQ(reset->reactivated, 1u);
+    ASSERT_TRUE(store.ignore(email, true, "api:ops"));
+    ASSERT_TRUE(store.setSubscribed(static_cast<std::uint64_t>(list), listName, email, false, "api:ops"));
+    const std::vector<DecisionRow> decisions = listing.decisions(email, 10);
+    ASSERT_EQ(decisions.size(), 1u);
+    EXPECT_EQ(decisions[0].actor, "api:ops");
+    EXPECT_EQ(queryInt("SELECT COUNT(*) FROM admin_audit WHERE target = ? AND actor = 'api:ops'", {email}), 3);
+    EXPECT_EQ(queryText("SELECT CONCAT_WS(' ', HardBounceCount, PolicyState, IgnoreBounces) FROM EmailAddressTracker"
+                        " WHERE EmailAddress = ?",
+                        {email}),
+              "0 active 1");
+
+    ApiTokenStore tokens(*web);
+    const NewApiToken made = tokens.create("api-" + tag(), ApiRole::Viewer, "api:boss");
+    ASSERT_TRUE(tokens.authenticate(made.token));
+    EXPECT_TRUE(tokens.revoke("api-" + tag(), "api:boss"));
+    EXPECT_FALSE(tokens.authenticate(made.token));
+
+    EXPECT_EQ(error(*web, "DELETE FROM api_tokens WHERE id = 0"), kTableDenied);
+    EXPECT_NE(error(*web, "UPDATE api_tokens SET role = 'admin' WHERE id = 0"), 0u);
+    EXPECT_NE(error(*web, "UPDATE policy_decisions SET actor = 'x' WHERE id = 0"), 0u);
+    EXPECT_NE(error(*web, "UPDATE EmailAddressTracker SET EncodedFROM = 'x' WHERE EmailAddress = ''"), 0u);
+    EXPECT_NE(error(*web, "UPDATE lists SET from_address = 'x' WHERE id = 0"), 0u);
+    EXPECT_EQ(error(*web, "SELECT COUNT(*) FROM admin_audit"), kTableDenied);
 }
 
 } // namespace

@@ -91,6 +91,7 @@ public:
             in.client = resolveClientAddress(request.clientAddress().host(), forwardedFor(request),
                                              _shared.trustedProxies);
             in.snsMessageType = request.get("x-amz-sns-message-type", "");
+            in.authorization = request.get("Authorization", "");
             const bool sns = routeOf(in.target).kind == Route::Kind::SnsWebhook;
             in.body = readBody(request, sns ? _shared.snsMaxBodyBytes : _shared.maxBodyBytes);
             close = !in.body.complete();

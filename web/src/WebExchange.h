@@ -22,6 +22,7 @@ struct WebRequest
     RequestBody body;
     std::string client;       ///< the client's address (ClientAddress.h)
     std::string snsMessageType{};  ///< x-amz-sns-message-type, "" when none was given
+    std::string authorization{};   ///< the Authorization header, "" when none was given (never logged)
 };
 
 struct WebAnswer
@@ -29,7 +30,7 @@ struct WebAnswer
     int status = 200;
     std::string contentType;
     std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;  ///< Allow, Retry-After
+    std::vector<std::pair<std::string, std::string>> headers;  ///< Allow, Retry-After, WWW-Authenticate
 
     /// The value of header `name` (exact case), or "".
     std::string header(std::string_view name) const;

@@ -56,8 +56,9 @@ const char* messageFor(int status, const char* reason)
 
 } // namespace
 
-WebHandlers::WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log, SnsWebhook* sns)
-    : _directory(directory), _limits(limits), _log(log), _sns(sns)
+WebHandlers::WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log, SnsWebhook* sns,
+                         ApiHandlers* api)
+    : _directory(directory), _limits(limits), _log(log), _sns(sns), _api(api)
 {
 }
 
@@ -85,7 +86,10 @@ WebAnswer WebHandlers::dispatch(const WebRequest& request)
 {
     const Route route = routeOf(request.target);
     // The webhook is not there while it is off: the same answer as any unknown path.
-    if (route.kind == Route::Kind::Unknown || (route.kind == Route::Kind::SnsWebhook && !_sns)) {
+    if (route.kind == Route::Kind::Api && _api)
+        return _api->handle(request);
+    if (route.kind == Route::Kind::Unknown || route.kind == Route::Kind::Api ||
+        (route.kind == Route::Kind::SnsWebhook && !_sns)) {
         _log.debug("web: status=404 reason=no-such-path path=\"%s\" client=%s", printable(request.target, 100),
                    request.client);
         return jsonError(404, "not found");

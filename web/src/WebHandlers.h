@@ -14,7 +14,8 @@
 // that cannot answer is 503 with Retry-After, and nothing has been acknowledged.
 // /health: 200 or 503. /webhooks/sns: POST only (405 with Allow), answered by the
 // SnsWebhook (SnsWebhook.h), not rate-limited per client; 404 like an unknown path
-// while the webhook is off (web.sns.topicArns empty). Anything else: 404.
+// while the webhook is off (web.sns.topicArns empty). /api/...: the JSON API
+// (ApiHandlers.h), with its own checks. Anything else: 404.
 //
 // Log lines (key=value, untrusted text through printable()): one per opt-out,
 // action=unsubscribe list= member= status=unsubscribed|already-out client=, at
@@ -22,6 +23,7 @@
 // failing at warning (error when an operator must act); page views at debug.
 #pragma once
 
+#include "ApiHandlers.h"
 #include "MembershipDirectory.h"
 #include "SnsWebhook.h"
 #include "TokenBuckets.h"
@@ -38,8 +40,10 @@ public:
     /// Seconds a client is asked to wait when the database is unavailable.
     static constexpr unsigned kRetryAfterUnavailable = 30;
 
-    /// `sns`: the webhook, or null when it is off. Everything must outlive the handlers.
-    WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log, SnsWebhook* sns = nullptr);
+    /// `sns`: the webhook, or null when it is off; `api`: the JSON API, or null (404).
+    /// Everything must outlive the handlers.
+    WebHandlers(MembershipDirectory& directory, TokenBuckets& limits, Poco::Logger& log, SnsWebhook* sns = nullptr,
+                ApiHandlers* api = nullptr);
 
     WebAnswer handle(const WebRequest& request) noexcept;
 
@@ -57,6 +61,7 @@ private:
     TokenBuckets& _limits;
     Poco::Logger& _log;
     SnsWebhook* _sns;
+    ApiHandlers* _api;
 };
 
 } // namespace verpmail::web

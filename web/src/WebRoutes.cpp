@@ -5,8 +5,10 @@
 namespace verpmail::web {
 namespace {
 
-// Longer targets are no route of ours: a token is under 50 bytes, a list name 64.
+// Longer targets are no route of ours: a token is under 50 bytes, a list name 64;
+// an API query two addresses of 254 bytes, each byte %-escaped at worst.
 constexpr std::size_t kMaxTarget = 1024;
+constexpr std::size_t kMaxApiTarget = 4096;
 
 int hexValue(char c)
 {
@@ -17,25 +19,6 @@ int hexValue(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-/// The path's segments, or an empty vector when one is empty or cannot be decoded.
-std::vector<std::string> segments(std::string_view path)
-{
-    std::vector<std::string> out;
-    if (path.empty() || path.front() != '/')
-        return {};
-    path.remove_prefix(1);
-    while (true) {
-        const std::size_t slash = path.find('/');
-        std::string decoded;
-        if (!percentDecode(path.substr(0, slash), decoded) || decoded.empty())
-            return {};
-        out.push_back(std::move(decoded));
-        if (slash == std::string_view::npos)
-            return out;
-        path.remove_prefix(slash + 1);
-    }
 }
 
 } // namespace
@@ -61,12 +44,33 @@ bool percentDecode(std::string_view text, std::string& out)
     return true;
 }
 
+std::vector<std::string> pathSegments(std::string_view path)
+{
+    std::vector<std::string> out;
+    if (path.empty() || path.front() != '/')
+        return {};
+    path.remove_prefix(1);
+    while (true) {
+        const std::size_t slash = path.find('/');
+        std::string decoded;
+        if (!percentDecode(path.substr(0, slash), decoded) || decoded.empty())
+            return {};
+        out.push_back(std::move(decoded));
+        if (slash == std::string_view::npos)
+            return out;
+        path.remove_prefix(slash + 1);
+    }
+}
+
 Route routeOf(std::string_view target)
 {
+    const std::size_t query = target.find_first_of("?#");
+    const std::string_view path = target.substr(0, query);
+    if ((path == "/api" || path.rfind("/api/", 0) == 0) && target.size() <= kMaxApiTarget)
+        return Route{Route::Kind::Api, "", ""};
     if (target.size() > kMaxTarget)
         return {};
-    const std::size_t query = target.find_first_of("?#");
-    const std::vector<std::string> parts = segments(target.substr(0, query));
+    const std::vector<std::string> parts = pathSegments(path);
     if (parts.size() == 1 && parts[0] == "health")
         return Route{Route::Kind::Health, "", ""};
     if (parts.size() == 2 && parts[0] == "webhooks" && parts[1] == "sns")
@@ -82,6 +86,7 @@ const char* allowedMethods(Route::Kind kind)
     case Route::Kind::Unsubscribe: return "GET, HEAD, POST";
     case Route::Kind::Health: return "GET, HEAD";
     case Route::Kind::SnsWebhook: return "POST";
+    case Route::Kind::Api: return "";  // per endpoint: apiAllowedMethods
     case Route::Kind::Unknown: return "";
     }
     return "";
@@ -91,6 +96,8 @@ bool methodAllowed(Route::Kind kind, std::string_view method)
 {
     if (kind == Route::Kind::Unknown)
         return false;
+    if (kind == Route::Kind::Api)
+        return true;  // per endpoint: ApiHandlers
     if (kind == Route::Kind::SnsWebhook)
         return method == "POST";
     if (method == "GET" || method == "HEAD")

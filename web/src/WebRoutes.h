@@ -3,6 +3,7 @@
 //   /unsubscribe/{list}/{token}   GET, HEAD (the confirm page), POST (one click)
 //   /health                       GET, HEAD
 //   /webhooks/sns                 POST (Amazon SNS deliveries of SES events)
+//   /api/...                      the JSON API: ApiRoutes.h
 //
 // The target is split at '/' before each segment is percent-decoded, so an encoded
 // slash never moves a boundary; a query string is ignored. Anything else (more or
@@ -11,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace verpmail::web {
 
@@ -21,6 +23,7 @@ struct Route
         Unsubscribe,
         Health,
         SnsWebhook,
+        Api,  ///< anything under /api/ (ApiRoutes.h decides)
         Unknown,
     };
     Kind kind = Kind::Unknown;
@@ -35,6 +38,10 @@ const char* allowedMethods(Route::Kind kind);
 
 /// True when `method` (case-sensitive, as RFC 9110 says) is one the route answers.
 bool methodAllowed(Route::Kind kind, std::string_view method);
+
+/// The decoded segments of `path` ("/a/b%2Fc" is {"a", "b/c"}), or an empty vector
+/// when one is empty or cannot be decoded, or the path does not start with '/'.
+std::vector<std::string> pathSegments(std::string_view path);
 
 /// Decodes the %XX escapes of `text` into `out`; false for a bad escape or a NUL.
 bool percentDecode(std::string_view text, std::string& out);

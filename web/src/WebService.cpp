@@ -2,6 +2,7 @@
 
 #include "ConnectionPool.h"
 #include "HttpsFetcher.h"
+#include "MysqlApiData.h"
 #include "MysqlMembershipDirectory.h"
 #include "MysqlReturnLedger.h"
 #include "ServerTls.h"
@@ -139,7 +140,9 @@ void runWebService(ProgramBase& program, const std::vector<std::string>& args)
     if (settings.sns.enabled())
         sns = std::make_unique<SnsParts>(program.config(), settings.sns, pool, log);
     TokenBuckets limits(settings.rateLimitPerMinute);
-    WebHandlers handlers(directory, limits, log, sns ? &sns->webhook : nullptr);
+    MysqlApiData apiData(pool);
+    ApiHandlers api(apiData, effectiveConfig(program.config()), log);
+    WebHandlers handlers(directory, limits, log, sns ? &sns->webhook : nullptr, &api);
     WebServer server(settings, tls, handlers, log);
     server.start();
     log.notice("verpmail-web: listening on %s threads=%u queue=%u timeout=%us rateLimit=%u/min snsTopics=%z",

@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace verpmail {
 namespace {
@@ -83,11 +84,36 @@ const std::vector<Grant>& senderGrants()
 }
 
 // verpmail-web: the one-click opt-out (MembershipStore) and the SES/SNS webhook's
-// returns, recorded as the bouncer records them; nothing else: no queue, no policy
-// decisions, no reading the audit. Its health check (DO 1) needs no privilege.
+// returns, recorded as the bouncer records them; the API's reads (lists with their
+// sender, the tokens by hash, policy decisions) and its changes (reset, ignore,
+// unsubscribe, resubscribe, tokens); nothing else: no queue, no reading the audit.
+// Its health check (DO 1) needs no privilege.
 const std::vector<Grant>& webGrants()
 {
-    static const std::vector<Grant> grants = recordingGrants();
+    static const std::vector<Grant> grants = [] {
+        std::vector<Grant> g = recordingGrants();
+        // The API (/api/v1): a list's sender address for GET lists; a bearer token
+        // checked by its hash (ApiTokenStore::authenticate); a member's policy
+        // decisions (the tracker and bounce_logs are read already). An operator's
+        // reset and ignore (AddressPolicyStore) update the tracker's policy columns
+        // and write a policy_decisions row.
+        for (Grant& grant : g) {
+            if (std::string_view(grant.object) == "lists")
+                grant.privileges = "SELECT (id, name, from_address)";
+            if (std::string_view(grant.object) == "EmailAddressTracker")
+                grant.privileges =
+                    "SELECT, INSERT, UPDATE (BounceCount, FirstBounce, SentSinceBounce, LastBounce, LastBounce2,"
+                    " LastBounce3, HardBounceCount, SoftBounceCount, BlockCount, ComplaintCount, LastBounceClass,"
+                    " CountsResetAt, SoftCountsFrom, PolicyState, QuarantineUntil, QuarantineCount, SuppressedAt,"
+                    " SuppressedReason, DecisionRule, DecidedAt, IgnoreBounces)";
+        }
+        // An admin token makes and revokes tokens (ApiTokenStore::create, revoke).
+        g.push_back({"SELECT (id, name, role, token_sha256, created_at, created_by, revoked_at),"
+                     " INSERT (name, role, token_sha256, created_at, created_by), UPDATE (revoked_at)",
+                     "api_tokens"});
+        g.push_back({"SELECT, INSERT (email, state, action, rule, evidence, actor, decided_at)", "policy_decisions"});
+        return g;
+    }();
     return grants;
 }
 
