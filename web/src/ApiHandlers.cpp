@@ -15,14 +15,6 @@ namespace {
 // Longer names are no list's (lists.name is VARCHAR(64)).
 constexpr std::size_t kMaxListName = 64;
 
-WebAnswer jsonAnswer(std::string body)
-{
-    WebAnswer answer;
-    answer.contentType = kJsonType;
-    answer.body = std::move(body);
-    return answer;
-}
-
 } // namespace
 
 std::string bearerToken(const std::string& authorization)
@@ -123,7 +115,7 @@ WebAnswer ApiHandlers::answer(const ApiRoute& route, const WebRequest& request, 
 
 WebAnswer ApiHandlers::health()
 {
-    WebAnswer answer = jsonAnswer("");
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     try {
         _data.ping();
@@ -140,7 +132,7 @@ WebAnswer ApiHandlers::health()
 
 WebAnswer ApiHandlers::config() const
 {
-    WebAnswer answer = jsonAnswer("");
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     json.beginObject().key("config").beginArray();
     for (const ConfigEntry& e : _config) {
@@ -158,7 +150,7 @@ WebAnswer ApiHandlers::config() const
 WebAnswer ApiHandlers::lists()
 {
     const std::vector<ListSummary> all = _data.lists();
-    WebAnswer answer = jsonAnswer("");
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     json.beginObject().key("lists").beginArray();
     for (const ListSummary& l : all)
@@ -185,7 +177,7 @@ WebAnswer ApiHandlers::members(const ApiRoute& route, const WebRequest& request)
     const bool more = rows->size() > query.filter->limit;
     if (more)
         rows->resize(query.filter->limit);
-    WebAnswer answer = jsonAnswer("");
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     json.beginObject().key("list").value(route.list).key("members").beginArray();
     for (const MemberRow& m : *rows)
@@ -211,7 +203,7 @@ WebAnswer ApiHandlers::memberView(const ApiRoute& route, const WebRequest& reque
     const std::optional<MemberDetail> detail = _data.member(route.member);
     if (!detail)
         return refuse(route, request, 404, "no-such-member", "no such member");
-    WebAnswer answer = jsonAnswer("");
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     if (route.kind == ApiRoute::Kind::Member) {
         writeMemberDetail(json, *detail);
@@ -260,7 +252,7 @@ WebAnswer ApiHandlers::memberChange(const ApiRoute& route, const WebRequest& req
     _log.information("web: api action=%s member=%s token=%s detail=\"%s\" client=%s",
                      std::string(apiRouteName(route.kind)), std::to_string(route.member), who.name,
                      printable(result.detail, 300), request.client);
-    WebAnswer answer = jsonAnswer("");
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     json.beginObject().key("change").value(result.detail).key("member");
     if (result.after)

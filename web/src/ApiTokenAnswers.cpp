@@ -23,15 +23,6 @@ void writeTokenFields(JsonWriter& json, const ApiTokenInfo& t)
         json.value(t.revokedAt);
 }
 
-WebAnswer jsonBody(int status, std::string body)
-{
-    WebAnswer answer;
-    answer.status = status;
-    answer.contentType = kJsonType;
-    answer.body = std::move(body);
-    return answer;
-}
-
 } // namespace
 
 WebAnswer ApiHandlers::tokens(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who)
@@ -51,7 +42,7 @@ WebAnswer ApiHandlers::tokens(const ApiRoute& route, const WebRequest& request, 
         json.endObject();
     }
     json.endArray().endObject();
-    return jsonBody(200, std::move(body));
+    return jsonAnswer(200, std::move(body));
 }
 
 WebAnswer ApiHandlers::createToken(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who)
@@ -69,7 +60,7 @@ WebAnswer ApiHandlers::createToken(const ApiRoute& route, const WebRequest& requ
     json.beginObject();
     writeTokenFields(json, created.made.info);
     json.key("token").value(created.made.token).endObject();
-    return jsonBody(201, std::move(body));
+    return jsonAnswer(201, std::move(body));
 }
 
 WebAnswer ApiHandlers::revokeToken(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who)
@@ -83,7 +74,7 @@ WebAnswer ApiHandlers::revokeToken(const ApiRoute& route, const WebRequest& requ
     std::string body;
     JsonWriter json(body);
     json.beginObject().key("name").value(route.list).key("revoked").value(true).endObject();
-    return jsonBody(200, std::move(body));
+    return jsonAnswer(200, std::move(body));
 }
 
 } // namespace verpmail::web

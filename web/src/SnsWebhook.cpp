@@ -33,8 +33,7 @@ const char* messageFor(int status)
 
 WebAnswer okAnswer(unsigned recorded = 0, unsigned duplicate = 0)
 {
-    WebAnswer answer;
-    answer.contentType = kJsonType;
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     json.beginObject().key("status").value("ok").key("recorded").value(recorded);
     json.key("duplicate").value(duplicate).endObject();

@@ -22,6 +22,15 @@ WebAnswer jsonError(int status, std::string_view message)
     return answer;
 }
 
+WebAnswer jsonAnswer(int status, std::string body)
+{
+    WebAnswer answer;
+    answer.status = status;
+    answer.contentType = kJsonType;
+    answer.body = std::move(body);
+    return answer;
+}
+
 WebAnswer htmlAnswer(int status, std::string html)
 {
     WebAnswer answer;

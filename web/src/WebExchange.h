@@ -44,6 +44,9 @@ WebAnswer jsonError(int status, std::string_view message);
 
 WebAnswer htmlAnswer(int status, std::string html);
 
+/// A JSON body already written (JsonWriter), with its status.
+WebAnswer jsonAnswer(int status, std::string body);
+
 /// The same answer with a Retry-After of `seconds`.
 WebAnswer withRetryAfter(WebAnswer answer, unsigned seconds);
 

@@ -75,11 +75,7 @@ WebAnswer WebHandlers::handle(const WebRequest& request) noexcept
         }
     } catch (...) {
     }
-    WebAnswer answer;
-    answer.status = 500;
-    answer.contentType = kJsonType;
-    answer.body = R"({"error":"internal error","status":500})";
-    return answer;
+    return jsonAnswer(500, R"({"error":"internal error","status":500})");
 }
 
 WebAnswer WebHandlers::dispatch(const WebRequest& request)
@@ -166,8 +162,7 @@ WebAnswer WebHandlers::optOut(const Membership& member, const WebRequest& reques
 
 WebAnswer WebHandlers::health()
 {
-    WebAnswer answer;
-    answer.contentType = kJsonType;
+    WebAnswer answer = jsonAnswer(200, "");
     JsonWriter json(answer.body);
     try {
         _directory.ping();
