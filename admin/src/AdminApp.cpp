@@ -11,7 +11,7 @@
 #include "PurgeCommand.h"
 #include "TokenCommands.h"
 #include "ReportCommand.h"
-#include "reports/ReportWindow.h"
+#include "verpmail/report/ReportWindow.h"
 #include "check/CheckCommand.h"
 
 #include "verpmail/config/Settings.h"

@@ -2,7 +2,7 @@
 
 #include "AdminApp.h"
 #include "MemberCommands.h"
-#include "TextTable.h"
+#include "verpmail/util/TextTable.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/util/Json.h"

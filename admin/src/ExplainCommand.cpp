@@ -1,7 +1,7 @@
 #include "ExplainCommand.h"
 
 #include "AdminApp.h"
-#include "TextTable.h"
+#include "verpmail/util/TextTable.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/mail/EmailAddress.h"

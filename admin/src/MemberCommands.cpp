@@ -3,7 +3,7 @@
 #include "AddressCommands.h"
 #include "AdminApp.h"
 #include "Audit.h"
-#include "reports/Render.h"
+#include "verpmail/report/Render.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/AddressPolicyStore.h"

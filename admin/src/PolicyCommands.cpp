@@ -1,6 +1,6 @@
 #include "PolicyCommands.h"
 
-#include "TextTable.h"
+#include "verpmail/util/TextTable.h"
 
 #include "verpmail/config/Settings.h"
 #include "verpmail/db/MysqlConnection.h"

@@ -17,7 +17,7 @@
 // has made them history.
 #pragma once
 
-#include "reports/ReportModel.h"
+#include "verpmail/report/ReportModel.h"
 
 #include "verpmail/policy/Policy.h"
 #include "verpmail/util/ExitStatus.h"

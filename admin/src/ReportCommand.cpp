@@ -1,6 +1,8 @@
 #include "ReportCommand.h"
 
-#include "reports/Reports.h"
+#include "AdminApp.h"
+
+#include "verpmail/report/Reports.h"
 
 namespace verpmail {
 
@@ -26,7 +28,11 @@ ExitStatus runReport(MysqlConnection& db, const PolicySettings& policy, const st
     else if (name == "reasons")
         report = reasonsReport(db, window);
     else if (name == "campaign")
-        report = campaign ? campaignReport(db, window, *campaign) : campaignsReport(db, window);
+        try {
+            report = campaign ? campaignReport(db, window, *campaign) : campaignsReport(db, window);
+        } catch (const UnknownCampaign& e) {
+            throw AdminError(ExitStatus::DataErr, e.what());
+        }
     else if (name == "incidents")
         report = incidentsReport(db, policy, window);
     else

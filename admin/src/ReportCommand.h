@@ -2,8 +2,8 @@
 // builds the named report (reports/Reports.h) and prints it (reports/Render.h).
 #pragma once
 
-#include "reports/ReportModel.h"
-#include "reports/Render.h"
+#include "verpmail/report/ReportModel.h"
+#include "verpmail/report/Render.h"
 
 #include "verpmail/policy/Policy.h"
 #include "verpmail/util/ExitStatus.h"

@@ -2,7 +2,7 @@
 
 #include "AdminApp.h"
 #include "Audit.h"
-#include "TextTable.h"
+#include "verpmail/util/TextTable.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/ApiTokenStore.h"

@@ -1,5 +1,5 @@
-#include "reports/Render.h"
-#include "reports/SvgChart.h"
+#include "verpmail/report/Render.h"
+#include "verpmail/report/SvgChart.h"
 
 #include "verpmail/util/Html.h"
 

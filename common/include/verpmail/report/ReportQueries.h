@@ -15,7 +15,7 @@
 // bounce rate is (hard + soft + block) / (accepted + rejected).
 #pragma once
 
-#include "reports/ReportModel.h"
+#include "verpmail/report/ReportModel.h"
 
 #include "verpmail/store/ReportCounters.h"
 

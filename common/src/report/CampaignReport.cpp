@@ -1,6 +1,5 @@
-#include "reports/Reports.h"
+#include "verpmail/report/Reports.h"
 
-#include "AdminApp.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/util/Printable.h"
@@ -77,7 +76,7 @@ Report campaignReport(MysqlConnection& db, const ReportWindow& window, const std
         " DATE_FORMAT(c.finished_at, '%Y-%m-%d %H:%i:%s') FROM campaigns c JOIN lists l ON l.id = c.list_id WHERE c.id = ?");
     st.execute({campaign});
     if (!st.fetch())
-        throw AdminError(ExitStatus::DataErr, "unknown campaign \"" + printable(campaign, 64) + "\"");
+        throw UnknownCampaign("unknown campaign \"" + printable(campaign, 64) + "\"");
     Report report{"campaign", "Campaign " + st.text(0), window, false, {}, {}};
     ReportTable& t = report.addTable("campaign", "Campaign", {{"metric"}, {"value"}});
     t.keyValue = true;

@@ -8,7 +8,7 @@
 //   html   one self-contained page: inline CSS and SVG charts, no script, no URL
 #pragma once
 
-#include "reports/ReportModel.h"
+#include "verpmail/report/ReportModel.h"
 
 #include <optional>
 #include <string>

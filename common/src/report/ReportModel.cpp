@@ -1,4 +1,4 @@
-#include "reports/ReportModel.h"
+#include "verpmail/report/ReportModel.h"
 
 #include <cstdio>
 #include <stdexcept>

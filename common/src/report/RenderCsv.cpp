@@ -1,4 +1,4 @@
-#include "reports/Render.h"
+#include "verpmail/report/Render.h"
 
 namespace verpmail {
 

@@ -1,4 +1,4 @@
-#include "TextTable.h"
+#include "verpmail/util/TextTable.h"
 
 #include "verpmail/util/Printable.h"
 

@@ -1,4 +1,4 @@
-#include "reports/Reports.h"
+#include "verpmail/report/Reports.h"
 
 #include <ctime>
 

@@ -1,6 +1,6 @@
-#include "reports/Reports.h"
+#include "verpmail/report/Reports.h"
 
-#include "SuppressionReport.h"
+#include "verpmail/report/SuppressionReport.h"
 
 #include "verpmail/db/MysqlConnection.h"
 

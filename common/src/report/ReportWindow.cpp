@@ -1,4 +1,4 @@
-#include "reports/ReportWindow.h"
+#include "verpmail/report/ReportWindow.h"
 
 #include <cctype>
 #include <cstdio>

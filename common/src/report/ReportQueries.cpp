@@ -1,4 +1,4 @@
-#include "reports/ReportQueries.h"
+#include "verpmail/report/ReportQueries.h"
 
 #include "verpmail/db/MysqlConnection.h"
 

@@ -1,4 +1,4 @@
-#include "SuppressionReport.h"
+#include "verpmail/report/SuppressionReport.h"
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/store/PolicyStore.h"

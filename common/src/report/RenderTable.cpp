@@ -1,6 +1,6 @@
-#include "reports/Render.h"
+#include "verpmail/report/Render.h"
 
-#include "TextTable.h"
+#include "verpmail/util/TextTable.h"
 
 #include <cctype>
 

@@ -1,8 +1,8 @@
-#include "reports/Render.h"
+#include "verpmail/report/Render.h"
 
 #include "verpmail/util/Html.h"
 
-#include "reports/SvgChart.h"
+#include "verpmail/report/SvgChart.h"
 
 namespace verpmail {
 namespace {

@@ -7,7 +7,7 @@
 // Anything else is nullopt (a usage error for the caller).
 #pragma once
 
-#include "reports/ReportModel.h"
+#include "verpmail/report/ReportModel.h"
 
 #include <ctime>
 #include <optional>

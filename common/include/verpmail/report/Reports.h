@@ -13,11 +13,12 @@
 //   incidents    domain incidents open now or seen in the window (IncidentStore.h)
 #pragma once
 
-#include "reports/ReportModel.h"
-#include "reports/ReportQueries.h"
+#include "verpmail/report/ReportModel.h"
+#include "verpmail/report/ReportQueries.h"
 
 #include "verpmail/policy/Policy.h"
 
+#include <stdexcept>
 #include <string>
 
 namespace verpmail {
@@ -28,7 +29,14 @@ Report summaryReport(MysqlConnection& db, const ReportWindow& window);
 Report suppressedReport(MysqlConnection& db, const PolicySettings& policy, const ReportWindow& window);
 Report domainsReport(MysqlConnection& db, const ReportWindow& window);
 Report reasonsReport(MysqlConnection& db, const ReportWindow& window);
-/// @throws AdminError (65) for an unknown campaign.
+/// Bad input, not a failure: the campaign ID names no campaign.
+class UnknownCampaign : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// @throws UnknownCampaign
 Report campaignReport(MysqlConnection& db, const ReportWindow& window, const std::string& campaign);
 Report campaignsReport(MysqlConnection& db, const ReportWindow& window);
 Report trendReport(MysqlConnection& db, const ReportWindow& window);
