@@ -81,6 +81,12 @@ for path in /api/v1/config /api/v1/lists "/api/v1/lists/$L1/members"; do
 done
 assert_no_match "$(cat "$TESTBED_WEB_LOG")" "${viewer#vm_}|${revoked#vm_}" "a: no token is logged"
 
+for pair in "$viewer viewer $VIEWER" "$operator operator $OPERATOR" "$admin admin $ADMIN"; do
+    read -r token role name <<<"$pair"
+    assert_eq "$(api GET /api/v1/whoami "$token")" 200 "a: whoami as $role"
+    assert_eq "$(body)" "{\"name\":\"$name\",\"role\":\"$role\"}" "a: whoami names the $role token"
+done
+
 # ---------------------------------------------------------------- (b) config
 assert_eq "$(api GET /api/v1/config "$viewer")" 200 "b: config"
 config=$(body)

@@ -95,6 +95,7 @@ WebAnswer ApiHandlers::answer(const ApiRoute& route, const WebRequest& request, 
     _log.debug("web: api route=%s token=%s client=%s", std::string(apiRouteName(route.kind)), who.name,
                request.client);
     switch (route.kind) {
+    case ApiRoute::Kind::Whoami: return whoami(who);
     case ApiRoute::Kind::Config: return config();
     case ApiRoute::Kind::Lists: return lists();
     case ApiRoute::Kind::ListMembers: return members(route, request);
@@ -128,6 +129,14 @@ WebAnswer ApiHandlers::health()
     answer.status = 503;
     json.beginObject().key("status").value("unavailable").key("database").value("unavailable").endObject();
     return withRetryAfter(std::move(answer), kRetryAfterUnavailable);
+}
+
+WebAnswer ApiHandlers::whoami(const ApiTokenInfo& who)
+{
+    WebAnswer answer = jsonAnswer(200, "");
+    JsonWriter json(answer.body);
+    json.beginObject().key("name").value(who.name).key("role").value(apiRoleName(who.role)).endObject();
+    return answer;
 }
 
 WebAnswer ApiHandlers::config() const

@@ -49,6 +49,8 @@ public:
 private:
     WebAnswer answer(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who);
     WebAnswer health();
+    /// The token's name and role, so that a console shows only what the role may do.
+    static WebAnswer whoami(const ApiTokenInfo& who);
     WebAnswer config() const;
     WebAnswer lists();
     WebAnswer members(const ApiRoute& route, const WebRequest& request);

@@ -59,6 +59,8 @@ ApiRoute apiRouteOf(std::string_view target)
     const std::size_t n = parts.size();
     if (n == 3 && parts[2] == "health")
         route.kind = ApiRoute::Kind::Health;
+    else if (n == 3 && parts[2] == "whoami")
+        route.kind = ApiRoute::Kind::Whoami;
     else if (n == 3 && parts[2] == "config")
         route.kind = ApiRoute::Kind::Config;
     else if (n == 3 && parts[2] == "lists")
@@ -117,6 +119,7 @@ const char* apiRouteName(ApiRoute::Kind kind)
 {
     switch (kind) {
     case ApiRoute::Kind::Health: return "health";
+    case ApiRoute::Kind::Whoami: return "whoami";
     case ApiRoute::Kind::Config: return "config";
     case ApiRoute::Kind::Lists: return "lists";
     case ApiRoute::Kind::ListMembers: return "list-members";

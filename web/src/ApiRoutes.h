@@ -2,6 +2,7 @@
 // methods it answers and the role a token needs for each.
 //
 //   GET /api/v1/health                      none (the database answers)
+//   GET /api/v1/whoami                      viewer (the token's name and role)
 //   GET /api/v1/config                      viewer
 //   GET /api/v1/lists                       viewer
 //   GET /api/v1/lists/{name}/members        viewer (query: ApiQuery.h)
@@ -33,6 +34,7 @@ struct ApiRoute
     enum class Kind
     {
         Health,
+        Whoami,
         Config,
         Lists,
         ListMembers,

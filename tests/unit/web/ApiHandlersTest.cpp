@@ -109,6 +109,7 @@ TEST_F(ApiHandlersTest, EveryEndpointRefusesAMissingOrBadTokenAndATooLowRole)
     };
     const Row table[] = {
         {"GET", "/api/v1/health", "", ""},
+        {"GET", "/api/v1/whoami", "viewer", ""},
         {"GET", "/api/v1/config", "viewer", ""},
         {"GET", "/api/v1/lists", "viewer", ""},
         {"GET", "/api/v1/lists/news/members", "viewer", ""},
@@ -239,6 +240,15 @@ TEST_F(ApiHandlersTest, BodiesTooLargeOrCutShortAreRefusedBeforeTheToken)
     WebRequest cut{"GET", "/api/v1/lists", "", RequestBody{RequestBody::Status::Incomplete, ""}, "192.0.2.7"};
     EXPECT_EQ(handlers.handle(cut).status, 400);
     EXPECT_EQ(data.authentications, 0);
+}
+
+TEST_F(ApiHandlersTest, WhoamiNamesTheTokenAndItsRole)
+{
+    const WebAnswer viewer = call("GET", "/api/v1/whoami", kViewerToken);
+    ASSERT_EQ(viewer.status, 200);
+    EXPECT_EQ(viewer.body, R"({"name":"dash","role":"viewer"})");
+    EXPECT_EQ(call("GET", "/api/v1/whoami", kAdminToken).body, R"({"name":"boss","role":"admin"})");
+    EXPECT_EQ(call("POST", "/api/v1/whoami", kAdminToken, "{}").status, 405);
 }
 
 TEST_F(ApiHandlersTest, ConfigShowsEveryKeyAndNoFile)
