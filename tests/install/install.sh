@@ -15,6 +15,9 @@
 #   no-such-user@example.org        someone@reject.test, at an MTA that refuses everyone
 #   issue.eml                       $SCRATCH/issue.eml
 #   systemd (step 9a)               the unit's ExecStart is checked; step 9b runs it
+#   the user verpmail-web (step 12) nobody, as above; /etc/verpmail/web and /run as above
+#   systemd (step 12)               the unit's ExecStart is checked; start-stop-daemon runs it
+#   127.0.0.1:8025 (web.listen)     127.0.0.1:3229
 #
 # Before step 1 it starts what a Debian machine with Postfix already has: a MariaDB
 # server (port 34006) and a Postfix instance (smtpd on 127.0.0.1:3225), plus a
@@ -32,7 +35,7 @@ BUILD=${1:-$REPO/build}
 BUILD=$(cd "$BUILD" && pwd)
 
 readonly LOOPBACK=127.0.0.1
-readonly SMTP_PORT=3225 POLICY_PORT=3226 SINK_PORT=3227 SUBMIT_PORT=3228 MARIADB_PORT=34006
+readonly SMTP_PORT=3225 POLICY_PORT=3226 SINK_PORT=3227 SUBMIT_PORT=3228 WEB_PORT=3229 MARIADB_PORT=34006
 readonly DOMAIN=bounces.example.org
 readonly MEMBER=someone@reject.test
 readonly SERVICE_USER=nobody
@@ -42,7 +45,7 @@ die() { log "FAIL: $*"; exit 1; }
 step() { printf '\n== Step %s\n' "$*" >&2; }
 
 [[ $EUID -eq 0 ]] || { log "FAIL: needs root (it starts mariadbd and Postfix)"; exit 1; }
-for port in $SMTP_PORT $POLICY_PORT $SINK_PORT $SUBMIT_PORT $MARIADB_PORT; do
+for port in $SMTP_PORT $POLICY_PORT $SINK_PORT $SUBMIT_PORT $WEB_PORT $MARIADB_PORT; do
     ! (exec 3<>"/dev/tcp/$LOOPBACK/$port") 2>/dev/null || die "$LOOPBACK:$port is in use"
 done
 
@@ -70,9 +73,10 @@ cleanup() {
     local rc=$? pid i
     if ((rc != 0)); then
         log "failed (exit $rc); the last lines of the logs:"
-        tail -n 20 "$LOGS"/maillog "$LOGS"/verpmail.log "$LOGS"/lmtp.out "$LOGS"/mariadb.err >&2 2>/dev/null || true
+        tail -n 20 "$LOGS"/maillog "$LOGS"/verpmail.log "$LOGS"/lmtp.out "$LOGS"/web.out "$LOGS"/mariadb.err >&2 2>/dev/null || true
     fi
     if [[ -r $RUN/lmtp.pid ]]; then pids_to_stop+=("$(cat "$RUN/lmtp.pid")"); fi
+    if [[ -r $DESTDIR_/run/verpmail-web.pid ]]; then pids_to_stop+=("$(cat "$DESTDIR_/run/verpmail-web.pid")"); fi
     if [[ -r $PF_SPOOL/pid/master.pid ]]; then pids_to_stop+=("$(tr -d ' ' <"$PF_SPOOL/pid/master.pid")"); fi
     for pid in "${pids_to_stop[@]}"; do
         if [[ $pid =~ ^[0-9]+$ ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
@@ -210,6 +214,7 @@ send.unsubscribeMailto = unsubscribe+{token}@$DOMAIN
 # Not in the README: the scratch places and ports of this test.
 bouncer.lmtp.listen = unix:$RUN/lmtp.sock
 bouncer.policy.listen = inet:$LOOPBACK:$POLICY_PORT
+web.listen = $LOOPBACK:$WEB_PORT
 logging.loggers.root.channel = file
 logging.channels.file.class = FileChannel
 logging.channels.file.path = $LOGS/verpmail.log
@@ -276,5 +281,38 @@ wait_for 60 "the return of the mail to $MEMBER recorded as hard" recorded
 verpmail-admin explain "$MEMBER" | tee "$LOGS/explain.txt"
 grep -qi hard "$LOGS/explain.txt" || die "explain does not show the hard bounce"
 grep -q "status=sent (250 " "$LOGS/maillog" || die "Postfix's log shows no LMTP delivery"
+
+step "12: the web side"
+id "$SERVICE_USER" >/dev/null
+install -d -m 0755 "$ETC/web"
+install -o "$SERVICE_USER" -m 0600 "$ETC/unsubscribe.key" "$ETC/web/"
+(umask 077 && head -c 24 /dev/urandom | base64 >"$ETC/web.password")
+verpmail-admin --define mysql.optionFile="$ETC/root.cnf" db accounts --create \
+    --web-password-file "$ETC/web.password"
+(
+    umask 077
+    printf '[verpmail]\nsocket = %s\nuser = verpmail_web\npassword = %s\ndatabase = verpmail\n' \
+        "$DB_SOCK" "$(cat "$ETC/web.password")" >"$ETC/web/web.cnf"
+)
+chown "$SERVICE_USER" "$ETC/web/web.cnf"
+rm "$ETC/web.password"
+echo "web.mysql.optionFile = $ETC/web/web.cnf" >>"$ETC/verpmail.properties"
+unit=$PREFIX/share/doc/verpmail/examples/verpmail-web.service
+grep -qx "ExecStart=/usr/local/sbin/verpmail-web --config /etc/verpmail/verpmail.properties --define unsubscribe.keyFile=/etc/verpmail/web/unsubscribe.key" "$unit" ||
+    die "$unit does not start the installed verpmail-web"
+start-stop-daemon --start --background --chuid "$SERVICE_USER" \
+    --make-pidfile --pidfile "$DESTDIR_/run/verpmail-web.pid" --output "$LOGS/web.out" \
+    --exec "$PREFIX/sbin/verpmail-web" -- --config "$ETC/verpmail.properties" \
+    --define unsubscribe.keyFile="$ETC/web/unsubscribe.key"
+wait_for 10 "verpmail-web listening" listening $WEB_PORT
+health=$(curl -s "http://$LOOPBACK:$WEB_PORT/api/v1/health")
+[[ $health == '{"status":"ok","database":"ok"}' ]] || die "verpmail-web's health: $health"
+token=$(verpmail-admin token create alice --role operator)
+whoami=$(curl -s -H "Authorization: Bearer $token" "http://$LOOPBACK:$WEB_PORT/api/v1/whoami")
+[[ $whoami == '{"name":"alice","role":"operator"}' ]] || die "the operator's token: $whoami"
+# The web account reads what the API shows, on its own grants.
+members=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+    "http://$LOOPBACK:$WEB_PORT/api/v1/lists/news/members")
+[[ $members == 200 ]] || die "the members of news through the API: HTTP $members"
 
 echo "1 passed, 0 failed"
