@@ -444,3 +444,62 @@ Message-ID: <$id.$RANDOM@lists.example.test>
 EOF
 }
 
+
+# arf_report VERP RECIPIENT [CAMPAIGN]: an abuse report (ARF, RFC 5965) as a mailbox
+# provider's feedback loop sends it, with the original's headers returned (its
+# X-Verpmail-Campaign when CAMPAIGN is given).
+arf_report() {
+    local verp=$1 rcpt=$2 campaign=${3:-} boundary=arf_$RANDOM$RANDOM
+    cat <<EOF2
+From: <fbl@mailbox.example>
+To: <$verp>
+Subject: FW: list mail
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="$boundary"
+
+--$boundary
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--$boundary
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: MailboxFBL/2.0
+Version: 1
+Original-Rcpt-To: <$rcpt>
+
+--$boundary
+Content-Type: text/rfc822-headers
+
+Return-Path: <$verp>
+From: list@lists.example.test
+To: $rcpt
+X-Verpmail-Envelope: <$verp>
+${campaign:+X-Verpmail-Campaign: $campaign
+}Subject: list mail
+
+--$boundary--
+EOF2
+}
+
+# ------------------------------------------------------------------ verpmail-web's API
+
+# api METHOD PATH TOKEN [CURL ARGS...]: prints the status code; the body is in
+# $E2E_TMP/body, the headers in $E2E_TMP/headers. TOKEN "" sends no Authorization.
+api() {
+    local method=$1 path=$2 token=$3
+    shift 3
+    local auth=()
+    [[ -n $token ]] && auth=(-H "Authorization: Bearer $token")
+    curl -sS --max-time 20 --cacert "$TESTBED_TLS_CERT" -X "$method" -o "$E2E_TMP/body" -D "$E2E_TMP/headers" \
+        -w '%{http_code}' "${auth[@]}" "$@" "$TESTBED_WEB$path"
+}
+body() { cat "$E2E_TMP/body"; }
+header() { grep -i "^$1:" "$E2E_TMP/headers" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'; }
+# make_token VAR NAME ROLE: sets VAR to a new token (verpmail-admin token create).
+make_token() {
+    run_ok "token create $2" vadmin token create "$2" --role "$3" || fatal "token create $2"
+    printf -v "$1" '%s' "$RUN_OUT"
+}

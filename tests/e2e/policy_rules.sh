@@ -118,37 +118,7 @@ assert_eq "$(sql_value "SELECT COUNT(*) FROM policy_decisions WHERE email = $(sq
 
 # ---------------------------------------------------------------- (p3) complaint
 verp=$(verp_of "$C1")
-cat >"$E2E_TMP/arf.eml" <<EOF
-From: <fbl@mailbox.example>
-To: <$verp>
-Subject: FW: list mail
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=feedback-report; boundary="arf_$RUN"
-
---arf_$RUN
-Content-Type: text/plain
-
-This is an email abuse report.
-
---arf_$RUN
-Content-Type: message/feedback-report
-
-Feedback-Type: abuse
-User-Agent: MailboxFBL/2.0
-Version: 1
-Original-Rcpt-To: <$C1>
-
---arf_$RUN
-Content-Type: text/rfc822-headers
-
-Return-Path: <$verp>
-From: list@lists.example.test
-To: $C1
-X-Verpmail-Envelope: <$verp>
-Subject: list mail
-
---arf_$RUN--
-EOF
+arf_report "$verp" "$C1" >"$E2E_TMP/arf.eml"
 before=$(returns_of "$C1")
 inject_file "" "$verp" "$E2E_TMP/arf.eml" || fatal "cannot submit the ARF report"
 wait_for "[[ \$(returns_of '$C1') -gt $before ]]" "$TIMEOUT" "p3: complaint recorded" || true

@@ -32,24 +32,7 @@ readonly R=r@$RUN.example.test NEW=new@$RUN.example.test
 readonly TIMEOUT=60
 readonly VIEWER=view-$RUN OPERATOR=oper-$RUN ADMIN=adm-$RUN REVOKED=gone-$RUN
 
-# api METHOD PATH TOKEN [CURL ARGS...]: prints the status code; the body is in
-# $E2E_TMP/body, the headers in $E2E_TMP/headers. TOKEN "" sends no Authorization.
-api() {
-    local method=$1 path=$2 token=$3
-    shift 3
-    local auth=()
-    [[ -n $token ]] && auth=(-H "Authorization: Bearer $token")
-    curl -sS --max-time 20 --cacert "$TESTBED_TLS_CERT" -X "$method" -o "$E2E_TMP/body" -D "$E2E_TMP/headers" \
-        -w '%{http_code}' "${auth[@]}" "$@" "$TESTBED_WEB$path"
-}
-body() { cat "$E2E_TMP/body"; }
-header() { grep -i "^$1:" "$E2E_TMP/headers" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'; }
 api_audits() { sql_value "SELECT COUNT(*) FROM admin_audit WHERE actor LIKE 'api:%$RUN'"; }
-# make_token VAR NAME ROLE: sets VAR to a new token.
-make_token() {
-    run_ok "token create $2" vadmin token create "$2" --role "$3" || fatal "token create $2"
-    printf -v "$1" '%s' "$RUN_OUT"
-}
 
 viewer='' operator='' admin='' revoked=''
 make_token viewer "$VIEWER" viewer

@@ -6,6 +6,7 @@
 
 #include "MembershipDirectory.h"
 
+#include "verpmail/report/ReportModel.h"
 #include "verpmail/store/ApiTokenStore.h"
 #include "verpmail/store/ListingStore.h"
 
@@ -45,6 +46,14 @@ struct TokenCreation
     NewApiToken made;  ///< Created: the token, shown once
 };
 
+/// A report to build (Reports.h reportByName).
+struct ReportRequest
+{
+    std::string name;  ///< isReportName
+    std::optional<std::string> campaign;  ///< campaign: one (a valid id), or nullopt for every one
+    ReportWindow window;
+};
+
 class ApiData
 {
 public:
@@ -75,6 +84,10 @@ public:
     virtual std::vector<ApiTokenInfo> tokens() = 0;
     virtual TokenCreation createToken(const std::string& name, ApiRole role, const std::string& actor) = 0;
     virtual bool revokeToken(const std::string& name, const std::string& actor) = 0;
+
+    /// reportByName, with the policy of the configuration (suppressed, incidents);
+    /// nullopt when the campaign asked for names none.
+    virtual std::optional<Report> report(const ReportRequest& request) = 0;
 };
 
 } // namespace verpmail::web

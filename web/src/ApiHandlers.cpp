@@ -108,6 +108,10 @@ WebAnswer ApiHandlers::answer(const ApiRoute& route, const WebRequest& request, 
     case ApiRoute::Kind::MemberResubscribe: return memberChange(route, request, who);
     case ApiRoute::Kind::Tokens:
     case ApiRoute::Kind::Token: return tokens(route, request, who);
+    case ApiRoute::Kind::Report:
+    case ApiRoute::Kind::CampaignReport:
+    case ApiRoute::Kind::Campaigns:
+    case ApiRoute::Kind::Campaign: return report(route, request, who);
     case ApiRoute::Kind::Health:
     case ApiRoute::Kind::Unknown: break;
     }

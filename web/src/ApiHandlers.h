@@ -10,9 +10,11 @@
 // answer: a change answers 200 with the audit detail and the member's new state, 404
 // for an unknown member, 409 when reset or ignore find an address never mailed; a
 // new token 201 with the token (the only time it is shown), 409 for a name taken;
-// a revocation 200, 404 when no valid token has the name. A
-// database that cannot answer is 503 with Retry-After. Every answer is JSON; an
-// error is {"error":"...","status":N}. The API is not rate-limited per client (the
+// a revocation 200, 404 when no valid token has the name; a report 200 in the
+// format asked for (JSON, CSV or HTML, as `verpmail-admin report` prints it), 404
+// for an unknown campaign. A database that cannot answer is 503 with Retry-After.
+// Every answer but a report in CSV or HTML is JSON; an error is
+// {"error":"...","status":N}. The API is not rate-limited per client (the
 // unsubscribe pages' web.rateLimit is not charged): every call but health needs a
 // token, a malformed one costs no query, and the server's threads and queue bound
 // the load.
@@ -62,6 +64,8 @@ private:
     WebAnswer tokens(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who);
     WebAnswer createToken(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who);
     WebAnswer revokeToken(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who);
+    /// GET reports/{name}, reports/campaign/{id}, campaigns, campaigns/{id} (ApiReports.cpp).
+    WebAnswer report(const ApiRoute& route, const WebRequest& request, const ApiTokenInfo& who);
     WebAnswer refuse(const ApiRoute& route, const WebRequest& request, int status, const char* reason,
                      const std::string& message);
     WebAnswer unavailable(const ApiRoute& route, const StoreUnavailable& e);

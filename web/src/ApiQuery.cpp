@@ -2,6 +2,8 @@
 
 #include "WebRoutes.h"
 
+#include "verpmail/report/ReportWindow.h"
+
 #include <algorithm>
 
 namespace verpmail::web {
@@ -52,6 +54,23 @@ std::string apply(const std::string& name, const std::string& value, MemberFilte
         if (value.empty() || value.size() > kMaxAddress)
             return "after must be 1-254 bytes";
         f.after = value;
+    } else {
+        return "unknown parameter";
+    }
+    return "";
+}
+
+/// Applies one report parameter; the error message, or "" when it is good.
+std::string applyReport(const std::string& name, const std::string& value, std::string& since,
+                        ReportFormat& format)
+{
+    if (name == "since") {
+        since = value;
+    } else if (name == "format") {
+        const std::optional<ReportFormat> f = parseReportFormat(value);
+        if (!f || *f == ReportFormat::Table)
+            return "format must be json, csv or html";
+        format = *f;
     } else {
         return "unknown parameter";
     }
@@ -115,6 +134,32 @@ LimitQuery parseLimitQuery(std::string_view query)
     if (!n)
         return {std::nullopt, "limit must be 1-500"};
     return {n, ""};
+}
+
+ReportQuery parseReportQuery(std::string_view query, std::time_t now)
+{
+    ReportQuery result;
+    const auto pairs = queryPairs(query);
+    if (!pairs) {
+        result.error = "the query string cannot be decoded";
+        return result;
+    }
+    std::string since = kDefaultReportSince;
+    std::vector<std::string> seen;
+    for (const auto& [name, value] : *pairs) {
+        if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+            result.error = "a parameter is given twice";
+            return result;
+        }
+        seen.push_back(name);
+        result.error = applyReport(name, value, since, result.format);
+        if (!result.error.empty())
+            return result;
+    }
+    result.window = parseWindow(since, now);
+    if (!result.window)
+        result.error = "since must be Nd, Nh or YYYY-MM-DD";
+    return result;
 }
 
 } // namespace verpmail::web

@@ -2,6 +2,8 @@
 
 #include "WebRoutes.h"
 
+#include "verpmail/report/Reports.h"
+
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,23 @@ ApiRoute::Kind memberKind(const std::vector<std::string>& parts)
     return ApiRoute::Kind::Unknown;
 }
 
+/// reports/{name}, reports/campaign/{id}, campaigns, campaigns/{id}; Unknown otherwise.
+void reportRoute(const std::vector<std::string>& parts, ApiRoute& route)
+{
+    const std::size_t n = parts.size();
+    if (parts[2] == "campaigns" && n <= 4) {
+        route.kind = n == 3 ? ApiRoute::Kind::Campaigns : ApiRoute::Kind::Campaign;
+        if (n == 4)
+            route.campaign = parts[3];
+    } else if (parts[2] == "reports" && n == 4 && isReportName(parts[3])) {
+        route.kind = ApiRoute::Kind::Report;
+        route.report = parts[3];
+    } else if (parts[2] == "reports" && n == 5 && parts[3] == "campaign") {
+        route.kind = ApiRoute::Kind::CampaignReport;
+        route.campaign = parts[4];
+    }
+}
+
 } // namespace
 
 ApiRoute apiRouteOf(std::string_view target)
@@ -75,6 +94,8 @@ ApiRoute apiRouteOf(std::string_view target)
         route.list = parts[3];
     } else if (n >= 4 && parts[2] == "members" && (route.member = memberId(parts[3])) != 0) {
         route.kind = memberKind(parts);
+    } else if (parts[2] == "reports" || parts[2] == "campaigns") {
+        reportRoute(parts, route);
     } else
         return {};
     if (route.kind == ApiRoute::Kind::Unknown)
@@ -132,6 +153,10 @@ const char* apiRouteName(ApiRoute::Kind kind)
     case ApiRoute::Kind::MemberResubscribe: return "resubscribe";
     case ApiRoute::Kind::Tokens: return "tokens";
     case ApiRoute::Kind::Token: return "token";
+    case ApiRoute::Kind::Report: return "report";
+    case ApiRoute::Kind::CampaignReport: return "campaign-report";
+    case ApiRoute::Kind::Campaigns: return "campaigns";
+    case ApiRoute::Kind::Campaign: return "campaign";
     case ApiRoute::Kind::Unknown: return "unknown";
     }
     return "unknown";

@@ -15,9 +15,17 @@
 //   POST /api/v1/members/{id}/resubscribe     operator
 //   GET, POST /api/v1/tokens                 admin ({"name": ..., "role": ...})
 //   DELETE /api/v1/tokens/{name}             admin
+//   GET /api/v1/reports/{name}               viewer: summary, suppressed, domains,
+//                                            reasons, campaign (every campaign in the
+//                                            window), trend, incidents
+//   GET /api/v1/reports/campaign/{id}        viewer: one campaign
+//   GET /api/v1/campaigns                    viewer: = reports/campaign
+//   GET /api/v1/campaigns/{id}               viewer: = reports/campaign/{id}
+//     the reports take ?since=30d|12h|YYYY-MM-DD (default 30d) and
+//     &format=json|csv|html (default json): ApiReports.cpp
 //
 // Segments are split before they are decoded (WebRoutes.h pathSegments); anything
-// else under /api is Unknown (404). The query string is kept, undecoded. Never throws.
+// else under /api, a report name among them, is Unknown (404). The query string is kept, undecoded. Never throws.
 #pragma once
 
 #include "verpmail/store/ApiTokenStore.h"
@@ -47,10 +55,16 @@ struct ApiRoute
         MemberResubscribe,
         Tokens,
         Token,
+        Report,          ///< reports/{name}
+        CampaignReport,  ///< reports/campaign/{id}
+        Campaigns,       ///< campaigns
+        Campaign,        ///< campaigns/{id}
         Unknown,
     };
     Kind kind = Kind::Unknown;
     std::string list;   ///< ListMembers: decoded; Token: the token's name
+    std::string report;    ///< Report: a name isReportName (Reports.h) knows
+    std::string campaign;  ///< CampaignReport, Campaign: decoded, as sent (the handler checks it)
     std::uint64_t member = 0;  ///< Member...: members.id (1-18 digits)
     std::string query;  ///< after '?', as sent ("" when none)
 };

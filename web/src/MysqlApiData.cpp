@@ -1,5 +1,6 @@
 #include "MysqlApiData.h"
 
+#include "verpmail/report/Reports.h"
 #include "verpmail/store/AddressPolicyStore.h"
 
 namespace verpmail::web {
@@ -101,6 +102,18 @@ TokenCreation MysqlApiData::createToken(const std::string& name, ApiRole role, c
 bool MysqlApiData::revokeToken(const std::string& name, const std::string& actor)
 {
     return _pool.with<bool>([&](MysqlConnection& db) { return ApiTokenStore(db).revoke(name, actor); });
+}
+
+std::optional<Report> MysqlApiData::report(const ReportRequest& request)
+{
+    return _pool.with<std::optional<Report>>([&](MysqlConnection& db) -> std::optional<Report> {
+        // Caught here, so the connection is kept: an unknown campaign is bad input.
+        try {
+            return reportByName(db, _policy, request.name, request.campaign, request.window);
+        } catch (const UnknownCampaign&) {
+            return std::nullopt;
+        }
+    });
 }
 
 } // namespace verpmail::web

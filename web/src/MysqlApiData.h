@@ -1,5 +1,5 @@
 // MysqlApiData: ApiData over the ConnectionPool and the stores (ApiTokenStore,
-// ListingStore, AddressPolicyStore). The pool repeats a call once on a new
+// ListingStore, AddressPolicyStore) and the report library (verpmail/report). The pool repeats a call once on a new
 // connection when a kept one was found closed, before anything ran on it; a change
 // is one transaction, so it is made once or not at all.
 #pragma once
@@ -7,12 +7,18 @@
 #include "ApiData.h"
 #include "ConnectionPool.h"
 
+#include "verpmail/policy/Policy.h"
+
+#include <utility>
+
 namespace verpmail::web {
 
 class MysqlApiData : public ApiData
 {
 public:
-    explicit MysqlApiData(ConnectionPool& pool) : _pool(pool) {}
+    /// `policy`: policySettingsFrom(config), as the sender and the admin read it, so
+    /// the suppressed and incidents reports say what they would.
+    MysqlApiData(ConnectionPool& pool, PolicySettings policy) : _pool(pool), _policy(std::move(policy)) {}
 
     void ping() override;
     std::optional<ApiTokenInfo> authenticate(std::string_view bearer) override;
@@ -25,9 +31,11 @@ public:
     std::vector<ApiTokenInfo> tokens() override;
     TokenCreation createToken(const std::string& name, ApiRole role, const std::string& actor) override;
     bool revokeToken(const std::string& name, const std::string& actor) override;
+    std::optional<Report> report(const ReportRequest& request) override;
 
 private:
     ConnectionPool& _pool;
+    const PolicySettings _policy;
 };
 
 } // namespace verpmail::web

@@ -140,7 +140,7 @@ void runWebService(ProgramBase& program, const std::vector<std::string>& args)
     if (settings.sns.enabled())
         sns = std::make_unique<SnsParts>(program.config(), settings.sns, pool, log);
     TokenBuckets limits(settings.rateLimitPerMinute);
-    MysqlApiData apiData(pool);
+    MysqlApiData apiData(pool, policySettingsFrom(program.config()));
     ApiHandlers api(apiData, effectiveConfig(program.config()), log);
     WebHandlers handlers(directory, limits, log, sns ? &sns->webhook : nullptr, &api);
     WebServer server(settings, tls, handlers, log);

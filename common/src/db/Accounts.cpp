@@ -85,8 +85,9 @@ const std::vector<Grant>& senderGrants()
 
 // verpmail-web: the one-click opt-out (MembershipStore) and the SES/SNS webhook's
 // returns, recorded as the bouncer records them; the API's reads (lists with their
-// sender, the tokens by hash, policy decisions) and its changes (reset, ignore,
-// unsubscribe, resubscribe, tokens); nothing else: no queue, no reading the audit.
+// sender, the tokens by hash, policy decisions, the reports) and its changes (reset,
+// ignore, unsubscribe, resubscribe, tokens); nothing else: no queue, no reading the
+// audit.
 // Its health check (DO 1) needs no privilege.
 const std::vector<Grant>& webGrants()
 {
@@ -100,6 +101,10 @@ const std::vector<Grant>& webGrants()
         for (Grant& grant : g) {
             if (std::string_view(grant.object) == "lists")
                 grant.privileges = "SELECT (id, name, from_address)";
+            // The reports (verpmail/report, GET /api/v1/reports): a campaign's
+            // message file and start.
+            if (std::string_view(grant.object) == "campaigns")
+                grant.privileges = "SELECT (id, list_id, message_file, started_at, finished_at)";
             if (std::string_view(grant.object) == "EmailAddressTracker")
                 grant.privileges =
                     "SELECT, INSERT, UPDATE (BounceCount, FirstBounce, SentSinceBounce, LastBounce, LastBounce2,"
@@ -112,6 +117,8 @@ const std::vector<Grant>& webGrants()
                      " INSERT (name, role, token_sha256, created_at, created_by), UPDATE (revoked_at)",
                      "api_tokens"});
         g.push_back({"SELECT, INSERT (email, state, action, rule, evidence, actor, decided_at)", "policy_decisions"});
+        // The reports count the sends of a window's first day before its start.
+        g.push_back({"SELECT", "counted_sends"});
         return g;
     }();
     return grants;

@@ -123,6 +123,12 @@ TEST_F(ApiHandlersTest, EveryEndpointRefusesAMissingOrBadTokenAndATooLowRole)
         {"GET", "/api/v1/tokens", "admin", ""},
         {"POST", "/api/v1/tokens", "admin", R"({"name":"new","role":"viewer"})"},
         {"DELETE", "/api/v1/tokens/ops", "admin", ""},
+        {"GET", "/api/v1/reports/summary", "viewer", ""},
+        {"GET", "/api/v1/reports/incidents?since=7d&format=html", "viewer", ""},
+        {"GET", "/api/v1/reports/campaign", "viewer", ""},
+        {"GET", "/api/v1/reports/campaign/c-2026.1", "viewer", ""},
+        {"GET", "/api/v1/campaigns?since=30d", "viewer", ""},
+        {"GET", "/api/v1/campaigns/c-2026.1", "viewer", ""},
     };
     for (const Row& row : table) {
         SCOPED_TRACE(row.target);
@@ -199,13 +205,17 @@ TEST_F(ApiHandlersTest, UnknownPathsAre404AndWrongMethods405WithAllow)
                                "/api/v1/lists//members", "/api/v1/lists/news/members/x", "/api/v1/lists/%zz/members",
                                "/api/v1/members", "/api/v1/members/0", "/api/v1/members/x", "/api/v1/members/-1",
                                "/api/v1/members/1234567890123456789", "/api/v1/members/13/other",
-                               "/api/v1/members/13/bounces/1"}) {
+                               "/api/v1/members/13/bounces/1", "/api/v1/reports", "/api/v1/reports/bogus",
+                               "/api/v1/reports/Summary", "/api/v1/reports/summary/x", "/api/v1/reports/trend/x",
+                               "/api/v1/reports/campaign/c1/x", "/api/v1/campaigns/c1/x", "/api/v1/report/summary"}) {
         const WebAnswer a = call("GET", target);
         EXPECT_EQ(a.status, 404) << target;
         EXPECT_EQ(a.body, R"({"error":"not found","status":404})") << target;
     }
     for (const char* target : {"/api/v1/health", "/api/v1/config", "/api/v1/lists", "/api/v1/lists/news/members",
-                               "/api/v1/members/13", "/api/v1/members/13/bounces", "/api/v1/members/13/decisions"}) {
+                               "/api/v1/members/13", "/api/v1/members/13/bounces", "/api/v1/members/13/decisions",
+                               "/api/v1/reports/summary", "/api/v1/reports/campaign/c-2026.1", "/api/v1/campaigns",
+                               "/api/v1/campaigns/c-2026.1"}) {
         const WebAnswer a = call("DELETE", target);
         EXPECT_EQ(a.status, 405) << target;
         EXPECT_EQ(a.header("Allow"), "GET");
@@ -218,6 +228,7 @@ TEST_F(ApiHandlersTest, UnknownPathsAre404AndWrongMethods405WithAllow)
         EXPECT_EQ(a.header("Allow"), "POST");
     }
     EXPECT_TRUE(data.changes.empty());
+    EXPECT_TRUE(data.reportRequests.empty());
 }
 
 TEST_F(ApiHandlersTest, WithoutTheApiEverythingUnderItIs404)

@@ -1,6 +1,7 @@
 // Fakes for the API tests: an ApiData in memory that pages as ListingStore does
 // (by address, after a cursor, limit + 1 rows), knows three tokens, one per role,
-// and can be made to fail like a database that is down.
+// builds a small report of any name (one table, one chart) for the campaigns it
+// knows, and can be made to fail like a database that is down.
 #pragma once
 
 #include "ApiData.h"
@@ -165,6 +166,21 @@ public:
         return false;
     }
 
+    std::optional<Report> report(const ReportRequest& request) override
+    {
+        failIfDown();
+        reportRequests.push_back(request);
+        if (request.campaign && *request.campaign != knownCampaign)
+            return std::nullopt;
+        Report r{request.name, "Fake " + request.name, request.window, true, {}, {}};
+        ReportTable& t = r.addTable("rows", "Rows", {{"campaign"}, {"sent", true}, {"hard", true}});
+        t.rows.push_back({Cell(request.campaign.value_or("all")), Cell(std::int64_t{12}), Cell(std::int64_t{3})});
+        r.charts.push_back({"chart-rows", "Rows", ChartKind::HorizontalBars, "rows", {"campaign"}, {"sent"}, "", 0});
+        return r;
+    }
+
+    std::string knownCampaign = "c-2026.1";
+    std::vector<ReportRequest> reportRequests;
     int tokenChanges = 0;
     std::vector<MemberChangeRequest> changes;
     bool neverMailed = false;

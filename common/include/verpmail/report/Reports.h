@@ -18,6 +18,7 @@
 
 #include "verpmail/policy/Policy.h"
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -41,6 +42,16 @@ Report campaignReport(MysqlConnection& db, const ReportWindow& window, const std
 Report campaignsReport(MysqlConnection& db, const ReportWindow& window);
 Report trendReport(MysqlConnection& db, const ReportWindow& window);
 Report incidentsReport(MysqlConnection& db, const PolicySettings& policy, const ReportWindow& window);
+
+/// summary, suppressed, domains, reasons, campaign, trend, incidents: the names
+/// `verpmail-admin report` and verpmail-web's /api/v1/reports take.
+bool isReportName(const std::string& name);
+
+/// The report of one of those names, so that every caller builds the same one:
+/// campaign with an ID is campaignReport, without one campaignsReport.
+/// @throws UnknownCampaign; std::invalid_argument for a name isReportName refuses
+Report reportByName(MysqlConnection& db, const PolicySettings& policy, const std::string& name,
+                    const std::optional<std::string>& campaign, const ReportWindow& window);
 
 // The tables the summary shares with the single reports. maxRows 0: all rows.
 void addDailyTable(Report& report, MysqlConnection& db, const ReportScope& scope);
