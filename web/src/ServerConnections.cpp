@@ -56,6 +56,10 @@ RequestBody readBody(HTTPServerRequest& request, std::size_t maxBytes)
         if (length < 0)
             return RequestBody{RequestBody::Status::Incomplete, ""};
         declared = static_cast<std::uint64_t>(length);
+    } else if (!request.getChunkedTransferEncoding()) {
+        // RFC 9112 6.3: a request with neither has no body. Poco would read until the
+        // client closes, and the request would wait for the deadline.
+        declared = 0;
     }
     return readRequestBody(request.stream(), declared, maxBytes);
 }

@@ -198,6 +198,19 @@ TEST_F(WebServerTest, BodiesBeyondTheBoundAre413WhateverTheirFraming)
     EXPECT_FALSE(directory.member(4711).active);
 }
 
+TEST_F(WebServerTest, AnUnframedPostHasNoBodyAndTheConnectionGoesOn)
+{
+    start();
+    // Neither Content-Length nor chunked: the body is empty (RFC 9112 6.3), so the
+    // next request on the connection is read as a request, not as this one's body.
+    const std::string both =
+        exchange(server->port(), "POST " + url() + " HTTP/1.1\r\nHost: x\r\nContent-Type: " + kForm +
+                                     "\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(both.rfind("HTTP/1.1 400", 0), 0u) << both;
+    EXPECT_NE(both.find("HTTP/1.1 200", 1), std::string::npos) << both;
+    EXPECT_TRUE(directory.member(4711).active);
+}
+
 TEST_F(WebServerTest, MalformedRequestsAreRefusedByTheHttpLayer)
 {
     start();
