@@ -16,6 +16,8 @@
 #   (d) the reports with their SVG charts and the campaigns, whose counts must be the
 #       database's (this needs the API's reports and campaigns endpoints: it fails
 #       without them). CONSOLE_PHASES="operator viewer" runs (b) and (c) alone.
+#       CONSOLE_FAKE_REPORTS=1 (development only, before the API serves reports)
+#       answers the browser's report calls from verpmail-admin's JSON and fails (d).
 #
 # Screenshots of every page, desktop and phone, go to $CONSOLE_SHOTS (ctest:
 # <build>/test-artifacts/console). Fails, never skips, without node, chromium or
