@@ -4,9 +4,11 @@
 //
 //   node console.test.mjs operator   sign-in (a bad token refused), the lists, a
 //        list's badges and status filter, the hard-bounced member's history, then
-//        "Reset bounce status" and its confirm; the page shows the outcome
+//        "Reset bounce status" and its confirm; the page shows the outcome; the
+//        soft member's "Ignore bounces" switch (Cancel, then on); sign-out
 //   node console.test.mjs viewer     the same member without any reset or ignore
-//        control, the API refusing the viewer's POSTs (403), the phone layout
+//        control, the API refusing the viewer's POSTs (403), a token that stops
+//        working mid-session (back to the sign-in), the phone layout
 //   node console.test.mjs reports    every report with its chart, the campaigns
 //        table against the database's counts, a campaign's page (phone too)
 //
@@ -129,6 +131,22 @@ async function operator(page) {
     equal(tracker.Hard, '0', 'the page, drawn again from the API, shows the reset');
     await shots.take(page, 'member-after-reset');
   });
+  await step('ignore', 30, async () => {
+    const SOFT_ID = setting('SOFT_ID');
+    await go(page, '#/members/' + SOFT_ID);
+    equal(await textOf(page, '#ignore-state'), 'off', 'the soft member does not ignore bounces yet');
+    check(/turn on/.test(await textOf(page, '#ignore-bounces')), 'the switch offers to turn it on');
+    await page.click('#ignore-bounces');
+    await page.waitForSelector('#confirm', { visible: true });
+    check(/Ignore all bounces/.test(await textOf(page, '#confirm')), 'the switch asks first too');
+    await page.click('#confirm-no');
+    check(await page.$('#confirm') === null, 'Cancel changes nothing and closes the question');
+    await page.click('#ignore-bounces');
+    await page.click('#confirm-yes');
+    await page.waitForSelector('.message.ok');
+    equal(await textOf(page, '#ignore-state'), 'on', 'the page shows Ignore bounces on');
+    await shots.take(page, 'member-ignore-on');
+  });
   await step('sign-out', 20, async () => {
     await page.click('#sign-out');
     await page.waitForSelector('#sign-in', { visible: true });
@@ -153,12 +171,23 @@ async function viewer(page) {
     await shots.take(page, 'member-viewer');
   });
   await step('viewer-post', 20, async () => {
+    // The soft member ignores bounces since the operator's phase: turning it off
+    // would be a real change, were it allowed.
     const statuses = await page.evaluate(async (id, token) => {
       const post = (path, body) => fetch(`/api/v1/members/${id}/${path}`, { method: 'POST', body,
         headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' } }).then((r) => r.status);
-      return [await post('reset-bounces', '{}'), await post('ignore-bounces', '{"on":true}')];
+      return [await post('reset-bounces', '{}'), await post('ignore-bounces', '{"on":false}')];
     }, SOFT_ID, setting('VIEWER_TOKEN'));
     equal(statuses.join(','), '403,403', "the API refuses the viewer's reset and ignore");
+  });
+  await step('token gone', 20, async () => {
+    // A token revoked (or swapped) while the page is open: the next call is 401.
+    await page.evaluate(() => sessionStorage.setItem('verpmail.console.token', 'vm_revoked_meanwhile'));
+    await page.evaluate(() => { location.hash = '#/lists'; });
+    await page.waitForSelector('#sign-in:not([hidden])');
+    check(/no longer accepted/.test(await textOf(page, '#sign-in-message')), 'a 401 returns to the sign-in with a message');
+    check(await page.$eval('#nav', (n) => n.hidden), 'and hides the pages');
+    await signIn(page, setting('VIEWER_TOKEN'));
   });
   await step('phone', 40, async () => {
     await page.setViewport(PHONE);

@@ -8,8 +8,9 @@
 #       send so the policy suppresses the hard one; a viewer and an operator token
 #   (b) the operator: sign-in, the list's red and yellow badges, the hard member's
 #       history (class, reason, status, diagnostic, time, campaign), "Reset bounce
-#       status" with its confirm; then in the database: the tracker reset, the
-#       policy_decisions row and the admin_audit row by api:OPERATOR
+#       status" with its confirm, the soft member's "Ignore bounces" switch; then in
+#       the database: the tracker reset, the policy_decisions row, IgnoreBounces set
+#       and the admin_audit rows by api:OPERATOR
 #   (c) the viewer: no reset or ignore control in the page; the API refuses its POSTs
 #       (403) and the database shows nothing changed; the phone layout (390x844) never
 #       scrolls sideways
@@ -120,6 +121,9 @@ if wants operator; then
         AND actor = $(sql_quote "api:$OPERATOR")")" 1 "b: one admin_audit row by api:$OPERATOR"
     assert_eq "$(sql "SELECT CONCAT_WS(' ', state, action, actor) FROM policy_decisions WHERE email = $(sql_quote "$HARD")
         ORDER BY id DESC LIMIT 1")" "active reset api:$OPERATOR" "b: the policy_decisions row names the token"
+    assert_eq "$(tracker_field "$SOFT" IgnoreBounces)" 1 "b: the switch set IgnoreBounces in the database"
+    assert_eq "$(sql_value "SELECT COUNT(*) FROM admin_audit WHERE action = 'ignore' AND target = $(sql_quote "$SOFT")
+        AND actor = $(sql_quote "api:$OPERATOR")")" 1 "b: audited as api:$OPERATOR"
 fi
 
 # ---------------------------------------------------------------- (c) the viewer
