@@ -93,6 +93,17 @@ async function operator(page) {
     check(soft && soft.colour === 'rgb(242, 194, 0)', 'the soft badge is yellow', soft && soft.colour);
     check(badges.some((b) => b.cls === 'badge clean'), 'a member never returned has the neutral badge', badges);
     await shots.take(page, 'list-members');
+    // Two a page: the Next page link follows the API's cursor to the rest.
+    await go(page, `#/lists/${LIST}?limit=2`);
+    const first = (await rowsOf(page, 'members')).map((r) => r[0]);
+    const next = await page.$eval('#next-page', (a) => a.getAttribute('href'));
+    await page.click('#next-page');
+    await page.waitForFunction((h) => document.body.dataset.route === h, {}, next);
+    const second = (await rowsOf(page, 'members')).map((r) => r[0]);
+    check(first.length === 2 && second.length === 2 && !second.some((e) => first.includes(e)),
+      'paging: two pages of two, none twice', [first, second]);
+    check(await page.$('#next-page') === null, 'paging: no Next page after the last', second);
+    await go(page, '#/lists/' + LIST);
     await page.select('#member-status', 'hard');
     await page.waitForFunction((l) => document.body.dataset.route === `#/lists/${l}?status=hard`, {}, LIST);
     const shown = (await rowsOf(page, 'members')).map((r) => r[0]);

@@ -26,17 +26,35 @@ function listHash(name, params, changes) {
   return '#/lists/' + enc(name) + (q ? '?' + q : '');
 }
 
+const PAGE_SIZES = ['25', '50', '100', '500'];
+
+// The page size of the hash's limit= (1..500, the API's bounds), else 50.
+function pageSize(params) {
+  const n = Number(params.get('limit'));
+  return Number.isInteger(n) && n >= 1 && n <= 500 ? String(n) : '50';
+}
+
 function memberFilters(name, params) {
   const q = el('input', { type: 'search', id: 'member-search', name: 'q', placeholder: 'part of the address',
     value: params.get('q') || '' });
   const status = el('select', { id: 'member-status', name: 'status' },
     [['', 'any status'], ['clean', 'clean'], ['soft', 'soft bounces'], ['hard', 'hard bounces']].map(([v, label]) =>
       el('option', { value: v, selected: (params.get('status') || '') === v }, label)));
-  const go = () => { location.hash = listHash(name, params, { q: q.value.trim(), status: status.value, after: '' }); };
+  const size = pageSize(params);
+  const sizes = PAGE_SIZES.includes(size) ? PAGE_SIZES : [size, ...PAGE_SIZES];
+  const limit = el('select', { id: 'member-limit', name: 'limit' },
+    sizes.map((v) => el('option', { value: v, selected: v === size }, v)));
+  const go = () => {
+    const changes = { q: q.value.trim(), status: status.value, after: '' };
+    changes.limit = limit.value === '50' ? '' : limit.value;
+    location.hash = listHash(name, params, changes);
+  };
   status.addEventListener('change', go);
+  limit.addEventListener('change', go);
   return el('form', { class: 'filters', onsubmit: (e) => { e.preventDefault(); go(); } },
     el('label', { for: 'member-search' }, 'Address'), q,
     el('label', { for: 'member-status' }, 'Status'), status,
+    el('label', { for: 'member-limit' }, 'Per page'), limit,
     el('button', { type: 'submit' }, 'Search'));
 }
 
@@ -48,7 +66,7 @@ function bounceCell(m) {
 export async function membersView(main, name, params) {
   const query = new URLSearchParams();
   for (const key of ['q', 'status', 'after']) if (params.get(key)) query.set(key, params.get(key));
-  query.set('limit', '50');
+  query.set('limit', pageSize(params));
   const data = await api(`lists/${enc(name)}/members?${query}`);
   main.append(el('p', { class: 'crumbs' }, el('a', { href: '#/lists' }, 'Lists'), ' / ', name),
     el('h1', null, 'Members of ', el('span', { class: 'name' }, name)), memberFilters(name, params));
