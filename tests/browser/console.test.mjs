@@ -93,15 +93,18 @@ async function operator(page) {
     check(soft && soft.colour === 'rgb(242, 194, 0)', 'the soft badge is yellow', soft && soft.colour);
     check(badges.some((b) => b.cls === 'badge clean'), 'a member never returned has the neutral badge', badges);
     await shots.take(page, 'list-members');
-    // Two a page: the Next page link follows the API's cursor to the rest.
-    await go(page, `#/lists/${LIST}?limit=2`);
+    const markup = await page.$$eval('table.members tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+    check(markup.includes(setting('MARKUP_NAME')), 'a name of markup is shown as text', markup);
+    equal(await page.$$eval('main img, main b', (found) => found.length), 0, 'and never becomes elements');
+    // Three a page (five members): the Next page link follows the API's cursor.
+    await go(page, `#/lists/${LIST}?limit=3`);
     const first = (await rowsOf(page, 'members')).map((r) => r[0]);
     const next = await page.$eval('#next-page', (a) => a.getAttribute('href'));
     await page.click('#next-page');
     await page.waitForFunction((h) => document.body.dataset.route === h, {}, next);
     const second = (await rowsOf(page, 'members')).map((r) => r[0]);
-    check(first.length === 2 && second.length === 2 && !second.some((e) => first.includes(e)),
-      'paging: two pages of two, none twice', [first, second]);
+    check(first.length === 3 && second.length === 2 && !second.some((e) => first.includes(e)),
+      'paging: three, then the other two', [first, second]);
     check(await page.$('#next-page') === null, 'paging: no Next page after the last', second);
     await go(page, '#/lists/' + LIST);
     await page.select('#member-status', 'hard');

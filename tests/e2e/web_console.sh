@@ -5,7 +5,8 @@
 #
 #   (a) seed: a list, members never returned, one hard and three soft returns
 #       through Postfix and the bouncer (the campaign named in the DSNs), a second
-#       send so the policy suppresses the hard one; a viewer and an operator token
+#       send so the policy suppresses the hard one, a member whose name is markup;
+#       a viewer and an operator token
 #   (b) the operator: sign-in, the list's red and yellow badges, the hard member's
 #       history (class, reason, status, diagnostic, time, campaign), "Reset bounce
 #       status" with its confirm, the soft member's "Ignore bounces" switch; then in
@@ -73,6 +74,12 @@ for i in 1 2 3; do dsn "$SOFT" 5.2.2 "552 5.2.2 <$SOFT>: Mailbox full, quota exc
 returns() { sql_value "SELECT COUNT(*) FROM bounce_logs WHERE email IN ($(sql_quote "$HARD"), $(sql_quote "$SOFT"))"; }
 wait_for "[[ \$(returns) -ge 4 ]]" "$TIMEOUT" "a: the four returns recorded" || fatal "returns missing"
 run_ok "send 2 (the policy acts on the hard return)" vsend --list "$LIST" --message "$MESSAGE" --json || fatal "send 2"
+
+# A name that would be markup if the page ever parsed data as HTML.
+readonly MARKUP_NAME='<img src=x onerror=alert(1)><b>bold</b>'
+run_ok "members add (a name of markup)" vadmin members add "$LIST" "markup@$RUN.example.test" "$MARKUP_NAME" ||
+    fatal "members add"
+export MARKUP_NAME
 
 member_id() {
     sql_value "SELECT m.id FROM members m JOIN lists l ON l.id = m.list_id WHERE l.name = $(sql_quote "$LIST")

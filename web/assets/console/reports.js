@@ -36,13 +36,17 @@ const CHARTS = {
 
 // The tables of a report's JSON as {id: rows or object}; a bare array is the only
 // table, whatever its id.
+// Plain values beside the tables (none in the contract) are kept as one more table.
 function tablesOf(json) {
   if (Array.isArray(json)) return { only: json };
   const out = {};
+  const plain = {};
   for (const [key, value] of Object.entries(json || {})) {
-    if (key !== 'report' && key !== 'since' && key !== 'until') out[key] = value;
+    if (key === 'report' || key === 'since' || key === 'until') continue;
+    if (value !== null && typeof value === 'object') out[key] = value;
+    else plain[key] = value;
   }
-  return out;
+  return Object.keys(plain).length ? { details: plain, ...out } : out;
 }
 
 function tableFor(tables, id) {
@@ -106,7 +110,9 @@ const returnsOf = (c) => Number(c.hard || 0) + Number(c.soft || 0) + Number(c.bl
 
 export async function campaignsView(main, params) {
   const since = sinceOf(params);
-  const rows = await api(`campaigns?since=${since}`);
+  const json = await api(`campaigns?since=${since}`);
+  // The contract's answer is the campaigns report: an array of rows.
+  const rows = Array.isArray(json) ? json : tableFor(tablesOf(json), 'campaigns') || [];
   main.append(el('h1', null, 'Campaigns'), windowPicker(since, (w) => `#/campaigns?since=${w}`));
   main.append(el('div', { class: 'charts' },
     horizontalBars('Bounce rate per campaign', rows, (r) => r.campaign, 'bounce_rate', '%', 25)));
