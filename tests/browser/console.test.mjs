@@ -59,8 +59,14 @@ async function noHorizontalOverflow(page, what) {
 }
 
 async function operator(page) {
+  await operatorLists(page);
+  await operatorMember(page);
+  await operatorChanges(page);
+}
+
+// Sign-in, the lists, a list's badges, paging and status filter.
+async function operatorLists(page) {
   const LIST = setting('LIST'), HARD = setting('HARD_EMAIL'), SOFT = setting('SOFT_EMAIL');
-  const HARD_ID = setting('HARD_ID');
   await step('sign-in', 30, async () => {
     await openConsole(page);
     await shots.take(page, 'sign-in');
@@ -113,6 +119,11 @@ async function operator(page) {
     check(shown.includes(HARD) && !shown.includes(SOFT), 'the hard filter shows the hard member only', shown);
     await shots.take(page, 'list-members-hard');
   });
+}
+
+// The hard member's page and its bounce history, reached by its link.
+async function operatorMember(page) {
+  const HARD = setting('HARD_EMAIL'), HARD_ID = setting('HARD_ID');
   await step('history', 30, async () => {
     const href = await page.$eval(`a.member-link[href="#/members/${HARD_ID}"]`, (a) => a.getAttribute('href'));
     await page.click(`a.member-link[href="${href}"]`);
@@ -131,6 +142,10 @@ async function operator(page) {
     check(await page.$('#ignore-bounces') !== null, 'and the "Ignore bounces" toggle');
     await shots.take(page, 'member-operator');
   });
+}
+
+// Reset bounce status and the Ignore bounces switch, each confirmed; sign-out.
+async function operatorChanges(page) {
   await step('reset', 30, async () => {
     equal(await page.$eval('#reset-bounces', (b) => b.textContent), 'Reset bounce status', 'the button says what it does');
     await page.click('#reset-bounces');
