@@ -96,6 +96,7 @@ public:
                                              _shared.trustedProxies);
             in.snsMessageType = request.get("x-amz-sns-message-type", "");
             in.authorization = request.get("Authorization", "");
+            in.ifNoneMatch = request.get("If-None-Match", "");
             const bool sns = routeOf(in.target).kind == Route::Kind::SnsWebhook;
             in.body = readBody(request, sns ? _shared.snsMaxBodyBytes : _shared.maxBodyBytes);
             close = !in.body.complete();

@@ -23,6 +23,7 @@ struct WebRequest
     std::string client;       ///< the client's address (ClientAddress.h)
     std::string snsMessageType{};  ///< x-amz-sns-message-type, "" when none was given
     std::string authorization{};   ///< the Authorization header, "" when none was given (never logged)
+    std::string ifNoneMatch{};     ///< the If-None-Match header, "" when none was given
 };
 
 struct WebAnswer
@@ -30,7 +31,7 @@ struct WebAnswer
     int status = 200;
     std::string contentType;
     std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;  ///< Allow, Retry-After, WWW-Authenticate
+    std::vector<std::pair<std::string, std::string>> headers;  ///< Allow, Retry-After, WWW-Authenticate, ETag, ...
 
     /// The value of header `name` (exact case), or "".
     std::string header(std::string_view name) const;

@@ -1,6 +1,7 @@
 #include "WebHandlers.h"
 
 #include "ClientAddress.h"
+#include "ConsoleAssets.h"
 #include "OneClickBody.h"
 #include "UnsubscribePage.h"
 
@@ -90,12 +91,17 @@ WebAnswer WebHandlers::dispatch(const WebRequest& request)
                    request.client);
         return jsonError(404, "not found");
     }
+    const bool console = route.kind == Route::Kind::Console || route.kind == Route::Kind::ConsoleRedirect;
     if (!methodAllowed(route.kind, request.method)) {
         WebAnswer answer = jsonError(405, "method not allowed");
         answer.headers.emplace_back("Allow", allowedMethods(route.kind));
         _log.debug("web: status=405 method=\"%s\" client=%s", printable(request.method, 20), request.client);
-        return answer;
+        return console ? withConsoleHeaders(std::move(answer)) : answer;
     }
+    if (route.kind == Route::Kind::ConsoleRedirect)
+        return consoleRedirect();
+    if (route.kind == Route::Kind::Console)
+        return consoleAnswer(route.asset, request.ifNoneMatch);
     if (route.kind == Route::Kind::Health)
         return health();
     if (route.kind == Route::Kind::SnsWebhook)

@@ -77,6 +77,14 @@ Route routeOf(std::string_view target)
         return Route{Route::Kind::SnsWebhook, "", ""};
     if (parts.size() == 3 && parts[0] == "unsubscribe")
         return Route{Route::Kind::Unsubscribe, parts[1], parts[2]};
+    if (path == "/console")
+        return Route{Route::Kind::ConsoleRedirect, "", ""};
+    if (path == "/console/")
+        return Route{Route::Kind::Console, "", "", "index.html"};
+    // One segment after /console/, whatever it decodes to: ConsoleAssets serves only
+    // the names it embeds, so "..", "a/b" (from %2F) and the like are simply 404.
+    if (parts.size() == 2 && parts[0] == "console")
+        return Route{Route::Kind::Console, "", "", parts[1]};
     return {};
 }
 
@@ -87,6 +95,8 @@ const char* allowedMethods(Route::Kind kind)
     case Route::Kind::Health: return "GET, HEAD";
     case Route::Kind::SnsWebhook: return "POST";
     case Route::Kind::Api: return "";  // per endpoint: apiAllowedMethods
+    case Route::Kind::ConsoleRedirect: return "GET, HEAD";
+    case Route::Kind::Console: return "GET, HEAD";
     case Route::Kind::Unknown: return "";
     }
     return "";

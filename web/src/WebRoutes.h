@@ -4,6 +4,8 @@
 //   /health                       GET, HEAD
 //   /webhooks/sns                 POST (Amazon SNS deliveries of SES events)
 //   /api/...                      the JSON API: ApiRoutes.h
+//   /console                      GET, HEAD: a redirect to /console/
+//   /console/ and /console/{file} GET, HEAD: the web console (ConsoleAssets.h)
 //
 // The target is split at '/' before each segment is percent-decoded, so an encoded
 // slash never moves a boundary; a query string is ignored. Anything else (more or
@@ -24,11 +26,14 @@ struct Route
         Health,
         SnsWebhook,
         Api,  ///< anything under /api/ (ApiRoutes.h decides)
+        ConsoleRedirect,  ///< /console
+        Console,          ///< /console/ (asset index.html) and /console/{asset}
         Unknown,
     };
     Kind kind = Kind::Unknown;
     std::string list;   ///< Unsubscribe: decoded
     std::string token;  ///< Unsubscribe: decoded
+    std::string asset{};  ///< Console: the decoded file name (one segment, maybe no such file)
 };
 
 Route routeOf(std::string_view target);

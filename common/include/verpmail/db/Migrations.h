@@ -1,6 +1,6 @@
 // Migrations: the schema as numbered steps, applied in order and recorded in
 // schema_version. The steps are sql/NNN_name.sql, compiled into the programs by
-// cmake/EmbedMigrations.cmake so an installed binary needs no source tree.
+// cmake/EmbedFiles.cmake so an installed binary needs no source tree.
 #pragma once
 
 #include <string>
