@@ -14,6 +14,7 @@
 #include <Poco/String.h>
 
 #include <exception>
+#include <ostream>
 
 namespace verpmail::web {
 namespace {
@@ -64,7 +65,7 @@ RequestBody readBody(HTTPServerRequest& request, std::size_t maxBytes)
     return readRequestBody(request.stream(), declared, maxBytes);
 }
 
-void send(HTTPServerResponse& response, const WebAnswer& answer, bool close)
+void send(HTTPServerResponse& response, const WebAnswer& answer, bool close, bool head)
 {
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
     response.setContentType(answer.contentType);
@@ -75,7 +76,39 @@ void send(HTTPServerResponse& response, const WebAnswer& answer, bool close)
     // Unread body bytes would be taken for the next request.
     if (close)
         response.setKeepAlive(false);
-    response.sendBuffer(answer.body.data(), answer.body.size());
+    // send() rather than sendBuffer(): its stream can be flushed here, so the answer
+    // is on the wire before lingerBeforeClose() ends our side.
+    response.setContentLength64(static_cast<Poco::Int64>(answer.body.size()));
+    std::ostream& out = response.send();
+    if (!head)
+        out.write(answer.body.data(), static_cast<std::streamsize>(answer.body.size()));
+    out.flush();
+}
+
+/// After a 413 the client may still be sending the body we refused. Closing with
+/// those bytes unread makes the kernel reset the connection, and a reset can reach
+/// the client before it has read our answer. So: end our side, then read and drop
+/// a bounded amount until the client closes (the deadline bounds the time).
+void lingerBeforeClose(HTTPServerRequest& request)
+{
+    constexpr std::size_t kMaxDrainBytes = 1 << 20;
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    if (impl == nullptr)
+        return;
+    try {
+        Poco::Net::StreamSocket& socket = impl->socket();
+        socket.shutdownSend();
+        socket.setReceiveTimeout(Poco::Timespan(2, 0));
+        char buffer[8192];
+        for (std::size_t drained = 0; drained < kMaxDrainBytes;) {
+            const int n = socket.receiveBytes(buffer, sizeof buffer);
+            if (n <= 0)
+                break;
+            drained += static_cast<std::size_t>(n);
+        }
+    } catch (const Poco::Exception&) {
+        // A reset or a time-out: the connection ends either way.
+    }
 }
 
 class RequestAdapter : public Poco::Net::HTTPRequestHandler
@@ -107,12 +140,14 @@ public:
         _shared.deadlines.pause(key);
         const WebAnswer answer = _shared.handlers.handle(in);
         try {
-            send(response, answer, close);
+            send(response, answer, close, in.method == "HEAD");
         } catch (const Poco::Exception& e) {
             // The client went away before reading its answer: nothing to do about it.
             _shared.log.debug("web: status=unsent reason=\"%s\" client=%s", printable(e.displayText(), 200), in.client);
         }
         _shared.deadlines.rearm(key);
+        if (in.body.status == RequestBody::Status::TooLarge)
+            lingerBeforeClose(request);
     }
 
 private:
