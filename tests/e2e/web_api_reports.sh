@@ -11,7 +11,7 @@
 #       it was made), with the same --since (a date) and with the default (30d,
 #       `since` left out too, as it is counted to the second)
 #   (c) the campaign's counts are the ones made in (a): sent, hard, complaint
-#   (d) csv (text/csv; charset=utf-8, the admin's bytes) and html (text/html;
+#   (d) csv (text/csv; charset=utf-8, the admin's bytes but for `until`) and html (text/html;
 #       charset=utf-8, a table, and <svg> charts but in suppressed and incidents)
 #       for every report
 #   (e) no token, a revoked one: 401; bad since or format, an unknown parameter: 400;
@@ -123,7 +123,9 @@ for report in $REPORTS "campaign/$CAMPAIGN"; do
     assert_eq "$(header Content-Type)" "text/csv; charset=utf-8" "d: $report csv: text/csv"
     # shellcheck disable=SC2086 # "campaign ID" is two words
     vadmin report ${report/\// } --since "$SINCE" --format csv >"$E2E_TMP/admin.csv"
-    check "d: $report csv: the admin's bytes" cmp -s "$E2E_TMP/body" "$E2E_TMP/admin.csv"
+    # The summary's first table holds `until`, the second it was made: never compared.
+    check "d: $report csv: the admin's bytes" cmp -s <(grep -v '^until,' "$E2E_TMP/body") \
+        <(grep -v '^until,' "$E2E_TMP/admin.csv")
     assert_eq "$(api GET "/api/v1/reports/$report?format=html" "$viewer")" 200 "d: $report html"
     assert_eq "$(header Content-Type)" "text/html; charset=utf-8" "d: $report html: text/html"
     check "d: $report html has a table" grep -q '<table' "$E2E_TMP/body"
