@@ -373,6 +373,17 @@ verp_of() {
     printf '%s@%s\n' "$encoded" "$TESTBED_BOUNCE_DOMAIN"
 }
 
+# campaign_dsn ADDRESS STATUS DIAGNOSTIC CAMPAIGN: a Postfix DSN for the member ADDRESS
+# whose returned headers name CAMPAIGN, through Postfix to the bouncer (fatal when the
+# member has no VERP address or the submission fails).
+campaign_dsn() {
+    local verp
+    verp=$(verp_of "$1") || fatal "no VERP address for $1"
+    postfix_dsn "$verp" "$1" "$2" "$3" |
+        sed "s/^X-Verpmail-Envelope: .*/&\nX-Verpmail-Campaign: $4/" >"$E2E_TMP/dsn.eml"
+    inject_file "" "$verp" "$E2E_TMP/dsn.eml" || fatal "cannot submit a DSN"
+}
+
 # postfix_dsn VERP RECIPIENT STATUS DIAGNOSTIC: a DSN as Postfix's bounce(8) writes it
 # (docs: ../shared/research/testbed.md 4.1), with the original's headers returned.
 postfix_dsn() {

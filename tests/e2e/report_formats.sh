@@ -36,15 +36,7 @@ for ((i = 1; i <= N_FULL; i++)); do soft+=("f$i@$SOFT_DOMAIN"); done
 run_ok "members import" vadmin members import "$LIST" "$E2E_TMP/members" || fatal "import"
 run_ok "send" vsend --list "$LIST" --message "$MESSAGE" --json || fatal "send failed"
 CAMPAIGN=$(json_get "$RUN_OUT" campaign) || fatal "no campaign in the send's JSON"
-# dsn ADDRESS STATUS DIAGNOSTIC: a Postfix DSN for ADDRESS, its original's headers
-# naming the campaign, through Postfix to the bouncer.
-dsn() {
-    local verp
-    verp=$(verp_of "$1") || fatal "no VERP address for $1"
-    postfix_dsn "$verp" "$1" "$2" "$3" |
-        sed "s/^X-Verpmail-Envelope: .*/&\nX-Verpmail-Campaign: $CAMPAIGN/" >"$E2E_TMP/dsn.eml"
-    inject_file "" "$verp" "$E2E_TMP/dsn.eml" || fatal "cannot submit a DSN"
-}
+dsn() { campaign_dsn "$1" "$2" "$3" "$CAMPAIGN"; }
 for a in "${hard[@]}"; do dsn "$a" 5.1.1 "550 5.1.1 <$a>: Recipient address rejected: User unknown"; done
 for a in "${soft[@]}"; do dsn "$a" 5.2.2 "552 5.2.2 <$a>: Mailbox full"; done
 # shellcheck disable=SC2317 # called through wait_for

@@ -50,10 +50,7 @@ run_ok "a: send" vsend --list "$LIST" --message "$MESSAGE" --json || fatal "send
 CAMPAIGN=$(json_get "$RUN_OUT" campaign) || fatal "no campaign in the send's JSON"
 readonly CAMPAIGN
 for a in "${hard[@]}"; do
-    verp=$(verp_of "$a") || fatal "no VERP address for $a"
-    postfix_dsn "$verp" "$a" 5.1.1 "550 5.1.1 <$a>: Recipient address rejected: User unknown" |
-        sed "s/^X-Verpmail-Envelope: .*/&\nX-Verpmail-Campaign: $CAMPAIGN/" >"$E2E_TMP/dsn.eml"
-    inject_file "" "$verp" "$E2E_TMP/dsn.eml" || fatal "cannot submit a DSN"
+    campaign_dsn "$a" 5.1.1 "550 5.1.1 <$a>: Recipient address rejected: User unknown" "$CAMPAIGN"
 done
 verp=$(verp_of "$COMPLAINER") || fatal "no VERP address for $COMPLAINER"
 arf_report "$verp" "$COMPLAINER" "$CAMPAIGN" >"$E2E_TMP/arf.eml"

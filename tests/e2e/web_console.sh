@@ -59,14 +59,7 @@ printf '%s\n' "clean1@$RUN.example.test" "clean2@$RUN.example.test" "$HARD" "$SO
 run_ok "members import" vadmin members import "$LIST" "$E2E_TMP/members" || fatal "import"
 run_ok "send 1" vsend --list "$LIST" --message "$MESSAGE" --json || fatal "send 1"
 CAMPAIGN=$(json_get "$RUN_OUT" campaign) || fatal "no campaign in the send's JSON"
-# dsn ADDRESS STATUS DIAGNOSTIC: a Postfix DSN whose returned headers name the campaign.
-dsn() {
-    local verp
-    verp=$(verp_of "$1") || fatal "no VERP address for $1"
-    postfix_dsn "$verp" "$1" "$2" "$3" |
-        sed "s/^X-Verpmail-Envelope: .*/&\nX-Verpmail-Campaign: $CAMPAIGN/" >"$E2E_TMP/dsn.eml"
-    inject_file "" "$verp" "$E2E_TMP/dsn.eml" || fatal "cannot submit a DSN"
-}
+dsn() { campaign_dsn "$1" "$2" "$3" "$CAMPAIGN"; }
 dsn "$HARD" 5.1.1 "550 5.1.1 <$HARD>: Recipient address rejected: User unknown in virtual mailbox table"
 # Three soft returns: the policy's soft rule (3 in 30 days) makes the member 'soft'.
 for i in 1 2 3; do dsn "$SOFT" 5.2.2 "552 5.2.2 <$SOFT>: Mailbox full, quota exceeded ($i)"; done
