@@ -307,22 +307,6 @@ async function reports(page) {
 // For development before the API serves the reports: answers /api/v1/reports/* and
 // /api/v1/campaigns* from files `verpmail-admin report ... --format json` wrote (the
 // same JSON, by the API contract). Never set in a real run: it checks no endpoint.
-async function fakeReports(page, dir) {
-  const { readFileSync } = await import('node:fs');
-  console.log('# NOTE: reports and campaigns come from files in ' + dir + ', not from the API');
-  await page.setRequestInterception(true);
-  page.on('request', (r) => {
-    const path = new URL(r.url()).pathname;
-    let file = null;
-    const report = path.match(/^\/api\/v1\/reports\/([a-z]+)$/);
-    if (report) file = report[1] + '.json';
-    else if (path === '/api/v1/campaigns') file = 'campaigns.json';
-    else if (path.startsWith('/api/v1/campaigns/')) file = 'campaign.json';
-    if (!file) return r.continue();
-    return r.respond({ status: 200, contentType: 'application/json', body: readFileSync(dir + '/' + file) });
-  });
-}
-
 const PHASES = { operator, viewer, reports };
 
 async function main() {
@@ -337,7 +321,6 @@ async function main() {
     page.setDefaultTimeout(15000);
     await page.setViewport(DESKTOP);
     const problems = watch(page, BASE);
-    if (process.env.CONSOLE_FAKE_REPORTS_DIR) await fakeReports(page, process.env.CONSOLE_FAKE_REPORTS_DIR);
     await PHASES[phase](page);
     equal(problems.join('; '), '', `${phase}: no script error, CSP refusal or request elsewhere`);
   } finally {

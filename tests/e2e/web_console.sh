@@ -18,8 +18,6 @@
 #   (d) the reports with their SVG charts and the campaigns, whose counts must be the
 #       database's (this needs the API's reports and campaigns endpoints: it fails
 #       without them). CONSOLE_PHASES="operator viewer" runs (b) and (c) alone.
-#       CONSOLE_FAKE_REPORTS=1 (development only, before the API serves reports)
-#       answers the browser's report calls from verpmail-admin's JSON and fails (d).
 #
 # Screenshots of every page, desktop and phone, go to $CONSOLE_SHOTS (ctest:
 # <build>/test-artifacts/console). Fails, never skips, without node, chromium or
@@ -138,22 +136,7 @@ fi
 
 # ---------------------------------------------------------------- (d) reports, campaigns
 if wants reports; then
-    if [[ -n ${CONSOLE_FAKE_REPORTS:-} ]]; then
-        # Development only, before the API serves the reports: the browser is answered
-        # from verpmail-admin's JSON (the same by the API contract). Marked as a failure
-        # so that such a run never passes.
-        fake=$E2E_TMP/reports
-        mkdir -p "$fake"
-        for r in summary trend domains reasons incidents suppressed; do
-            vadmin report "$r" --since 30d --format json >"$fake/$r.json" || fatal "report $r"
-        done
-        vadmin report campaign --since 30d --format json >"$fake/campaigns.json" || fatal "report campaign"
-        vadmin report campaign "$CAMPAIGN" --format json >"$fake/campaign.json" || fatal "report campaign ID"
-        fail "d: CONSOLE_FAKE_REPORTS: the reports came from files, not from the API"
-        CONSOLE_FAKE_REPORTS_DIR=$fake browser reports
-    else
-        browser reports
-    fi
+    browser reports
 fi
 
 shopt -s nullglob
