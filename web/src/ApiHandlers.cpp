@@ -3,6 +3,7 @@
 #include "ApiBody.h"
 #include "ApiJson.h"
 #include "ApiQuery.h"
+#include "ClientAddress.h"
 
 #include "verpmail/util/Json.h"
 #include "verpmail/util/Printable.h"
@@ -37,8 +38,8 @@ std::string bearerToken(const std::string& authorization)
     return token.find(' ') == std::string::npos ? token : "";
 }
 
-ApiHandlers::ApiHandlers(ApiData& data, std::vector<ConfigEntry> config, Poco::Logger& log)
-    : _data(data), _config(std::move(config)), _log(log)
+ApiHandlers::ApiHandlers(ApiData& data, std::vector<ConfigEntry> config, TokenBuckets& limits, Poco::Logger& log)
+    : _data(data), _config(std::move(config)), _limits(limits), _log(log)
 {
 }
 
@@ -62,6 +63,12 @@ WebAnswer ApiHandlers::handle(const WebRequest& request)
     const std::optional<ApiRole> needed = apiRoleNeeded(route.kind, request.method);
     if (!needed)
         return health();
+    const TokenBuckets::Decision rate = _limits.take(rateLimitKey(request.client), TokenBuckets::Clock::now());
+    if (!rate.allowed) {
+        WebAnswer answer = refuse(route, request, 429, "rate-limited", "too many requests");
+        answer.headers.emplace_back("Retry-After", std::to_string(rate.retryAfterSeconds));
+        return answer;
+    }
     const std::string bearer = bearerToken(request.authorization);
     std::optional<ApiTokenInfo> who;
     try {

@@ -14,10 +14,10 @@
 // format asked for (JSON, CSV or HTML, as `verpmail-admin report` prints it), 404
 // for an unknown campaign. A database that cannot answer is 503 with Retry-After.
 // Every answer but a report in CSV or HTML is JSON; an error is
-// {"error":"...","status":N}. The API is not rate-limited per client (the
-// unsubscribe pages' web.rateLimit is not charged): every call but health needs a
-// token, a malformed one costs no query, and the server's threads and queue bound
-// the load.
+// {"error":"...","status":N}. Every call but health is charged to the client's
+// bucket of web.api.rateLimit (its own, not the unsubscribe pages') after the method
+// and before the token: 429 with Retry-After beyond it, so that guessing tokens
+// costs the database little. A malformed token costs no query at all.
 //
 // Log lines (key=value; a token is never logged, its name is): each change at
 // information (action= member= token= detail=), each read at debug,
@@ -27,6 +27,7 @@
 #include "ApiConfig.h"
 #include "ApiData.h"
 #include "ApiRoutes.h"
+#include "TokenBuckets.h"
 #include "WebExchange.h"
 
 #include <Poco/Logger.h>
@@ -41,8 +42,8 @@ public:
     /// Seconds a client is asked to wait when the database is unavailable.
     static constexpr unsigned kRetryAfterUnavailable = 30;
 
-    /// `data` and `log` must outlive the handlers.
-    ApiHandlers(ApiData& data, std::vector<ConfigEntry> config, Poco::Logger& log);
+    /// `data`, `limits` (web.api.rateLimit) and `log` must outlive the handlers.
+    ApiHandlers(ApiData& data, std::vector<ConfigEntry> config, TokenBuckets& limits, Poco::Logger& log);
 
     /// Answers a request whose target is under /api. Throws only what the data throws
     /// besides StoreUnavailable (WebHandlers answers 500).
@@ -72,6 +73,7 @@ private:
 
     ApiData& _data;
     const std::vector<ConfigEntry> _config;
+    TokenBuckets& _limits;
     Poco::Logger& _log;
 };
 

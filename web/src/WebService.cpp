@@ -141,13 +141,15 @@ void runWebService(ProgramBase& program, const std::vector<std::string>& args)
         sns = std::make_unique<SnsParts>(program.config(), settings.sns, pool, log);
     TokenBuckets limits(settings.rateLimitPerMinute);
     MysqlApiData apiData(pool, policySettingsFrom(program.config()));
-    ApiHandlers api(apiData, effectiveConfig(program.config()), log);
+    TokenBuckets apiLimits(settings.apiRateLimitPerMinute);
+    ApiHandlers api(apiData, effectiveConfig(program.config()), apiLimits, log);
     WebHandlers handlers(directory, limits, log, sns ? &sns->webhook : nullptr, &api);
     WebServer server(settings, tls, handlers, log);
     server.start();
-    log.notice("verpmail-web: listening on %s threads=%u queue=%u timeout=%us rateLimit=%u/min snsTopics=%z",
+    log.notice("verpmail-web: listening on %s threads=%u queue=%u timeout=%us rateLimit=%u/min apiRateLimit=%u/min "
+               "snsTopics=%z",
                server.url(), settings.threads, settings.queue, settings.timeoutSeconds, settings.rateLimitPerMinute,
-               settings.sns.topicArns.size());
+               settings.apiRateLimitPerMinute, settings.sns.topicArns.size());
 
     const std::string signal = stopRequest.wait();
     log.notice("verpmail-web: status=stopping signal=%s", signal);

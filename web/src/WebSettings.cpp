@@ -118,6 +118,7 @@ WebSettings webSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.timeoutSeconds = configDuration(config, keys::kWebTimeout.name, 1, 3600);
     s.maxBodyBytes = static_cast<std::size_t>(configInteger(config, keys::kWebMaxBodyBytes.name, 64, 16 * 1024 * 1024));
     s.rateLimitPerMinute = static_cast<unsigned>(configInteger(config, keys::kWebRateLimit.name, 0, 1000000));
+    s.apiRateLimitPerMinute = static_cast<unsigned>(configInteger(config, keys::kWebApiRateLimit.name, 0, 1000000));
 
     const std::string proxies = text(config, keys::kWebTrustedProxies);
     std::string problem;

@@ -43,6 +43,7 @@ struct WebSettings
     unsigned timeoutSeconds = 30;
     std::size_t maxBodyBytes = 65536;
     unsigned rateLimitPerMinute = 60;  ///< 0: no limit
+    unsigned apiRateLimitPerMinute = 600;  ///< the API's, health aside; 0: no limit
     TrustedProxies trustedProxies;
     std::string unsubscribeKeyFile;
     MysqlOptions mysql;

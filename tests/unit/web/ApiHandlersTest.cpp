@@ -49,7 +49,7 @@ protected:
         : log(testing::keptLogger(lines)),
           api(data, {{"mysql.optionFile", std::string("/etc/verpmail/web.cnf"), false, false},
                      {"verp.domain", std::nullopt, true, false}},
-              log),
+              apiLimits, log),
           handlers(directory, limits, log, nullptr, &api)
     {
         data.summaries = {{3, "news", "news@example.org", 2, 1}};
@@ -79,6 +79,7 @@ protected:
 
     testing::FakeDirectory directory;
     TokenBuckets limits{1};
+    TokenBuckets apiLimits{0};
     FakeApiData data;
     Poco::AutoPtr<KeptLines> lines;
     Poco::Logger& log;
@@ -237,11 +238,33 @@ TEST_F(ApiHandlersTest, WithoutTheApiEverythingUnderItIs404)
     EXPECT_EQ(none.handle(WebRequest{"GET", "/api/v1/health", "", {}, "192.0.2.7"}).status, 404);
 }
 
-TEST_F(ApiHandlersTest, TheApiIsNotRateLimited)
+TEST_F(ApiHandlersTest, TheApiDoesNotChargeTheUnsubscribePagesLimit)
 {
-    // web.rateLimit is 1 a minute here: the API does not charge it.
+    // web.rateLimit is 1 a minute here, web.api.rateLimit none.
     for (int i = 0; i < 5; ++i)
         EXPECT_EQ(call("GET", "/api/v1/lists").status, 200);
+}
+
+TEST_F(ApiHandlersTest, TheApiHasARateLimitOfItsOwnChargedBeforeTheToken)
+{
+    TokenBuckets two{2};
+    ApiHandlers limited(data, {}, two, log);
+    auto request = [&](const std::string& target, const std::string& client, const std::string& token) {
+        WebRequest r{"GET", target, "", RequestBody{RequestBody::Status::Complete, ""}, client};
+        r.authorization = "Bearer " + token;
+        return limited.handle(r);
+    };
+    EXPECT_EQ(request("/api/v1/lists", "192.0.2.7", kViewerToken).status, 200);
+    EXPECT_EQ(request("/api/v1/lists", "192.0.2.7", kRevokedToken).status, 401);
+    const int queries = data.authentications;
+    const WebAnswer refused = request("/api/v1/lists", "192.0.2.7", kViewerToken);
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_FALSE(refused.header("Retry-After").empty());
+    EXPECT_EQ(refused.body, R"({"error":"too many requests","status":429})");
+    EXPECT_EQ(data.authentications, queries) << "a refused call costs no query";
+    EXPECT_EQ(request("/api/v1/health", "192.0.2.7", "").status, 200) << "health is not charged";
+    EXPECT_EQ(request("/api/v1/lists", "192.0.2.8", kViewerToken).status, 200) << "another client";
+    EXPECT_EQ(request("/api/v1/nothing", "192.0.2.7", kViewerToken).status, 404) << "no path is not charged";
 }
 
 TEST_F(ApiHandlersTest, BodiesTooLargeOrCutShortAreRefusedBeforeTheToken)

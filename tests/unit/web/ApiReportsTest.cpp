@@ -31,7 +31,7 @@ Poco::JSON::Object::Ptr parsed(const WebAnswer& answer)
 class ApiReportsTest : public ::testing::Test
 {
 protected:
-    ApiReportsTest() : log(testing::keptLogger(lines)), api(data, {}, log) {}
+    ApiReportsTest() : log(testing::keptLogger(lines)), api(data, {}, apiLimits, log) {}
 
     WebAnswer call(const std::string& method, const std::string& target)
     {
@@ -41,6 +41,7 @@ protected:
     }
 
     FakeApiData data;
+    TokenBuckets apiLimits{0};
     Poco::AutoPtr<KeptLines> lines;
     Poco::Logger& log;
     ApiHandlers api;

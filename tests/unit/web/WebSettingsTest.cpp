@@ -39,6 +39,7 @@ TEST(WebSettings, DefaultsAreValid)
     EXPECT_EQ(s.timeoutSeconds, 30u);
     EXPECT_EQ(s.maxBodyBytes, 65536u);
     EXPECT_EQ(s.rateLimitPerMinute, 60u);
+    EXPECT_EQ(s.apiRateLimitPerMinute, 600u);
     EXPECT_TRUE(s.trustedProxies.empty());
     EXPECT_EQ(s.unsubscribeKeyFile, "/etc/verpmail/unsubscribe.key");
     EXPECT_EQ(s.mysql.optionFile, "/etc/verpmail/my.cnf");
@@ -101,6 +102,7 @@ TEST(WebSettings, BadValuesNameTheirKey)
         {"web.maxBodyBytes", "-1"},
         {"web.rateLimit", "-5"},
         {"web.rateLimit", "lots"},
+        {"web.api.rateLimit", "-1"},
         {"web.trustedProxies", "proxy.example.org"},
         {"web.trustedProxies", "10.0.0.0/40"},
         {"unsubscribe.keyFile", ""},

@@ -108,6 +108,7 @@ inline constexpr Key kWebQueue          {"web.queue",            "64",          
 inline constexpr Key kWebTimeout        {"web.timeout",          "30s",                  "verpmail-web: time a client has to send a request, and idle time on a kept-alive connection"};
 inline constexpr Key kWebMaxBodyBytes   {"web.maxBodyBytes",     "65536",                "verpmail-web: larger request bodies are refused (413)"};
 inline constexpr Key kWebRateLimit      {"web.rateLimit",        "60",                   "verpmail-web: requests per minute one client address (an IPv6 /64) may make to the public endpoints (429 beyond; 0: no limit)"};
+inline constexpr Key kWebApiRateLimit   {"web.api.rateLimit",    "600",                  "verpmail-web: requests per minute one client address (an IPv6 /64) may make to the JSON API, health aside (429 beyond; 0: no limit)"};
 inline constexpr Key kWebTrustedProxies {"web.trustedProxies",   "",                     "verpmail-web: comma-separated proxy addresses whose X-Forwarded-For names the client (empty: none)"};
 inline constexpr Key kWebMysqlOptionFile{"web.mysql.optionFile", "",                     "verpmail-web: MySQL option file of its own account (empty: mysql.optionFile)"};
 inline constexpr Key kWebSnsTopicArns   {"web.sns.topicArns",    "",                     "verpmail-web: comma-separated SNS topic ARNs whose signed SES notifications POST /webhooks/sns records (empty: the webhook is off, 404)"};
@@ -133,7 +134,7 @@ inline constexpr const Key* kAll[] = {
     &kBouncerImapUrl, &kBouncerImapUser, &kBouncerImapPasswordFile, &kBouncerImapCaFile, &kBouncerImapTls,
     &kBouncerImapAfter, &kBouncerImapFlag, &kBouncerImapMoveTo, &kPostfixConfigDirectory,
     &kUnsubscribeKeyFile, &kWebListen, &kWebTlsCertificateFile, &kWebTlsKeyFile, &kWebThreads, &kWebQueue,
-    &kWebTimeout, &kWebMaxBodyBytes, &kWebRateLimit, &kWebTrustedProxies, &kWebMysqlOptionFile,
+    &kWebTimeout, &kWebMaxBodyBytes, &kWebRateLimit, &kWebApiRateLimit, &kWebTrustedProxies, &kWebMysqlOptionFile,
     &kWebSnsTopicArns, &kWebSnsCertHostPattern, &kWebSnsCaFile, &kWebSnsMaxBodyBytes,
 };
 
