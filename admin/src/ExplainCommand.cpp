@@ -5,6 +5,7 @@
 
 #include "verpmail/db/MysqlConnection.h"
 #include "verpmail/mail/EmailAddress.h"
+#include "verpmail/store/ListingStore.h"
 #include "verpmail/store/PolicyStore.h"
 #include "verpmail/store/TrackerStore.h"
 #include "verpmail/util/Printable.h"
@@ -82,21 +83,23 @@ ExitStatus explainAddress(MysqlConnection& db, const PolicySettings& policy, con
         out << ", by rule \"" << subject.state.decisionRule << "\"";
     out << "\n";
 
-    const std::vector<BounceLogRow> returns = tracker.recentReturns(email, 10);
+    // The same reads as the API's member page (ListingStore).
+    ListingStore listing(db);
+    const std::vector<BounceRow> returns = listing.bounces(email, 10);
     if (!returns.empty()) {
         TextTable table({"WHEN", "CLASS", "REASON", "STATUS", "CAMPAIGN", "DIAGNOSTIC"});
-        for (const BounceLogRow& r : returns)
-            table.add({r.bouncedAt, r.bounceType, r.reason, r.status, r.campaign, r.diagnostic});
+        for (const BounceRow& r : returns)
+            table.add({r.bouncedAt, r.bounceType, r.reason, r.statusCode, r.campaign.value_or(""), r.diagnostic});
         out << "\nrecent returns (newest first):\n" << table.render();
     }
 
-    const TextTable decisions = queryTable(
-        db,
-        "SELECT DATE_FORMAT(decided_at, '%Y-%m-%d %H:%i:%s'), state, action, rule, actor FROM policy_decisions"
-        " WHERE email = ? ORDER BY decided_at DESC, id DESC LIMIT 10",
-        email, {"WHEN", "STATE", "ACTION", "RULE", "BY"});
-    if (decisions.rows() > 0)
+    const std::vector<DecisionRow> decided = listing.decisions(email, 10);
+    if (!decided.empty()) {
+        TextTable decisions({"WHEN", "STATE", "ACTION", "RULE", "BY"});
+        for (const DecisionRow& d : decided)
+            decisions.add({d.decidedAt, d.state, d.action, d.rule, d.actor});
         out << "\npolicy decisions (newest first):\n" << decisions.render();
+    }
 
     const PolicyDecision decision = evaluate(policy, subject.state, subject.facts, now);
     out << "\ndecision: " << (decision.verdict == Verdict::Suppress ? "not mailed (" + decision.reason + ")" : std::string("send"))

@@ -67,16 +67,4 @@ std::optional<TrackerRow> TrackerStore::find(const std::string& email)
     return r;
 }
 
-std::vector<BounceLogRow> TrackerStore::recentReturns(const std::string& email, unsigned limit)
-{
-    MysqlStatement st = _db.prepare(
-        "SELECT bounced_at, bounce_type, bounce_reason, status_code, diagnostic, COALESCE(campaign, '')"
-        " FROM bounce_logs WHERE email = ? ORDER BY bounced_at DESC, id DESC LIMIT ?");
-    st.execute({email, static_cast<std::int64_t>(limit)});
-    std::vector<BounceLogRow> rows;
-    while (st.fetch())
-        rows.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
-    return rows;
-}
-
 } // namespace verpmail

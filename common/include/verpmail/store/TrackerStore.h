@@ -26,11 +26,6 @@ struct TrackerRow
     std::optional<std::string> countsResetAt, suppressedAt, suppressedReason;
 };
 
-struct BounceLogRow
-{
-    std::string bouncedAt, bounceType, reason, status, diagnostic, campaign;
-};
-
 class TrackerStore
 {
 public:
@@ -41,8 +36,6 @@ public:
 
     std::optional<TrackerRow> find(const std::string& email);
 
-    /// Most recent bounce_logs rows of an address, newest first.
-    std::vector<BounceLogRow> recentReturns(const std::string& email, unsigned limit);
 
 private:
     MysqlConnection& _db;
