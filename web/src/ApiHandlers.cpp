@@ -1,5 +1,7 @@
 #include "ApiHandlers.h"
 
+#include "HealthAnswer.h"
+
 #include "ApiBody.h"
 #include "ApiJson.h"
 #include "ApiQuery.h"
@@ -127,19 +129,7 @@ WebAnswer ApiHandlers::answer(const ApiRoute& route, const WebRequest& request, 
 
 WebAnswer ApiHandlers::health()
 {
-    WebAnswer answer = jsonAnswer(200, "");
-    JsonWriter json(answer.body);
-    try {
-        _data.ping();
-        json.beginObject().key("status").value("ok").key("database").value("ok").endObject();
-        return answer;
-    } catch (const StoreUnavailable& e) {
-        _log.information("web: api route=health status=503 reason=database-unavailable detail=\"%s\"",
-                         printable(e.what(), 300));
-    }
-    answer.status = 503;
-    json.beginObject().key("status").value("unavailable").key("database").value("unavailable").endObject();
-    return withRetryAfter(std::move(answer), kRetryAfterUnavailable);
+    return healthAnswer([this] { _data.ping(); }, _log, "api route=health", kRetryAfterUnavailable);
 }
 
 WebAnswer ApiHandlers::whoami(const ApiTokenInfo& who)

@@ -1,5 +1,7 @@
 #include "WebHandlers.h"
 
+#include "HealthAnswer.h"
+
 #include "ClientAddress.h"
 #include "ConsoleAssets.h"
 #include "OneClickBody.h"
@@ -168,19 +170,7 @@ WebAnswer WebHandlers::optOut(const Membership& member, const WebRequest& reques
 
 WebAnswer WebHandlers::health()
 {
-    WebAnswer answer = jsonAnswer(200, "");
-    JsonWriter json(answer.body);
-    try {
-        _directory.ping();
-        json.beginObject().key("status").value("ok").key("database").value("ok").endObject();
-        return answer;
-    } catch (const StoreUnavailable& e) {
-        _log.information("web: action=health status=503 reason=database-unavailable detail=\"%s\"",
-                         printable(e.what(), 300));
-    }
-    answer.status = 503;
-    json.beginObject().key("status").value("unavailable").key("database").value("unavailable").endObject();
-    return withRetryAfter(std::move(answer), kRetryAfterUnavailable);
+    return healthAnswer([this] { _directory.ping(); }, _log, "action=health", kRetryAfterUnavailable);
 }
 
 WebAnswer WebHandlers::refuse(const Route& route, const WebRequest& request, int status, const char* reason)
