@@ -26,6 +26,28 @@ bool isDomainChar(char c)
     return isAlnum(c) || c == '.' || c == '-' || c == '_';
 }
 
+// A quoted-string local part (RFC 5321 4.1.2: "john..doe"@example.org) ending just
+// before the '@' at `at`: where its opening quote is, or `at` when there is none. The
+// quoted text holds no quote, backslash or control byte (their escapes are too rare
+// in returns to be worth the ambiguity), and the opening quote starts a word.
+std::size_t quotedLocalStart(std::string_view text, std::size_t at, std::size_t floor)
+{
+    if (at < 2 || text[at - 1] != '"')
+        return at;
+    for (std::size_t k = at - 1; k > floor;)
+    {
+        const char c = text[--k];
+        if (c == '"')
+        {
+            const bool wordStart = k == 0 || (!isLocalChar(text[k - 1]) && text[k - 1] != '\\');
+            return wordStart && k + 2 < at ? k : at;
+        }
+        if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return at;
+    }
+    return at;
+}
+
 void lowerDomain(std::string& address, std::size_t at)
 {
     for (std::size_t k = at + 1; k < address.size(); ++k)
@@ -41,11 +63,14 @@ bool AddressScanner::next(AddressSpan& span)
     {
         const std::size_t at = _at;
         const std::size_t localFloor = at > 128 ? at - 128 : 0;
-        std::size_t begin = at;
-        while (begin > localFloor && isLocalChar(text[begin - 1]))
-            --begin;
-        while (begin < at && (text[begin] == '.' || text[begin] == '='))
-            ++begin;   // a local part does not start with a dot; '=' is usually a QP artefact
+        std::size_t begin = quotedLocalStart(text, at, localFloor);
+        if (begin == at)
+        {
+            while (begin > localFloor && isLocalChar(text[begin - 1]))
+                --begin;
+            while (begin < at && (text[begin] == '.' || text[begin] == '='))
+                ++begin;   // a local part does not start with a dot; '=' is usually a QP artefact
+        }
         std::size_t end = at + 1;
         const std::size_t domainCeiling = std::min(text.size(), at + 256);
         while (end < domainCeiling && isDomainChar(text[end]))

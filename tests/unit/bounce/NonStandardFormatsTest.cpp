@@ -61,6 +61,23 @@ TEST(NonStandardFormats, ScansFormats)
          "<gone@example.org>:\n550 5.1.1 unknown\n"
          "Received: from a.example by b.example for <other@example.org>; Mon, 7 Dec 2026\n",
          "gone@example.org", "5.1.1", "550"},
+        // Postfix's notice: "<final> (expanded from <alias>): reason"; what follows
+        // "expanded from" is the address the mail was sent to, not the failed one.
+        {"postfix, an alias expanded",
+         "                   The mail system\n\n"
+         "<box@mail.example.net> (expanded from <member@example.org>): user\n"
+         "    unknown. Command output: procmail: No such user\n",
+         "box@mail.example.net", "", ""},
+        {"postfix, a quoted local part",
+         "<\"first..last\"@example.org>: host mx.example.org[192.0.2.2] said:\n"
+         "    550 5.1.1 <\"first..last\"@example.org>... User Unknown (in reply to\n    RCPT TO command)\n",
+         "\"first..last\"@example.org", "5.1.1", "550"},
+        // Outlook writes a link as "text<mailto:target>": the listed address is the text.
+        {"a link after the listed address",
+         "rejected your message to the following email addresses:\n\n"
+         "gone@example.jp (gone@example.jp)<mailto:typo@example.jp>\n"
+         "Remote server returned: 550 5.1.1 User unknown\n",
+         "gone@example.jp", "5.1.1", "550"},
         {"prose only",
          "Your message could not be delivered to kim@example.org: 552 mailbox full.\n"
          "If you have questions, contact <support@isp.example>.\n",

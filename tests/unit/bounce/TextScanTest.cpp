@@ -242,8 +242,21 @@ TEST(TextScan, FindsAddressesWithEveryLocalPartCharacter)
     EXPECT_EQ(found[1].address, "x@y.example.com");
     EXPECT_EQ(found[1].pos, 52u);
     // Characters outside the sets end the parts: '"', '(' and ',' before, '+' after.
-    EXPECT_EQ(firstAddress("\"q\"@a.example+b"), "");   // the local part "" is empty
+    EXPECT_EQ(firstAddress("x\"q\"@a.example+b"), "");   // a quote inside a word starts nothing
+    EXPECT_EQ(firstAddress("(\"@a.example"), "");
     EXPECT_EQ(firstAddress("q@A.Example+b"), "q@a.example");
+}
+
+TEST(TextScan, FindsQuotedLocalParts)
+{
+    // RFC 5321 4.1.2: a local part may be a quoted string, dots and blanks included.
+    EXPECT_EQ(firstAddress("<\"neko....nyaan\"@Example.ORG>: host said"), "\"neko....nyaan\"@example.org");
+    EXPECT_EQ(firstAddress("to \"a b\"@example.org failed"), "\"a b\"@example.org");
+    EXPECT_EQ(firstAddress("\"q\"@a.example+b"), "\"q\"@a.example");
+    // No quote, backslash or control byte inside; an empty string is no local part.
+    EXPECT_EQ(firstAddress("\"a\\\"b\"@example.org"), "");
+    EXPECT_EQ(firstAddress("\"a\nb\"@example.org"), "");
+    EXPECT_EQ(firstAddress("\"\"@example.org"), "");
 }
 
 TEST(TextScan, CollapsesDiagnosticsThenDropsRepeatedCodes)
@@ -361,7 +374,7 @@ TEST(TextScan, AddressScannerFindsPlausibleAddressesInOrder)
         {"<A.b@Sub.Example.ORG>, (x@Y.example.com)", {{"A.b@sub.example.org", 1}, {"x@y.example.com", 24}}},
         {"@@a@b.cd@@e@f.gh", {{"a@b.cd", 2}, {"e@f.gh", 10}}},
         {".=q@a.example- and ip@192.0.2.1 then Z@Q.Example.", {{"q@a.example", 2}, {"Z@q.example", 37}}},
-        {"\"q\"@a.example+b", {}},
+        {"\"q\"@a.example+b", {{"\"q\"@a.example", 0}}},
         {"a@b.c d@e.fg h@i.jk", {{"d@e.fg", 6}, {"h@i.jk", 13}}},
     };
     for (const auto& [text, want] : rows)
