@@ -135,6 +135,15 @@ bool atMobileCarrier(const RecipientResult& result)
     return false;
 }
 
+// A DNS answer that settles whether the domain takes mail (RFC 8020's NXDOMAIN, an
+// RFC 7505 null MX), as opposed to a lookup that failed and may succeed later
+// ("try again", a timeout, SERVFAIL). Gmail reports either with a 4.0.0 status.
+bool settledByDns(std::string_view diagnostic)
+{
+    static const bounce::PhraseSet answers({"nxdomain", "null mx", "rfc 7505", "rfc7505"});
+    return answers.findAny(diagnostic) && !bounce::icontains(diagnostic, "try again");
+}
+
 } // namespace
 
 BounceClass classOfReason(std::string_view reason, std::string_view status)
@@ -208,7 +217,10 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     if (temporary && (reason == "undefined" || reason == "onhold" || (reason == "networkerror" &&
                                                  !bounce::icontains(result.diagnostic, "lost connection"))))
         reason = "expired";
-    if (temporary && reason == "hostunknown")
+    // A final failure with a 4.x.x status is judged by its words: a DNS answer that
+    // the domain does not exist or takes no mail is as final as a 5.x.x one.
+    const bool settled = result.action == "failed" && settledByDns(result.diagnostic);
+    if (temporary && reason == "hostunknown" && !settled)
         reason = "networkerror";
     const std::string command = result.smtpCommand.empty() && !result.smtpCommandSettled
                                     ? bounce::findSmtpCommand(result.diagnostic)
@@ -227,6 +239,8 @@ Classification classify(ReturnKind kind, const RecipientResult& result)
     // A suspension is dead only where its own words say it is for good.
     if (reason == "suspend" && !temporary &&
         (bounce::icontains(result.diagnostic, "permanently") || bounce::icontains(result.diagnostic, "discontinued")))
+        return {std::string(reason), BounceClass::Hard};
+    if (reason == "notaccept" && settled)
         return {std::string(reason), BounceClass::Hard};
     return {std::string(reason), classOfReason(reason, result.status)};
 }

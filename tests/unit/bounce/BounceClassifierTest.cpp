@@ -30,6 +30,19 @@ TEST(BounceClassifier, ClassifiesResults)
         {"failed", "5.7.26", "550 5.7.26 Unauthenticated email is not accepted due to DMARC policy", "authfailure", BounceClass::Block},
         {"failed", "4.2.1", "", "suspend", BounceClass::Soft},   // Postfix with queue lifetime 0
         {"failed", "4.4.7", "delivery time expired", "expired", BounceClass::Soft},
+        // A final failure with a 4.x.x status is judged by its words: a DNS answer that
+        // the domain does not exist (NXDOMAIN) or takes no mail (RFC 7505 null MX) is
+        // final; a lookup that failed and was given up on expired; a delay has not failed.
+        {"failed", "4.0.0", "DNS Error: 1 DNS type 'mx' lookup of a.example responded with code NXDOMAIN Domain name not found: a.example",
+         "hostunknown", BounceClass::Hard},
+        {"failed", "4.0.0", "DNS Error: 2 DNS type 'mx' lookup of a.example responded with code NOERROR The domain a.example doesn't receive email according to the administrator: returned Null MX",
+         "notaccept", BounceClass::Hard},
+        {"failed", "4.4.3", "Host or domain name not found. Name service error for name=a.example type=MX: Host not found, try again",
+         "expired", BounceClass::Soft},
+        {"failed", "4.4.3", "lookup of a.example responded with code NXDOMAIN, try again later", "expired", BounceClass::Soft},
+        {"failed", "4.3.0", "421 a.example does not accept mail", "notaccept", BounceClass::Soft},
+        {"delayed", "4.0.0", "DNS Error: lookup of a.example responded with code NXDOMAIN Domain name not found", "networkerror",
+         BounceClass::None},
         {"delayed", "4.4.1", "connect to mx.example.org: Connection timed out", "expired", BounceClass::None},
         {"delivered", "2.0.0", "250 ok", "delivered", BounceClass::None},
         {"relayed", "", "", "delivered", BounceClass::None},
