@@ -361,7 +361,6 @@ const std::vector<PhraseRule>& phraseRules()
         {"invalid domain", "hostunknown"},
         {"domain name is not", "hostunknown"},
         {"no route to domain", "hostunknown"},
-        {"name server: ", "hostunknown"},
 
         // --- the mailbox does not exist ---
         {"user unknown", "userunknown"},

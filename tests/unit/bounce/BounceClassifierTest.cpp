@@ -41,6 +41,9 @@ TEST(BounceClassifier, ClassifiesResults)
          "expired", BounceClass::Soft},
         {"failed", "4.4.3", "lookup of a.example responded with code NXDOMAIN, try again later", "expired", BounceClass::Soft},
         {"failed", "4.3.0", "421 a.example does not accept mail", "notaccept", BounceClass::Soft},
+        // Sendmail's give-up after a lookup that kept failing: no word that the domain is gone.
+        {"failed", "", "<a@b.example>... Deferred: Name server: b.example.: host name lookup failure "
+                       "Message could not be delivered for 5 days", "expired", BounceClass::Soft},
         {"delayed", "4.0.0", "DNS Error: lookup of a.example responded with code NXDOMAIN Domain name not found", "networkerror",
          BounceClass::None},
         {"delayed", "4.4.1", "connect to mx.example.org: Connection timed out", "expired", BounceClass::None},
