@@ -126,6 +126,7 @@ RecipientResult resultFor(std::string address, std::string_view segment)
     result.smtpCommand = findSmtpCommand(segment);
     if (result.smtpCommand.empty())
         result.smtpCommand = findSmtpCommand(result.diagnostic);
+    result.remoteMta = findRemoteHost(segment);
     return result;
 }
 

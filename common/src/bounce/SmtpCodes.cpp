@@ -183,4 +183,68 @@ std::string findSmtpCommand(std::string_view text)
     return found ? std::string(rows[found.index].second) : std::string();
 }
 
+namespace {
+
+bool isHostChar(char c)
+{
+    return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_';
+}
+
+// A host name: letters, digits, '-', '_' and dots, with a dot inside, at most 253 bytes.
+std::string hostName(std::string_view token)
+{
+    while (!token.empty() && token.back() == '.')
+        token.remove_suffix(1);
+    if (token.empty() || token.size() > 253 || token.front() == '.' || token.find('.') == std::string_view::npos ||
+        !std::all_of(token.begin(), token.end(), isHostChar))
+        return {};
+    return toLower(token);
+}
+
+// The name just before an address literal that starts at `bracket` ("name[192.0.2.1]",
+// "name [2001:db8::1]"), or "".
+std::string nameBeforeLiteral(std::string_view text, std::size_t bracket)
+{
+    const std::size_t close = text.find(']', bracket);
+    if (close == std::string_view::npos || close - bracket < 3 || close - bracket > 46)
+        return {};
+    const std::string_view literal = text.substr(bracket + 1, close - bracket - 1);
+    if (!std::all_of(literal.begin(), literal.end(), [](char c) { return isDigit(c) || c == '.' || c == ':' ||
+                                                                       (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }))
+        return {};
+    std::size_t end = bracket;
+    if (end > 0 && text[end - 1] == ' ')
+        --end;
+    std::size_t begin = end;
+    while (begin > 0 && end - begin < 254 && isHostChar(text[begin - 1]))
+        --begin;
+    // "received ... from client.example [192.0.2.1]" names our side's client, not theirs.
+    if (begin >= 5 && iequals(text.substr(begin - 5, 5), "from "))
+        return {};
+    return hostName(text.substr(begin, end - begin));
+}
+
+} // namespace
+
+std::string findRemoteHost(std::string_view text)
+{
+    const std::size_t talking = ifind(text, "while talking to ");
+    std::size_t bracket = text.find('[');
+    for (std::size_t tries = 0; bracket != std::string_view::npos && tries < 32; ++tries)
+    {
+        if (talking != std::string_view::npos && talking < bracket)
+            break;
+        if (std::string name = nameBeforeLiteral(text, bracket); !name.empty())
+            return name;
+        bracket = text.find('[', bracket + 1);
+    }
+    if (talking == std::string_view::npos)
+        return {};
+    const std::size_t start = talking + std::string_view("while talking to ").size();
+    std::size_t end = start;
+    while (end < text.size() && end - start < 254 && isHostChar(text[end]))
+        ++end;
+    return hostName(text.substr(start, end - start));
+}
+
 } // namespace verpmail::bounce

@@ -1,6 +1,8 @@
 // NonStandardFormatsTest: the text scanner on the shapes of the common MTA formats.
 #include "verpmail/bounce/NonStandardFormats.h"
 
+#include "verpmail/bounce/BounceClassifier.h"
+
 #include "verpmail/bounce/PhraseSet.h"
 #include "verpmail/bounce/SmtpCodes.h"
 
@@ -406,4 +408,28 @@ TEST(NonStandardFormats, ManyAddressesKeepTheirOrderAndBounds)
     const auto oneLine = scanErrorText(line + "\n", {}, verpmail::ParseLimits{});
     ASSERT_EQ(oneLine.size(), 20u);
     EXPECT_EQ(oneLine[19].address, "a19@example.jp");
+}
+
+// A plain-text notice names the host it talked to: a mobile carrier's user-unknown
+// answer after DATA is then as ambiguous as in a delivery-status part.
+TEST(NonStandardFormats, TextNamesTheRemoteHostForTheClassifier)
+{
+    const char* text =
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<kim@carrier.example.ne.jp>\n    (reason: 550 Unknown user kim@carrier.example.ne.jp)\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "... while talking to mfsmax.carrier.example.ne.jp.:\n>>> DATA\n"
+        "<<< 550 Unknown user kim@carrier.example.ne.jp\n554 5.0.0 Service unavailable\n";
+    const auto results = scanErrorText(text, {}, verpmail::ParseLimits{});
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].remoteMta, "mfsmax.carrier.example.ne.jp");
+    EXPECT_EQ(results[0].smtpCommand, "DATA");
+    const verpmail::Classification c = verpmail::classify(verpmail::ReturnKind::Bounce, results[0]);
+    EXPECT_EQ(c.bounceClass, verpmail::BounceClass::Soft) << c.reason;
+    // The same answer from any other host is a dead address.
+    std::string other = text;
+    other.replace(other.find("mfsmax."), 7, "mx.");
+    const auto plain = scanErrorText(other, {}, verpmail::ParseLimits{});
+    ASSERT_EQ(plain.size(), 1u);
+    EXPECT_EQ(verpmail::classify(verpmail::ReturnKind::Bounce, plain[0]).bounceClass, verpmail::BounceClass::Hard);
 }

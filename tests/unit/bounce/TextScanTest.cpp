@@ -190,6 +190,28 @@ TEST(TextScan, FindsSmtpCommand)
     }
 }
 
+TEST(TextScan, FindsRemoteHost)
+{
+    const std::pair<const char*, const char*> rows[] = {
+        {"... while talking to MX03.Example.ORG.:\n>>> DATA\n<<< 550 Unknown user", "mx03.example.org"},
+        {"<a@b.example>: host mx.b.example[192.0.2.2] said: 550 5.1.1 unknown", "mx.b.example"},
+        {"SMTP error from remote mail server after RCPT TO:<a@b.example>:\n    host mx.b.example [192.0.2.20]: 552",
+         "mx.b.example"},
+        {"<a@b.example>:\n    mfsmax.b.example [192.0.2.45]:\n>>> DATA\n<<< 550 Unknown user", "mfsmax.b.example"},
+        {"host mx6.b.example[2001:db8::25] said: 550", "mx6.b.example"},
+        // The first one named, whichever form.
+        {"host first.example[192.0.2.1] said: 451 try later ... while talking to second.example.:", "first.example"},
+        // The client the message came from, an address alone, a name without a dot: none.
+        {"The original message was received at Mon, 7 Dec 2026\nfrom client.a.example [192.0.2.77]\n", ""},
+        {"Remote host said: 550 [192.0.2.1] blocked", ""},
+        {"host localhost[127.0.0.1] said: 550", ""},
+        {"see [RFC 5321] and [note]", ""},
+        {"", ""},
+    };
+    for (const auto& [text, want] : rows)
+        EXPECT_EQ(findRemoteHost(text), want) << text;
+}
+
 TEST(TextScan, CollapsesSpaceAndLowerCases)
 {
     EXPECT_EQ(collapseSpace("  a \t\n b  ", 100), "a b");

@@ -26,4 +26,11 @@ std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std:
 /// "after end of data", ...): "MAIL", "RCPT", "DATA", "CONN", "HELO", or "".
 std::string findSmtpCommand(std::string_view text);
 
+/// The remote host an error text says it talked to, lower-cased, or "": Sendmail's
+/// "... while talking to mx.example.org.:", and the "name[address]" or
+/// "name [address]" of Postfix ("host mx.example.org[192.0.2.1] said:"), Exim
+/// ("host mx.example.org [192.0.2.1]: 550 ...") and Courier ("mx.example.org
+/// [192.0.2.1]:"). The first one the text names.
+std::string findRemoteHost(std::string_view text);
+
 } // namespace verpmail::bounce
