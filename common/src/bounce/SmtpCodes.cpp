@@ -131,9 +131,36 @@ std::string collapseDiagnostic(std::string_view text, std::size_t maxBytes, std:
     return collapsed;
 }
 
+// Where the reply whose first transcript line starts at `reply` ends: after its last
+// line ("<<< 550 text"), past its continuation lines ("<<< 550-text").
+std::size_t endOfReply(std::string_view text, std::size_t reply)
+{
+    for (std::size_t line = reply; line != std::string_view::npos && text.compare(line, 4, "<<< ") == 0;)
+    {
+        const std::size_t eol = text.find('\n', line);
+        const bool more = line + 7 < text.size() && text[line + 7] == '-';
+        if (!more || eol == std::string_view::npos)
+            return eol == std::string_view::npos ? text.size() : eol + 1;
+        line = eol + 1;
+    }
+    return reply;
+}
+
+// Whether DATA, sent at `command` and first answered at `reply`, got a second reply
+// before the next command: under PIPELINING (RFC 2920) the client sends RCPT and DATA
+// together, so the first reply answered a RCPT ("<<< 550 User unknown") and the
+// second the DATA ("<<< 503 need RCPT", "<<< 554 no valid recipients").
+bool dataAnsweredTwice(std::string_view text, std::size_t reply)
+{
+    const std::size_t end = endOfReply(text, reply);
+    const std::size_t nextReply = text.find("<<< ", end);
+    const std::size_t nextCommand = text.find(">>> ", end);
+    const std::size_t nextHost = ifind(text.substr(0, std::min(nextCommand, text.size())), "while talking to ", end);
+    return nextReply != std::string_view::npos && nextReply < nextCommand && nextReply < nextHost;
+}
+
 // In a Sendmail transcript (">>> command", "<<< reply"), the command the first 4xx
-// or 5xx reply answers, or "". Under PIPELINING a DATA refused for want of
-// recipients ("<<< 503") was sent behind RCPTs, and the failure answered one of them.
+// or 5xx reply answers, or "".
 std::string transcriptCommand(std::string_view text)
 {
     for (std::size_t reply = text.find("<<< "); reply != std::string_view::npos; reply = text.find("<<< ", reply + 4))
@@ -143,7 +170,7 @@ std::string transcriptCommand(std::string_view text)
             continue;
         const std::string_view verb = text.substr(command + 4, 4);
         if (iequals(verb, "DATA"))
-            return text.find("<<< 503", reply) != std::string_view::npos ? "RCPT" : "DATA";
+            return dataAnsweredTwice(text, reply) ? "RCPT" : "DATA";
         for (const std::string_view known : {"MAIL", "RCPT", "HELO", "EHLO"})
             if (iequals(verb, known))
                 return known == "EHLO" ? "HELO" : std::string(known);

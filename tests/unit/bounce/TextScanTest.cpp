@@ -166,11 +166,19 @@ TEST(TextScan, FindsSmtpCommand)
         {"after RCPT TO: 550 ... in reply to end of DATA", "RCPT"},
         {"IN REPLY TO END OF DATA", "DATA"},
         {"x[MAIL_FROM]", "MAIL"},
-        // A Sendmail transcript: the command the first 4xx/5xx reply answers; a DATA
-        // refused with 503 was pipelined behind the RCPT the failure answered.
+        // A Sendmail transcript: the command the first 4xx/5xx reply answers. DATA gets
+        // one reply; when a second follows before the next command, DATA was pipelined
+        // behind the RCPT the first one answered (RFC 2920). Continuation lines
+        // ("550-...") are one reply.
         {">>> MAIL From:<a@b.example>\n<<< 250 ok\n>>> RCPT To:<c@d.example>\n<<< 550 5.1.1 unknown\n", "RCPT"},
         {">>> DATA\n<<< 550 Unknown user c@d.example\n554 5.0.0 Service unavailable\n", "DATA"},
         {">>> DATA\n<<< 550 5.1.1 <c@d.example>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n", "RCPT"},
+        {">>> DATA\n<<< 550 <c@d.example>: User unknown\n550 5.1.1 <c@d.example>... User unknown\n"
+         "<<< 554 Error: no valid recipients\n", "RCPT"},
+        {">>> DATA\n<<< 550-5.7.1 Unauthenticated email is not accepted\n<<< 550-5.7.1 due to DMARC\n"
+         "<<< 550 5.7.1 policy. - gsmtp\n554 5.0.0 Service unavailable\n", "DATA"},
+        {">>> DATA\n<<< 451 try later\n... while talking to b.example.:\n<<< 421 closing\n", "DATA"},
+        {">>> DATA\n<<< 550 no\n>>> QUIT\n<<< 221 bye\n", "DATA"},
         {">>> EHLO a.example\n<<< 554 go away\n", "HELO"},
         {">>> QUIT\n<<< 421 closing\n", ""},
         {">>> DATA", ""},
