@@ -127,6 +127,10 @@ RecipientResult resultFor(std::string address, std::string_view segment)
     if (result.smtpCommand.empty())
         result.smtpCommand = findSmtpCommand(result.diagnostic);
     result.remoteMta = findRemoteHost(segment);
+    // Postfix's local(8) and pipe(8) quote the delivery program ("Command output:"),
+    // as a delivery-status part would with an x-unix diagnostic: the program failed.
+    if (icontains(segment, "command output:"))
+        result.diagnosticType = "x-unix";
     return result;
 }
 

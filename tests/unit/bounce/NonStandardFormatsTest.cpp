@@ -433,3 +433,27 @@ TEST(NonStandardFormats, TextNamesTheRemoteHostForTheClassifier)
     ASSERT_EQ(plain.size(), 1u);
     EXPECT_EQ(verpmail::classify(verpmail::ReturnKind::Bounce, plain[0]).bounceClass, verpmail::BounceClass::Hard);
 }
+
+// Postfix's local(8) and pipe(8) quote the delivery program: its failure is the
+// program's (mailererror), whatever the exit code's words, unless the mailbox is full.
+TEST(NonStandardFormats, ADeliveryProgramsOutputIsAMailerError)
+{
+    const struct
+    {
+        const char* text;
+        const char* wantReason;
+    } rows[] = {
+        {"<box@mail.example.net> (expanded from <kim@example.org>): user\n    unknown. Command output: procmail: "
+         "Couldn't create \"/var/mail/box\"\n",
+         "mailererror"},
+        {"<kim@example.org>: permission denied. Command output: maildrop: maildir over quota.\n", "mailboxfull"},
+        {"<kim@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 user unknown\n", "userunknown"},
+    };
+    for (const auto& row : rows)
+    {
+        SCOPED_TRACE(row.text);
+        const auto results = scanErrorText(row.text, {}, verpmail::ParseLimits{});
+        ASSERT_EQ(results.size(), 1u);
+        EXPECT_EQ(verpmail::classify(verpmail::ReturnKind::Bounce, results[0]).reason, row.wantReason);
+    }
+}
