@@ -153,12 +153,7 @@ void SendWorker::loop(MysqlConnection& db, SliceCursor& cursor)
             withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize, cursor); });
         if (_shared.rate && emails.size() < _context.smtp.batchSize)
             _shared.rate->giveBack(static_cast<unsigned>(_context.smtp.batchSize - emails.size()));
-        if (cursor.uncertainTakenOver > 0) {
-            // Rows of a claimer that died mid-session, found when its slice was taken over.
-            std::lock_guard<std::mutex> lock(_shared.mutex);
-            _shared.summary.uncertain += cursor.uncertainTakenOver;
-            cursor.uncertainTakenOver = 0;
-        }
+        countTakeOvers(cursor);
         if (emails.empty()) {
             const std::optional<unsigned> due = _queue.secondsUntilNextDue(db);
             // Nothing queued, or nothing due soon (4xx retries, mail held back for a
@@ -169,9 +164,22 @@ void SendWorker::loop(MysqlConnection& db, SliceCursor& cursor)
             continue;
         }
         Batch batch = decide(db, emails);
-        submit(db, batch, cursor);
-        settle(db, batch, emails.size());
+        batch.claimed = emails.size();
+        if (batch.toSend.empty())
+            settle(db, batch);
+        else
+            sendSession(db, std::move(batch), cursor);
     }
+}
+
+void SendWorker::countTakeOvers(SliceCursor& cursor)
+{
+    if (cursor.uncertainTakenOver == 0)
+        return;
+    // Rows of a claimer that died mid-session, found when its slice was taken over.
+    std::lock_guard<std::mutex> lock(_shared.mutex);
+    _shared.summary.uncertain += cursor.uncertainTakenOver;
+    cursor.uncertainTakenOver = 0;
 }
 
 SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std::string>& emails)
@@ -236,10 +244,79 @@ SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std:
     return batch;
 }
 
-void SendWorker::submit(MysqlConnection& db, Batch& batch, const SliceCursor& cursor)
+void SendWorker::sendSession(MysqlConnection& db, Batch first, SliceCursor& cursor)
 {
-    if (batch.toSend.empty())
-        return;
+    SmtpBatch smtp(_context.smtp, _queue.campaign(), _context.tls);
+    enqueue(db, first, smtp, cursor);
+    std::optional<Batch> open = std::move(first);  // in the session, not settled yet
+    std::exception_ptr failure;
+    smtp.onDrained([&]() noexcept {
+        try {
+            // Without the AUTH the session needs, the replies say nothing about the
+            // members: run() puts the batch back once the session is over.
+            if (!smtp.repliesCount())
+                return;
+            Batch done = std::move(*open);
+            open.reset();
+            for (std::size_t i = 0; i < done.toSend.size(); ++i)
+                done.toSend[i].result = smtp.resultOf(done.firstMessage + i);
+            smtp.forget(done.firstMessage, smtp.size());
+            settle(db, done);
+            if (smtp.size() >= _context.smtp.messagesPerSession)
+                return;
+            std::optional<Batch> next = claimMore(db, cursor);
+            if (!next)
+                return;
+            enqueue(db, *next, smtp, cursor);
+            open = std::move(next);
+        } catch (...) {
+            // Nothing more is added: the session ends, then the run stops with this.
+            failure = std::current_exception();
+        }
+    });
+    try {
+        smtp.run();
+    } catch (const SmtpUnavailable&) {
+        // No reply at all, so only the first batch is in the session: give its
+        // claims back before stopping.
+        if (open) {
+            withDeadlockRetry([&] { _queue.settle(db, open->done); });
+            withDeadlockRetry([&] { _queue.settle(db, open->toSend); });  // NotAttempted: released to 'queued'
+        }
+        throw;
+    }
+    if (smtp.chunkingOffered() && !_shared.chunkingWarned.exchange(true))
+        _log.warning("server=%s status=chunking-offered: each message waits for a delayed ACK (about 40 ms); "
+                     "submit through a listener without CHUNKING (postfix-setup --submission)",
+                     _context.smtp.server);
+    if (open) {
+        for (std::size_t i = 0; i < open->toSend.size(); ++i)
+            open->toSend[i].result = smtp.results()[open->firstMessage + i];
+        settle(db, *open);
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+std::optional<SendWorker::Batch> SendWorker::claimMore(MysqlConnection& db, SliceCursor& cursor)
+{
+    for (int attempt = 0; attempt < 4 && !_shared.stop && !_shared.rate; ++attempt) {
+        const std::vector<std::string> emails =
+            withDeadlockRetry([&] { return _queue.claim(db, _context.smtp.batchSize, cursor); });
+        countTakeOvers(cursor);
+        if (emails.empty())
+            return std::nullopt;
+        Batch batch = decide(db, emails);
+        batch.claimed = emails.size();
+        if (!batch.toSend.empty())
+            return batch;
+        settle(db, batch);
+    }
+    return std::nullopt;
+}
+
+void SendWorker::enqueue(MysqlConnection& db, Batch& batch, SmtpBatch& smtp, const SliceCursor& cursor)
+{
     withDeadlockRetry([&] { _queue.prepareTracker(db, batch.toSend, _context.codec.settings().previousKeyDays); });
     std::vector<std::string> emails;
     for (const Settlement& s : batch.toSend)
@@ -253,23 +330,10 @@ void SendWorker::submit(MysqlConnection& db, Batch& batch, const SliceCursor& cu
         throw ClaimLost("this process's claim on campaign " + _queue.campaign() +
                         " lapsed (send.leaseTime) and another process took its rows over");
     }
-    SmtpBatch smtp(_context.smtp, _queue.campaign(), _context.tls);
+    batch.firstMessage = smtp.size();
     for (std::size_t i = 0; i < batch.toSend.size(); ++i)
         smtp.add(batch.envelopes[i], batch.toSend[i].email, std::move(batch.wires[i]));
-    try {
-        smtp.run();
-    } catch (const SmtpUnavailable&) {
-        // Nothing was submitted: give every claim back before stopping.
-        withDeadlockRetry([&] { _queue.settle(db, batch.done); });
-        withDeadlockRetry([&] { _queue.settle(db, batch.toSend); });  // NotAttempted: released to 'queued'
-        throw;
-    }
-    for (std::size_t i = 0; i < batch.toSend.size(); ++i)
-        batch.toSend[i].result = smtp.results()[i];
-    if (smtp.chunkingOffered() && !_shared.chunkingWarned.exchange(true))
-        _log.warning("server=%s status=chunking-offered: each message waits for a delayed ACK (about 40 ms); "
-                     "submit through a listener without CHUNKING (postfix-setup --submission)",
-                     _context.smtp.server);
+    batch.wires.clear();
 }
 
 void SendWorker::keepOnly(Batch& batch, const std::vector<std::string>& ours)
@@ -278,6 +342,7 @@ void SendWorker::keepOnly(Batch& batch, const std::vector<std::string>& ours)
     Batch kept;
     kept.done = std::move(batch.done);
     kept.counts = batch.counts;
+    kept.claimed = batch.claimed;
     for (std::size_t i = 0; i < batch.toSend.size(); ++i) {
         if (!keep.count(batch.toSend[i].email))
             continue;
@@ -289,8 +354,9 @@ void SendWorker::keepOnly(Batch& batch, const std::vector<std::string>& ours)
     batch = std::move(kept);
 }
 
-void SendWorker::settle(MysqlConnection& db, Batch& batch, std::size_t claimed)
+void SendWorker::settle(MysqlConnection& db, Batch& batch)
 {
+    const std::size_t claimed = batch.claimed;
     const std::string& campaign = _queue.campaign();
     SendSummary& counts = batch.counts;
     std::uint64_t notAttempted = 0;

@@ -7,6 +7,7 @@
 #include "CampaignQueue.h"
 #include "MessageTemplate.h"
 #include "RateLimiter.h"
+#include "SmtpBatch.h"
 #include "SendSummary.h"
 #include "TlsClientContext.h"
 
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -99,17 +101,31 @@ private:
         std::vector<std::string> envelopes;
         std::vector<std::string> wires;
         SendSummary counts;
+        std::size_t claimed = 0;       ///< rows claimed for it (done + toSend, before take-overs)
+        std::size_t firstMessage = 0;  ///< index of toSend[0] in its SMTP session
     };
 
     void loop(MysqlConnection& db, SliceCursor& cursor);
     /// Looks the members and the policy up and composes each message to send.
     Batch decide(MysqlConnection& db, const std::vector<std::string>& emails);
-    /// Marks the rows 'submitting' and runs one SMTP session.
-    void submit(MysqlConnection& db, Batch& batch, const SliceCursor& cursor);
+    /// Adds the rows another process took over from a dead one to the run's uncertain.
+    void countTakeOvers(SliceCursor& cursor);
+    /// One SMTP session: submits `first`, then batch after batch while one is due and
+    /// the session has carried fewer than smtp.messagesPerSession messages. Each batch
+    /// is settled as soon as its last message has its reply, before the next is
+    /// claimed, so a killed run leaves at most one batch per connection uncertain.
+    void sendSession(MysqlConnection& db, Batch first, SliceCursor& cursor);
+    /// The next batch with something to send, if one is due now and the run goes on
+    /// (never in a rate-limited run: it waits between batches, not in a session).
+    /// Batches with nothing to send (suppressed, held back) are settled on the way.
+    std::optional<Batch> claimMore(MysqlConnection& db, SliceCursor& cursor);
+    /// Marks the batch's rows 'submitting' and adds its messages to the session.
+    /// @throws ClaimLost when another process took every row over (the rest settled).
+    void enqueue(MysqlConnection& db, Batch& batch, SmtpBatch& smtp, const SliceCursor& cursor);
     /// Drops from the batch the rows another process took over.
     void keepOnly(Batch& batch, const std::vector<std::string>& ours);
     /// Records the outcomes; throws what stops the run (a refusal, a broken session).
-    void settle(MysqlConnection& db, Batch& batch, std::size_t claimed);
+    void settle(MysqlConnection& db, Batch& batch);
 
     const SendContext& _context;
     CampaignQueue& _queue;

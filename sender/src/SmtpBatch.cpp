@@ -63,13 +63,26 @@ extern "C" int supplyCredentials(auth_client_request_t request, char** result, i
 // Refuse unless verification is off.
 extern "C" void onSessionEvent(smtp_session_t, int event, void* arg, ...) noexcept
 {
-    auto* state = static_cast<SmtpBatch::TlsEvents*>(arg);
+    auto* state = static_cast<SmtpBatch::Events*>(arg);
     va_list args;
     va_start(args, arg);
     int* ok = nullptr;
     switch (event) {
     case SMTP_EV_CONNECT:
         disableNagleOnTcpSockets();
+        break;
+    case SMTP_EV_MAILSTATUS: {
+        // A refused MAIL ends the message; an accepted one goes on to RCPT.
+        (void)va_arg(args, const char*);
+        auto* message = va_arg(args, smtp_message_t);
+        const smtp_status_t* status = smtp_reverse_path_status(message);
+        if (message == state->last && status && status->code / 100 != 2 && state->drained)
+            state->drained();
+        break;
+    }
+    case SMTP_EV_MESSAGESENT:
+        if (va_arg(args, smtp_message_t) == state->last && state->drained)
+            state->drained();
         break;
     case SMTP_EV_INVALID_PEER_CERTIFICATE:
         (void)va_arg(args, long);  // the verification result
@@ -201,9 +214,9 @@ SmtpBatch::SmtpBatch(const SmtpSettings& settings, std::string envelopeId, const
         if (!smtp_starttls_enable(s, settings.starttls == StarttlsMode::Required ? Starttls_REQUIRED : Starttls_ENABLED) ||
             !smtp_starttls_set_ctx(s, tls->native()))
             throw SmtpUnavailable("libESMTP was built without STARTTLS support (smtp.starttls)");
-        _tlsEvents.verify = tls->verify();
+        _events.verify = tls->verify();
     }
-    smtp_set_eventcb(s, onSessionEvent, &_tlsEvents);
+    smtp_set_eventcb(s, onSessionEvent, &_events);
     if (!settings.authUser.empty()) {
         static const bool initialized = [] {
             auth_client_init();
@@ -240,7 +253,38 @@ void SmtpBatch::add(const std::string& envelopeSender, const std::string& recipi
     if (!m->recipient)
         throw std::runtime_error("libESMTP cannot add recipient");
     smtp_dsn_set_notify(m->recipient, Notify_FAILURE);
+    _events.last = m->message;
     _messages.push_back(std::move(m));
+}
+
+SubmitResult SmtpBatch::resultOf(std::size_t i) const
+{
+    const Message& m = *_messages.at(i);
+    // The message may be refused as a whole (MAIL FROM or DATA); otherwise the
+    // recipient's own status decides.
+    SubmitResult r = resultFrom(smtp_recipient_status(m.recipient));
+    const SubmitResult whole = resultFrom(smtp_message_transfer_status(m.message));
+    if (r.outcome == SubmitOutcome::Accepted && whole.outcome == SubmitOutcome::NotAttempted) {
+        // RCPT was accepted, then the session ended without a reply to DATA: the
+        // server may have the message. Never resend it; report it.
+        r.outcome = SubmitOutcome::Uncertain;
+        r.text = "no reply to DATA";
+    } else if ((r.outcome == SubmitOutcome::Accepted || r.outcome == SubmitOutcome::NotAttempted) &&
+               whole.outcome != SubmitOutcome::Accepted && whole.outcome != SubmitOutcome::NotAttempted) {
+        // RCPT was fine (or never sent) but MAIL or DATA was refused: a 5xx there is
+        // about our message or our sender (a milter, header_checks, a size limit),
+        // never evidence about the member.
+        r = whole;
+        if (r.outcome == SubmitOutcome::Rejected)
+            r.outcome = SubmitOutcome::Refused;
+    }
+    return r;
+}
+
+void SmtpBatch::forget(std::size_t from, std::size_t to)
+{
+    for (std::size_t i = from; i < std::min(to, _messages.size()); ++i)
+        std::string().swap(_messages[i]->bytes);
 }
 
 void SmtpBatch::run()
@@ -248,37 +292,20 @@ void SmtpBatch::run()
     const int ok = smtp_start_session(_session.get());
     _results.clear();
     bool anyReply = false;
-    for (const auto& m : _messages) {
-        // The message may be refused as a whole (MAIL FROM or DATA); otherwise the
-        // recipient's own status decides.
-        SubmitResult r = resultFrom(smtp_recipient_status(m->recipient));
-        const SubmitResult whole = resultFrom(smtp_message_transfer_status(m->message));
-        if (r.outcome == SubmitOutcome::Accepted && whole.outcome == SubmitOutcome::NotAttempted) {
-            // RCPT was accepted, then the session ended without a reply to DATA: the
-            // server may have the message. Never resend it; report it.
-            r.outcome = SubmitOutcome::Uncertain;
-            r.text = "no reply to DATA";
-        } else if ((r.outcome == SubmitOutcome::Accepted || r.outcome == SubmitOutcome::NotAttempted) &&
-                   whole.outcome != SubmitOutcome::Accepted && whole.outcome != SubmitOutcome::NotAttempted) {
-            // RCPT was fine (or never sent) but MAIL or DATA was refused: a 5xx there is
-            // about our message or our sender (a milter, header_checks, a size limit),
-            // never evidence about the member.
-            r = whole;
-            if (r.outcome == SubmitOutcome::Rejected)
-                r.outcome = SubmitOutcome::Refused;
-        }
+    for (std::size_t i = 0; i < _messages.size(); ++i) {
+        SubmitResult r = resultOf(i);
         anyReply = anyReply || r.outcome != SubmitOutcome::NotAttempted;
         _results.push_back(std::move(r));
     }
     failIfUnauthenticated();
-    if (!anyReply && !_tlsEvents.problem.empty())
-        throw SmtpUnavailable("STARTTLS with " + _server + " failed: " + _tlsEvents.problem +
+    if (!anyReply && !_events.problem.empty())
+        throw SmtpUnavailable("STARTTLS with " + _server + " failed: " + _events.problem +
                               " (smtp.tlsCaFile, smtp.tlsVerify)");
     if (!ok && !anyReply) {
         char buffer[256];
         const char* why = smtp_strerror(smtp_errno(), buffer, sizeof buffer);
         throw SmtpUnavailable(std::string("SMTP session failed: ") +
-                              (!_tlsEvents.problem.empty() ? "STARTTLS: " + _tlsEvents.problem : why ? why : "unknown error"));
+                              (!_events.problem.empty() ? "STARTTLS: " + _events.problem : why ? why : "unknown error"));
     }
 }
 

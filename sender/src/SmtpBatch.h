@@ -23,6 +23,7 @@
 #include <auth-client.h>
 #include <libesmtp.h>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -82,6 +83,24 @@ public:
     void add(const std::string& envelopeSender, const std::string& recipient, std::string wireMessage);
     std::size_t size() const { return _messages.size(); }
 
+    /// Called, during run(), when the last message added so far has its final reply
+    /// (after DATA, or a refused MAIL): it may add() more messages, which the same
+    /// session then sends, or add none, and the session ends. Messages added before
+    /// have their final results in resultOf(). It must not throw: it is called from
+    /// libESMTP's C code.
+    void onDrained(std::function<void()> drained) { _events.drained = std::move(drained); }
+
+    /// Message i's result as its replies so far say. Final for every message up to
+    /// the last one added when onDrained is called, and for all after run().
+    SubmitResult resultOf(std::size_t i) const;
+
+    /// Whether the session's MAIL commands went out authenticated, or needed not be
+    /// (no smtp.authFile): only then do the server's replies speak about the members.
+    bool repliesCount() const { return !_auth || _watch.authenticated; }
+
+    /// Frees the bytes of messages [from, to), which have their final replies.
+    void forget(std::size_t from, std::size_t to);
+
     /// Runs the session. @throws SmtpUnavailable when it fails and no message got a
     /// reply, SmtpAuthFailed when smtp.authFile is set, the session did not
     /// authenticate and the server took no message; otherwise per-message results are
@@ -90,12 +109,15 @@ public:
 
     const std::vector<SubmitResult>& results() const { return _results; }
 
-    /// What libESMTP's event callback needs: the decision on certificate problems, and
-    /// where to leave the reason for a refused one.
-    struct TlsEvents
+    /// What libESMTP's event callback needs: the decision on certificate problems,
+    /// where to leave the reason for a refused one, and whom to tell when the last
+    /// message added is done.
+    struct Events
     {
         bool verify = true;
         std::string problem;
+        smtp_message_t last = nullptr;  ///< the last message added
+        std::function<void()> drained;
     };
 
     /// True when the server's EHLO reply offered CHUNKING: libESMTP then sends each
@@ -140,7 +162,7 @@ private:
     std::vector<std::unique_ptr<Message>> _messages;  // stable addresses for the callback
     std::vector<SubmitResult> _results;
     std::string _envelopeId;
-    TlsEvents _tlsEvents;
+    Events _events;
     SessionWatch _watch;
     std::string _server;
     bool _starttls = false;

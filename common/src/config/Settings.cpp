@@ -117,6 +117,7 @@ SmtpSettings smtpSettingsFrom(const Poco::Util::AbstractConfiguration& config)
     s.server = stringKey(config, keys::kSmtpServer);
     s.helo = stringKey(config, keys::kSmtpHelo);
     s.batchSize = static_cast<unsigned>(configInteger(config, keys::kSmtpBatchSize.name, 1, 10000));
+    s.messagesPerSession = static_cast<unsigned>(configInteger(config, keys::kSmtpMessagesPerSession.name, 1, 1000000));
     s.timeoutSeconds = static_cast<unsigned>(configInteger(config, keys::kSmtpTimeout.name, 1, 3600));
     s.connections = static_cast<unsigned>(configInteger(config, keys::kSmtpConnections.name, 1, 64));
     if (s.server.find(':') == std::string::npos)

@@ -55,5 +55,20 @@ TEST(SmtpSettings, AuthNeedsRequiredStarttlsUnlessTheServerIsOnLoopback)
     ::rmdir(dir);
 }
 
+TEST(SmtpSettings, MessagesPerSessionHasADefaultAndBounds)
+{
+    Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
+    for (const keys::Key* key : keys::kAll)
+        if (key->defaultValue)
+            config->setString(key->name, key->defaultValue);
+    EXPECT_EQ(smtpSettingsFrom(*config).messagesPerSession, 250u);
+    config->setString("smtp.messagesPerSession", "1");
+    EXPECT_EQ(smtpSettingsFrom(*config).messagesPerSession, 1u);
+    for (const char* bad : {"0", "-5", "many"}) {
+        config->setString("smtp.messagesPerSession", bad);
+        EXPECT_THROW(smtpSettingsFrom(*config), std::exception) << bad;
+    }
+}
+
 } // namespace
 } // namespace verpmail

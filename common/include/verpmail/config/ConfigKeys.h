@@ -34,7 +34,8 @@ inline constexpr Key kVerpKeyBackupFile {"verp.keyBackupFile",  "",             
 
 inline constexpr Key kSmtpServer        {"smtp.server",         "127.0.0.1:25",         "host:port of the Postfix smtpd that takes the list mail"};
 inline constexpr Key kSmtpHelo          {"smtp.helo",           "",                     "EHLO name (default: the host name)"};
-inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "25",                   "messages per SMTP session; also the most a killed run can leave uncertain per connection"};
+inline constexpr Key kSmtpBatchSize     {"smtp.batchSize",      "25",                   "messages claimed, marked submitting and settled together; also the most a killed run can leave uncertain per connection"};
+inline constexpr Key kSmtpMessagesPerSession{"smtp.messagesPerSession","250",           "a session takes batch after batch until it has carried this many messages, then ends (1: one batch per session)"};
 inline constexpr Key kSmtpTimeout       {"smtp.timeout",        "60",                   "seconds to wait for any SMTP reply"};
 inline constexpr Key kSmtpConnections   {"smtp.connections",    "8",                    "SMTP sessions in parallel (one thread each)"};
 inline constexpr Key kSmtpStarttls      {"smtp.starttls",       "no",                   "no, enabled (if offered) or required"};
@@ -120,7 +121,7 @@ inline constexpr Key kWebSnsMaxBodyBytes{"web.sns.maxBodyBytes", "524288",      
 inline constexpr const Key* kAll[] = {
     &kMysqlOptionFile, &kMysqlOptionGroup, &kMysqlConnectTimeout, &kMysqlReadTimeout, &kMysqlWriteTimeout,
     &kVerpMode, &kVerpPrefix, &kVerpDomain, &kVerpKeyFile, &kVerpPreviousKeyFile, &kVerpPreviousKeyDays, &kVerpKeyBackupFile,
-    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpTimeout, &kSmtpConnections,
+    &kSmtpServer, &kSmtpHelo, &kSmtpBatchSize, &kSmtpMessagesPerSession, &kSmtpTimeout, &kSmtpConnections,
     &kSmtpStarttls, &kSmtpTlsCaFile, &kSmtpTlsVerify, &kSmtpAuthFile,
     &kSendUnsubscribeUrl, &kSendUnsubscribeMailto, &kSendListIdDomain, &kSendFeedbackId,
     &kSendMinimalBackoff, &kSendMaximalBackoff, &kSendQueueLifetime, &kSendLeaseTime,

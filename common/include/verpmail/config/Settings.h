@@ -24,6 +24,7 @@ struct SmtpSettings
     std::string server = "127.0.0.1:25";
     std::string helo;
     unsigned batchSize = 25;
+    unsigned messagesPerSession = 250;
     unsigned timeoutSeconds = 60;
     unsigned connections = 8;
     StarttlsMode starttls = StarttlsMode::No;
