@@ -231,6 +231,33 @@ TEST_F(CampaignQueueTest, TwoWorkersNeverClaimInOneSlice)
     EXPECT_NE(std::find(taken.begin(), taken.end(), address("extra")), taken.end());
 }
 
+// Finding a slice with due rows reads about one row per slice, not the queue: the
+// server once ran the check as a semi-join over every queued row of the campaign.
+TEST_F(CampaignQueueTest, FindingASliceReadsFewRowsHoweverLongTheQueue)
+{
+    const std::string claimer = "c-" + tag();
+    addClaimer(claimer, 60);
+    CampaignQueue queue = open(1, claimer);
+    run("INSERT INTO send_log (campaign_id, email, slice, status, updated_at)"
+        " SELECT ?, CONCAT('bulk', seq, '@', ?), CRC32(seq) % 64, 'queued', UTC_TIMESTAMP() FROM seq_1_to_6000",
+        {campaign(), "bulk-" + tag() + ".example.test"});
+    auto rowsRead = [this] {
+        std::int64_t n = 0;
+        for (const char* counter : {"Handler_read_key", "Handler_read_next", "Handler_read_rnd_next"})
+            n += queryInt("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = ?",
+                          {counter});
+        return n;
+    };
+    const std::int64_t before = rowsRead();
+    SliceCursor cursor;
+    const std::vector<std::string> rows = queue.claim(db(), 25, cursor);
+    const std::int64_t read = rowsRead() - before;
+    EXPECT_EQ(rows.size(), 25u);
+    // 64 slices, a row or two each, the claimer, the 25 rows: far below the 6001 queued.
+    EXPECT_LT(read, 600) << "rows read to find a slice and claim 25 rows";
+    queue.releaseSlice(db(), cursor);
+}
+
 TEST_F(CampaignQueueTest, AWorkerReadsASliceItOwnsButHasForgotten)
 {
     // Seen on Galera: a worker took a dead claimer's slice, a later statement failed,
