@@ -254,7 +254,7 @@ void SendWorker::sendSession(MysqlConnection& db, Batch first, SliceCursor& curs
         try {
             // Without the AUTH the session needs, the replies say nothing about the
             // members: run() puts the batch back once the session is over.
-            if (!smtp.repliesCount())
+            if (!open || !smtp.repliesCount())
                 return;
             Batch done = std::move(*open);
             open.reset();
