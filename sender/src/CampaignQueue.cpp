@@ -90,12 +90,14 @@ bool CampaignQueue::takeSlice(MysqlConnection& db, SliceCursor& cursor)
     // claimer's slice is read by nobody else, so a forgotten one would stall the
     // campaign until the process ends. "Has a due row" is a scalar subquery with
     // LIMIT 1, not EXISTS: MariaDB turns EXISTS into a semi-join that reads every
-    // queued row of the campaign (thousands per call) instead of one per slice.
+    // queued row of the campaign (thousands per call) instead of one per slice. Both
+    // queries name the slice index: with fresh statistics the server may otherwise
+    // walk the campaign's whole queue index for one slice's rows.
     MysqlStatement free = db.prepare(
         "SELECT sl.slice, sl.claimed_by, (sl.claimed_by = ? AND sl.worker = ?) IS TRUE FROM send_slices sl LEFT JOIN send_claimers c ON c.id = sl.claimed_by"
         " WHERE sl.campaign_id = ? AND (sl.claimed_by IS NULL OR c.id IS NULL OR c.ended_at IS NOT NULL"
         " OR c.lease_until < UTC_TIMESTAMP() OR (sl.claimed_by = ? AND sl.worker = ?))"
-        " AND (SELECT 1 FROM send_log l WHERE l.campaign_id = sl.campaign_id"
+        " AND (SELECT 1 FROM send_log l FORCE INDEX (ix_send_log_slice) WHERE l.campaign_id = sl.campaign_id"
         " AND l.slice = sl.slice AND l.status = 'queued' AND (l.retry_at IS NULL OR l.retry_at <= UTC_TIMESTAMP())"
         " LIMIT 1) = 1 ORDER BY RAND() LIMIT 8");
     free.execute({_claimer, cursor.worker, _campaign, _claimer, cursor.worker});
@@ -139,7 +141,7 @@ std::vector<std::string> CampaignQueue::claimInSlice(MysqlConnection& db, unsign
     // mark of their own until their session starts (beginSubmitting). A worker that
     // dies before then leaves them 'queued', as if it had never read them.
     MysqlStatement select = db.prepare(
-        "SELECT email FROM send_log WHERE campaign_id = ? AND slice = ? AND status = 'queued'"
+        "SELECT email FROM send_log FORCE INDEX (ix_send_log_slice) WHERE campaign_id = ? AND slice = ? AND status = 'queued'"
         " AND (retry_at IS NULL OR retry_at <= UTC_TIMESTAMP()) ORDER BY email LIMIT ?");
     select.execute({_campaign, slice, static_cast<std::int64_t>(n)});
     std::vector<std::string> emails;
