@@ -164,7 +164,6 @@ void SendWorker::loop(MysqlConnection& db, SliceCursor& cursor)
             continue;
         }
         Batch batch = decide(db, emails);
-        batch.claimed = emails.size();
         if (batch.toSend.empty())
             settle(db, batch);
         else
@@ -193,6 +192,7 @@ SendWorker::Batch SendWorker::decide(MysqlConnection& db, const std::vector<std:
         _context.policy.incident.pauseSending ? domainsWithOpenIncidents(db, emails, _context.policy.incident)
                                               : std::unordered_set<std::string>{};
     Batch batch;
+    batch.claimed = emails.size();
     std::vector<std::pair<std::string, PolicyDecision>> decisions;
     for (const std::string& email : emails) {
         Settlement s;
@@ -307,7 +307,6 @@ std::optional<SendWorker::Batch> SendWorker::claimMore(MysqlConnection& db, Slic
         if (emails.empty())
             return std::nullopt;
         Batch batch = decide(db, emails);
-        batch.claimed = emails.size();
         if (!batch.toSend.empty())
             return batch;
         settle(db, batch);

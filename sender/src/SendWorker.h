@@ -106,7 +106,8 @@ private:
     };
 
     void loop(MysqlConnection& db, SliceCursor& cursor);
-    /// Looks the members and the policy up and composes each message to send.
+    /// Looks the members and the policy up and composes each message to send: the
+    /// batch of the rows just claimed.
     Batch decide(MysqlConnection& db, const std::vector<std::string>& emails);
     /// Adds the rows another process took over from a dead one to the run's uncertain.
     void countTakeOvers(SliceCursor& cursor);
